@@ -1,0 +1,76 @@
+/* finding: the output of the diagnosis, as ../shared/docs/diagnosis.md specifies.
+ * Defined apart from the rules so renderers can print findings without
+ * depending on how they are made. */
+#ifndef HOPDOC_FINDING_H
+#define HOPDOC_FINDING_H
+
+#include <stddef.h>
+
+#define FINDING_MAX_HOPS 32
+#define FINDING_TEXT_MAX 512
+
+enum finding_kind {
+	FINDING_HEALTHY,
+	FINDING_LOSS,
+	FINDING_LATENCY,
+	FINDING_JITTER,
+	FINDING_RATE_LIMITED_HOP,
+	FINDING_DEPRIORITIZED_HOP,
+	FINDING_DESTINATION_FILTERED,
+	FINDING_PATH_INTERRUPTED,
+	FINDING_ROUTING_LOOP,
+	FINDING_ASYMMETRIC,
+	FINDING_INSUFFICIENT_DATA,
+};
+
+enum finding_severity { FINDING_OK, FINDING_INFO, FINDING_WARNING, FINDING_CRITICAL };
+
+enum finding_segment {
+	FINDING_SEG_LOCAL,
+	FINDING_SEG_ACCESS,
+	FINDING_SEG_TRANSIT,
+	FINDING_SEG_DESTINATION,
+	FINDING_SEG_UNKNOWN,
+};
+
+enum finding_direction {
+	FINDING_DIR_OUTBOUND,
+	FINDING_DIR_RETURN,
+	FINDING_DIR_BOTH,
+	FINDING_DIR_UNKNOWN,
+};
+
+struct finding {
+	enum finding_kind kind;
+	enum finding_severity severity;
+	enum finding_segment segment;
+	enum finding_direction direction;
+	unsigned hop;                      /* first hop concerned; 0 when none */
+	unsigned hops[FINDING_MAX_HOPS];   /* every hop concerned */
+	size_t n_hops;
+	double loss_pct;                   /* NAN when it does not apply */
+	double latency_ms;                 /* NAN when it does not apply */
+	char summary[FINDING_TEXT_MAX];    /* one plain sentence */
+	char evidence[FINDING_TEXT_MAX * 2]; /* the numbers, citing rules (R1..R13) */
+	char advice[FINDING_TEXT_MAX];
+};
+
+/* A diagnosis: findings, most important first; never empty once made. */
+struct finding_list {
+	struct finding *items;
+	size_t n;
+	size_t cap;
+};
+
+void finding_list_init(struct finding_list *l);
+void finding_list_free(struct finding_list *l);
+/* Appends a copy; returns the stored element or NULL when out of memory. */
+struct finding *finding_list_add(struct finding_list *l, const struct finding *f);
+
+/* The JSON value names of diagnosis.md ("rate-limited-hop", "critical", ...). */
+const char *finding_kind_name(enum finding_kind k);
+const char *finding_severity_name(enum finding_severity s);
+const char *finding_segment_name(enum finding_segment s);
+const char *finding_direction_name(enum finding_direction d);
+
+#endif

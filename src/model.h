@@ -1,0 +1,113 @@
+/* model: what a traced path is, independent of how it was measured.
+ *
+ * A trace is filled by the probe engine (through hop statistics) or by an
+ * importer, and read by renderers and the diagnosis. It is plain data: the
+ * renderers are pure functions of it, which is what lets them be golden-tested.
+ * Times are milliseconds in doubles; counts are unsigned. */
+#ifndef HOPDOC_MODEL_H
+#define HOPDOC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MODEL_MAX_RESPONDERS 8 /* mtr shows up to 8 responders per TTL */
+#define MODEL_MAX_HOPS 255     /* the largest TTL */
+#define MODEL_NAME_MAX 256     /* a DNS name (253) plus room */
+#define MODEL_MAX_MPLS 8
+
+struct model_addr {
+	int family; /* AF_INET, AF_INET6, or AF_UNSPEC when unknown */
+	uint8_t bytes[16];
+};
+
+struct model_mpls {
+	uint32_t label;
+	uint8_t tc;
+	uint8_t s;
+	uint8_t ttl;
+};
+
+/* One router (or the target) seen answering at a hop. */
+struct model_responder {
+	struct model_addr addr;       /* AF_UNSPEC when an import gave only a name */
+	char text[MODEL_NAME_MAX];    /* address as text, or the host string imported */
+	char name[MODEL_NAME_MAX];    /* reverse DNS name; "" when none */
+	uint32_t asn;                 /* 0 when unknown */
+	unsigned long replies;        /* replies from this responder */
+	struct model_mpls mpls[MODEL_MAX_MPLS];
+	unsigned n_mpls;
+};
+
+/* Which optional figures a hop carries; imports do not have them all. */
+enum model_hop_has {
+	MODEL_HAS_RECV = 1u << 0,
+	MODEL_HAS_LAST = 1u << 1,
+	MODEL_HAS_STDEV = 1u << 2,
+	MODEL_HAS_GMEAN = 1u << 3,
+	MODEL_HAS_JITTER = 1u << 4,
+	MODEL_HAS_DROP = 1u << 5,
+};
+
+/* Statistics are per TTL, as in mtr. */
+struct model_hop {
+	unsigned ttl; /* 1-based hop number */
+	struct model_responder resp[MODEL_MAX_RESPONDERS];
+	unsigned n_resp;        /* 0: nobody answered (mtr prints ???) */
+	unsigned latest;        /* index in resp of the most recent responder */
+	unsigned long snt;      /* probes sent */
+	unsigned long recv;     /* replies received in time */
+	unsigned long drop;     /* probes timed out; excludes those in flight */
+	unsigned long late;     /* replies that came after their probe timed out */
+	double loss_pct;        /* drop / (snt - in flight) * 100 */
+	double last, avg, best, wrst, stdev, gmean; /* ms */
+	double jttr, javg, jmax, jint;              /* ms, mtr's definitions */
+	unsigned has;           /* enum model_hop_has bits */
+};
+
+enum model_proto { MODEL_PROTO_ICMP, MODEL_PROTO_UDP, MODEL_PROTO_TCP };
+
+struct model_trace {
+	char src[MODEL_NAME_MAX];  /* local host name (mtr's HOST:, "src") */
+	char dst[MODEL_NAME_MAX];  /* the target as the user gave it */
+	struct model_addr dst_addr;
+	enum model_proto proto;
+	int tos;
+	unsigned psize;            /* packet size, as mtr's -s */
+	int bitpattern;            /* -B; mtr prints 0x00 by default */
+	unsigned long tests;       /* cycles asked for (-c) */
+	int64_t start_time;        /* Unix seconds; mtr's "Start:" */
+	bool reached;              /* the target answered at least once */
+	struct model_hop *hops;    /* hops[i].ttl == first_ttl + i */
+	size_t n_hops;
+	size_t cap_hops;
+};
+
+struct model_trace *model_trace_new(void);
+void model_trace_free(struct model_trace *t);
+
+/* The hop with this TTL, created (with every hop before it) when missing.
+ * NULL when ttl is 0 or above MODEL_MAX_HOPS, or memory runs out. */
+struct model_hop *model_trace_hop(struct model_trace *t, unsigned ttl);
+
+/* The responder with this address at the hop, added when new; NULL when the
+ * hop already holds MODEL_MAX_RESPONDERS others. Does not change `latest`. */
+struct model_responder *model_hop_responder(struct model_hop *h, const struct model_addr *a);
+
+/* The responder whose host string is `text` (for imports without addresses). */
+struct model_responder *model_hop_responder_text(struct model_hop *h, const char *text);
+
+/* Text form of an address ("10.0.0.1", "fd00::1"); "???" for AF_UNSPEC.
+ * Returns buf. */
+const char *model_addr_text(const struct model_addr *a, char *buf, size_t len);
+
+/* Parses a numeric IPv4 or IPv6 address; 0 on success, -1 otherwise. */
+int model_addr_parse(const char *text, struct model_addr *a);
+
+bool model_addr_equal(const struct model_addr *a, const struct model_addr *b);
+
+/* The name a report shows for a responder: the DNS name when there is one and
+ * names are wanted, else its text. */
+const char *model_responder_label(const struct model_responder *r, bool want_names);
+
+#endif
