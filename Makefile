@@ -20,10 +20,12 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/lab/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/lab/%.c=$(BUILD)/lab/%)
+DEV_SRC := $(wildcard tests/tools/*.c)
+DEV_BIN := $(DEV_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps unit unit-san clang golden lab fuzz-smoke check demo bench install clean
 
-all: $(BUILD)/hopdoc $(TOOL_BIN)
+all: $(BUILD)/hopdoc $(TOOL_BIN) $(DEV_BIN)
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -41,7 +43,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhopdoc.a $(wildcard tests/unit/*.h)
 $(BUILD)/lab/%: tests/lab/%.c | $(BUILD)/lab
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDLIBS)
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/lab:
+# Small drivers linked with the library, for lab tests of single layers.
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhopdoc.a | $(BUILD)/tools
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhopdoc.a $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/lab $(BUILD)/tools:
 	mkdir -p $@
 
 deps:
