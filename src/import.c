@@ -1,0 +1,617 @@
+#include "import.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "import_csv.h"
+#include "import_json.h"
+#include "import_listing.h"
+#include "import_mtr_text.h"
+#include "import_raw.h"
+#include "import_winmtr.h"
+#include "import_xml.h"
+
+/* ---- Detection ------------------------------------------------------------ */
+
+struct format_entry {
+	enum import_format fmt;
+	const char *name;
+	import_parse_fn parse;
+};
+
+static const struct format_entry formats[] = {
+	{ IMPORT_FMT_UNKNOWN, "unknown", NULL },
+	{ IMPORT_FMT_MTR_TEXT, "mtr report", import_mtr_text_parse },
+	{ IMPORT_FMT_JSON, "mtr JSON", import_json_parse },
+	{ IMPORT_FMT_CSV, "mtr CSV", import_csv_parse },
+	{ IMPORT_FMT_XML, "mtr XML", import_xml_parse },
+	{ IMPORT_FMT_RAW, "mtr raw", import_raw_parse },
+	{ IMPORT_FMT_WINMTR_TEXT, "WinMTR text", import_winmtr_text_parse },
+	{ IMPORT_FMT_WINMTR_HTML, "WinMTR HTML", import_winmtr_html_parse },
+	{ IMPORT_FMT_LISTING, "hop listing", import_listing_parse },
+};
+
+const char *import_format_name(enum import_format f)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].fmt == f)
+			return formats[i].name;
+	return "unknown";
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (isspace((unsigned char)*p) || (unsigned char)*p == 0xef ||
+			   (unsigned char)*p == 0xbb || (unsigned char)*p == 0xbf))
+		p++; /* blanks and a UTF-8 byte-order mark */
+	return p;
+}
+
+/* Case-insensitive search in a buffer that need not be NUL-terminated. */
+static bool contains(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; p + n <= end; p++)
+		if (strncasecmp(p, needle, n) == 0)
+			return true;
+	return false;
+}
+
+static bool line_starts(const char *p, const char *end, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return (size_t)(end - p) >= n && strncasecmp(p, prefix, n) == 0;
+}
+
+/* mtr -l lines: a letter, a blank, a hop index. */
+static bool looks_raw(const char *p, const char *end)
+{
+	return end - p >= 3 && strchr("xhpdt", p[0]) && p[1] == ' ' &&
+	       isdigit((unsigned char)p[2]);
+}
+
+/* Any line whose first word is a hop number "N." (after blanks or '#'). */
+static bool has_hop_line(const char *p, const char *end)
+{
+	bool at_start = true;
+	for (; p < end; p++) {
+		if (*p == '\n') {
+			at_start = true;
+			continue;
+		}
+		if (!at_start || *p == ' ' || *p == '\t' || *p == '#')
+			continue;
+		at_start = false;
+		const char *q = p;
+		while (q < end && isdigit((unsigned char)*q))
+			q++;
+		if (q > p && q < end && *q == '.')
+			return true;
+	}
+	return false;
+}
+
+static bool has_line_starting(const char *p, const char *end, const char *prefix)
+{
+	for (const char *l = p; l < end;) {
+		const char *s = skip_space(l, end);
+		if (line_starts(s, end, prefix))
+			return true;
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+	return false;
+}
+
+enum import_format import_detect(const char *data, size_t len)
+{
+	const char *end = data + len;
+	const char *p = skip_space(data, end);
+	if (p < end && (*p == '{' || *p == '['))
+		return IMPORT_FMT_JSON;
+	if (line_starts(p, end, "<?xml") || line_starts(p, end, "<MTR"))
+		return IMPORT_FMT_XML;
+	if (contains(p, end, "<table") || contains(p, end, "<tr"))
+		return IMPORT_FMT_WINMTR_HTML;
+	if (line_starts(p, end, "Mtr_Version,"))
+		return IMPORT_FMT_CSV;
+	if (looks_raw(p, end))
+		return IMPORT_FMT_RAW;
+	if (contains(p, end, "WinMTR") || (contains(p, end, "| Sent") && contains(p, end, "Recv")))
+		return IMPORT_FMT_WINMTR_TEXT;
+	if (has_line_starting(p, end, "HOST:"))
+		return IMPORT_FMT_MTR_TEXT;
+	if (has_hop_line(p, end))
+		return IMPORT_FMT_LISTING;
+	return IMPORT_FMT_UNKNOWN;
+}
+
+/* ---- Entry points --------------------------------------------------------- */
+
+static void set_file(struct import_error *err, const char *name)
+{
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name ? name : "<input>");
+}
+
+static unsigned line_of_nul(const char *data, size_t at)
+{
+	unsigned line = 1;
+	for (size_t i = 0; i < at; i++)
+		line += data[i] == '\n';
+	return line;
+}
+
+static int parse_copy(char *text, enum import_format f, unsigned n_lines,
+		      struct model_trace **out, struct import_error *err)
+{
+	struct model_trace *t = model_trace_new();
+	if (!t)
+		return import_fail(err, 0, "out of memory");
+	if (formats[f].parse(text, t, err) != 0 || import_finish(t, err, n_lines) != 0) {
+		model_trace_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+int import_buffer(const char *data, size_t len, const char *source_name,
+		  struct model_trace **out, struct import_error *err)
+{
+	*out = NULL;
+	set_file(err, source_name);
+	if (len > IMPORT_MAX_BYTES)
+		return import_fail(err, 0, "expected a report of at most %u bytes", IMPORT_MAX_BYTES);
+	const char *nul = memchr(data, '\0', len);
+	if (nul)
+		return import_fail(err, line_of_nul(data, (size_t)(nul - data)),
+				   "expected text, found a NUL byte");
+	enum import_format f = import_detect(data, len);
+	if (f == IMPORT_FMT_UNKNOWN)
+		return import_fail(err, 1, "expected an mtr, WinMTR or hopdoc report or a hop listing "
+					   "(\" 1.|-- host  0.0%%  10 ...\"); found none");
+	char *text = malloc(len + 1);
+	if (!text)
+		return import_fail(err, 0, "out of memory");
+	memcpy(text, data, len);
+	text[len] = '\0';
+	int rc = parse_copy(text, f, line_of_nul(data, len), out, err);
+	free(text);
+	return rc;
+}
+
+static int read_all(FILE *f, char **data, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || cap > IMPORT_MAX_BYTES)
+			break;
+		char *bigger = realloc(buf, cap * 2);
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	if (!buf || ferror(f)) {
+		free(buf);
+		return -1;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int import_file(const char *path, struct model_trace **out, struct import_error *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	*out = NULL;
+	set_file(err, name);
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f)
+		return import_fail(err, 0, "cannot open: %s", strerror(errno));
+	char *data = NULL;
+	size_t len = 0;
+	int rc = read_all(f, &data, &len);
+	int saved = errno;
+	if (!is_stdin)
+		fclose(f);
+	if (rc != 0)
+		return import_fail(err, 0, "cannot read: %s", strerror(saved));
+	rc = import_buffer(data, len, name, out, err);
+	free(data);
+	return rc;
+}
+
+const char *import_error_text(const struct import_error *err, char *buf, size_t len)
+{
+	if (err->line)
+		snprintf(buf, len, "%s:%u: %s", err->file, err->line, err->msg);
+	else
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+	return buf;
+}
+
+/* ---- Columns -------------------------------------------------------------- */
+
+struct column_title {
+	const char *title;
+	char letter;
+};
+
+static const struct column_title column_titles[] = {
+	{ "Loss%", 'L' }, { "Loss", 'L' },  { "%", 'L' },      { "Drop", 'D' },   { "Rcv", 'R' },
+	{ "Recv", 'R' },  { "Snt", 'S' },   { "Sent", 'S' },   { "Last", 'N' },   { "Best", 'B' },
+	{ "Avg", 'A' },   { "Avrg", 'A' },  { "Wrst", 'W' },   { "Worst", 'W' },  { "StDev", 'V' },
+	{ "Gmean", 'G' }, { "Jttr", 'J' },  { "Javg", 'M' },   { "Jmax", 'X' },   { "Jint", 'I' },
+	{ "Loss %", 'L' },
+};
+
+char import_column_letter(const char *title)
+{
+	for (size_t i = 0; i < sizeof(column_titles) / sizeof(column_titles[0]); i++)
+		if (strcasecmp(title, column_titles[i].title) == 0)
+			return column_titles[i].letter;
+	return 0;
+}
+
+int import_check_columns(const char *letters, struct import_error *err, unsigned line)
+{
+	if (!strchr(letters, 'S'))
+		return import_fail(err, line, "expected a Snt column (probes sent)");
+	if (!strchr(letters, 'L') && !strchr(letters, 'R'))
+		return import_fail(err, line, "expected a Loss%% or Rcv column");
+	if (!strchr(letters, 'A'))
+		return import_fail(err, line, "expected an Avg column");
+	return 0;
+}
+
+static double *time_field(struct model_hop *h, char letter)
+{
+	switch (letter) {
+	case 'N': return &h->last;
+	case 'B': return &h->best;
+	case 'A': return &h->avg;
+	case 'W': return &h->wrst;
+	case 'V': return &h->stdev;
+	case 'G': return &h->gmean;
+	case 'J': return &h->jttr;
+	case 'M': return &h->javg;
+	case 'X': return &h->jmax;
+	case 'I': return &h->jint;
+	default: return NULL;
+	}
+}
+
+static unsigned has_bit(char letter)
+{
+	switch (letter) {
+	case 'R': return MODEL_HAS_RECV;
+	case 'D': return MODEL_HAS_DROP;
+	case 'N': return MODEL_HAS_LAST;
+	case 'V': return MODEL_HAS_STDEV;
+	case 'G': return MODEL_HAS_GMEAN;
+	case 'J': case 'M': case 'X': case 'I': return MODEL_HAS_JITTER;
+	default: return 0;
+	}
+}
+
+static unsigned long *count_field(struct model_hop *h, char letter)
+{
+	switch (letter) {
+	case 'D': return &h->drop;
+	case 'R': return &h->recv;
+	case 'S': return &h->snt;
+	default: return NULL;
+	}
+}
+
+static int set_field(struct model_hop *h, char letter, const char *cell, double *loss_tol)
+{
+	if (letter == 'L')
+		return import_percent(cell, &h->loss_pct, loss_tol);
+	unsigned long *count = count_field(h, letter);
+	if (count)
+		return import_ulong(cell, IMPORT_MAX_PROBES, count);
+	double *ms = time_field(h, letter);
+	if (ms)
+		return import_double(cell, 0.0, IMPORT_MAX_MS, ms);
+	return 0; /* a column we do not keep */
+}
+
+static const char *column_name(char letter)
+{
+	for (size_t i = 0; i < sizeof(column_titles) / sizeof(column_titles[0]); i++)
+		if (column_titles[i].letter == letter)
+			return column_titles[i].title;
+	return "?";
+}
+
+int import_set_fields(struct model_hop *h, const char *letters, char *const *cells,
+		      double *loss_tol, struct import_error *err, unsigned line)
+{
+	*loss_tol = -1.0; /* no Loss% column */
+	for (size_t i = 0; letters[i]; i++) {
+		if (set_field(h, letters[i], cells[i], loss_tol) != 0)
+			return import_fail(err, line, "expected a number for %s, found \"%.40s\"",
+					   column_name(letters[i]), cells[i]);
+		h->has |= has_bit(letters[i]);
+	}
+	if (!strchr(letters, 'B'))
+		h->best = h->avg;
+	if (!strchr(letters, 'W'))
+		h->wrst = h->avg;
+	return 0;
+}
+
+/* ---- Toolkit -------------------------------------------------------------- */
+
+int import_fail(struct import_error *err, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->line = line;
+	return -1;
+}
+
+char *import_next_line(char **cursor, unsigned *lineno)
+{
+	char *s = *cursor;
+	if (!s || !*s)
+		return NULL;
+	char *nl = strchr(s, '\n');
+	if (nl) {
+		*nl = '\0';
+		*cursor = nl + 1;
+	} else {
+		*cursor = s + strlen(s);
+	}
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '\r')
+		s[n - 1] = '\0';
+	(*lineno)++;
+	return s;
+}
+
+size_t import_split(char *s, char **tok, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(s, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
+		if (n == max)
+			return max + 1;
+		tok[n++] = w;
+	}
+	return n;
+}
+
+bool import_is_number(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	if (!isdigit((unsigned char)*s) && !(*s == '.' && isdigit((unsigned char)s[1])))
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && *s != '.')
+			return false;
+	return true;
+}
+
+int import_double(const char *s, double lo, double hi, double *out)
+{
+	if (!import_is_number(s))
+		return -1;
+	errno = 0;
+	char *end = NULL;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int import_ulong(const char *s, unsigned long hi, unsigned long *out)
+{
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	char *end = NULL;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int import_percent(const char *s, double *out, double *tolerance)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n + 1);
+	if (buf[n - 1] == '%')
+		buf[--n] = '\0';
+	if (import_double(buf, 0.0, 100.0, out) != 0)
+		return -1;
+	const char *dot = strchr(buf, '.');
+	int decimals = dot ? (int)strlen(dot + 1) : 0;
+	*tolerance = 0.5 * pow(10.0, -decimals);
+	return 0;
+}
+
+char *import_trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+bool import_starts_with(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* "AS64500 rest" or "AS??? rest": the AS number (0 for ???) and the rest. */
+static const char *take_asn(const char *cell, uint32_t *asn)
+{
+	*asn = 0;
+	if (strncmp(cell, "AS", 2) != 0)
+		return cell;
+	const char *sp = strchr(cell, ' ');
+	if (!sp)
+		return cell;
+	char num[16];
+	size_t n = (size_t)(sp - cell) - 2;
+	if (n == 0 || n >= sizeof(num))
+		return cell;
+	memcpy(num, cell + 2, n);
+	num[n] = '\0';
+	unsigned long v = 0;
+	if (strcmp(num, "???") != 0 && import_ulong(num, UINT32_MAX, &v) != 0)
+		return cell;
+	*asn = (uint32_t)v;
+	while (*sp == ' ')
+		sp++;
+	return sp;
+}
+
+/* "name (10.0.0.1)": splits off the address when the parentheses hold one. */
+static bool take_paren_addr(const char *s, char *name, size_t name_len, struct model_addr *a)
+{
+	size_t n = strlen(s);
+	const char *open = strrchr(s, '(');
+	if (n < 4 || s[n - 1] != ')' || !open || open == s)
+		return false;
+	char ip[64];
+	size_t ip_len = (size_t)(s + n - 1 - (open + 1));
+	if (ip_len == 0 || ip_len >= sizeof(ip))
+		return false;
+	memcpy(ip, open + 1, ip_len);
+	ip[ip_len] = '\0';
+	if (model_addr_parse(ip, a) != 0)
+		return false;
+	size_t nn = (size_t)(open - s);
+	while (nn && s[nn - 1] == ' ')
+		nn--;
+	if (nn >= name_len)
+		nn = name_len - 1;
+	memcpy(name, s, nn);
+	name[nn] = '\0';
+	return true;
+}
+
+static struct model_responder *add_named(struct model_hop *h, const char *s)
+{
+	char name[MODEL_NAME_MAX];
+	struct model_addr a;
+	struct model_responder *r;
+	if (take_paren_addr(s, name, sizeof(name), &a)) {
+		r = model_hop_responder(h, &a);
+		if (r)
+			snprintf(r->name, sizeof(r->name), "%s", name);
+		return r;
+	}
+	snprintf(name, sizeof(name), "%s", s); /* cuts names beyond the model's room */
+	r = model_hop_responder_text(h, name);
+	if (r && r->addr.family == AF_UNSPEC)
+		snprintf(r->name, sizeof(r->name), "%s", name);
+	return r;
+}
+
+struct model_responder *import_add_host(struct model_hop *h, const char *cell, bool *ok)
+{
+	*ok = true;
+	if (strcmp(cell, "???") == 0 || cell[0] == '\0')
+		return NULL;
+	uint32_t asn;
+	const char *rest = take_asn(cell, &asn);
+	if (strcmp(rest, "???") == 0)
+		return NULL;
+	struct model_responder *r = add_named(h, rest);
+	if (!r) {
+		*ok = false;
+		return NULL;
+	}
+	if (asn)
+		r->asn = asn;
+	h->latest = (unsigned)(r - h->resp);
+	return r;
+}
+
+/* Recv from Snt and Loss%: exact when only one count fits Loss%'s rounding. */
+static void derive_recv(struct model_hop *h, double loss_tol)
+{
+	double snt = (double)h->snt;
+	double lost = snt * h->loss_pct / 100.0;
+	h->recv = h->snt - (unsigned long)lround(lost);
+	double lo = ceil(snt * (h->loss_pct - loss_tol) / 100.0 - 1e-9);
+	double hi = floor(snt * (h->loss_pct + loss_tol) / 100.0 + 1e-9);
+	if (lo == hi) /* exactly one count fits */
+		h->has |= MODEL_HAS_RECV;
+}
+
+static int check_times(const struct model_hop *h, struct import_error *err, unsigned line)
+{
+	const double slack = 0.15; /* reports round each figure on its own */
+	if (h->best > h->avg + slack || h->avg > h->wrst + slack)
+		return import_fail(err, line, "expected Best <= Avg <= Wrst (hop %u: %.1f, %.1f, %.1f)",
+				   h->ttl, h->best, h->avg, h->wrst);
+	return 0;
+}
+
+int import_check_hop(struct model_hop *h, double loss_tol, struct import_error *err, unsigned line)
+{
+	if (h->has & MODEL_HAS_RECV) {
+		if (h->recv > h->snt)
+			return import_fail(err, line, "expected Rcv <= Snt (hop %u: %lu > %lu)", h->ttl,
+					   h->recv, h->snt);
+		if (h->snt && loss_tol < 0) /* no Loss% printed: the counts say it */
+			h->loss_pct = (double)(h->snt - h->recv) * 100.0 / (double)h->snt;
+	} else if (h->snt && loss_tol >= 0) {
+		derive_recv(h, loss_tol);
+	}
+	if (!(h->has & MODEL_HAS_DROP))
+		h->drop = h->snt - h->recv;
+	if (h->recv && check_times(h, err, line) != 0)
+		return -1;
+	return 0;
+}
+
+static void fill_dst(struct model_trace *t)
+{
+	const struct model_hop *last = &t->hops[t->n_hops - 1];
+	if (t->dst[0] || last->n_resp == 0)
+		return;
+	const struct model_responder *r = &last->resp[last->latest];
+	snprintf(t->dst, sizeof(t->dst), "%s", r->text);
+	t->dst_addr = r->addr;
+}
+
+int import_finish(struct model_trace *t, struct import_error *err, unsigned line)
+{
+	if (t->n_hops == 0)
+		return import_fail(err, line ? line : 1, "expected at least one hop; the report has none");
+	fill_dst(t);
+	const struct model_hop *last = &t->hops[t->n_hops - 1];
+	t->reached = last->n_resp > 0 && last->recv > 0;
+	return 0;
+}
