@@ -1,0 +1,28 @@
+/* privdrop: give up privileges once the raw sockets are open.
+ *
+ * As root: switch to SUDO_UID/SUDO_GID when hopdoc was started through sudo,
+ * else to the user "nobody"; supplementary groups are cleared. In every case
+ * every capability is dropped (permitted, effective, inheritable, bounding
+ * and ambient where allowed) and PR_SET_NO_NEW_PRIVS is set, so neither the
+ * process nor anything it runs can regain them. Sockets already open keep
+ * working: the kernel checks CAP_NET_RAW only when they are created. */
+#ifndef HOPDOC_PRIVDROP_H
+#define HOPDOC_PRIVDROP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Drops privileges. 0, or -1 with a message in err (then the caller must not
+ * go on: a half-dropped process is worse than none). */
+int privdrop_drop(char *err, size_t errlen);
+
+/* The uid/gid to switch to as root: from SUDO_UID/SUDO_GID (range-checked;
+ * both must be valid and non-zero) or else nobody's. 0, or -1 when neither is
+ * available. */
+int privdrop_target(const char *sudo_uid, const char *sudo_gid, uid_t *uid, gid_t *gid);
+
+/* Whether the process holds any capability in its effective or permitted set. */
+bool privdrop_has_caps(void);
+
+#endif
