@@ -1,4 +1,6 @@
-/* import_csv: mtr's csv output (and hopdoc's). */
+/* import_csv: mtr's --csv. The header names the columns
+ * (Mtr_Version,Start_Time,Status,Host,Hop,Ip,[Asn,]Loss%,Snt, ,Last,...);
+ * the " " column is mtr's gap column and holds Drop. One row per hop. */
 #ifndef HOPDOC_IMPORT_CSV_H
 #define HOPDOC_IMPORT_CSV_H
 
