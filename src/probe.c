@@ -93,8 +93,7 @@ unsigned probe_table_waiting(const struct probe_table *t, unsigned long round)
 	return t->waiting[round % ROUND_RING];
 }
 
-/* Marks a waiting slot answered or timed out, keeping the round's count. */
-static void table_resolve(struct probe_table *t, struct probe_slot *s, enum probe_slot_state st)
+void probe_table_resolve(struct probe_table *t, struct probe_slot *s, enum probe_slot_state st)
 {
 	if (s->state == PROBE_SLOT_WAITING)
 		t->waiting[s->round % ROUND_RING]--;
@@ -628,7 +627,7 @@ static void arm_timeout(struct probe *p)
 
 static void expire(struct probe *p, struct probe_slot *s)
 {
-	table_resolve(p->table, s, PROBE_SLOT_TIMED_OUT);
+	probe_table_resolve(p->table, s, PROBE_SLOT_TIMED_OUT);
 	if (!p->answered[s->ttl])
 		p->silent[s->ttl] = true;
 	emit_simple(p, EVENT_TIMEOUT, s);
@@ -886,7 +885,7 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 	if (!s || (s->state != PROBE_SLOT_WAITING && s->state != PROBE_SLOT_TIMED_OUT))
 		return; /* never sent, or a duplicate */
 	bool late = s->state == PROBE_SLOT_TIMED_OUT;
-	table_resolve(p->table, s, PROBE_SLOT_ANSWERED);
+	probe_table_resolve(p->table, s, PROBE_SLOT_ANSWERED);
 	int64_t rtt = rx_ns - s->sent_ns;
 	struct event ev = { .type = late ? EVENT_LATE : EVENT_REPLY, .ttl = s->ttl,
 		            .seq = s->run_seq, .round = s->round, .from = r->from,

@@ -115,6 +115,10 @@ void probe_table_sent(struct probe_table *t, unsigned long run_seq, unsigned lon
 /* The slot of wire sequence seq (any state). */
 struct probe_slot *probe_table_slot(struct probe_table *t, uint16_t seq);
 
+/* Marks a slot answered or timed out; a waiting slot leaves its round's
+ * waiting count. */
+void probe_table_resolve(struct probe_table *t, struct probe_slot *s, enum probe_slot_state st);
+
 /* Probes of `round` still waiting. */
 unsigned probe_table_waiting(const struct probe_table *t, unsigned long round);
 
