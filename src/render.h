@@ -32,4 +32,8 @@ render_fn render_for(enum config_output out);
 json_t *render_json_trace(const struct model_trace *t, const struct render_opts *o);
 json_t *render_json_findings(const struct finding_list *l);
 
+/* Writes a JSON document as mtr does (4-space indent, 5 significant digits,
+ * final newline). Returns 0, or -1 when root is NULL or the sink failed. */
+int render_json_dump(const json_t *root, struct sink *out);
+
 #endif
