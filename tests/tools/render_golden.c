@@ -1,0 +1,487 @@
+/* render_golden: renders a model (NAME.model) or replays engine events
+ * through the collector (NAME.events) in one output format, for the golden
+ * tests in tests/golden/render/. The file formats are in
+ * tests/golden/render/README.md.
+ *
+ * usage: render_golden FORMAT [wide] [names] [ips] [fields=LETTERS]
+ *                      [mtr-keys] [diagnosis] FILE
+ * FORMAT: report json csv xml raw split; '_' in LETTERS stands for a space. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "finding.h"
+#include "model.h"
+#include "render.h"
+#include "render_raw.h"
+#include "render_split.h"
+#include "sink.h"
+
+#define LINE_MAX_LEN 4096
+
+struct golden {
+	const char *format;
+	bool events; /* FILE is an event stream */
+	bool mtr_keys;
+	bool want_diagnosis;
+	char fields[32];
+	struct render_opts opts;
+	struct model_trace *t;
+	struct collect *collect;
+	struct finding_list findings;
+	struct render_raw *raw;
+	struct render_split *split;
+	struct sink *out;
+};
+
+static int fail(const char *what, const char *arg)
+{
+	fprintf(stderr, "render_golden: %s: %s\n", what, arg);
+	return -1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE)
+		return fail("bad number", s);
+	*out = v;
+	return 0;
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (end == s || *end || errno == ERANGE || v > max || s[0] == '-')
+		return fail("bad count", s);
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	unsigned long v;
+	if (parse_ulong(s, max, &v) != 0)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_ttl(const char *s, struct model_trace *t, struct model_hop **h)
+{
+	unsigned ttl;
+	if (!s || parse_uint(s, MODEL_MAX_HOPS, &ttl) != 0 || !(*h = model_trace_hop(t, ttl)))
+		return fail("bad ttl", s ? s : "(none)");
+	return 0;
+}
+
+/* "key=value" of a hop line. */
+static int hop_key(struct model_hop *h, const char *key, const char *val)
+{
+	static const char *const reals[] = { "loss", "last", "avg", "best", "wrst", "stdev",
+					     "gmean", "jttr", "javg", "jmax", "jint" };
+	double *const slots[] = { &h->loss_pct, &h->last, &h->avg, &h->best, &h->wrst, &h->stdev,
+				  &h->gmean, &h->jttr, &h->javg, &h->jmax, &h->jint };
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+		if (strcmp(key, reals[i]) == 0)
+			return parse_double(val, slots[i]);
+	static const char *const counts[] = { "snt", "recv", "drop", "late" };
+	unsigned long *const cslots[] = { &h->snt, &h->recv, &h->drop, &h->late };
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		if (strcmp(key, counts[i]) == 0)
+			return parse_ulong(val, 1000000000ul, cslots[i]);
+	if (strcmp(key, "has") == 0)
+		return parse_uint(val, 0xff, &h->has);
+	return fail("unknown hop key", key);
+}
+
+static int split_key(char *tok, char **val)
+{
+	char *eq = strchr(tok, '=');
+	if (!eq)
+		return fail("expected key=value", tok);
+	*eq = '\0';
+	*val = eq + 1;
+	return 0;
+}
+
+static int parse_hop(struct model_trace *t, char *rest)
+{
+	struct model_hop *h;
+	char *save;
+	if (parse_ttl(strtok_r(rest, " ", &save), t, &h) != 0)
+		return -1;
+	h->has = 0x3f;
+	for (char *tok; (tok = strtok_r(NULL, " ", &save));) {
+		char *val;
+		if (split_key(tok, &val) != 0 || hop_key(h, tok, val) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int resp_key(struct model_hop *h, struct model_responder *r, char *tok)
+{
+	char *val;
+	if (strcmp(tok, "latest") == 0) {
+		h->latest = (unsigned)(r - h->resp);
+		return 0;
+	}
+	if (split_key(tok, &val) != 0)
+		return -1;
+	if (strcmp(tok, "replies") == 0)
+		return parse_ulong(val, 1000000000ul, &r->replies);
+	if (strcmp(tok, "asn") == 0)
+		return parse_uint(val, 0xffffffffu, &r->asn) ;
+	if (strcmp(tok, "name") == 0) {
+		snprintf(r->name, sizeof(r->name), "%s", val);
+		return 0;
+	}
+	return fail("unknown responder key", tok);
+}
+
+static int parse_resp(struct model_trace *t, char *rest)
+{
+	struct model_hop *h;
+	char *save;
+	if (parse_ttl(strtok_r(rest, " ", &save), t, &h) != 0)
+		return -1;
+	char *host = strtok_r(NULL, " ", &save);
+	struct model_responder *r = host ? model_hop_responder_text(h, host) : NULL;
+	if (!r)
+		return fail("bad responder", host ? host : "(none)");
+	for (char *tok; (tok = strtok_r(NULL, " ", &save));)
+		if (resp_key(h, r, tok) != 0)
+			return -1;
+	return 0;
+}
+
+static int parse_mpls(struct model_trace *t, char *rest)
+{
+	struct model_hop *h;
+	char *save;
+	if (parse_ttl(strtok_r(rest, " ", &save), t, &h) != 0 || !h->n_resp)
+		return fail("mpls needs a responder", rest);
+	struct model_responder *r = &h->resp[h->n_resp - 1];
+	if (r->n_mpls >= MODEL_MAX_MPLS)
+		return fail("too many labels", rest);
+	unsigned v[4];
+	for (int i = 0; i < 4; i++) {
+		const char *tok = strtok_r(NULL, " ", &save);
+		if (!tok || parse_uint(tok, i ? 255 : 0xfffff, &v[i]) != 0)
+			return fail("mpls: label tc s ttl", rest);
+	}
+	r->mpls[r->n_mpls++] = (struct model_mpls){ v[0], (uint8_t)v[1], (uint8_t)v[2], (uint8_t)v[3] };
+	return 0;
+}
+
+static int name_index(const char *name, const char *(*fn)(unsigned), unsigned *out)
+{
+	for (unsigned i = 0; i < 16; i++)
+		if (strcmp(fn(i), name) == 0) {
+			*out = i;
+			return 0;
+		}
+	return fail("unknown name", name);
+}
+
+static const char *kind_name(unsigned i) { return finding_kind_name((enum finding_kind)i); }
+static const char *severity_name(unsigned i) { return finding_severity_name((enum finding_severity)i); }
+static const char *segment_name(unsigned i) { return finding_segment_name((enum finding_segment)i); }
+static const char *direction_name(unsigned i) { return finding_direction_name((enum finding_direction)i); }
+
+static int parse_figure(const char *s, double *out)
+{
+	if (s && strcmp(s, "-") == 0) {
+		*out = NAN;
+		return 0;
+	}
+	return s ? parse_double(s, out) : fail("missing figure", "");
+}
+
+static int parse_hops_list(char *s, struct finding *f)
+{
+	char *save;
+	for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (f->n_hops >= FINDING_MAX_HOPS || parse_uint(tok, MODEL_MAX_HOPS, &f->hops[f->n_hops++]) != 0)
+			return -1;
+	return 0;
+}
+
+/* finding KIND SEVERITY SEGMENT DIRECTION HOP HOPS LOSS LATENCY | summary | evidence | advice */
+static int parse_finding(struct finding_list *l, char *rest)
+{
+	struct finding f = { 0 };
+	char *texts = strchr(rest, '|');
+	if (!texts)
+		return fail("finding needs | summary | evidence | advice", rest);
+	*texts++ = '\0';
+	char *save, *tok[8];
+	for (int i = 0; i < 8; i++)
+		if (!(tok[i] = strtok_r(i ? NULL : rest, " ", &save)))
+			return fail("finding: too few fields", "");
+	unsigned k, sev, seg, dir;
+	if (name_index(tok[0], kind_name, &k) || name_index(tok[1], severity_name, &sev) ||
+	    name_index(tok[2], segment_name, &seg) || name_index(tok[3], direction_name, &dir) ||
+	    parse_uint(tok[4], MODEL_MAX_HOPS, &f.hop) || parse_hops_list(tok[5], &f) ||
+	    parse_figure(tok[6], &f.loss_pct) || parse_figure(tok[7], &f.latency_ms))
+		return -1;
+	f.kind = (enum finding_kind)k;
+	f.severity = (enum finding_severity)sev;
+	f.segment = (enum finding_segment)seg;
+	f.direction = (enum finding_direction)dir;
+	char *parts[3] = { f.summary, f.evidence, f.advice };
+	size_t sizes[3] = { sizeof(f.summary), sizeof(f.evidence), sizeof(f.advice) };
+	for (int i = 0; i < 3 && texts; i++) {
+		char *bar = strchr(texts, '|');
+		if (bar)
+			*bar++ = '\0';
+		while (*texts == ' ')
+			texts++;
+		size_t n = strlen(texts);
+		while (n && texts[n - 1] == ' ')
+			texts[--n] = '\0';
+		snprintf(parts[i], sizes[i], "%s", texts);
+		texts = bar;
+	}
+	return finding_list_add(l, &f) ? 0 : fail("out of memory", "");
+}
+
+static int parse_header(struct model_trace *t, const char *key, char *rest, bool *done)
+{
+	*done = true;
+	if (strcmp(key, "src") == 0)
+		snprintf(t->src, sizeof(t->src), "%s", rest);
+	else if (strcmp(key, "dst") == 0)
+		snprintf(t->dst, sizeof(t->dst), "%s", rest);
+	else if (strcmp(key, "start") == 0) {
+		unsigned long v;
+		if (parse_ulong(rest, 0xffffffffffUL, &v) != 0)
+			return -1;
+		t->start_time = (int64_t)v;
+	} else if (strcmp(key, "tos") == 0)
+		return parse_uint(rest, 255, (unsigned *)&t->tos);
+	else if (strcmp(key, "psize") == 0)
+		return parse_uint(rest, 65535, &t->psize);
+	else if (strcmp(key, "bitpattern") == 0)
+		return parse_uint(rest, 255, (unsigned *)&t->bitpattern);
+	else if (strcmp(key, "tests") == 0)
+		return parse_ulong(rest, 1000000000ul, &t->tests);
+	else
+		*done = false;
+	return 0;
+}
+
+static int addr_arg(const char *s, struct model_addr *a)
+{
+	if (!s || model_addr_parse(s, a) != 0)
+		return fail("bad address", s ? s : "(none)");
+	return 0;
+}
+
+/* sent TTL SEQ | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] |
+ * timeout TTL SEQ | late TTL SEQ ADDR RTT | name ADDR NAME | round N */
+static int parse_event(const char *key, char *rest, struct event *ev)
+{
+	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
+	size_t i = 0;
+	while (i < 6 && strcmp(key, types[i]) != 0)
+		i++;
+	if (i == 6)
+		return fail("unknown line", key);
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (enum event_type)i;
+	char *save, *a = strtok_r(rest, " ", &save), *b = strtok_r(NULL, " ", &save);
+	if (ev->type == EVENT_NAME) {
+		ev->name = b ? b : "";
+		return addr_arg(a, &ev->from);
+	}
+	if (ev->type == EVENT_ROUND_END)
+		return a ? parse_ulong(a, 1000000000ul, &ev->round) : 0;
+	if (!a || !b || parse_uint(a, 1000, &ev->ttl) != 0 || parse_ulong(b, 0xffffffffUL, &ev->seq) != 0)
+		return fail("event needs TTL SEQ", key);
+	if (ev->type != EVENT_REPLY && ev->type != EVENT_LATE)
+		return 0;
+	char *rtt = NULL;
+	if (addr_arg(strtok_r(NULL, " ", &save), &ev->from) != 0 || !(rtt = strtok_r(NULL, " ", &save)) ||
+	    parse_double(rtt, &ev->rtt_ms) != 0)
+		return fail("reply needs ADDR RTT", key);
+	for (char *tok; (tok = strtok_r(NULL, " ", &save));) {
+		unsigned l, tc, s, ttl;
+		if (strcmp(tok, "target") == 0)
+			ev->from_target = true;
+		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
+			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
+		else
+			return fail("bad reply option", tok);
+	}
+	return 0;
+}
+
+static int parse_line(struct golden *g, char *line)
+{
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '#' || line[0] == '\0')
+		return 0;
+	char *rest = strchr(line, ' ');
+	rest = rest ? (*rest = '\0', rest + 1) : line + strlen(line);
+	bool done;
+	if (parse_header(g->t, line, rest, &done) != 0 || done)
+		return done ? 0 : -1;
+	if (strcmp(line, "finding") == 0)
+		return parse_finding(&g->findings, rest);
+	if (!g->events) {
+		if (strcmp(line, "hop") == 0)
+			return parse_hop(g->t, rest);
+		if (strcmp(line, "resp") == 0)
+			return parse_resp(g->t, rest);
+		if (strcmp(line, "mpls") == 0)
+			return parse_mpls(g->t, rest);
+		return fail("unknown line", line);
+	}
+	struct event ev;
+	if (parse_event(line, rest, &ev) != 0)
+		return -1;
+	return collect_event(g->collect, &ev);
+}
+
+static int read_file(struct golden *g, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail("cannot open", path);
+	char line[LINE_MAX_LEN];
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f))
+		rc = parse_line(g, line);
+	fclose(f);
+	return rc;
+}
+
+static int parse_arg(struct golden *g, const char *arg)
+{
+	if (strcmp(arg, "wide") == 0)
+		g->opts.wide = true;
+	else if (strcmp(arg, "names") == 0)
+		g->opts.want_names = true;
+	else if (strcmp(arg, "ips") == 0)
+		g->opts.show_ips = true;
+	else if (strcmp(arg, "mtr-keys") == 0)
+		g->mtr_keys = true;
+	else if (strcmp(arg, "diagnosis") == 0)
+		g->want_diagnosis = true;
+	else if (strncmp(arg, "fields=", 7) == 0) {
+		snprintf(g->fields, sizeof(g->fields), "%s", arg + 7);
+		for (char *c = g->fields; *c; c++)
+			*c = *c == '_' ? ' ' : *c;
+		g->opts.fields = g->fields;
+	} else
+		return fail("unknown option", arg);
+	return 0;
+}
+
+static int setup_streams(struct golden *g)
+{
+	g->collect = collect_new(g->t);
+	if (!g->collect)
+		return fail("out of memory", "");
+	if (strcmp(g->format, "raw") == 0) {
+		g->raw = render_raw_new(g->out);
+		return g->raw ? collect_add_tap(g->collect, render_raw_event, g->raw) : -1;
+	}
+	if (strcmp(g->format, "split") == 0) {
+		g->split = render_split_new(g->out, g->t, &g->opts);
+		return g->split ? collect_add_tap(g->collect, render_split_event, g->split) : -1;
+	}
+	return 0;
+}
+
+/* mtr's own keys only, as in the mtr samples: hopdoc's additions go, and
+ * so do the optional figures the -o letters did not ask for. */
+static void strip_extras(json_t *root, const char *fields)
+{
+	static const char letters[] = "DGJMXI";
+	static const char *const titles[] = { "Drop", "Gmean", "Jttr", "Javg", "Jmax", "Jint" };
+	json_t *hubs = json_object_get(json_object_get(root, "report"), "hubs");
+	size_t i;
+	json_t *hub;
+	json_array_foreach(hubs, i, hub) {
+		json_object_del(hub, "Recv");
+		json_object_del(hub, "Late");
+		json_object_del(hub, "hosts");
+		for (size_t k = 0; k < sizeof(titles) / sizeof(titles[0]); k++)
+			if (!strchr(fields, letters[k]))
+				json_object_del(hub, titles[k]);
+	}
+}
+
+static int render_json_golden(struct golden *g)
+{
+	json_t *root = render_json_trace(g->t, &g->opts);
+	if (root && g->mtr_keys)
+		strip_extras(root, g->opts.fields ? g->opts.fields : "LS NABWV");
+	int rc = render_json_dump(root, g->out);
+	json_decref(root);
+	return rc;
+}
+
+static int render_final(struct golden *g)
+{
+	static const struct {
+		const char *name;
+		enum config_output out;
+	} formats[] = { { "report", CONFIG_OUT_REPORT }, { "csv", CONFIG_OUT_CSV }, { "xml", CONFIG_OUT_XML } };
+	if (g->raw || g->split)
+		return 0;
+	if (strcmp(g->format, "json") == 0)
+		return render_json_golden(g);
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(g->format, formats[i].name) == 0)
+			return render_for(formats[i].out)(g->t, &g->opts, g->out);
+	return fail("unknown format", g->format);
+}
+
+static int run(struct golden *g, int argc, char **argv)
+{
+	if (argc < 3)
+		return fail("usage", "render_golden FORMAT [options] FILE");
+	g->format = argv[1];
+	for (int i = 2; i < argc - 1; i++)
+		if (parse_arg(g, argv[i]) != 0)
+			return -1;
+	const char *path = argv[argc - 1];
+	size_t n = strlen(path);
+	g->events = n > 7 && strcmp(path + n - 7, ".events") == 0;
+	if (g->events && setup_streams(g) != 0)
+		return -1;
+	if (read_file(g, path) != 0)
+		return -1;
+	if (g->want_diagnosis)
+		g->opts.diagnosis = &g->findings;
+	if (render_final(g) != 0)
+		return -1;
+	return sink_error(g->out);
+}
+
+int main(int argc, char **argv)
+{
+	struct golden g = { 0 };
+	finding_list_init(&g.findings);
+	g.t = model_trace_new();
+	g.out = sink_new_file(stdout);
+	int rc = g.t && g.out ? run(&g, argc, argv) : -1;
+	render_raw_free(g.raw);
+	render_split_free(g.split);
+	collect_free(g.collect);
+	model_trace_free(g.t);
+	finding_list_free(&g.findings);
+	sink_free(g.out);
+	return rc == 0 ? 0 : 1;
+}
