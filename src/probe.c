@@ -8,6 +8,7 @@
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
+#include <linux/net_tstamp.h>
 #include <netdb.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -109,6 +110,11 @@ struct probe_socks {
 	bool dgram;    /* icmp is a datagram ICMP socket (unprivileged) */
 };
 
+struct probe_tx {
+	unsigned long run_seq;
+	int64_t before_ns, after_ns;  /* monotonic, around sendmsg */
+};
+
 struct probe {
 	const struct config *cfg;
 	struct probe_socks sock[2];   /* [0] IPv4, [1] IPv6 */
@@ -136,6 +142,12 @@ struct probe {
 
 	unsigned long *fifo;          /* run seqs in send order, for timeouts */
 	size_t fifo_head, fifo_len;
+
+	/* Kernel TX stamps come back by a per-socket counter (OPT_ID); this maps
+	 * the counter to the probe and the window its stamp must fall in. */
+	struct probe_tx *tx;
+	uint32_t tx_next_key;
+	bool tx_stamps;
 
 	evloop_timer_id send_timer, timeout_timer, grace_timer;
 	bool sending_done, finished;
@@ -322,8 +334,9 @@ static struct probe *probe_alloc(const struct config *cfg)
 		p->sock[i] = (struct probe_socks){ .icmp = -1, .send = -1, .route = -1 };
 	p->table = probe_table_new();
 	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
+	p->tx = calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
 	p->last_send_ns = INT64_MIN;
-	if (!p->table || !p->fifo) {
+	if (!p->table || !p->fifo || !p->tx) {
 		probe_free(p);
 		return NULL;
 	}
@@ -475,11 +488,30 @@ static void fill_flow(struct probe *p)
 
 static void on_readable(void *ctx, int fd, unsigned events);
 
+static int sender_fd(const struct probe *p)
+{
+	return p->cfg->proto == MODEL_PROTO_ICMP ? p->s->icmp : p->s->send;
+}
+
+/* The kernel's software TX stamp is taken when the packet reaches the device,
+ * where a capture sees it; without it the send time is read just before
+ * sendmsg. Failing to enable it is not an error. */
+static void enable_tx_stamps(struct probe *p)
+{
+	if (p->s->dgram) /* its error queue carries ICMP errors; keep it simple */
+		return;
+	unsigned flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+	                 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	p->tx_stamps = setsockopt(sender_fd(p), SOL_SOCKET, SO_TIMESTAMPING, &flags,
+	                          sizeof(flags)) == 0;
+}
+
 static int register_fds(struct probe *p)
 {
 	if (evloop_add_fd(p->loop, p->s->icmp, EVLOOP_READ, on_readable, p) < 0)
 		return -1;
-	if (p->cfg->proto == MODEL_PROTO_TCP &&
+	/* UDP: only TX stamps come back on the sender; TCP: also SYN-ACK/RST. */
+	if (p->cfg->proto != MODEL_PROTO_ICMP &&
 	    evloop_add_fd(p->loop, p->s->send, EVLOOP_READ, on_readable, p) < 0)
 		return -1;
 	return 0;
@@ -507,6 +539,7 @@ int probe_setup(struct probe *p, struct evloop *loop, event_fn on_event, void *c
 		set_err(err, errlen, "out of memory");
 		return -1;
 	}
+	enable_tx_stamps(p);
 	return 0;
 }
 
@@ -538,6 +571,7 @@ void probe_free(struct probe *p)
 		close_socks(&p->sock[i]);
 	probe_table_free(p->table);
 	free(p->fifo);
+	free(p->tx);
 	free(p->txbuf);
 	free(p);
 }
@@ -666,7 +700,8 @@ static size_t put_ttl_cmsg(const struct probe *p, unsigned ttl, void *cbuf)
 	return CMSG_SPACE(sizeof(v));
 }
 
-static int send_wire(struct probe *p, uint16_t wseq, unsigned ttl, int64_t *sent_ns)
+static int send_wire(struct probe *p, uint16_t wseq, unsigned ttl, int64_t *sent_ns,
+                     int64_t *after_ns)
 {
 	int len = packet_build(&p->flow, wseq, p->txbuf, p->txlen);
 	if (len < 0) {
@@ -687,9 +722,10 @@ static int send_wire(struct probe *p, uint16_t wseq, unsigned ttl, int64_t *sent
 	struct msghdr msg = { .msg_name = &ss, .msg_namelen = slen, .msg_iov = &iov,
 		              .msg_iovlen = 1, .msg_control = cbuf.buf };
 	msg.msg_controllen = put_ttl_cmsg(p, ttl, cbuf.buf);
-	int fd = p->cfg->proto == MODEL_PROTO_ICMP ? p->s->icmp : p->s->send;
 	*sent_ns = evloop_now_ns(); /* as late as user space can take it */
-	return sendmsg(fd, &msg, 0) < 0 ? -1 : 0;
+	ssize_t rc = sendmsg(sender_fd(p), &msg, 0);
+	*after_ns = evloop_now_ns();
+	return rc < 0 ? -1 : 0;
 }
 
 static bool fatal_send_error(int e)
@@ -712,11 +748,16 @@ static int send_probe(struct probe *p, unsigned ttl)
 {
 	unsigned long seq = p->next_seq;
 	uint16_t wseq = probe_wire_seq(seq);
-	int64_t sent_ns;
-	if (send_wire(p, wseq, ttl, &sent_ns) < 0 && fatal_send_error(errno)) {
-		p->status = -1;
-		snprintf(p->error, sizeof(p->error), "sending a probe: %s", strerror(errno));
-		return -1;
+	int64_t sent_ns, after_ns;
+	if (send_wire(p, wseq, ttl, &sent_ns, &after_ns) < 0) {
+		if (fatal_send_error(errno)) {
+			p->status = -1;
+			snprintf(p->error, sizeof(p->error), "sending a probe: %s", strerror(errno));
+			return -1;
+		}
+	} else if (p->tx_stamps) {
+		p->tx[p->tx_next_key++ % PACKET_SEQ_SPACE] =
+		    (struct probe_tx){ .run_seq = seq, .before_ns = sent_ns, .after_ns = after_ns };
 	}
 	/* A transient send error (no buffer, unreachable) is a probe that is lost. */
 	p->next_seq++;
@@ -941,6 +982,57 @@ static void handle_errqueue(struct probe *p, struct msghdr *msg, const uint8_t *
 	}
 }
 
+/* Slack around the sendmsg window: the clock conversion's own error, and a
+ * device that stamps a little after sendmsg returned. A stamp outside the
+ * window belongs to no probe we know (a counter out of step) and is ignored. */
+#define TX_SLACK_BEFORE_NS 5000
+#define TX_SLACK_AFTER_NS 200000
+
+static void apply_tx_stamp(struct probe *p, uint32_t key, const struct timespec *rt)
+{
+	const struct probe_tx *t = &p->tx[key % PACKET_SEQ_SPACE];
+	int64_t tx_ns = realtime_to_mono(rt);
+	if (tx_ns < t->before_ns - TX_SLACK_BEFORE_NS || tx_ns > t->after_ns + TX_SLACK_AFTER_NS)
+		return;
+	struct probe_slot *s = probe_table_slot(p->table, probe_wire_seq(t->run_seq));
+	if (s->run_seq == t->run_seq && s->state == PROBE_SLOT_WAITING)
+		s->sent_ns = tx_ns;
+}
+
+/* Reads one TX stamp from fd's error queue; false when there is none. */
+static bool read_tx_stamp(struct probe *p, int fd)
+{
+	char data[64];
+	union {
+		struct cmsghdr align;
+		char b[256];
+	} cbuf;
+	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b,
+		              .msg_controllen = sizeof(cbuf.b) };
+	if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return false;
+	struct timespec stamp = { 0, 0 };
+	bool have_key = false;
+	uint32_t key = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+			struct scm_timestamping ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			stamp = ts.ts[0];
+		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+		           (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+			have_key = ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING;
+			key = ee.ee_data;
+		}
+	}
+	if (have_key && (stamp.tv_sec || stamp.tv_nsec))
+		apply_tx_stamp(p, key, &stamp);
+	return true;
+}
+
 static bool read_one(struct probe *p, int fd, int flags)
 {
 	uint8_t buf[RX_BUF];
@@ -968,10 +1060,17 @@ static bool read_one(struct probe *p, int fd, int flags)
 static void on_readable(void *ctx, int fd, unsigned events)
 {
 	struct probe *p = ctx;
+	(void)events;
+	/* Send stamps first, so that replies read next use them. A datagram ICMP
+	 * socket's error queue also holds ICMP errors, so it is read as replies. */
+	if (p->tx_stamps && !p->s->dgram)
+		while (read_tx_stamp(p, sender_fd(p)))
+			;
 	if (p->s->dgram && fd == p->s->icmp)
 		while (!p->finished && read_one(p, fd, MSG_ERRQUEUE))
 			;
-	(void)events;
+	if (fd == p->s->send && p->cfg->proto == MODEL_PROTO_UDP)
+		return; /* the UDP sender receives nothing else */
 	while (!p->finished && read_one(p, fd, 0))
 		;
 	end_rounds(p);
