@@ -1,0 +1,167 @@
+#include "diag_hop.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "diag_segment.h"
+
+bool diag_hop_probed(const struct model_hop *h)
+{
+	return h->snt > 0 || h->n_resp > 0;
+}
+
+bool diag_hop_answers(const struct model_hop *h)
+{
+	if (!diag_hop_probed(h) || h->loss_pct >= 100.0)
+		return false;
+	/* Some imports carry no responder for a hop that still has figures. */
+	return h->n_resp > 0 || h->recv > 0 || h->avg > 0.0 || h->best > 0.0;
+}
+
+bool diag_hop_addr(const struct model_responder *r, struct model_addr *out)
+{
+	if (r->addr.family != AF_UNSPEC) {
+		*out = r->addr;
+		return true;
+	}
+	return model_addr_parse(r->text, out) == 0 || model_addr_parse(r->name, out) == 0;
+}
+
+static bool v4_in(const struct model_addr *a, uint8_t b0, uint8_t b1, unsigned prefix)
+{
+	uint32_t ip = ((uint32_t)a->bytes[0] << 24) | ((uint32_t)a->bytes[1] << 16);
+	uint32_t net = ((uint32_t)b0 << 24) | ((uint32_t)b1 << 16);
+	uint32_t mask = prefix ? ~0u << (32 - prefix) : 0;
+	return (ip & mask) == (net & mask);
+}
+
+bool diag_hop_is_private(const struct model_addr *a)
+{
+	if (a->family == AF_INET)
+		return v4_in(a, 10, 0, 8) || v4_in(a, 172, 16, 12) || v4_in(a, 192, 168, 16) ||
+		       v4_in(a, 169, 254, 16) || v4_in(a, 127, 0, 8);
+	if (a->family == AF_INET6) {
+		static const uint8_t loopback[16] = { [15] = 1 };
+		return (a->bytes[0] & 0xfe) == 0xfc ||
+		       (a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80) ||
+		       memcmp(a->bytes, loopback, sizeof(loopback)) == 0;
+	}
+	return false;
+}
+
+bool diag_hop_is_cgnat(const struct model_addr *a)
+{
+	return a->family == AF_INET && v4_in(a, 100, 64, 10);
+}
+
+/* A DNS name: dotted, no spaces, with a letter in its last label. */
+static bool looks_like_name(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+	if (!dot || !dot[1] || strchr(s, ' '))
+		return false;
+	for (const char *p = dot + 1; *p; p++)
+		if (!isalpha((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* The last `labels` labels of name, or NULL when it has fewer. */
+static const char *last_labels(const char *name, int labels)
+{
+	const char *p = name + strlen(name);
+	while (p > name) {
+		p--;
+		if (*p == '.' && --labels == 0)
+			return p + 1;
+	}
+	return labels == 1 ? name : NULL;
+}
+
+/* The registrable domain: two labels, three under short second levels
+ * such as co.uk or com.au. */
+static void name_domain(const char *name, char *buf, size_t len)
+{
+	const char *two = last_labels(name, 2);
+	const char *tld = last_labels(name, 1);
+	buf[0] = '\0';
+	if (!two)
+		return;
+	const char *three = last_labels(name, 3);
+	size_t sld_len = (size_t)(tld - two) - 1;
+	if (three && strlen(tld) == 2 && sld_len <= 3)
+		two = three;
+	snprintf(buf, len, "%s", two);
+	for (char *c = buf; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+}
+
+void diag_hop_network(const struct model_hop *h, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
+		if (h->resp[i].asn) {
+			snprintf(buf, len, "AS%u", (unsigned)h->resp[i].asn);
+			return;
+		}
+	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++) {
+		const struct model_responder *r = &h->resp[i];
+		const char *name = r->name[0] ? r->name : r->text;
+		struct model_addr a;
+		if (model_addr_parse(name, &a) == 0 || !looks_like_name(name))
+			continue;
+		name_domain(name, buf, len);
+		if (buf[0])
+			return;
+	}
+}
+
+const char *diag_hop_label(const struct model_hop *h, char *buf, size_t len)
+{
+	if (h->n_resp == 0) {
+		snprintf(buf, len, "hop %u (no reply)", h->ttl);
+		return buf;
+	}
+	unsigned i = h->latest < h->n_resp ? h->latest : 0;
+	snprintf(buf, len, "hop %u (%s)", h->ttl, model_responder_label(&h->resp[i], true));
+	return buf;
+}
+
+static bool responders_match(const struct model_responder *x, const struct model_responder *y)
+{
+	struct model_addr ax, ay;
+	if (diag_hop_addr(x, &ax) && diag_hop_addr(y, &ay))
+		return model_addr_equal(&ax, &ay);
+	return x->text[0] && strcmp(x->text, y->text) == 0;
+}
+
+bool diag_hop_same_responder(const struct model_hop *a, const struct model_hop *b)
+{
+	for (unsigned i = 0; i < a->n_resp && i < MODEL_MAX_RESPONDERS; i++)
+		for (unsigned j = 0; j < b->n_resp && j < MODEL_MAX_RESPONDERS; j++)
+			if (responders_match(&a->resp[i], &b->resp[j]))
+				return true;
+	return false;
+}
+
+void diag_view_init(struct diag_view *v, const struct model_trace *t,
+		    enum finding_direction dir, bool client_first)
+{
+	memset(v, 0, sizeof(*v));
+	v->t = t;
+	v->dir = dir;
+	v->client_first = client_first;
+	size_t n = t->n_hops < MODEL_MAX_HOPS ? t->n_hops : MODEL_MAX_HOPS;
+	v->last_answering = t->n_hops;
+	v->last_probed = t->n_hops;
+	for (size_t i = 0; i < n; i++) {
+		if (diag_hop_probed(&t->hops[i]))
+			v->last_probed = i;
+		if (diag_hop_answers(&t->hops[i]))
+			v->last_answering = i;
+	}
+	v->target_answered = v->last_probed < n && v->last_answering == v->last_probed;
+	diag_segment_classify(v);
+}
