@@ -20,6 +20,7 @@ enum analyze_mode { MODE_PAIR, MODE_CLIENTS };
 
 struct analyze_args {
 	bool json;
+	bool summary;
 	enum analyze_mode mode;
 	const char *files[MAX_FILES];
 	size_t n_files;
@@ -31,7 +32,8 @@ static const char usage[] =
 	"Reads reports made by mtr (-r, -w, -j, -C, -x, -l), WinMTR (Export TEXT or\n"
 	"HTML), hopdoc, or hop listings pasted from a guide, and diagnoses the path.\n"
 	"RETURN is the report of the way back (made on the server towards the client).\n"
-	"--clients compares several clients' reports to one server. \"-\" reads stdin.\n";
+	"--clients compares several clients' reports to one server. \"-\" reads stdin.\n"
+	"--summary prints one line per hop and per finding (for scripts and tests).\n";
 
 static int usage_error(const char *what)
 {
@@ -44,6 +46,8 @@ static int take_option(struct analyze_args *a, const char *arg)
 {
 	if (strcmp(arg, "--json") == 0 || strcmp(arg, "-j") == 0)
 		a->json = true;
+	else if (strcmp(arg, "--summary") == 0)
+		a->summary = true;
 	else if (strcmp(arg, "--clients") == 0)
 		a->mode = MODE_CLIENTS;
 	else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -166,6 +170,66 @@ static int print_text(const struct analyze_args *a, struct model_trace **t,
 	return ferror(stdout) ? 1 : 0;
 }
 
+/* ---- --summary: stable, renderer-independent lines for tests ------------- */
+
+static void summary_has(unsigned has)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} bits[] = { { MODEL_HAS_RECV, "recv" },     { MODEL_HAS_LAST, "last" },
+		     { MODEL_HAS_STDEV, "stdev" },   { MODEL_HAS_GMEAN, "gmean" },
+		     { MODEL_HAS_JITTER, "jitter" }, { MODEL_HAS_DROP, "drop" } };
+	const char *sep = " has=";
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (has & bits[i].bit) {
+			printf("%s%s", sep, bits[i].name);
+			sep = ",";
+		}
+}
+
+static void summary_hop(const char *role, const struct model_hop *h)
+{
+	printf("%s hop %u", role, h->ttl);
+	for (unsigned i = 0; i < h->n_resp; i++) {
+		const struct model_responder *r = &h->resp[(h->latest + i) % h->n_resp];
+		printf(" %s%s", i ? "+" : "", r->text);
+		if (r->name[0] && strcmp(r->name, r->text) != 0)
+			printf("[%s]", r->name);
+		if (r->asn)
+			printf("[AS%u]", (unsigned)r->asn);
+	}
+	if (!h->n_resp)
+		fputs(" ???", stdout);
+	printf(" loss=%.1f snt=%lu recv=%lu last=%.3f avg=%.3f best=%.3f wrst=%.3f stdev=%.3f", h->loss_pct,
+	       h->snt, h->recv, h->last, h->avg, h->best, h->wrst, h->stdev);
+	summary_has(h->has);
+	putchar('\n');
+}
+
+static int print_summary(const struct analyze_args *a, struct model_trace **t,
+			 const struct finding_list *l)
+{
+	for (size_t i = 0; i < a->n_files; i++) {
+		char role[32];
+		if (a->mode == MODE_CLIENTS)
+			snprintf(role, sizeof(role), "client%zu", i + 1);
+		else
+			snprintf(role, sizeof(role), "%s", i ? "return" : "outbound");
+		printf("%s dst=%s reached=%s hops=%zu\n", role, t[i]->dst[0] ? t[i]->dst : "-",
+		       t[i]->reached ? "yes" : "no", t[i]->n_hops);
+		for (size_t j = 0; j < t[i]->n_hops; j++)
+			summary_hop(role, &t[i]->hops[j]);
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->items[i];
+		printf("finding %s %s %s %s hop=%u\n", finding_kind_name(f->kind),
+		       finding_severity_name(f->severity), finding_segment_name(f->segment),
+		       finding_direction_name(f->direction), f->hop);
+	}
+	return ferror(stdout) ? 1 : 0;
+}
+
 static json_t *number_or_null(double v)
 {
 	return isnan(v) ? json_null() : json_real(v);
@@ -246,7 +310,9 @@ int analyze_main(int argc, char **argv)
 		fputs("hopdoc analyze: out of memory\n", stderr);
 		rc = 1;
 	} else {
-		rc = a.json ? print_json(&a, t, &l) : print_text(&a, t, &l);
+		rc = a.summary ? print_summary(&a, t, &l)
+		     : a.json  ? print_json(&a, t, &l)
+			       : print_text(&a, t, &l);
 	}
 	finding_list_free(&l);
 	free_traces(t, a.n_files);
