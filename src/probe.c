@@ -831,11 +831,17 @@ static void on_grace_timer(void *ctx)
 {
 	struct probe *p = ctx;
 	p->grace_timer = 0;
-	/* Still-waiting probes stay in flight: they are neither replies nor loss. */
-	while (p->next_end < p->rounds_begun) {
-		struct event ev = { .type = EVENT_ROUND_END, .round = p->next_end++ };
-		emit(p, &ev);
+	/* -G is how long the run waits for its last replies: a probe still
+	 * unanswered now is lost, whatever -Z says (as in mtr). */
+	while (p->fifo_len > 0 && !p->finished) {
+		unsigned long seq = p->fifo[p->fifo_head];
+		struct probe_slot *s = probe_table_slot(p->table, probe_wire_seq(seq));
+		p->fifo_head = (p->fifo_head + 1) % PACKET_SEQ_SPACE;
+		p->fifo_len--;
+		if (s->run_seq == seq && s->state == PROBE_SLOT_WAITING)
+			expire(p, s);
 	}
+	end_rounds(p);
 	finish(p);
 }
 
