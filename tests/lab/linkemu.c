@@ -412,6 +412,17 @@ static void spin_until_due(const struct emu *e)
 			;
 }
 
+/* When ppoll finds fds ready it returns without delivering a signal that
+ * arrived meanwhile (the mask is restored first), so a busy link could keep
+ * SIGTERM pending for ever: look for it by hand. */
+static void note_pending_stop(void)
+{
+	sigset_t pending;
+	if (sigpending(&pending) == 0 &&
+	    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1))
+		stop_requested = 1;
+}
+
 static struct timespec *next_timeout(const struct emu *e, struct timespec *ts)
 {
 	if (e->heap_len == 0)
@@ -435,17 +446,26 @@ static int run(struct emu *e, const sigset_t *waitmask)
 			pfd[n].events = POLLIN;
 			n++;
 		}
-	while (!stop_requested) {
+	size_t alive = n;
+	while (!stop_requested && alive > 0) {
 		struct timespec ts;
 		int rc = ppoll(pfd, n, next_timeout(e, &ts), waitmask);
 		if (rc < 0 && errno != EINTR)
 			return -1;
-		for (size_t i = 0; rc > 0 && i < n; i++)
+		for (size_t i = 0; rc > 0 && i < n; i++) {
 			if (pfd[i].revents & POLLIN)
 				read_direction(e, dirs[i]);
+			/* The TAP went away with its namespace: stop polling it, or
+			 * ppoll would report it ready forever. */
+			if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				pfd[i].fd = -1;
+				alive--;
+			}
+		}
 		if (rc == 0)
 			spin_until_due(e);
 		deliver_due(e);
+		note_pending_stop();
 	}
 	return 0;
 }
