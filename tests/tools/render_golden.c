@@ -82,9 +82,25 @@ static int parse_ttl(const char *s, struct model_trace *t, struct model_hop **h)
 	return 0;
 }
 
+/* The optional figures a key brings, as an importer would mark them. */
+static unsigned key_has(const char *key)
+{
+	static const struct {
+		const char *key;
+		unsigned has;
+	} bits[] = { { "recv", MODEL_HAS_RECV }, { "drop", MODEL_HAS_DROP }, { "last", MODEL_HAS_LAST },
+		     { "stdev", MODEL_HAS_STDEV }, { "gmean", MODEL_HAS_GMEAN }, { "jttr", MODEL_HAS_JITTER },
+		     { "javg", MODEL_HAS_JITTER }, { "jmax", MODEL_HAS_JITTER }, { "jint", MODEL_HAS_JITTER } };
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (strcmp(key, bits[i].key) == 0)
+			return bits[i].has;
+	return 0;
+}
+
 /* "key=value" of a hop line. */
 static int hop_key(struct model_hop *h, const char *key, const char *val)
 {
+	h->has |= key_has(key);
 	static const char *const reals[] = { "loss", "last", "avg", "best", "wrst", "stdev",
 					     "gmean", "jttr", "javg", "jmax", "jint" };
 	double *const slots[] = { &h->loss_pct, &h->last, &h->avg, &h->best, &h->wrst, &h->stdev,
@@ -118,7 +134,6 @@ static int parse_hop(struct model_trace *t, char *rest)
 	char *save;
 	if (parse_ttl(strtok_r(rest, " ", &save), t, &h) != 0)
 		return -1;
-	h->has = 0x3f;
 	for (char *tok; (tok = strtok_r(NULL, " ", &save));) {
 		char *val;
 		if (split_key(tok, &val) != 0 || hop_key(h, tok, val) != 0)
