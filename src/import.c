@@ -340,14 +340,32 @@ static const char *column_name(char letter)
 	return "?";
 }
 
+static const char *range_text(char letter)
+{
+	if (letter == 'L')
+		return "a percentage from 0 to 100";
+	if (letter && strchr("DRS", letter))
+		return "a whole number from 0 to 100000000";
+	return "milliseconds from 0 to 600000";
+}
+
+const char *import_column_titles(const char *letters, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; letters[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", column_name(letters[i]));
+	return buf;
+}
+
 int import_set_fields(struct model_hop *h, const char *letters, char *const *cells,
 		      double *loss_tol, struct import_error *err, unsigned line)
 {
 	*loss_tol = -1.0; /* no Loss% column */
 	for (size_t i = 0; letters[i]; i++) {
 		if (set_field(h, letters[i], cells[i], loss_tol) != 0)
-			return import_fail(err, line, "expected a number for %s, found \"%.40s\"",
-					   column_name(letters[i]), cells[i]);
+			return import_fail(err, line, "expected %s for %s, found \"%.40s\"",
+					   range_text(letters[i]), column_name(letters[i]), cells[i]);
 		h->has |= has_bit(letters[i]);
 	}
 	if (!strchr(letters, 'B'))

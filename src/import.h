@@ -99,6 +99,8 @@ struct model_responder *import_add_host(struct model_hop *h, const char *cell, b
  * The letter for a column title: mtr's ("Loss%", "Snt", "StDev", ...),
  * WinMTR's ("Sent", "Recv", "Avrg", "Worst", "Loss %", "%"); 0 when unknown. */
 char import_column_letter(const char *title);
+/* "Loss% Snt Avg" for "LSA", for messages. Returns buf. */
+const char *import_column_titles(const char *letters, char *buf, size_t len);
 /* The letters mtr prints by default (-o "LS NABWV" without the gap). */
 #define IMPORT_DEFAULT_COLUMNS "LSNABWV"
 /* Checks that the columns can carry a diagnosis: Snt, Loss% or Rcv, Avg. */

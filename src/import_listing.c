@@ -91,6 +91,24 @@ static void join(char *out, size_t len, char **tok, size_t from, size_t to)
 		used += (size_t)snprintf(out + used, len - used, "%s%s", i > from ? " " : "", tok[i]);
 }
 
+/* Names the cell that broke the run of figures, or says how many were missing. */
+static int no_figures(const struct listing *l, char **tok, size_t n, size_t host, unsigned ttl,
+		      struct import_error *err, unsigned line)
+{
+	char titles[128];
+	import_column_titles(l->letters, titles, sizeof(titles));
+	size_t first = host + 1;
+	while (first < n && !is_cell(tok[first]))
+		first++;
+	for (size_t i = first; i < n; i++)
+		if (!is_cell(tok[i]))
+			return import_fail(err, line, "expected %zu figures (%s) after the host on hop %u; "
+						      "\"%.40s\" is not a number",
+					   strlen(l->letters), titles, ttl, tok[i]);
+	return import_fail(err, line, "expected %zu figures (%s) after the host on hop %u; found %zu",
+			   strlen(l->letters), titles, ttl, n - first);
+}
+
 static int add_row(struct listing *l, struct model_trace *t, unsigned ttl, char **tok, size_t n,
 		   size_t host, struct import_error *err, unsigned line)
 {
@@ -99,8 +117,7 @@ static int add_row(struct listing *l, struct model_trace *t, unsigned ttl, char 
 	if (at == 0 && count_cells(tok, n, host) < 2)
 		return 0; /* a numbered sentence, not a hop */
 	if (at == 0)
-		return import_fail(err, line, "expected a host and then %zu figures (%s) on hop %u",
-				   k, l->letters, ttl);
+		return no_figures(l, tok, n, host, ttl, err, line);
 	if (ttl <= l->last_ttl)
 		return import_fail(err, line, "expected hop %u or above after hop %u (one listing per file)",
 				   l->last_ttl + 1, l->last_ttl);

@@ -84,9 +84,11 @@ static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char 
 	size_t k = strlen(r->letters);
 	char *tok[MAX_TOKENS];
 	size_t n = import_split(rest, tok, MAX_TOKENS);
-	if (n > MAX_TOKENS || n < k + 1)
+	if (n > MAX_TOKENS || n < k + 1) {
+		char titles[128];
 		return import_fail(err, line, "expected a host and %zu figures (%s) on hop %u", k,
-				   r->letters, ttl);
+				   import_column_titles(r->letters, titles, sizeof(titles)), ttl);
+	}
 	if (ttl <= t->n_hops)
 		return import_fail(err, line, "expected hop %zu or above, found hop %u", t->n_hops + 1, ttl);
 	struct model_hop *h = model_trace_hop(t, ttl);

@@ -14,6 +14,7 @@ struct xml_reader {
 	char letters[MAX_FIELDS + 1]; /* of the current hub */
 	char cells[MAX_FIELDS][32];
 	bool seen_mtr;
+	bool closed_mtr;
 };
 
 static unsigned line_at(const char *text, const char *p)
@@ -158,6 +159,8 @@ static int take_tag(struct xml_reader *r, const char *lt, const char *gt, const 
 		name[n++] = *p++;
 	name[n] = '\0';
 	*next = gt + 1;
+	if (strncmp(lt, "</MTR>", 6) == 0)
+		r->closed_mtr = true;
 	if (lt[1] == '/')
 		return strncmp(lt + 2, "HUB>", 4) == 0 ? close_hub(r, line) : 0;
 	if (strcmp(name, "MTR") == 0) {
@@ -209,5 +212,7 @@ int import_xml_parse(char *text, struct model_trace *t, struct import_error *err
 		return import_fail(err, 1, "expected an <MTR> element (mtr --xml)");
 	if (t->n_hops == 0)
 		return import_fail(err, line_at(text, p), "expected at least one <HUB>");
+	if (!r.closed_mtr)
+		return import_fail(err, line_at(text, text + strlen(text)), "expected </MTR>; the XML is cut short");
 	return 0;
 }
