@@ -549,6 +549,9 @@ static struct model_responder *add_named(struct model_hop *h, const char *s)
 		return r;
 	}
 	snprintf(name, sizeof(name), "%s", s); /* cuts names beyond the model's room */
+	char *cut = strstr(name, " (");
+	if (cut && !strchr(cut, ')'))
+		*cut = '\0'; /* -b in a narrow report: "name (10.2." lost its address */
 	r = model_hop_responder_text(h, name);
 	if (r && r->addr.family == AF_UNSPEC)
 		snprintf(r->name, sizeof(r->name), "%s", name);

@@ -81,11 +81,44 @@ static int hub_cells(json_t *hub, char *letters, char cells[][32], struct import
 	return 0;
 }
 
+/* hopdoc's "hosts": [{"host", "ip", "count", "name"}], every responder of
+ * the hop; the one whose "host" is the hub's is the latest. */
+static void take_hosts_list(struct model_hop *h, json_t *hosts, const char *hub_host)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(hosts, i, item) {
+		json_t *ip = json_object_get(item, "ip");
+		json_t *name = json_object_get(item, "name");
+		json_t *label = json_object_get(item, "host");
+		char cell[MODEL_NAME_MAX * 2];
+		if (!json_is_string(ip))
+			continue;
+		if (json_is_string(name) && json_string_value(name)[0])
+			snprintf(cell, sizeof(cell), "%s (%s)", json_string_value(name), json_string_value(ip));
+		else
+			snprintf(cell, sizeof(cell), "%s", json_string_value(ip));
+		unsigned latest = h->latest;
+		bool ok;
+		struct model_responder *r = import_add_host(h, cell, &ok);
+		unsigned long replies = 0;
+		if (r && json_count(json_object_get(item, "count"), IMPORT_MAX_PROBES, &replies) == 0)
+			r->replies = replies;
+		if (r && i > 0 && !(json_is_string(label) && strcmp(json_string_value(label), hub_host) == 0))
+			h->latest = latest;
+	}
+}
+
 static int take_hubs_host(struct model_hop *h, json_t *hub, struct import_error *err, unsigned line)
 {
 	json_t *host = json_object_get(hub, "host");
 	if (!json_is_string(host))
 		return import_fail(err, line, "expected a \"host\" string in the hub");
+	json_t *hosts = json_object_get(hub, "hosts");
+	if (json_array_size(hosts) > 0) {
+		take_hosts_list(h, hosts, json_string_value(host));
+		return 0;
+	}
 	char cell[MODEL_NAME_MAX * 2];
 	json_t *asn = json_object_get(hub, "ASN");
 	if (json_is_string(asn) && strncmp(json_string_value(asn), "AS", 2) == 0)

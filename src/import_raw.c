@@ -68,7 +68,7 @@ static int take_line(struct raw_reader *rr, struct model_trace *t, char *s,
 	if (*import_trim(s) == '\0')
 		return 0;
 	char *sp = strchr(s, ' ');
-	if (!sp || sp != s + 1 || !strchr("xhpdt", s[0]))
+	if (!sp || sp != s + 1 || !strchr("xhpdtm", s[0]))
 		return import_fail(err, line, "expected an mtr raw line (x, h, p or d, a hop, data)");
 	char *num = sp + 1, *rest = strchr(num, ' ');
 	if (rest)
@@ -76,15 +76,15 @@ static int take_line(struct raw_reader *rr, struct model_trace *t, char *s,
 	unsigned long idx;
 	if (import_ulong(num, MODEL_MAX_HOPS - 1, &idx) != 0)
 		return import_fail(err, line, "expected a hop index from 0 to %d", MODEL_MAX_HOPS - 1);
-	if (idx + 1 > rr->n_hops && s[0] != 't')
+	if (idx + 1 > rr->n_hops && s[0] != 't' && s[0] != 'm')
 		rr->n_hops = (unsigned)idx + 1;
 	if (s[0] == 'x') {
 		rr->hops[idx].sent++;
 		rr->any_sent = true;
 		return 0;
 	}
-	if (s[0] == 't')
-		return 0; /* timestamps of older mtr */
+	if (s[0] == 't' || s[0] == 'm')
+		return 0; /* older mtr's timestamps, hopdoc's MPLS labels */
 	if (!rest)
 		return import_fail(err, line, "expected data after the hop index");
 	if (s[0] == 'p')

@@ -1,6 +1,6 @@
 /* import_raw: mtr's --raw (-l) stream: "x HOP SEQ" (probe sent), "h HOP ADDR"
  * (responder), "p HOP MICROSECONDS SEQ" (reply), "d HOP NAME" (DNS name);
- * HOP counts from 0. The statistics are rebuilt from the lines: Snt from x,
+ * HOP counts from 0; hopdoc's "m" (MPLS) and old mtr's "t" lines are skipped. The statistics are rebuilt from the lines: Snt from x,
  * Recv, Last, Avg, Best, Wrst and StDev from p. Older mtr printed no x lines;
  * then Snt is taken as the most replies any hop got (documented guess).
  * The copies of the target that mtr probes past it are folded away. */
