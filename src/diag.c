@@ -301,8 +301,14 @@ static int add_asymmetric(const struct finding_list *bad, const struct model_tra
 	shared_devices(devices, sizeof(devices), p, bt, good, gt);
 	if (devices[0])
 		diag_find_append(f.evidence, sizeof(f.evidence),
-				 " Both directions point at:%s; the other direction only shows "
-				 "them answering probes at low priority.", devices);
+				 " Both directions point at:%s. The %s trace shows them only "
+				 "answering probes at low priority: a trace measures round trips, so "
+				 "had they lost or delayed traffic either way, every later hop of it "
+				 "would show it too. Either traffic towards the %s suffers there, or "
+				 "these devices limit their replies to the %s trace's probes; a "
+				 "slower rate (-i 2) or a TCP probe (-T) separates the two.", devices,
+				 outbound ? "return" : "outbound", outbound ? "server" : "client",
+				 outbound ? "outbound" : "return");
 	snprintf(f.advice, sizeof(f.advice),
 		 "Send both traces when you report it: the problem is one-directional. %s",
 		 diag_find_segment_advice(p->segment));

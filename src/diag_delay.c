@@ -276,10 +276,44 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
 	return add(out, &f);
 }
 
+/* A listing whose delays fall along the path is not a trace as measured
+ * (guides print the outbound listing upside down as the "return route"):
+ * where the steps are is then unknowable, so R7 is not applied. */
+static bool falls_along_path(const struct diag_view *v, size_t *first)
+{
+	size_t pairs = 0, falls = 0, prev = n_hops(v);
+	double lowest = INFINITY;
+	*first = n_hops(v);
+	for (size_t i = 0; i < n_hops(v); i++) {
+		if (!timed(v, i))
+			continue;
+		lowest = fmin(lowest, hop(v, i)->avg);
+		if (prev < n_hops(v)) {
+			pairs++;
+			falls += hop(v, i)->avg < hop(v, prev)->avg;
+		} else {
+			*first = i;
+		}
+		prev = i;
+	}
+	if (pairs < 3 || 3 * falls < 2 * pairs)
+		return false;
+	return hop(v, *first)->avg - lowest >= STEP_MIN_MS;
+}
+
 int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 {
 	if (v->last_answering >= n_hops(v))
 		return 0;
+	size_t first;
+	if (falls_along_path(v, &first)) {
+		diag_find_append(v->notes, sizeof(v->notes),
+				 " R7 not applied to the %s trace: its delays fall along the path "
+				 "(%.1f ms at the first hop, then mostly lower), so it is not a "
+				 "trace as measured from its start (a listing printed upside down?).",
+				 finding_direction_name(v->dir), hop(v, first)->avg);
+		return jitter(v, out);
+	}
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	scan_floor(v, &s);

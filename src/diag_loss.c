@@ -230,8 +230,9 @@ static void describe_loss(struct finding *f, const struct diag_view *v, size_t s
 	bool only_target = start == v->last_answering;
 	diag_hop_label(hop(v, start), label, sizeof(label));
 	snprintf(f->summary, sizeof(f->summary),
-		 "About %.1f%% of packets are lost from %s on, all the way to the destination: "
-		 "the problem starts %s.", f->loss_pct, label, diag_find_segment_words(f->segment));
+		 "About %.1f%% of packets are lost from %s on, all the way to the end of the "
+		 "path: the problem starts %s.", f->loss_pct, label,
+		 diag_find_segment_words(f->segment));
 	diag_find_append(f->evidence, sizeof(f->evidence), "R3: loss persists to the destination:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (diag_hop_answers(hop(v, i))) {
@@ -284,10 +285,10 @@ static void describe_rate_limited(struct finding *f, const struct diag_view *v, 
 {
 	char label[MODEL_NAME_MAX + 32];
 	snprintf(f->summary, sizeof(f->summary),
-		 "%s %s some probes but later hops lose none: %s answers probes at low priority "
+		 "%s some probes but later hops lose none: %s probes at low priority "
 		 "(ICMP rate limiting); this is not packet loss and needs no action.",
-		 f->n_hops > 1 ? "Hops" : "Hop", f->n_hops > 1 ? "drop" : "drops",
-		 f->n_hops > 1 ? "these routers" : "this router");
+		 f->n_hops > 1 ? "Some routers drop" : "A router drops",
+		 f->n_hops > 1 ? "they answer" : "it answers");
 	diag_find_append(f->evidence, sizeof(f->evidence), "R2: loss at");
 	for (size_t i = 0; i < f->n_hops; i++)
 		for (size_t j = 0; j < n_hops(v); j++)

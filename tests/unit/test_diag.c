@@ -1,0 +1,403 @@
+/* The per-trace rules R1..R9 and R12 (diagnosis.md), with the edges of issue 4. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "diag_build.h"
+
+/* A clean 8-hop path like seed 000's: private LAN, then public hops. */
+static const struct hs clean8[] = {
+	{ "192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3 },   { "10.0.0.1", 0, 11.1, 10.0, 12.5, 0.7 },
+	{ "172.16.0.1", 0, 20.5, 19.5, 21.0, 0.5 }, { "203.0.113.5", 0, 30.3, 29.5, 31.5, 0.6 },
+	{ "203.0.113.9", 0, 40.5, 39.5, 41.0, 0.4 }, { "198.51.100.1", 0, 50.2, 49.5, 51.5, 0.7 },
+	{ "198.51.100.10", 0, 60.5, 60.0, 61.3, 0.5 }, { "198.51.100.20", 0, 70.0, 69.5, 71.2, 0.6 },
+};
+
+static struct finding_list diagnose(struct model_trace *t)
+{
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(diag_trace(t, &l), 0);
+	assert_true(l.n >= 1);
+	model_trace_free(t);
+	return l;
+}
+
+static void expect_only(const struct finding_list *l, enum finding_kind k)
+{
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->items[0].kind, k);
+}
+
+static void copy_clean(struct hs *dst)
+{
+	memcpy(dst, clean8, sizeof(clean8));
+}
+
+static void healthy_when_nothing_else(void **state)
+{
+	(void)state;
+	struct finding_list l = diagnose(BUILD(clean8, 100));
+	expect_only(&l, FINDING_HEALTHY);
+	assert_int_equal(l.items[0].severity, FINDING_OK);
+	assert_int_equal(l.items[0].direction, FINDING_DIR_OUTBOUND);
+	assert_non_null(strstr(l.items[0].evidence, "R1"));
+	finding_list_free(&l);
+}
+
+/* R2: loss that does not persist is rate limiting, info; R1 keeps it healthy otherwise. */
+static void loss_that_does_not_persist_is_rate_limiting(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[3].loss = 10.0;
+	p[4].loss = 15.0;
+	p[5].loss = 10.0;
+	struct finding_list l = diagnose(BUILD(p, 20));
+	expect_only(&l, FINDING_RATE_LIMITED_HOP);
+	const struct finding *f = &l.items[0];
+	assert_int_equal(f->severity, FINDING_INFO);
+	assert_int_equal(f->hop, 4);
+	assert_int_equal(f->n_hops, 3);
+	assert_int_equal(f->hops[2], 6);
+	assert_true(fabs(f->loss_pct - 15.0) < 1e-9);
+	assert_non_null(strstr(f->evidence, "R2"));
+	finding_list_free(&l);
+}
+
+/* R3: persistent loss located at the first hop of the run; severity bands. */
+static void persistent_loss_bands(void **state)
+{
+	(void)state;
+	static const struct {
+		double loss;
+		enum finding_severity sev;
+	} bands[] = { { 1.0, FINDING_INFO }, { 1.99, FINDING_INFO }, { 2.0, FINDING_WARNING },
+		      { 9.9, FINDING_WARNING }, { 10.0, FINDING_CRITICAL }, { 40.0, FINDING_CRITICAL } };
+	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
+		struct hs p[8];
+		copy_clean(p);
+		for (size_t i = 4; i < 8; i++)
+			p[i].loss = bands[b].loss;
+		struct finding_list l = diagnose(BUILD(p, 200));
+		assert_int_equal(l.items[0].kind, FINDING_LOSS);
+		assert_int_equal(l.items[0].severity, bands[b].sev);
+		assert_int_equal(l.items[0].hop, 5);
+		assert_int_equal(l.items[0].direction, FINDING_DIR_OUTBOUND);
+		assert_true(fabs(l.items[0].loss_pct - bands[b].loss) < 1e-9);
+		finding_list_free(&l);
+	}
+}
+
+/* Issue 4 edge: loss below 2% is info, not a fault to escalate. */
+static void loss_below_two_percent_is_info(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[7].loss = 1.0;
+	struct finding_list l = diagnose(BUILD(p, 200));
+	expect_only(&l, FINDING_LOSS);
+	assert_int_equal(l.items[0].severity, FINDING_INFO);
+	assert_int_equal(l.items[0].hop, 8);
+	/* Only the target loses: both readings and the separating test. */
+	assert_non_null(strstr(l.items[0].evidence, "rate limiting"));
+	assert_non_null(strstr(l.items[0].evidence, "-i 2"));
+	finding_list_free(&l);
+}
+
+/* Seed 003: rates differ along the run; the lowest of the trailing run is the
+ * end-to-end loss; loss before a clean hop is rate limiting. */
+static void lowest_of_trailing_run(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[1].loss = 20.0;
+	p[4].loss = 45.0;
+	p[5].loss = 38.0;
+	p[6].loss = 33.0;
+	p[7].loss = 30.3;
+	struct finding_list l = diagnose(BUILD(p, 100));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].hop, 5);
+	assert_true(fabs(l.items[0].loss_pct - 30.3) < 1e-9);
+	assert_int_equal(l.items[0].n_hops, 4);
+	assert_int_equal(l.items[1].kind, FINDING_RATE_LIMITED_HOP);
+	assert_int_equal(l.items[1].hop, 2);
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge / R4: 100% at the target only. */
+static void target_only_drops_everything(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[7].loss = 100.0; /* named: the report shows the target's line */
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_DESTINATION_FILTERED);
+	assert_int_equal(l.items[0].hop, 8);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_DESTINATION);
+	assert_non_null(strstr(l.items[0].advice, "-T"));
+	finding_list_free(&l);
+	/* mtr's form: one ??? line after the last router. */
+	p[7].host = NULL;
+	l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_DESTINATION_FILTERED);
+	assert_int_equal(l.items[0].hop, 8);
+	assert_non_null(strstr(l.items[0].evidence, "R5"));
+	finding_list_free(&l);
+}
+
+/* R5: replies stop after hop N. */
+static void replies_stop_after_hop(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[5].host = p[6].host = p[7].host = NULL;
+	struct finding_list l = diagnose(BUILD(p, 30));
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
+	const struct finding *f = &l.items[0];
+	assert_int_equal(f->severity, FINDING_CRITICAL);
+	assert_int_equal(f->hop, 5);
+	assert_int_equal(f->n_hops, 4);
+	assert_int_equal(f->segment, FINDING_SEG_TRANSIT);
+	assert_non_null(strstr(f->advice, "hop 5"));
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge: silent hops followed by answering ones are not a fault. */
+static void silent_hops_then_answers(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[3].host = p[4].host = NULL;
+	struct finding_list l = diagnose(BUILD(p, 30));
+	expect_only(&l, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
+static void nothing_answers(void **state)
+{
+	(void)state;
+	struct hs p[3] = { { NULL, 0, 0, 0, 0, 0 }, { NULL, 0, 0, 0, 0, 0 }, { NULL, 0, 0, 0, 0, 0 } };
+	struct finding_list l = diagnose(BUILD(p, 30));
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(l.items[0].hop, 1);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_LOCAL);
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge / R6: a loop between two routers. */
+static void routing_loop(void **state)
+{
+	(void)state;
+	struct hs p[12];
+	memcpy(p, clean8, 4 * sizeof(p[0]));
+	for (size_t i = 4; i < 12; i++) {
+		p[i] = clean8[4 + (i % 2)];
+		p[i].avg += (double)i;
+	}
+	struct finding_list l = diagnose(BUILD(p, 30));
+	expect_only(&l, FINDING_ROUTING_LOOP);
+	const struct finding *f = &l.items[0];
+	assert_int_equal(f->severity, FINDING_CRITICAL);
+	assert_int_equal(f->hop, 5);
+	assert_int_equal(f->n_hops, 8);
+	assert_non_null(strstr(f->evidence, "203.0.113.9"));
+	assert_non_null(strstr(f->evidence, "198.51.100.1"));
+	finding_list_free(&l);
+}
+
+/* One router answering at several TTLs in a row is not a loop of several. */
+static void same_router_repeating_is_not_a_loop(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 5; i < 8; i++)
+		p[i] = clean8[4];
+	struct finding_list l = diagnose(BUILD(p, 30));
+	assert_int_equal(find_kind(&l, FINDING_ROUTING_LOOP), -1);
+	finding_list_free(&l);
+}
+
+/* R7: a step that persists is latency at N; the lab's +40 ms at hop 3. */
+static void persistent_step_is_latency(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 2; i < 8; i++) {
+		p[i].avg += 40.0;
+		p[i].best += 40.0;
+		p[i].wrst += 40.0;
+	}
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_LATENCY);
+	assert_int_equal(l.items[0].hop, 3);
+	assert_int_equal(l.items[0].severity, FINDING_WARNING);
+	assert_true(l.items[0].latency_ms > 45.0 && l.items[0].latency_ms < 55.0);
+	finding_list_free(&l);
+}
+
+/* R7: a jump that later hops do not keep is a slow-answering router. */
+static void jump_that_does_not_persist(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[4].avg = 120.0;
+	p[4].best = 70.0;
+	p[4].wrst = 250.0;
+	p[4].stdev = 55.0;
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_DEPRIORITIZED_HOP);
+	assert_int_equal(l.items[0].hop, 5);
+	assert_int_equal(l.items[0].severity, FINDING_INFO);
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge: a steady 70 ms step that persists is a long link: no fault. */
+static void steady_70ms_step_is_a_long_link(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 4; i < 8; i++) {
+		p[i].avg += 70.0;
+		p[i].best += 70.0;
+		p[i].wrst += 70.0;
+	}
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_HEALTHY);
+	assert_non_null(strstr(l.items[0].evidence, "long-distance link"));
+	finding_list_free(&l);
+	/* The same step into the target itself is no ocean crossing. */
+	copy_clean(p);
+	p[7].avg += 70.0;
+	p[7].best += 70.0;
+	l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_LATENCY);
+	assert_int_equal(l.items[0].hop, 8);
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge / R8: jitter with a normal Best is jitter, not latency. */
+static void jitter_with_normal_best(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 5; i < 8; i++) {
+		p[i].avg += 30.0;
+		p[i].wrst += 90.0;
+		p[i].stdev = 25.0;
+	}
+	struct finding_list l = diagnose(BUILD(p, 100));
+	expect_only(&l, FINDING_JITTER);
+	assert_int_equal(l.items[0].hop, 6);
+	assert_true(fabs(l.items[0].latency_ms - 25.0) < 1e-9);
+	finding_list_free(&l);
+}
+
+/* R8: a single high Wrst with low StDev is a transient spike; the same StDev
+ * is small at 325 ms (seed 003). */
+static void spikes_and_long_paths_are_not_jitter(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[7].wrst = 300.0;
+	struct finding_list l = diagnose(BUILD(p, 100));
+	expect_only(&l, FINDING_HEALTHY);
+	finding_list_free(&l);
+	copy_clean(p);
+	for (size_t i = 0; i < 8; i++) {
+		p[i].avg = 300.0 + 3.0 * (double)i;
+		p[i].best = p[i].avg - 40.0;
+		p[i].stdev = 25.0;
+	}
+	l = diagnose(BUILD(p, 100));
+	assert_int_equal(find_kind(&l, FINDING_JITTER), -1);
+	finding_list_free(&l);
+}
+
+/* Issue 4 edge / R12: fewer than 10 probes. */
+static void fewer_than_ten_probes(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 4; i < 8; i++)
+		p[i].loss = 20.0;
+	struct finding_list l = diagnose(BUILD(p, 5));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].severity, FINDING_WARNING); /* critical, lowered */
+	assert_int_equal(l.items[1].kind, FINDING_INSUFFICIENT_DATA);
+	assert_int_equal(l.items[1].severity, FINDING_INFO);
+	finding_list_free(&l);
+	l = diagnose(BUILD(clean8, 9));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, FINDING_INSUFFICIENT_DATA);
+	assert_int_equal(l.items[1].kind, FINDING_HEALTHY);
+	finding_list_free(&l);
+	l = diagnose(BUILD(clean8, 10));
+	expect_only(&l, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
+/* Most important first. */
+static void findings_are_ordered(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[1].loss = 5.0;          /* rate limited */
+	p[3].avg = 90.0;          /* slow to answer */
+	for (size_t i = 5; i < 8; i++)
+		p[i].loss = 12.0; /* critical loss */
+	struct finding_list l = diagnose(BUILD(p, 100));
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[1].kind, FINDING_RATE_LIMITED_HOP);
+	assert_int_equal(l.items[2].kind, FINDING_DEPRIORITIZED_HOP);
+	for (size_t i = 1; i < l.n; i++)
+		assert_true(l.items[i - 1].severity >= l.items[i].severity);
+	finding_list_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(healthy_when_nothing_else),
+		cmocka_unit_test(loss_that_does_not_persist_is_rate_limiting),
+		cmocka_unit_test(persistent_loss_bands),
+		cmocka_unit_test(loss_below_two_percent_is_info),
+		cmocka_unit_test(lowest_of_trailing_run),
+		cmocka_unit_test(target_only_drops_everything),
+		cmocka_unit_test(replies_stop_after_hop),
+		cmocka_unit_test(silent_hops_then_answers),
+		cmocka_unit_test(nothing_answers),
+		cmocka_unit_test(routing_loop),
+		cmocka_unit_test(same_router_repeating_is_not_a_loop),
+		cmocka_unit_test(persistent_step_is_latency),
+		cmocka_unit_test(jump_that_does_not_persist),
+		cmocka_unit_test(steady_70ms_step_is_a_long_link),
+		cmocka_unit_test(jitter_with_normal_best),
+		cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
+		cmocka_unit_test(fewer_than_ten_probes),
+		cmocka_unit_test(findings_are_ordered),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
