@@ -17,7 +17,7 @@ struct collect {
 	struct hopstat *stats[MODEL_MAX_HOPS + 1]; /* by TTL */
 	unsigned max_sent;   /* highest TTL probed */
 	unsigned max_heard;  /* highest TTL that answered */
-	unsigned target_ttl; /* lowest TTL where the target answered; 0: not yet */
+	bool latest_is_target[MODEL_MAX_HOPS + 1]; /* by TTL: its latest reply came from the target */
 	size_t shown;        /* hops in t */
 	struct tap taps[COLLECT_MAX_TAPS];
 	size_t n_taps;
@@ -55,11 +55,14 @@ int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
 	return 0;
 }
 
-/* mtr's net_max: the target's hop, or one past the last hop that answered. */
+/* mtr's net_max: the first hop whose latest reply came from the target, or
+ * one past the last hop that answered. The scan is over the TTLs probed,
+ * a few dozen bytes. */
 static size_t hops_to_show(const struct collect *c)
 {
-	if (c->target_ttl)
-		return c->target_ttl;
+	for (unsigned ttl = 1; ttl <= c->max_sent; ttl++)
+		if (c->latest_is_target[ttl])
+			return ttl;
 	unsigned n = c->max_heard + 1;
 	return n < c->max_sent ? n : c->max_sent;
 }
@@ -117,11 +120,9 @@ static void note_reply(struct collect *c, struct model_hop *h, const struct even
 	note_responder(h, ev, true);
 	if (ev->ttl > c->max_heard)
 		c->max_heard = ev->ttl;
-	if (ev->from_target) {
+	c->latest_is_target[ev->ttl] = ev->from_target;
+	if (ev->from_target)
 		c->t->reached = true;
-		if (!c->target_ttl || ev->ttl < c->target_ttl)
-			c->target_ttl = ev->ttl;
-	}
 }
 
 static int on_probe_event(struct collect *c, const struct event *ev)
