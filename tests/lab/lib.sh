@@ -206,7 +206,10 @@ _lab_hop_parts() {
 		rtt+=${p[1]}, jit+=${p[3]}, loss+=${p[5]},
 	done
 	addr=$(_lab_addr "$b" r "$fam")
+	# ECMP: the twin may answer at its hop, and the router behind the pair
+	# answers from whichever of its two links its multipath reply takes.
 	[ "$b" = "$_S_ecmp" ] && addr+="|$(_lab_addr "${b}b" r "$fam")"
+	[ -n "$_S_ecmp" ] && [ "$b" = $((_S_ecmp + 1)) ] && addr+="|$(_lab_addr "${b}b" r "$fam")"
 	echo "$addr $rtt $loss $jit"
 }
 
@@ -387,19 +390,19 @@ _lab_plan_nft() {
 		read -r node rules <<<"$spec"
 		echo "$rules" >>"$_LAB_DIR/nft.$node"
 	done
-	[ -n "$_S_firewall" ] && echo 'table inet labfw { chain in { type filter hook input priority 0;' \
-		'icmp type echo-request drop; icmpv6 type echo-request drop; } }' >>"$_LAB_DIR/nft.server"
-	[ -n "$_S_cut" ] && echo "table inet labcut { chain fwd { type filter hook forward priority 0;" \
-		"oifname \"l$_S_cut\" drop; } }" >>"$_LAB_DIR/nft.$(_lab_node_at $((_S_cut - 1)))"
-	[ -n "$_S_rl" ] && echo "table inet labrl { chain out { type filter hook output priority 0;" \
+	[ -n "$_S_firewall" ] && echo 'table inet labfw { chain c { type filter hook input priority 0;' \
+		'icmp type echo-request drop; icmpv6 type echo-request drop; }; }' >>"$_LAB_DIR/nft.server"
+	[ -n "$_S_cut" ] && echo "table inet labcut { chain c { type filter hook forward priority 0;" \
+		"oifname \"l$_S_cut\" drop; }; }" >>"$_LAB_DIR/nft.$(_lab_node_at $((_S_cut - 1)))"
+	[ -n "$_S_rl" ] && echo "table inet labrl { chain c { type filter hook output priority 0;" \
 		"icmp type time-exceeded limit rate over $_S_rlrate/second drop;" \
-		"icmpv6 type time-exceeded limit rate over $_S_rlrate/second drop; } }" >>"$_LAB_DIR/nft.r$_S_rl"
-	[ -n "$_S_nat" ] && echo 'table inet labnat { chain post { type nat hook postrouting priority 100;' \
-		'oifname "l2" masquerade; } }' >>"$_LAB_DIR/nft.r1"
+		"icmpv6 type time-exceeded limit rate over $_S_rlrate/second drop; }; }" >>"$_LAB_DIR/nft.r$_S_rl"
+	[ -n "$_S_nat" ] && echo 'table inet labnat { chain c { type nat hook postrouting priority 100;' \
+		'oifname "l2" masquerade; }; }' >>"$_LAB_DIR/nft.r1"
 	# Slow ICMP: mark the router's own Time Exceeded replies; the mark routes
 	# them (table 100) over the side link, whose return delay is the extra.
-	[ -n "$_S_slow" ] && echo 'table inet labslow { chain out { type route hook output priority 0;' \
-		'icmp type time-exceeded meta mark set 1; icmpv6 type time-exceeded meta mark set 1; } }' \
+	[ -n "$_S_slow" ] && echo 'table inet labslow { chain c { type route hook output priority 0;' \
+		'icmp type time-exceeded meta mark set 1; icmpv6 type time-exceeded meta mark set 1; }; }' \
 		>>"$_LAB_DIR/nft.r$_S_slow"
 	return 0
 }

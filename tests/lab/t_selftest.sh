@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Lab self-test: checks the lab itself against each scenario's truth with
+# Debian's mtr run inside the client namespace. One line per scenario and
+# family: "PASS: lab/selftest/NAME/vF (figures)" or "FAIL: ... (why)".
+# Checks per hop: the responder address; Best within 0.5 ms and Avg within
+# 2 ms of the injected RTT; loss where injected (4 sigma of the binomial at
+# this probe count, and above 0), none elsewhere (one lost probe tolerated).
+# Usage: t_selftest.sh [SCENARIO...]   (default: every scenario)
+# Env: SELFTEST_CYCLES (20), SELFTEST_INTERVAL (0.1).
+set -u
+cd "$(dirname "$0")/../.."
+source tests/lab/lib.sh
+
+cycles=${SELFTEST_CYCLES:-20}
+interval=${SELFTEST_INTERVAL:-0.1}
+
+# Compares mtr's CSV (stdin) with the truth file; prints "ok FIGURES" or
+# "bad REASONS".
+judge() {
+	awk -F, -v truthfile="$1" '
+	BEGIN {
+		while ((getline l < truthfile) > 0) {
+			split(l, f, " ")
+			if (f[1] != "hop") continue
+			t = f[2]; taddr[t] = f[3]; trtt[t] = f[4]; tloss[t] = f[5]; tjit[t] = f[6]
+			if (t > maxt) maxt = t
+		}
+	}
+	$1 ~ /^MTR/ { h = $5; ip[h] = $6; loss[h] = $7 + 0; snt[h] = $8 + 0
+		avg[h] = $11 + 0; best[h] = $12 + 0; if (h > maxh) maxh = h }
+	function bad(msg) { why = why " " msg }
+	function absf(x) { return x < 0 ? -x : x }
+	function in_set(a, set, n, i, s) { n = split(set, s, "|")
+		for (i = 1; i <= n; i++) if (s[i] == a) return 1; return 0 }
+	function check_loss(t, lo, hi, p, sd, n) {
+		n = snt[t] > 0 ? snt[t] : 1
+		if (tloss[t] ~ /-/) { split(tloss[t], r, "-"); lo = r[1]; hi = r[2] }
+		else if (tloss[t] + 0 == 0) { lo = 0; hi = 100 / n + 0.01 }
+		else if (tloss[t] + 0 >= 100) { lo = 100 - 0.01; hi = 100 }
+		else { p = tloss[t] / 100; sd = 100 * sqrt(p * (1 - p) / n)
+			lo = tloss[t] - 4 * sd; hi = tloss[t] + 4 * sd; if (lo < 100 / n) lo = 100 / n }
+		if (loss[t] < lo || loss[t] > hi)
+			bad(sprintf("hop %d loss %.1f%% not in [%.1f,%.1f]", t, loss[t], lo, hi))
+		if (tloss[t] != "0.0" && tloss[t] != "0") lossnote = lossnote sprintf(" %d:%.0f%%/%s", t, loss[t], tloss[t])
+	}
+	function check_rtt(t, eb, ea) {
+		if (trtt[t] == "-" || loss[t] >= 100) return
+		eb = best[t] - trtt[t]; ea = avg[t] - trtt[t]
+		if (eb > 0.5 || eb < -(tjit[t] + 0.05)) bad(sprintf("hop %d Best %.2f vs %.2f", t, best[t], trtt[t]))
+		if (absf(ea) > 2) bad(sprintf("hop %d Avg %.2f vs %.2f", t, avg[t], trtt[t]))
+		if (tjit[t] == 0 && absf(eb) > maxeb) maxeb = absf(eb)
+		if (absf(ea) > maxea) maxea = absf(ea)
+	}
+	END {
+		if (maxh == 0) { print "bad no mtr output"; exit }
+		for (t = 1; t <= maxt; t++) {
+			if (!(t in taddr)) continue
+			if (taddr[t] == "*") {
+				if ((t in ip) && ip[t] != "???") bad(sprintf("hop %d answered by %s", t, ip[t]))
+				continue
+			}
+			if (!(t in ip)) { bad(sprintf("hop %d missing", t)); continue }
+			if (!in_set(ip[t], taddr[t])) bad(sprintf("hop %d is %s, want %s", t, ip[t], taddr[t]))
+			check_loss(t); check_rtt(t)
+		}
+		for (t = maxt + 1; t <= maxh; t++)
+			if (ip[t] != "???") bad(sprintf("extra hop %d %s", t, ip[t]))
+		if (why != "") { print "bad" why; exit }
+		printf "ok hops %d/%d, max |Best-truth| %.2f ms, max |Avg-truth| %.2f ms%s\n",
+			maxt, maxh, maxeb, maxea, lossnote == "" ? "" : ", loss hop:got/truth" lossnote
+	}'
+}
+
+run_family() {
+	local scn=$1 fam=$2 target truth out verdict
+	target=$LAB_TARGET4
+	[ "$fam" = 6 ] && target=$LAB_TARGET6
+	truth=$(mktemp) out=$(mktemp)
+	lab_truth "$scn" "$fam" >"$truth"
+	local opts=(-n -C -c "$cycles" -i "$interval" -G 1)
+	[ "$fam" = 6 ] && opts+=(-6)
+	if ! lab_client timeout 60 mtr "${opts[@]}" "$target" >"$out" 2>&1; then
+		echo "FAIL: lab/selftest/$LAB_NAME/v$fam (mtr failed: $(head -c 300 "$out"))"
+		rm -f "$truth" "$out"
+		return 1
+	fi
+	verdict=$(judge "$truth" <"$out")
+	if [[ $verdict == ok* ]]; then
+		echo "PASS: lab/selftest/$LAB_NAME/v$fam (${verdict#ok })"
+	else
+		echo "FAIL: lab/selftest/$LAB_NAME/v$fam (${verdict#bad })"
+		sed 's/^/    /' "$out"
+		rm -f "$truth" "$out"
+		return 1
+	fi
+	rm -f "$truth" "$out"
+}
+
+run_scenario() {
+	local scn=$1 fam rc=0
+	if ! lab_up "$scn" 2>"${TMPDIR:-/tmp}/selftest.$$.err"; then
+		echo "FAIL: lab/selftest/$(basename "$scn" .scn) (lab_up: $(head -c 300 "${TMPDIR:-/tmp}/selftest.$$.err"))"
+		rm -f "${TMPDIR:-/tmp}/selftest.$$.err"
+		return 1
+	fi
+	rm -f "${TMPDIR:-/tmp}/selftest.$$.err"
+	for fam in $LAB_FAMILIES; do
+		run_family "$scn" "$fam" || rc=1
+	done
+	lab_down
+	return $rc
+}
+
+main() {
+	local scn fails=0 start=$SECONDS
+	if [ "$(id -u)" != 0 ]; then
+		echo "FAIL: lab/selftest (needs root)"
+		return 1
+	fi
+	local list=("$@")
+	[ ${#list[@]} -gt 0 ] || mapfile -t list < <(lab_scenarios)
+	for scn in "${list[@]}"; do
+		run_scenario "$scn" || fails=$((fails + 1))
+	done
+	echo "lab selftest: ${#list[@]} scenarios, $fails failed, $((SECONDS - start)) s"
+	[ "$fails" -eq 0 ]
+}
+
+main "$@"
