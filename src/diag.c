@@ -276,9 +276,10 @@ static void shared_devices(char *buf, size_t size, const struct finding *p,
 }
 
 static int add_asymmetric(const struct finding_list *bad, const struct model_trace *bt,
-			  const struct finding_list *good, const struct model_trace *gt,
+			  const struct finding_list *good, const struct diag_view *gv,
 			  struct finding_list *out)
 {
+	const struct model_trace *gt = gv->t;
 	const struct finding *p = worst_problem(bad);
 	struct finding f;
 	blank(&f, FINDING_ASYMMETRIC, FINDING_INFO, p->direction);
@@ -309,6 +310,7 @@ static int add_asymmetric(const struct finding_list *bad, const struct model_tra
 				 "slower rate (-i 2) or a TCP probe (-T) separates the two.", devices,
 				 outbound ? "return" : "outbound", outbound ? "server" : "client",
 				 outbound ? "outbound" : "return");
+	diag_find_append(f.evidence, sizeof(f.evidence), "%s", gv->notes);
 	snprintf(f.advice, sizeof(f.advice),
 		 "Send both traces when you report it: the problem is one-directional. %s",
 		 diag_find_segment_advice(p->segment));
@@ -334,9 +336,9 @@ static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct m
 	if (rc == 0)
 		rc = merge_pair(&lo, &lr, out);
 	if (rc == 0 && has_problem(&lo) && !has_problem(&lr))
-		rc = add_asymmetric(&lo, o, &lr, r, out);
+		rc = add_asymmetric(&lo, o, &lr, vr, out);
 	else if (rc == 0 && has_problem(&lr) && !has_problem(&lo))
-		rc = add_asymmetric(&lr, r, &lo, o, out);
+		rc = add_asymmetric(&lr, r, &lo, vo, out);
 	finding_list_free(&lo);
 	finding_list_free(&lr);
 	return rc;

@@ -269,16 +269,23 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
 		return 0;
 	const struct model_hop *d = hop(v, v->last_answering);
 	bool bad = spread(d) >= JITTER_CRITICAL_REL * d->avg && spread(d) >= JITTER_CRITICAL_MS;
+	bool only_target = start == v->last_answering;
+	enum finding_severity sev = bad ? FINDING_CRITICAL : FINDING_WARNING;
 	struct finding f;
-	diag_find_init(&f, v, FINDING_JITTER, bad ? FINDING_CRITICAL : FINDING_WARNING, start);
+	diag_find_init(&f, v, FINDING_JITTER, only_target ? FINDING_INFO : sev, start);
 	f.latency_ms = spread(d);
 	describe_jitter(&f, v, start);
+	if (only_target)
+		diag_find_append(f.evidence, sizeof(f.evidence),
+				 " Only the target varies: its last link, or the target answering "
+				 "probes irregularly itself; a TCP probe (-T) or a trace from the "
+				 "other end separates them.");
 	return add(out, &f);
 }
 
 /* A listing whose delays fall along the path is not a trace as measured
  * (guides print the outbound listing upside down as the "return route"):
- * where the steps are is then unknowable, so R7 is not applied. */
+ * every hop but the last would look slow to answer, which says nothing. */
 static bool falls_along_path(const struct diag_view *v, size_t *first)
 {
 	size_t pairs = 0, falls = 0, prev = n_hops(v);
@@ -306,19 +313,19 @@ int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 	if (v->last_answering >= n_hops(v))
 		return 0;
 	size_t first;
-	if (falls_along_path(v, &first)) {
+	bool falls = falls_along_path(v, &first);
+	if (falls)
 		diag_find_append(v->notes, sizeof(v->notes),
-				 " R7 not applied to the %s trace: its delays fall along the path "
-				 "(%.1f ms at the first hop, then mostly lower), so it is not a "
-				 "trace as measured from its start (a listing printed upside down?).",
-				 finding_direction_name(v->dir), hop(v, first)->avg);
-		return jitter(v, out);
-	}
+				 " R7: the %s listing's delays fall along the path (%.1f ms at its "
+				 "first hop, then mostly lower), so it is not a trace as measured "
+				 "from its start (printed upside down?); its slow-answering hops "
+				 "are not reported.", finding_direction_name(v->dir),
+				 hop(v, first)->avg);
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	scan_floor(v, &s);
 	scan_steps(v, &s);
-	if (latency_steps(v, &s, out) != 0 || deprioritized(v, &s, out) != 0)
+	if (latency_steps(v, &s, out) != 0 || (!falls && deprioritized(v, &s, out) != 0))
 		return -1;
 	return jitter(v, out);
 }

@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "diag_find.h"
 
@@ -53,19 +52,6 @@ static size_t loop_start(const struct diag_view *v, const size_t *idx, size_t k,
 	return s;
 }
 
-static bool target_seen(const struct diag_view *v)
-{
-	const struct model_trace *t = v->t;
-	if (t->dst_addr.family == AF_UNSPEC || v->last_answering >= n_hops(v))
-		return false;
-	const struct model_hop *h = hop(v, v->last_answering);
-	struct model_addr a;
-	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
-		if (diag_hop_addr(&h->resp[i], &a) && model_addr_equal(&a, &t->dst_addr))
-			return true;
-	return false;
-}
-
 static void describe_loop(struct finding *f, const struct diag_view *v, const size_t *idx,
 			  size_t s, size_t k, size_t p)
 {
@@ -92,9 +78,10 @@ int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *fo
 {
 	size_t idx[MODEL_MAX_HOPS];
 	size_t k = answering_hops(v, idx);
+	/* No check that the target answered: imports name the last hop the
+	 * target, and a target is never seen at several hop numbers (probing
+	 * stops at it), so the repetition alone decides. */
 	*found = false;
-	if (target_seen(v))
-		return 0;
 	for (size_t p = 2; p * LOOP_MIN_CYCLES <= k; p++) {
 		size_t s = loop_start(v, idx, k, p);
 		if (s == k)
