@@ -54,8 +54,14 @@ const char *render_field_letters(const struct render_opts *o)
 double render_field_value(const struct render_field *f, const struct model_hop *h)
 {
 	double v = f->value(h);
-	if (f->integer || !isfinite(v))
-		return isfinite(v) ? v : 0.0;
+	if (!isfinite(v))
+		return 0.0;
+	if (f->integer)
+		return v;
+	/* mtr keeps loss as an integer of thousandths of a percent, truncated
+	 * (2 of 3 lost is 66.666); the epsilon keeps 10% from becoming 9.999. */
+	if (f->letter == 'L')
+		return floor(v * 1000.0 + 1e-6) / 1000.0;
 	return round(v * 1000.0) / 1000.0;
 }
 

@@ -1,5 +1,6 @@
 #include "render_split.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static void hop_line(const struct model_hop *h, const struct render_opts *o, cha
 		snprintf(label, sizeof(label), "%s %s", model_responder_label(r, names), r->text);
 	else
 		snprintf(label, sizeof(label), "%s", model_responder_label(r, names));
-	snprintf(buf, len, "%s %ld %lu %lu %ld %ld %ld", label, (long)(h->loss_pct * 1000.0), h->recv, h->snt,
+	snprintf(buf, len, "%s %ld %lu %lu %ld %ld %ld", label, (long)floor(h->loss_pct * 1000.0 + 1e-6), h->recv, h->snt,
 		 (long)h->best, (long)h->avg, (long)h->wrst);
 }
 
