@@ -230,6 +230,25 @@ static int parse_hops_list(char *s, struct finding *f)
 	return 0;
 }
 
+/* "summary | evidence | advice", each trimmed. */
+static void parse_texts(char *texts, struct finding *f)
+{
+	char *parts[3] = { f->summary, f->evidence, f->advice };
+	size_t sizes[3] = { sizeof(f->summary), sizeof(f->evidence), sizeof(f->advice) };
+	for (int i = 0; i < 3 && texts; i++) {
+		char *bar = strchr(texts, '|');
+		if (bar)
+			*bar++ = '\0';
+		while (*texts == ' ')
+			texts++;
+		size_t n = strlen(texts);
+		while (n && texts[n - 1] == ' ')
+			texts[--n] = '\0';
+		snprintf(parts[i], sizes[i], "%s", texts);
+		texts = bar;
+	}
+}
+
 /* finding KIND SEVERITY SEGMENT DIRECTION HOP HOPS LOSS LATENCY | summary | evidence | advice */
 static int parse_finding(struct finding_list *l, char *rest)
 {
@@ -252,20 +271,7 @@ static int parse_finding(struct finding_list *l, char *rest)
 	f.severity = (enum finding_severity)sev;
 	f.segment = (enum finding_segment)seg;
 	f.direction = (enum finding_direction)dir;
-	char *parts[3] = { f.summary, f.evidence, f.advice };
-	size_t sizes[3] = { sizeof(f.summary), sizeof(f.evidence), sizeof(f.advice) };
-	for (int i = 0; i < 3 && texts; i++) {
-		char *bar = strchr(texts, '|');
-		if (bar)
-			*bar++ = '\0';
-		while (*texts == ' ')
-			texts++;
-		size_t n = strlen(texts);
-		while (n && texts[n - 1] == ' ')
-			texts[--n] = '\0';
-		snprintf(parts[i], sizes[i], "%s", texts);
-		texts = bar;
-	}
+	parse_texts(texts, &f);
 	return finding_list_add(l, &f) ? 0 : fail("out of memory", "");
 }
 
@@ -301,6 +307,25 @@ static int addr_arg(const char *s, struct model_addr *a)
 	return 0;
 }
 
+/* "ADDR RTT [target] [mpls=L:TC:S:TTL]..." of a reply or late line. */
+static int parse_reply(char **save, struct event *ev)
+{
+	char *rtt = NULL;
+	if (addr_arg(strtok_r(NULL, " ", save), &ev->from) != 0 || !(rtt = strtok_r(NULL, " ", save)) ||
+	    parse_double(rtt, &ev->rtt_ms) != 0)
+		return fail("reply needs ADDR RTT", "");
+	for (char *tok; (tok = strtok_r(NULL, " ", save));) {
+		unsigned l, tc, s, ttl;
+		if (strcmp(tok, "target") == 0)
+			ev->from_target = true;
+		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
+			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
+		else
+			return fail("bad reply option", tok);
+	}
+	return 0;
+}
+
 /* sent TTL SEQ | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] |
  * timeout TTL SEQ | late TTL SEQ ADDR RTT | name ADDR NAME | round N */
 static int parse_event(const char *key, char *rest, struct event *ev)
@@ -324,20 +349,7 @@ static int parse_event(const char *key, char *rest, struct event *ev)
 		return fail("event needs TTL SEQ", key);
 	if (ev->type != EVENT_REPLY && ev->type != EVENT_LATE)
 		return 0;
-	char *rtt = NULL;
-	if (addr_arg(strtok_r(NULL, " ", &save), &ev->from) != 0 || !(rtt = strtok_r(NULL, " ", &save)) ||
-	    parse_double(rtt, &ev->rtt_ms) != 0)
-		return fail("reply needs ADDR RTT", key);
-	for (char *tok; (tok = strtok_r(NULL, " ", &save));) {
-		unsigned l, tc, s, ttl;
-		if (strcmp(tok, "target") == 0)
-			ev->from_target = true;
-		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
-			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
-		else
-			return fail("bad reply option", tok);
-	}
-	return 0;
+	return parse_reply(&save, ev);
 }
 
 static int parse_line(struct golden *g, char *line)
