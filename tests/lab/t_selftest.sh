@@ -104,8 +104,17 @@ run_scenario() {
 		return 1
 	fi
 	rm -f "${TMPDIR:-/tmp}/selftest.$$.err"
+	local first
 	for fam in $LAB_FAMILIES; do
-		run_family "$scn" "$fam" || rc=1
+		first=$(run_family "$scn" "$fam") && { echo "$first"; continue; }
+		# One retry: a shared 2-core machine can stall 40 ms at any time,
+		# which alone moves a 20-probe Avg by 2 ms. A real fault fails twice.
+		local again
+		if again=$(run_family "$scn" "$fam"); then
+			echo "${again%)} ; passed on retry, first run: $(head -1 <<<"${first#FAIL: }"))"
+		else
+			echo "$first"; echo "$again"; rc=1
+		fi
 	done
 	lab_down
 	return $rc
