@@ -82,14 +82,24 @@ static int take_host(struct model_hop *h, const struct csv_layout *l, char **cel
 	return 0;
 }
 
+/* The last cell a row must have, by the header. */
+static int max_col(const struct csv_layout *l)
+{
+	int cols[] = { l->ip_col, l->hop_col, l->host_col, l->asn_col, l->start_col };
+	int need = 0;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		need = cols[i] > need ? cols[i] : need;
+	for (size_t i = 0; l->letters[i]; i++)
+		need = l->field_col[i] > need ? l->field_col[i] : need;
+	return need;
+}
+
 static int take_row(struct model_trace *t, const struct csv_layout *l, char *s,
 		    struct import_error *err, unsigned line)
 {
 	char *cell[MAX_CELLS];
 	size_t n = split_commas(s, cell, MAX_CELLS);
-	int need = l->ip_col;
-	for (size_t i = 0; l->letters[i]; i++)
-		need = l->field_col[i] > need ? l->field_col[i] : need;
+	int need = max_col(l);
 	if (n > MAX_CELLS || (int)n <= need)
 		return import_fail(err, line, "expected %d comma-separated cells as in the header", need + 1);
 	unsigned long ttl = 0;

@@ -1,0 +1,10 @@
+/* libFuzzer harness for the csv importer (see fuzz_import.h). */
+#include "fuzz_import.h"
+#include "import_csv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_import(data, size, import_csv_parse);
+}
