@@ -81,6 +81,7 @@ static void print_findings(const struct finding_list *l, struct sink *out)
 
 int render_csv_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
 {
+	o = render_field_opts(o);
 	size_t first = render_field_first_hop(t);
 	if (first < t->n_hops)
 		print_header(o, out); /* mtr prints it with the first hop only */

@@ -46,6 +46,12 @@ const struct render_field *render_field_for(char letter)
 	return NULL;
 }
 
+const struct render_opts *render_field_opts(const struct render_opts *o)
+{
+	static const struct render_opts defaults = { .fields = RENDER_FIELD_DEFAULT };
+	return o ? o : &defaults;
+}
+
 const char *render_field_letters(const struct render_opts *o)
 {
 	return o && o->fields && o->fields[0] ? o->fields : RENDER_FIELD_DEFAULT;

@@ -37,6 +37,9 @@ struct render_field {
 /* The field for an -o letter; NULL when unknown. */
 const struct render_field *render_field_for(char letter);
 
+/* o, or the defaults (mtr's fields, addresses only) when o is NULL. */
+const struct render_opts *render_field_opts(const struct render_opts *o);
+
 /* The -o letters in effect. */
 const char *render_field_letters(const struct render_opts *o);
 

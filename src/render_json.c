@@ -151,9 +151,7 @@ static json_t *hubs(const struct model_trace *t, const struct render_opts *o)
 
 json_t *render_json_trace(const struct model_trace *t, const struct render_opts *o)
 {
-	static const struct render_opts defaults = { 0 };
-	if (!o)
-		o = &defaults;
+	o = render_field_opts(o);
 	json_t *report = json_object();
 	int failed = !report;
 	if (report) {

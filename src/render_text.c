@@ -120,6 +120,7 @@ int render_text_findings(const struct finding_list *l, struct sink *out)
 
 int render_text_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
 {
+	o = render_field_opts(o);
 	size_t width = hosts_width(t, o);
 	if (print_start(t, out) != 0 || print_header(t, o, width, out) != 0)
 		return -1;

@@ -81,6 +81,7 @@ static void print_finding(const struct finding *f, struct sink *out)
 
 int render_xml_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
 {
+	o = render_field_opts(o);
 	print_root(t, out);
 	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++)
 		print_hub(&t->hops[i], o, out);

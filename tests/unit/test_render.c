@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -39,6 +40,23 @@ static void table_has_final_formats_only(void **state)
 	assert_non_null(render_for(CONFIG_OUT_XML));
 	assert_null(render_for(CONFIG_OUT_RAW));
 	assert_null(render_for(CONFIG_OUT_SPLIT));
+}
+
+/* Without options every format uses mtr's defaults. */
+static void null_options_mean_defaults(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	model_trace_hop(t, 1)->snt = 1;
+	snprintf(t->src, sizeof(t->src), "vm");
+	enum config_output outs[] = { CONFIG_OUT_REPORT, CONFIG_OUT_JSON, CONFIG_OUT_CSV, CONFIG_OUT_XML };
+	for (size_t i = 0; i < 4; i++) {
+		struct sink *out = sink_new_buffer();
+		assert_int_equal(render_for(outs[i])(t, NULL, out), 0);
+		assert_non_null(strstr(sink_buffer(out, NULL), "Snt"));
+		sink_free(out);
+	}
+	model_trace_free(t);
 }
 
 /* mtr's rule: an unreached path shows one hop past the last that answered. */
@@ -188,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_has_final_formats_only),
+		cmocka_unit_test(null_options_mean_defaults),
 		cmocka_unit_test(unreached_path_shows_one_silent_hop),
 		cmocka_unit_test(target_cuts_the_path_until_it_grows),
 		cmocka_unit_test(responders_counted_and_latest_follows),
