@@ -4,8 +4,8 @@
 # "FAIL: golden/<suite>/<case>" (with a diff) per case and exits non-zero on
 # any failure. Add a suite by adding a directory with its own run.sh.
 set -u
+hopdoc=$(realpath -m "${1:-build/hopdoc}") # before the cd: it may be relative
 cd "$(dirname "$0")/../.."
-hopdoc=${1:-build/hopdoc}
 rc=0 suites=0
 for suite in tests/golden/*/run.sh; do
 	[ -x "$suite" ] || continue
