@@ -4,7 +4,6 @@
 #include "analyze.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,8 @@
 #include "finding.h"
 #include "import.h"
 #include "model.h"
+#include "render.h"
+#include "sink.h"
 
 #define MAX_FILES 64
 
@@ -132,42 +133,55 @@ static const char *trace_role(const struct analyze_args *a, size_t i)
 	return i == 0 ? "Outbound" : "Return";
 }
 
-static void print_hop(const struct model_hop *h)
+/* Imported names and addresses are both shown ("name (ip)"), in full. */
+static struct render_opts report_opts(const struct finding_list *diagnosis)
 {
-	const char *host = h->n_resp ? model_responder_label(&h->resp[h->latest], true) : "???";
-	printf(" %2u.|-- %-33s %5.1f%% %5lu %6.1f %5.1f %5.1f %5.1f\n", h->ttl, host, h->loss_pct,
-	       h->snt, h->avg, h->best, h->wrst, h->stdev);
+	struct render_opts o = { .fields = NULL, .wide = true, .want_names = true,
+				 .show_ips = true, .diagnosis = diagnosis };
+	return o;
 }
 
-static void print_trace(const struct model_trace *t)
-{
-	printf("HOST: %-33s Loss%%   Snt   Avg  Best  Wrst StDev\n", t->src);
-	for (size_t i = 0; i < t->n_hops; i++)
-		print_hop(&t->hops[i]);
-}
-
-static void print_findings(const struct finding_list *l)
-{
-	puts("Diagnosis");
-	for (size_t i = 0; i < l->n; i++) {
-		const struct finding *f = &l->items[i];
-		printf("  %s (%s, %s, %s, hop %u): %s\n", finding_kind_name(f->kind),
-		       finding_severity_name(f->severity), finding_segment_name(f->segment),
-		       finding_direction_name(f->direction), f->hop, f->summary);
-		printf("      evidence: %s\n      advice: %s\n", f->evidence, f->advice);
-	}
-}
-
+/* Each trace as an mtr report; the diagnosis follows the last one. */
 static int print_text(const struct analyze_args *a, struct model_trace **t,
-		      const struct finding_list *l)
+		      const struct finding_list *l, struct sink *out)
 {
+	render_fn report = render_for(CONFIG_OUT_REPORT);
 	for (size_t i = 0; i < a->n_files; i++) {
-		printf("%s: %s\n", trace_role(a, i), a->files[i]);
-		print_trace(t[i]);
-		putchar('\n');
+		bool last = i + 1 == a->n_files;
+		struct render_opts o = report_opts(last ? l : NULL);
+		sink_printf(out, "%s%s: %s\n", i ? "\n" : "", trace_role(a, i), a->files[i]);
+		if (report(t[i], &o, out) != 0)
+			return 1;
 	}
-	print_findings(l);
-	return ferror(stdout) ? 1 : 0;
+	return sink_error(out) ? 1 : 0;
+}
+
+static json_t *traces_json(const struct analyze_args *a, struct model_trace **t)
+{
+	struct render_opts o = report_opts(NULL);
+	json_t *doc = json_object();
+	if (a->mode == MODE_CLIENTS) {
+		json_t *clients = json_array();
+		for (size_t i = 0; i < a->n_files; i++)
+			json_array_append_new(clients, render_json_trace(t[i], &o));
+		json_object_set_new(doc, "clients", clients);
+	} else {
+		json_object_set_new(doc, "outbound", render_json_trace(t[0], &o));
+		if (a->n_files > 1)
+			json_object_set_new(doc, "return", render_json_trace(t[1], &o));
+	}
+	return doc;
+}
+
+/* {"outbound": TRACE, "return": TRACE, "diagnosis": [FINDINGS]} */
+static int print_json(const struct analyze_args *a, struct model_trace **t,
+		      const struct finding_list *l, struct sink *out)
+{
+	json_t *doc = traces_json(a, t);
+	json_object_set_new(doc, "diagnosis", render_json_findings(l));
+	int rc = render_json_dump(doc, out);
+	json_decref(doc);
+	return rc != 0 ? 1 : 0;
 }
 
 /* ---- --summary: stable, renderer-independent lines for tests ------------- */
@@ -230,69 +244,16 @@ static int print_summary(const struct analyze_args *a, struct model_trace **t,
 	return ferror(stdout) ? 1 : 0;
 }
 
-static json_t *number_or_null(double v)
+static int print(const struct analyze_args *a, struct model_trace **t, const struct finding_list *l)
 {
-	return isnan(v) ? json_null() : json_real(v);
-}
-
-static json_t *finding_json(const struct finding *f)
-{
-	json_t *hops = json_array();
-	for (size_t i = 0; i < f->n_hops; i++)
-		json_array_append_new(hops, json_integer(f->hops[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s}", "finding",
-			 finding_kind_name(f->kind), "severity", finding_severity_name(f->severity),
-			 "segment", finding_segment_name(f->segment), "direction",
-			 finding_direction_name(f->direction), "hop", (json_int_t)f->hop, "hops", hops,
-			 "loss_pct", number_or_null(f->loss_pct), "latency_ms",
-			 number_or_null(f->latency_ms), "summary", f->summary, "evidence", f->evidence,
-			 "advice", f->advice);
-}
-
-static json_t *findings_json(const struct finding_list *l)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(arr, finding_json(&l->items[i]));
-	return arr;
-}
-
-static json_t *hop_json(const struct model_hop *h)
-{
-	const char *host = h->n_resp ? h->resp[h->latest].text : "???";
-	return json_pack("{s:I, s:s, s:f, s:I, s:f, s:f, s:f, s:f, s:f}", "count", (json_int_t)h->ttl,
-			 "host", host, "Loss%", h->loss_pct, "Snt", (json_int_t)h->snt, "Last", h->last,
-			 "Avg", h->avg, "Best", h->best, "Wrst", h->wrst, "StDev", h->stdev);
-}
-
-static json_t *trace_json(const struct model_trace *t)
-{
-	json_t *hubs = json_array();
-	for (size_t i = 0; i < t->n_hops; i++)
-		json_array_append_new(hubs, hop_json(&t->hops[i]));
-	return json_pack("{s:{s:{s:s, s:s}, s:o}}", "report", "mtr", "src", t->src, "dst", t->dst,
-			 "hubs", hubs);
-}
-
-static int print_json(const struct analyze_args *a, struct model_trace **t,
-		      const struct finding_list *l)
-{
-	json_t *doc = json_object();
-	if (a->mode == MODE_CLIENTS) {
-		json_t *clients = json_array();
-		for (size_t i = 0; i < a->n_files; i++)
-			json_array_append_new(clients, trace_json(t[i]));
-		json_object_set_new(doc, "clients", clients);
-	} else {
-		json_object_set_new(doc, "outbound", trace_json(t[0]));
-		if (a->n_files > 1)
-			json_object_set_new(doc, "return", trace_json(t[1]));
-	}
-	json_object_set_new(doc, "diagnosis", findings_json(l));
-	int rc = json_dumpf(doc, stdout, JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	json_decref(doc);
-	putchar('\n');
-	return rc != 0 || ferror(stdout) ? 1 : 0;
+	if (a->summary)
+		return print_summary(a, t, l);
+	struct sink *out = sink_new_file(stdout);
+	if (!out)
+		return 1;
+	int rc = a->json ? print_json(a, t, l, out) : print_text(a, t, l, out);
+	sink_free(out);
+	return rc;
 }
 
 int analyze_main(int argc, char **argv)
@@ -310,9 +271,7 @@ int analyze_main(int argc, char **argv)
 		fputs("hopdoc analyze: out of memory\n", stderr);
 		rc = 1;
 	} else {
-		rc = a.summary ? print_summary(&a, t, &l)
-		     : a.json  ? print_json(&a, t, &l)
-			       : print_text(&a, t, &l);
+		rc = print(&a, t, &l);
 	}
 	finding_list_free(&l);
 	free_traces(t, a.n_files);

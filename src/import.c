@@ -552,10 +552,7 @@ static struct model_responder *add_named(struct model_hop *h, const char *s)
 	char *cut = strstr(name, " (");
 	if (cut && !strchr(cut, ')'))
 		*cut = '\0'; /* -b in a narrow report: "name (10.2." lost its address */
-	r = model_hop_responder_text(h, name);
-	if (r && r->addr.family == AF_UNSPEC)
-		snprintf(r->name, sizeof(r->name), "%s", name);
-	return r;
+	return model_hop_responder_text(h, name); /* a name alone stays in text */
 }
 
 struct model_responder *import_add_host(struct model_hop *h, const char *cell, bool *ok)
@@ -627,11 +624,27 @@ static void fill_dst(struct model_trace *t)
 	t->dst_addr = r->addr;
 }
 
+/* What reports leave out but renderers print: the cycles run (-c) and, when
+ * one router answered a hop, its share of the replies. */
+static void fill_counts(struct model_trace *t)
+{
+	unsigned long most = 0;
+	for (size_t i = 0; i < t->n_hops; i++) {
+		struct model_hop *h = &t->hops[i];
+		most = h->snt > most ? h->snt : most;
+		if (h->n_resp == 1 && h->resp[0].replies == 0)
+			h->resp[0].replies = h->recv;
+	}
+	if (t->tests == 0)
+		t->tests = most;
+}
+
 int import_finish(struct model_trace *t, struct import_error *err, unsigned line)
 {
 	if (t->n_hops == 0)
 		return import_fail(err, line ? line : 1, "expected at least one hop; the report has none");
 	fill_dst(t);
+	fill_counts(t);
 	const struct model_hop *last = &t->hops[t->n_hops - 1];
 	t->reached = last->n_resp > 0 && last->recv > 0;
 	return 0;

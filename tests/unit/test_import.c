@@ -69,11 +69,13 @@ static void host_cells(void **state)
 	r = import_add_host(&h, "Ziel-IP (Server)", &ok);
 	assert_int_equal(r->addr.family, AF_UNSPEC);
 	assert_string_equal(r->text, "Ziel-IP (Server)");
+	assert_string_equal(r->name, ""); /* a name alone is the host string */
 	assert_int_equal(h.latest, 1);
 	r = import_add_host(&h, "fd00::1", &ok);
 	assert_int_equal(r->addr.family, AF_INET6);
 	r = import_add_host(&h, "b.core.lab.example (10.2.", &ok);
-	assert_string_equal(r->name, "b.core.lab.example");
+	assert_string_equal(r->text, "b.core.lab.example");
+	assert_string_equal(r->name, "");
 	assert_int_equal(h.n_resp, 4);
 }
 
