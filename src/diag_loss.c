@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "diag_find.h"
 
@@ -324,10 +325,55 @@ static int rate_limited(const struct diag_view *v, struct finding_list *out)
 	return 0;
 }
 
+/* A router that answers for every TTL after its own (it reports the
+ * destination unreachable) while the target, known by address, never does:
+ * where the repetition starts, or n_hops when the trace does not end so. */
+static size_t unreachable_repeat(const struct diag_view *v)
+{
+	const struct model_trace *t = v->t;
+	size_t last = v->last_answering, first = last;
+	if (t->dst_addr.family == AF_UNSPEC || !v->target_answered || t->reached)
+		return n_hops(v);
+	while (first > 0 && diag_hop_answers(hop(v, first - 1)) &&
+	       diag_hop_same_responder(hop(v, first - 1), hop(v, last)))
+		first--;
+	struct model_addr a;
+	const struct model_hop *h = hop(v, last);
+	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
+		if (diag_hop_addr(&h->resp[i], &a) && model_addr_equal(&a, &t->dst_addr))
+			return n_hops(v);
+	return first < last ? first : n_hops(v);
+}
+
+static int repeated_router(const struct diag_view *v, size_t first, struct finding_list *out)
+{
+	struct finding f;
+	char label[MODEL_NAME_MAX + 32];
+	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, first);
+	for (size_t i = first; i <= v->last_answering; i++)
+		diag_find_add_hop(&f, hop(v, i)->ttl);
+	diag_hop_label(hop(v, first), label, sizeof(label));
+	snprintf(f.summary, sizeof(f.summary),
+		 "The path ends at %s: that router reports that it cannot reach the "
+		 "destination, %s.", label, diag_find_segment_words(f.segment));
+	snprintf(f.evidence, sizeof(f.evidence),
+		 "R5: %s answers for hops %u to %u as well (the same router at every later "
+		 "TTL: it reports the destination unreachable) and the target never answers. "
+		 "R9: hop %u is in segment %s.", label, f.hop, hop(v, v->last_answering)->ttl,
+		 f.hop, finding_segment_name(f.segment));
+	snprintf(f.advice, sizeof(f.advice),
+		 "Contact the owner of hop %u: it has no route to the destination. %s", f.hop,
+		 diag_find_segment_advice(f.segment));
+	return add(out, &f);
+}
+
 int diag_loss_rules(const struct diag_view *v, struct finding_list *out)
 {
 	if (n_hops(v) == 0 || v->last_probed >= n_hops(v))
 		return 0;
+	size_t repeat = unreachable_repeat(v);
+	if (repeat < n_hops(v))
+		return repeated_router(v, repeat, out) == 0 ? rate_limited(v, out) : -1;
 	if (!v->target_answered && unreachable_rules(v, out) != 0)
 		return -1;
 	if (v->target_answered && persistent_loss(v, out) != 0)

@@ -197,6 +197,28 @@ static void nothing_answers(void **state)
 	finding_list_free(&l);
 }
 
+/* R5: a router answering for every later TTL (destination unreachable) while
+ * the target, known by address, never answers. */
+static void router_answering_for_later_hops(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[6] = p[5];
+	p[7] = p[5];
+	struct model_trace *t = BUILD(p, 30);
+	assert_int_equal(model_addr_parse("192.0.2.80", &t->dst_addr), 0);
+	struct finding_list l = diagnose(t);
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(l.items[0].hop, 6);
+	assert_int_equal(l.items[0].n_hops, 3);
+	finding_list_free(&l);
+	/* Without the target's address (an import) nothing says it is not the target. */
+	l = diagnose(BUILD(p, 30));
+	assert_int_equal(find_kind(&l, FINDING_PATH_INTERRUPTED), -1);
+	finding_list_free(&l);
+}
+
 /* Issue 4 edge / R6: a loop between two routers. */
 static void routing_loop(void **state)
 {
@@ -389,6 +411,7 @@ int main(void)
 		cmocka_unit_test(replies_stop_after_hop),
 		cmocka_unit_test(silent_hops_then_answers),
 		cmocka_unit_test(nothing_answers),
+		cmocka_unit_test(router_answering_for_later_hops),
 		cmocka_unit_test(routing_loop),
 		cmocka_unit_test(same_router_repeating_is_not_a_loop),
 		cmocka_unit_test(persistent_step_is_latency),
