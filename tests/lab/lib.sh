@@ -14,6 +14,8 @@
 #                                              when the scenario has no IPv6)
 #     LAB_CLIENT4   client IPv4 address        LAB_CLIENT6 client IPv6 (or empty)
 #     LAB_HOPS      hops from client to server (routers + 1)
+#     LAB_MAXTTL    max TTL a prober should use here (mtr -m; default 30,
+#                   smaller in the loop scenario to keep it quick)
 #     LAB_NAME      scenario name              LAB_FAMILIES families the
 #                                              scenario checks ("4", "4 6", "6")
 #   lab_client CMD...      run CMD in the client namespace
@@ -55,7 +57,7 @@ _lab_parse() {
 	[ -r "$file" ] || { _lab_die "no scenario file $file"; return 1; }
 	_S_name=$(basename "$file" .scn) _S_routers=5 _S_family=4 _S_ipv6=yes
 	_S_ecmp= _S_loop= _S_cut= _S_firewall= _S_nat= _S_slow= _S_slowdelay=
-	_S_rl= _S_rlrate=
+	_S_rl= _S_rlrate= _S_maxttl=30
 	_S_links=() _S_nft=() _S_sysctl=()
 	while read -r key rest; do
 		case $key in
@@ -63,6 +65,7 @@ _lab_parse() {
 		name) _S_name=$rest ;;
 		desc | truth | truth4 | truth6 | expect | expect4 | expect6) ;;
 		routers) _S_routers=$rest ;;
+		maxttl) _S_maxttl=$rest ;;
 		family) _S_family=$rest ;;
 		ipv6) _S_ipv6=$rest ;;
 		link) _S_links+=("$rest") ;;
@@ -218,7 +221,7 @@ lab_truth() {
 	local file=$1 fam=${2:-4} n t last parts key rest
 	_lab_parse "$file" || return 1
 	n=$_S_routers last=$((n + 1))
-	[ -n "$_S_loop" ] && last=30
+	[ -n "$_S_loop" ] && last=$_S_maxttl
 	[ -n "$_S_cut" ] && last=$_S_cut
 	{
 		for ((t = 1; t <= last; t++)); do
@@ -443,14 +446,14 @@ lab_up() {
 		lab_down
 		return 1
 	fi
-	LAB_NAME=$_S_name LAB_FAMILIES=$_S_family LAB_HOPS=$((_S_routers + 1))
+	LAB_NAME=$_S_name LAB_FAMILIES=$_S_family LAB_HOPS=$((_S_routers + 1)) LAB_MAXTTL=$_S_maxttl
 	LAB_CLIENT=$(_lab_ns client) LAB_SERVER=$(_lab_ns server)
 	LAB_TARGET4=$(_lab_addr $((_S_routers + 1)) r 4) LAB_CLIENT4=$(_lab_addr 1 l 4)
 	LAB_TARGET6= LAB_CLIENT6=
 	if [ "$_S_ipv6" = yes ]; then
 		LAB_TARGET6=$(_lab_addr $((_S_routers + 1)) r 6) LAB_CLIENT6=$(_lab_addr 1 l 6)
 	fi
-	export LAB_PREFIX LAB_NAME LAB_FAMILIES LAB_HOPS LAB_CLIENT LAB_SERVER
+	export LAB_PREFIX LAB_NAME LAB_FAMILIES LAB_HOPS LAB_MAXTTL LAB_CLIENT LAB_SERVER
 	export LAB_TARGET4 LAB_TARGET6 LAB_CLIENT4 LAB_CLIENT6
 }
 
