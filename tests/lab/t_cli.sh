@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/lab/t_cli.sh: hopdoc's command line in a lab. The same mtr command
+# line given to hopdoc and to Debian's mtr, both in the client namespace, must
+# give the same hop list; usage errors must exit 2 with a message naming the
+# option; SIGINT must still print the report. Prints PASS:/FAIL: lines.
+# Needs root. SCENARIO (a scenario file) may be given as $1.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+LAB_PREFIX=${LAB_PREFIX:-hl7c$$}
+LAB_PREFIX=${LAB_PREFIX:0:8}
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+
+fails=0
+pass() { echo "PASS: lab/cli/$1"; }
+fail() { echo "FAIL: lab/cli/$1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; fails=$((fails + 1)); }
+
+# ---- usage: no probing at all ------------------------------------------------
+usage_case() { # NAME EXPECTED_MESSAGE ARGS...
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$HOPDOC" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ] && [[ $out == *"$want"* ]]; then pass "usage/$name"
+	else fail "usage/$name" "exit $rc, stderr: $out"; fi
+}
+usage_case cycles-zero "hopdoc: -c: expected an integer from 1 to" -r -c 0 127.0.0.1
+usage_case interval-junk "hopdoc: -i: expected a number of seconds" -i 1x 127.0.0.1
+usage_case udp-and-tcp "-u and -T are mutually exclusive" -u -T 127.0.0.1
+usage_case unknown-option "unknown option --frobnicate" --frobnicate 127.0.0.1
+usage_case missing-argument "-c (--report-cycles) needs an argument" 127.0.0.1 -c
+if "$HOPDOC" --version | grep -q '^hopdoc ' && "$HOPDOC" --help | grep -q -- '--report-cycles'; then
+	pass usage/help-version
+else
+	fail usage/help-version
+fi
+
+# ---- the lab -------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/hl7cli.XXXXXX)
+SCN=${1:-$WORK/cli.scn}
+cat >"$WORK/cli.scn" <<'EOF'
+name cli
+desc plain chain for the command-line test
+routers 4
+family 4
+ipv6 no
+link 2 delay 2ms
+link 4 delay 3ms
+EOF
+lab_up "$SCN" || { echo "FAIL: lab/cli/setup"; exit 1; }
+trap 'lab_down; rm -rf "$WORK"' EXIT
+trap 'exit 1' INT TERM
+
+# The host column of a report, one hop per line ("1 192.168.1.1").
+hops_of() { awk '$1 ~ /^[0-9]+\.\|--$/ { sub(/\.\|--/, "", $1); print $1, $2 }'; }
+
+compare_with_mtr() { # NAME OPTIONS...
+	local name=$1 h m
+	shift
+	h=$(lab_client "$HOPDOC" "$@" "$LAB_TARGET4" 2>&1)
+	local hrc=$?
+	m=$(lab_client mtr "$@" "$LAB_TARGET4" 2>&1)
+	if [ "$hrc" -eq 0 ] && [ -n "$(hops_of <<<"$h")" ] &&
+		[ "$(hops_of <<<"$h")" = "$(hops_of <<<"$m")" ]; then
+		pass "$name ($(hops_of <<<"$h" | wc -l) hops, same as mtr)"
+	else
+		fail "$name" "hopdoc (exit $hrc):" "$h" "mtr:" "$m"
+	fi
+}
+compare_with_mtr report-wide -rwc 5 -i 0.1 -n
+compare_with_mtr combined-flags -nrwc5 -i 0.1
+compare_with_mtr udp -rwc 5 -i 0.1 -n -u
+
+# -c 1000 at -i 0.1 would take 100 s; SIGINT after 1 s must end the run at
+# once with the report of what was gathered.
+lab_client timeout --preserve-status -s INT 1 "$HOPDOC" -rwc 1000 -i 0.1 -n "$LAB_TARGET4" >"$WORK/int.out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(hops_of <"$WORK/int.out" | wc -l)" -ge 5 ]; then
+	pass "sigint (report printed, exit 0)"
+else
+	fail sigint "exit $rc" "$(cat "$WORK/int.out")"
+fi
+
+# A runtime failure (an interface that does not exist) exits 1, not 2.
+lab_client "$HOPDOC" -r -n -c 1 -I nosuchif0 "$LAB_TARGET4" >/dev/null 2>"$WORK/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^hopdoc: ' "$WORK/err"; then pass runtime-failure
+else fail runtime-failure "exit $rc: $(cat "$WORK/err")"; fi
+
+[ "$fails" -eq 0 ]
