@@ -170,7 +170,10 @@ static int finish(struct finding_list *out, size_t from, unsigned long probes,
 		if (add_insufficient(out, probes, dir) != 0)
 			return -1;
 	}
-	if (only_insufficient(out, from) && add_healthy(out, dir, notes) != 0)
+	/* A verdict of nothing found names no direction, except for a pair,
+	 * where both directions were measured and found clean. */
+	enum finding_direction healthy_dir = dir == FINDING_DIR_BOTH ? dir : FINDING_DIR_UNKNOWN;
+	if (only_insufficient(out, from) && add_healthy(out, healthy_dir, notes) != 0)
 		return -1;
 	sort_findings(out->items + from, out->n - from);
 	return 0;
@@ -369,8 +372,9 @@ int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
 	snprintf(notes, sizeof(notes), "%s%s", v[0].notes, v[1].notes);
 	if (rc == 0)
 		rc = finish(out, from, po < pr ? po : pr, short_dir, notes);
-	if (rc == 0 && out->items[from].kind == FINDING_HEALTHY)
-		out->items[from].direction = FINDING_DIR_BOTH;
+	for (size_t i = from; rc == 0 && i < out->n; i++)
+		if (out->items[i].kind == FINDING_HEALTHY)
+			out->items[i].direction = FINDING_DIR_BOTH;
 	free(v);
 	return rc;
 }
@@ -484,7 +488,7 @@ int diag_clients(const struct model_trace *const *outbound, size_t n,
 	if (rc == 0)
 		rc = gather(out, lists, n);
 	if (rc == 0 && only_insufficient(out, from))
-		rc = add_healthy(out, FINDING_DIR_OUTBOUND, NULL);
+		rc = add_healthy(out, FINDING_DIR_UNKNOWN, NULL);
 	if (rc == 0)
 		sort_findings(out->items + from, out->n - from);
 	for (size_t c = 0; lists && c < n; c++)

@@ -44,7 +44,8 @@ static void healthy_when_nothing_else(void **state)
 	struct finding_list l = diagnose(BUILD(clean8, 100));
 	expect_only(&l, FINDING_HEALTHY);
 	assert_int_equal(l.items[0].severity, FINDING_OK);
-	assert_int_equal(l.items[0].direction, FINDING_DIR_OUTBOUND);
+	assert_int_equal(l.items[0].direction, FINDING_DIR_UNKNOWN);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_UNKNOWN);
 	assert_non_null(strstr(l.items[0].evidence, "R1"));
 	finding_list_free(&l);
 }

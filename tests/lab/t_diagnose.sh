@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/lab/t_diagnose.sh: the diagnosis on the live lab (issue 4).
+#
+# For every scenario and family it checks: run hopdoc inside the client
+# namespace with --diagnose -j, and compare the most important finding
+# (finding, hop, segment, direction) with the scenario's `expect` line
+# (lab_truth). The verdict must be right on real routers, not only on
+# hand-written reports. ICMP probes, as the scenarios' truths assume.
+#
+# Prints PASS:/FAIL: lines (FAIL lists every finding hopdoc made); exits 1
+# when any check failed. Needs root and jq.
+# Usage: t_diagnose.sh [SCENARIO_FILE...]   (default: every scenario)
+# Env: DIAG_CYCLES (20), DIAG_INTERVAL (0.1), HOPDOC.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+CYCLES=${DIAG_CYCLES:-20}
+INTERVAL=${DIAG_INTERVAL:-0.1}
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+
+fails=0
+pass() { echo "PASS: lab/diagnose/$1"; }
+fail() {
+	echo "FAIL: lab/diagnose/$1"
+	shift
+	[ $# -gt 0 ] && printf '    %s\n' "$@"
+	fails=$((fails + 1))
+}
+
+target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
+
+# One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY.
+findings() { # FAMILY
+	lab_client timeout 60 "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" --diagnose \
+		"$(target_of "$1")" |
+		jq -r '.report.diagnosis[] | "\(.finding) \(.hop) \(.segment) \(.direction) \(.severity)"'
+}
+
+check_family() { # SCENARIO FAMILY WORKDIR
+	local scn=$1 fam=$2 work=$3 want got name="$LAB_NAME/ipv$2"
+	want=$(lab_truth "$scn" "$fam" | awk '$1 == "expect" { print $2, $3, $4, $5; exit }')
+	if [ -z "$want" ]; then
+		fail "$name" "the scenario has no expect line"
+		return
+	fi
+	if ! findings "$fam" >"$work/f" 2>"$work/err" || [ ! -s "$work/f" ]; then
+		fail "$name" "run failed: $(head -3 "$work/err")"
+		return
+	fi
+	got=$(awk 'NR == 1 { print $1, $2, $3, $4 }' "$work/f")
+	if [ "$got" = "$want" ]; then
+		pass "$name $(head -1 "$work/f")"
+	else
+		mapfile -t lines <"$work/f"
+		fail "$name" "expected first finding: $want" "hopdoc's findings:" "${lines[@]/#/  }"
+	fi
+}
+
+run_scenario() { # SCENARIO
+	local scn=$1 work fam
+	work=$(mktemp -d /tmp/hl5diag.XXXXXX)
+	if ! lab_up "$scn" >"$work/up.log" 2>&1; then
+		fail "$(basename "$scn" .scn)/lab" "lab_up failed: $(tail -3 "$work/up.log")"
+		rm -rf "$work"
+		return 1
+	fi
+	for fam in $LAB_FAMILIES; do
+		check_family "$scn" "$fam" "$work"
+	done
+	lab_down
+	rm -rf "$work"
+	[ "$fails" -eq 0 ]
+}
+
+main() {
+	local scns=("$@") n=1 s rc=0
+	[ ${#scns[@]} -gt 0 ] || mapfile -t scns < <(lab_scenarios)
+	if ! command -v jq >/dev/null; then
+		fail setup "jq is missing (scripts/install-deps.sh installs it)"
+		exit 1
+	fi
+	for s in "${scns[@]}"; do
+		# Each scenario in its own subshell: its lab and traps end with it.
+		(LAB_PREFIX=hl5d$n run_scenario "$s") || rc=1
+		n=$((n + 1))
+	done
+	exit "$rc"
+}
+
+main "$@"
