@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 source tests/lab/lib.sh
 
 DEMO_SCENARIO=${DEMO_SCENARIO:-loss-out}
-DEMO_CMD=${DEMO_CMD:-mtr -n -r -c 10 -i 0.2 -G 1}
+DEMO_CMD=${DEMO_CMD:-build/hopdoc -n -r -c 10 -i 0.2 --diagnose}
 scn=tests/lab/scenarios/$DEMO_SCENARIO.scn
 
 [ "$(id -u)" = 0 ] || { echo "demo: needs root (sudo make demo)" >&2; exit 1; }
