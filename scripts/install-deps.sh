@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
 	make gcc clang pkg-config
 	libcmocka-dev libjansson-dev libcap-dev libclang-rt-14-dev
-	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps
+	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# tests/lab/t_probe.sh: the probe engine against the lab's truth, and against
+# the wire.
+#
+# For every scenario, protocol (ICMP, UDP, TCP) and family the scenario
+# checks: hopdoc's hop list (responders), per-hop Best (within 0.5 ms of the
+# injected round trip, plus the path's jitter bound), Avg (within 2 ms, plus
+# half the jitter bound) and Loss% (exact when the truth says 0, else within
+# three binomial standard deviations, at least 10 points; or inside a LO-HI
+# range) must match `lab_truth`. Scenarios whose truth only holds for ICMP
+# (a firewall dropping echo, rate-limited ICMP) are checked with ICMP only.
+#
+# Accuracy: one run with tcpdump on the client's interface (nanosecond kernel
+# stamps); build/lab/wirepair pairs every probe with its reply. hopdoc's Avg
+# minus the wire's average per hop is hopdoc's own error; it must be under
+# 0.1 ms and above -0.05 ms per hop (both of hopdoc's stamps are the kernel's,
+# taken within microseconds of where the capture stamps, so scheduling delays
+# of a loaded machine cannot reach them; anything near these bounds is a bug).
+#
+# Prints PASS:/FAIL: lines; exits 1 when any check failed. Needs root.
+# Usage: t_probe.sh [SCENARIO_FILE...]   (default: every scenario)
+# Env: PROBE_CYCLES (20), PROBE_INTERVAL (0.1), HOPDOC, PROBE_RUNNER=dump to
+# use build/tools/probe_dump instead of hopdoc (the engine alone).
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+DUMP=$ROOT/build/tools/probe_dump
+WIREPAIR=$ROOT/build/lab/wirepair
+CYCLES=${PROBE_CYCLES:-20}
+INTERVAL=${PROBE_INTERVAL:-0.1}
+RUNNER=${PROBE_RUNNER:-hopdoc}
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+
+fails=0
+pass() { echo "PASS: lab/probe/$1"; }
+fail() {
+	echo "FAIL: lab/probe/$1"
+	shift
+	[ $# -gt 0 ] && printf '    %s\n' "$@"
+	fails=$((fails + 1))
+}
+
+proto_args() { # PROTO -> hopdoc/probe_dump arguments
+	case $1 in icmp) ;; udp) echo -u ;; tcp) echo -T ;; esac
+}
+
+# measure PROTO FAMILY TARGET -> one line per hop: TTL LOSS SNT AVG BEST HOSTS
+# (HOSTS: every responder seen, comma-separated; ??? when none).
+measure() {
+	local proto=$1 fam=$2 target=$3
+	if [ "$RUNNER" = dump ]; then
+		measure_dump "$@"
+		return
+	fi
+	# shellcheck disable=SC2046
+	lab_client "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" -G 1 -"$fam" $(proto_args "$proto") \
+		"$target" | jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best,
+			(if (.hosts // []) | length > 0 then (.hosts | map(.ip // .host) | join(","))
+			 else .host end)] | @tsv'
+}
+
+# The engine alone: the same figures computed from probe_dump's events, up to
+# the first TTL the target answered (as mtr shows the path).
+measure_dump() {
+	local proto=$1 fam=$2 target=$3
+	# shellcheck disable=SC2046
+	lab_client "$DUMP" -c "$CYCLES" -i "$INTERVAL" -G 1 -"$fam" $(proto_args "$proto") "$target" |
+		awk '$1 == "sent" { snt[$2]++; if ($2 > maxs) maxs = $2 }
+		$1 == "timeout" { lost[$2]++ }
+		$1 == "reply" { n[$2]++; s[$2] += $6; if (!($2 in b) || $6 < b[$2]) b[$2] = $6
+			if (!index("," h[$2] ",", "," $5 ",")) h[$2] = h[$2] (h[$2] == "" ? "" : ",") $5
+			if ($7 == "target" && (!last || $2 < last)) last = $2 }
+		END { if (!last) last = maxs
+			for (t = 1; t <= last; t++) {
+				d = snt[t] - (n[t] + lost[t])
+				loss = (snt[t] - d) > 0 ? 100 * lost[t] / (snt[t] - d) : 0
+				printf "%d\t%.1f\t%d\t%.3f\t%.3f\t%s\n", t, loss, snt[t],
+					n[t] ? s[t] / n[t] : 0, n[t] ? b[t] : 0, h[t] == "" ? "???" : h[t] } }'
+}
+
+# compare NAME TRUTHFILE MEASUREFILE: prints problems, one per line.
+compare() {
+	awk -v cycles="$CYCLES" '
+	function abs(x) { return x < 0 ? -x : x }
+	FNR == NR { if ($1 == "hop") { addr[$2] = $3; rtt[$2] = $4; loss[$2] = $5; jit[$2] = $6
+			if ($2 > nt) nt = $2 }
+		next }
+	{ seen[$1] = 1; if ($1 > nm) nm = $1
+	  t = $1; l = $2 + 0; snt = $3; avg = $4; best = $5; hosts = $6
+	  if (!(t in addr)) { printf "hop %d answered (%s) but the truth has no such hop\n", t, hosts; next }
+	  if (addr[t] == "*") {
+		if (hosts != "???") printf "hop %d: expected no reply, got %s\n", t, hosts
+		next }
+	  n = split(hosts, hs, ","); okh = (hosts != "???")
+	  for (i = 1; i <= n; i++) if (!index("|" addr[t] "|", "|" hs[i] "|")) okh = 0
+	  if (!okh) printf "hop %d: responders %s, expected %s\n", t, hosts, addr[t]
+	  if (loss[t] ~ /-/) { split(loss[t], r, "-")
+		if (l < r[1] || l > r[2]) printf "hop %d: loss %.1f%% outside %s%%\n", t, l, loss[t] }
+	  else { p = loss[t] / 100; tol = 300 * sqrt(p * (1 - p) / (snt > 0 ? snt : 1))
+		if (tol < 10) tol = 10
+		if (p == 0) tol = 0
+		if (abs(l - loss[t]) > tol) printf "hop %d: loss %.1f%%, expected %s%% (+-%.1f)\n", t, l, loss[t], tol }
+	  if (rtt[t] != "-" && l < 100) {
+		if (abs(best - rtt[t]) > 0.5 + jit[t])
+			printf "hop %d: Best %.3f ms, injected %.3f ms (+-%.3f)\n", t, best, rtt[t], 0.5 + jit[t]
+		if (abs(avg - rtt[t]) > 2 + jit[t] / 2)
+			printf "hop %d: Avg %.3f ms, injected %.3f ms (+-%.3f)\n", t, avg, rtt[t], 2 + jit[t] / 2 } }
+	END { for (t = 1; t <= nt; t++) if (!(t in seen)) printf "hop %d missing\n", t
+		if (nm == 0) print "no hops measured" }' "$1" "$2"
+}
+
+icmp_only() { # SCENARIO -> true when its truth is about ICMP only
+	grep -Eq '^(firewall|ratelimit|slowicmp)([[:space:]]|$)' "$1"
+}
+
+target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
+
+check_truth() { # SCENARIO
+	local scn=$1 fam proto name problems work=$2
+	for fam in $LAB_FAMILIES; do
+		lab_truth "$scn" "$fam" >"$work/truth$fam"
+		for proto in icmp udp tcp; do
+			[ "$proto" != icmp ] && icmp_only "$scn" && continue
+			name="$LAB_NAME/$proto/ipv$fam"
+			if ! measure "$proto" "$fam" "$(target_of "$fam")" >"$work/m" 2>"$work/err"; then
+				fail "$name" "run failed: $(head -3 "$work/err")"
+				continue
+			fi
+			problems=$(compare "$work/truth$fam" "$work/m")
+			if [ -z "$problems" ]; then
+				pass "$name $(awk '{printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $5, $4}' "$work/m")"
+			else
+				mapfile -t lines <<<"$problems"
+				fail "$name" "${lines[@]}" "measured (ttl loss snt avg best hosts):" \
+					"$(sed 's/^/  /' "$work/m")"
+			fi
+		done
+	done
+}
+
+client_iface() {
+	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
+}
+
+# Accuracy against the wire, ICMP over IPv4, on the first scenario given.
+check_wire() {
+	local work=$1 ifc pid name="$LAB_NAME/wire/icmp/ipv4"
+	ifc=$(client_iface)
+	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
+	ip netns exec "$LAB_CLIENT" tcpdump -U -n -i "$ifc" --time-stamp-precision=nano \
+		-w "$work/cap.pcap" icmp 2>"$work/tcpdump.err" &
+	pid=$!
+	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+	measure icmp 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	"$WIREPAIR" "$work/cap.pcap" >"$work/wire" 2>"$work/wire.err"
+	local report
+	report=$(awk 'FNR == NR { if ($1 == "ttl") wire[$2] = $6; next }
+		$4 + 0 > 0 && ($1 in wire) { e = $4 - wire[$1]; n++
+			printf "%s%d:%+.3f", (n > 1 ? " " : ""), $1, e
+			if (e > 0.1 || e < -0.05) bad = 1 }
+		END { if (!n) { print "nothing paired"; exit 1 } if (bad) exit 1 }' "$work/wire" "$work/m")
+	if [ $? -eq 0 ]; then
+		pass "$name excess_ms $report"
+	else
+		fail "$name" "excess per hop (hopdoc Avg - wire avg, ms): $report" \
+			"wire: $(tr '\n' ';' <"$work/wire")" "hopdoc: $(tr '\n' ';' <"$work/m")"
+	fi
+}
+
+run_scenario() { # SCENARIO FIRST(0|1)
+	local scn=$1 work
+	work=$(mktemp -d /tmp/hl3probe.XXXXXX)
+	if ! lab_up "$scn" >"$work/up.log" 2>&1; then
+		fail "$(basename "$scn" .scn)/lab" "lab_up failed: $(tail -3 "$work/up.log")"
+		rm -rf "$work"
+		return
+	fi
+	check_truth "$scn" "$work"
+	[ "$2" = 1 ] && check_wire "$work"
+	lab_down
+	rm -rf "$work"
+}
+
+main() {
+	local scns=("$@") first=1 s
+	[ ${#scns[@]} -gt 0 ] || mapfile -t scns < <(lab_scenarios)
+	if [ "$RUNNER" = hopdoc ] && ! command -v jq >/dev/null; then
+		fail setup "jq is missing (scripts/install-deps.sh installs it)"
+		exit 1
+	fi
+	for s in "${scns[@]}"; do
+		# Each scenario in its own subshell: its lab and traps end with it.
+		(LAB_PREFIX=hl3p$first run_scenario "$s" "$first")
+		first=$((first + 1))
+	done
+}
+
+main "$@" | tee /tmp/hl3probe.$$.out
+grep -q '^FAIL' /tmp/hl3probe.$$.out && rc=1 || rc=0
+rm -f /tmp/hl3probe.$$.out
+exit $rc
