@@ -277,15 +277,15 @@ static void describe_rate_limited(struct finding *f, const struct diag_view *v, 
 		 "(ICMP rate limiting); this is not packet loss and needs no action.",
 		 f->n_hops > 1 ? "Some routers drop" : "A router drops",
 		 f->n_hops > 1 ? "they answer" : "it answers");
-	diag_find_append(f->evidence, sizeof(f->evidence), "R2: loss at");
+	diag_find_append(f->evidence, sizeof(f->evidence), "R2:");
 	for (size_t i = 0; i < f->n_hops; i++)
 		for (size_t j = 0; j < n_hops(v); j++)
 			if (hop(v, j)->ttl == f->hops[i])
-				diag_find_append(f->evidence, sizeof(f->evidence), " hop %u %.1f%%,",
+				diag_find_append(f->evidence, sizeof(f->evidence), " hop %u loses %.1f%%,",
 						 f->hops[i], hop(v, j)->loss_pct);
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " does not persist: %s loses 0.0%%, so the loss is in the routers' own "
-			 "replies, not in forwarding. R9: hop %u is in segment %s.",
+			 " but %s loses 0.0%%: the loss does not persist, so it is in the "
+			 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
 			 diag_hop_label(hop(v, clean), label, sizeof(label)), f->hop,
 			 finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice),
