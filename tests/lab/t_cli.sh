@@ -36,6 +36,15 @@ else
 	fail usage/help-version
 fi
 
+# mtr's rule: only root may ask for intervals below one second.
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$HOPDOC" -r -i 0.5 127.0.0.1 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && [[ $out == *"-i: intervals below 1 second need root"* ]]; then
+	pass usage/interval-needs-root
+else
+	fail usage/interval-needs-root "exit $rc: $out"
+fi
+
 # ---- the lab -------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/hl7cli.XXXXXX)
 SCN=${1:-$WORK/cli.scn}
@@ -81,6 +90,13 @@ if [ "$rc" -eq 0 ] && [ "$(hops_of <"$WORK/int.out" | wc -l)" -ge 5 ]; then
 else
 	fail sigint "exit $rc" "$(cat "$WORK/int.out")"
 fi
+
+# -F: hosts from a file (and "-" for stdin), traced one after the other.
+printf '# lab target, twice\n%s\n\n  %s  \n' "$LAB_TARGET4" "$LAB_TARGET4" >"$WORK/hosts"
+n_file=$(lab_client "$HOPDOC" -r -n -c 2 -i 0.1 -F "$WORK/hosts" 2>&1 | grep -c '^HOST: ')
+n_stdin=$(lab_client "$HOPDOC" -r -n -c 2 -i 0.1 -F - <"$WORK/hosts" 2>&1 | grep -c '^HOST: ')
+if [ "$n_file" -eq 2 ] && [ "$n_stdin" -eq 2 ]; then pass "filename (2 reports from -F FILE and -F -)"
+else fail filename "reports: $n_file from the file, $n_stdin from stdin"; fi
 
 # A runtime failure (an interface that does not exist) exits 1, not 2.
 lab_client "$HOPDOC" -r -n -c 1 -I nosuchif0 "$LAB_TARGET4" >/dev/null 2>"$WORK/err"
