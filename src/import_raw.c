@@ -122,10 +122,18 @@ static bool same_single_host(const struct model_hop *a, const struct model_hop *
 	return a->n_resp == 1 && b->n_resp == 1 && model_addr_equal(&a->resp[0].addr, &b->resp[0].addr);
 }
 
-/* mtr probes a few TTLs past the target before it knows where the target is;
- * those answer from the target's address. Keep the first of the final run. */
+/* mtr probes a few TTLs past the target in its first rounds, before it
+ * knows where the target is; later rounds stop at the target. Those extra
+ * TTLs got far fewer probes than the path (and answer from the target's
+ * address, or not at all): drop them. With too few rounds to tell by the
+ * counts, drop trailing copies of the same single responder. */
 static void fold_target_copies(struct model_trace *t)
 {
+	unsigned long most = 0;
+	for (size_t i = 0; i < t->n_hops; i++)
+		most = t->hops[i].snt > most ? t->hops[i].snt : most;
+	while (t->n_hops >= 2 && t->hops[t->n_hops - 1].snt * 2 < most)
+		t->n_hops--;
 	while (t->n_hops >= 2 && same_single_host(&t->hops[t->n_hops - 1], &t->hops[t->n_hops - 2]))
 		t->n_hops--;
 }

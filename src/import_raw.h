@@ -3,7 +3,8 @@
  * HOP counts from 0; hopdoc's "m" (MPLS) and old mtr's "t" lines are skipped. The statistics are rebuilt from the lines: Snt from x,
  * Recv, Last, Avg, Best, Wrst and StDev from p. Older mtr printed no x lines;
  * then Snt is taken as the most replies any hop got (documented guess).
- * The copies of the target that mtr probes past it are folded away. */
+ * The TTLs past the target that mtr probes in its first rounds only (far
+ * fewer probes than the path's hops) are dropped. */
 #ifndef HOPDOC_IMPORT_RAW_H
 #define HOPDOC_IMPORT_RAW_H
 
