@@ -178,7 +178,10 @@ static int unreachable_rules(const struct diag_view *v, struct finding_list *out
 		return nothing_answers(v, out);
 	const struct model_hop *last = hop(v, v->last_probed);
 	size_t silent = v->last_probed - v->last_answering;
-	if (last->n_resp > 0 || silent == 1)
+	/* One silent hop is most likely the target ignoring the probes (R4),
+	 * unless the probes already went to a TCP port, R4's own remedy. */
+	bool tcp = v->t->proto == MODEL_PROTO_TCP;
+	if (last->n_resp > 0 || (silent == 1 && !tcp))
 		return filtered(v, out, last->n_resp > 0);
 	return interrupted(v, out);
 }

@@ -155,6 +155,13 @@ static void target_only_drops_everything(void **state)
 	assert_int_equal(l.items[0].hop, 8);
 	assert_non_null(strstr(l.items[0].evidence, "R5"));
 	finding_list_free(&l);
+	/* TCP probes already tried R4's remedy: the path is interrupted. */
+	struct model_trace *t = BUILD(p, 50);
+	t->proto = MODEL_PROTO_TCP;
+	l = diagnose(t);
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(l.items[0].hop, 7);
+	finding_list_free(&l);
 }
 
 /* R5: replies stop after hop N. */
@@ -333,6 +340,26 @@ static void jitter_with_normal_best(void **state)
 	finding_list_free(&l);
 }
 
+/* R8 without StDev (WinMTR): Avg far above Best to the end is jitter. */
+static void jitter_without_stdev(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 6; i < 8; i++) {
+		p[i].avg += 25.0;
+		p[i].wrst += 80.0;
+		p[i].stdev = 0.0;
+	}
+	struct model_trace *t = BUILD(p, 100);
+	for (size_t i = 0; i < t->n_hops; i++)
+		t->hops[i].has &= ~(unsigned)MODEL_HAS_STDEV;
+	struct finding_list l = diagnose(t);
+	expect_only(&l, FINDING_JITTER);
+	assert_int_equal(l.items[0].hop, 7);
+	finding_list_free(&l);
+}
+
 /* R8: a single high Wrst with low StDev is a transient spike; the same StDev
  * is small at 325 ms (seed 003). */
 static void spikes_and_long_paths_are_not_jitter(void **state)
@@ -419,6 +446,7 @@ int main(void)
 		cmocka_unit_test(jump_that_does_not_persist),
 		cmocka_unit_test(steady_70ms_step_is_a_long_link),
 		cmocka_unit_test(jitter_with_normal_best),
+		cmocka_unit_test(jitter_without_stdev),
 		cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
 		cmocka_unit_test(fewer_than_ten_probes),
 		cmocka_unit_test(findings_are_ordered),
