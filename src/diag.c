@@ -173,7 +173,9 @@ static int finish(struct finding_list *out, size_t from, unsigned long probes,
 	/* A verdict of nothing found names no direction, except for a pair,
 	 * where both directions were measured and found clean. */
 	enum finding_direction healthy_dir = dir == FINDING_DIR_BOTH ? dir : FINDING_DIR_UNKNOWN;
-	if (only_insufficient(out, from) && add_healthy(out, healthy_dir, notes) != 0)
+	/* Without a single probe there is nothing to call healthy. */
+	if (probes > 0 && only_insufficient(out, from) &&
+	    add_healthy(out, healthy_dir, notes) != 0)
 		return -1;
 	sort_findings(out->items + from, out->n - from);
 	return 0;

@@ -53,7 +53,12 @@ check_family() { # SCENARIO FAMILY WORKDIR
 		pass "$name $(head -1 "$work/f")"
 	else
 		mapfile -t lines <"$work/f"
-		fail "$name" "expected first finding: $want" "hopdoc's findings:" "${lines[@]/#/  }"
+		local hint=()
+		[ "${want%% *}" = path-interrupted ] && [ "${got%% *}" = destination-filtered ] &&
+			hint=("ICMP alone cannot tell a cut after the last answering hop from a target" \
+				"that drops the probes (docs/diagnosis.md, 'Where the data cannot decide')")
+		fail "$name" "expected first finding: $want" "hopdoc's findings:" "${lines[@]/#/  }" \
+			"${hint[@]}"
 	fi
 }
 

@@ -405,6 +405,10 @@ static void fewer_than_ten_probes(void **state)
 	l = diagnose(BUILD(clean8, 10));
 	expect_only(&l, FINDING_HEALTHY);
 	finding_list_free(&l);
+	/* No probe at all (an empty trace): nothing is called healthy. */
+	l = diagnose(model_trace_new());
+	expect_only(&l, FINDING_INSUFFICIENT_DATA);
+	finding_list_free(&l);
 }
 
 /* Most important first. */
