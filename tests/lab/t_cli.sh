@@ -52,8 +52,8 @@ cat >"$WORK/cli.scn" <<'EOF'
 name cli
 desc plain chain for the command-line test
 routers 4
-family 4
-ipv6 no
+family 4 6
+ipv6 yes
 link 2 delay 2ms
 link 4 delay 3ms
 EOF
@@ -64,12 +64,13 @@ trap 'exit 1' INT TERM
 # The host column of a report, one hop per line ("1 192.168.1.1").
 hops_of() { awk '$1 ~ /^[0-9]+\.\|--$/ { sub(/\.\|--/, "", $1); print $1, $2 }'; }
 
-compare_with_mtr() { # NAME OPTIONS...
-	local name=$1 h m
+compare_with_mtr() { # NAME OPTIONS... (the target is the last option when it is -6)
+	local name=$1 h m target=$LAB_TARGET4
 	shift
-	h=$(lab_client "$HOPDOC" "$@" "$LAB_TARGET4" 2>&1)
+	[ "${*: -1}" = -6 ] && target=$LAB_TARGET6
+	h=$(lab_client "$HOPDOC" "$@" "$target" 2>&1)
 	local hrc=$?
-	m=$(lab_client mtr "$@" "$LAB_TARGET4" 2>&1)
+	m=$(lab_client mtr "$@" "$target" 2>&1)
 	if [ "$hrc" -eq 0 ] && [ -n "$(hops_of <<<"$h")" ] &&
 		[ "$(hops_of <<<"$h")" = "$(hops_of <<<"$m")" ]; then
 		pass "$name ($(hops_of <<<"$h" | wc -l) hops, same as mtr)"
@@ -80,6 +81,8 @@ compare_with_mtr() { # NAME OPTIONS...
 compare_with_mtr report-wide -rwc 5 -i 0.1 -n
 compare_with_mtr combined-flags -nrwc5 -i 0.1
 compare_with_mtr udp -rwc 5 -i 0.1 -n -u
+compare_with_mtr tcp -rwc 5 -i 0.1 -n -T -P 443
+compare_with_mtr ipv6 -rwc 5 -i 0.1 -n -6
 
 # -c 1000 at -i 0.1 would take 100 s; SIGINT after 1 s must end the run at
 # once with the report of what was gathered.
