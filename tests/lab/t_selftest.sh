@@ -103,6 +103,27 @@ run_family() {
 	rm -f "$truth" "$out"
 }
 
+# ECMP: the router before the pair must hash flows over both next hops.
+# Route lookups only (ip route get with layer-4 keys), per family.
+check_ecmp_spread() {
+	local e=$_S_ecmp fam target sport a=0 b=0 dev
+	for fam in $LAB_FAMILIES; do
+		target=$LAB_TARGET4
+		[ "$fam" = 6 ] && target=$LAB_TARGET6
+		for ((sport = 40000; sport < 40064; sport++)); do
+			dev=$(lab_exec "r$((e - 1))" ip -"$fam" route get "$target" ipproto udp sport "$sport" dport 33434 |
+				grep -o 'dev [^ ]*')
+			case $dev in "dev l$e") a=$((a + 1)) ;; "dev l${e}b") b=$((b + 1)) ;; esac
+		done
+	done
+	if [ "$a" -gt 0 ] && [ "$b" -gt 0 ]; then
+		echo "PASS: lab/selftest/$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
+	else
+		echo "FAIL: lab/selftest/$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
+		return 1
+	fi
+}
+
 run_scenario() {
 	local scn=$1 fam rc=0
 	if ! lab_up "$scn" 2>"${TMPDIR:-/tmp}/selftest.$$.err"; then
@@ -123,6 +144,7 @@ run_scenario() {
 			echo "$first"; echo "$again"; rc=1
 		fi
 	done
+	if [ -n "$_S_ecmp" ]; then check_ecmp_spread || rc=1; fi
 	lab_down
 	return $rc
 }
