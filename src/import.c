@@ -125,8 +125,8 @@ enum import_format import_detect(const char *data, size_t len)
 		return IMPORT_FMT_CSV;
 	if (looks_raw(p, end))
 		return IMPORT_FMT_RAW;
-	if (contains(p, end, "WinMTR") || (contains(p, end, "| Sent") && contains(p, end, "Recv")))
-		return IMPORT_FMT_WINMTR_TEXT;
+	if (has_line_starting(p, end, "|") && contains(p, end, "| Sent") && contains(p, end, "Recv"))
+		return IMPORT_FMT_WINMTR_TEXT; /* a '|'-framed table, not prose naming WinMTR */
 	if (has_line_starting(p, end, "HOST:"))
 		return IMPORT_FMT_MTR_TEXT;
 	if (has_hop_line(p, end))

@@ -146,10 +146,18 @@ static int take_line(struct report *r, struct model_trace *t, char *s, struct im
 		take_start(t, import_trim(s + 6));
 		return 0;
 	}
-	if (import_starts_with(s, "HOST:"))
-		return take_header(r, t, s, err, line);
-	if (*import_trim(s) != '\0')
-		return import_fail(err, line, "expected \"Start:\" or the \"HOST:\" header line");
+	if (import_starts_with(import_trim(s), "HOST:"))
+		return take_header(r, t, import_trim(s), err, line);
+	return 0; /* words before the report, as pasted into a ticket */
+}
+
+/* Two reports pasted into one file would otherwise lose the second. */
+static int no_second_report(char *cursor, unsigned line, struct import_error *err)
+{
+	for (char *s; (s = import_next_line(&cursor, &line));)
+		if (import_starts_with(import_trim(s), "HOST:"))
+			return import_fail(err, line, "expected one report per file; a second HOST: line "
+						      "starts here (give the return trace as a second file)");
 	return 0;
 }
 
@@ -163,5 +171,5 @@ int import_mtr_text_parse(char *text, struct model_trace *t, struct import_error
 			return -1;
 	if (!r.hop)
 		return import_fail(err, line ? line : 1, "expected hop rows after the HOST: line");
-	return 0;
+	return no_second_report(cursor, line, err);
 }

@@ -2,7 +2,8 @@
  * The HOST: line names the columns (any -o choice); rows are
  * " N.|-- host  figures" (" N. AS123 host  figures" with -z, "name (ip)" with
  * -b); extra responders of a hop follow on indented lines without figures;
- * anything after the table (hopdoc's Diagnosis section) is ignored. */
+ * words before the report are skipped, anything after the table (hopdoc's
+ * Diagnosis section) is ignored, but a second report in the file is an error. */
 #ifndef HOPDOC_IMPORT_MTR_TEXT_H
 #define HOPDOC_IMPORT_MTR_TEXT_H
 

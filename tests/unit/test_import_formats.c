@@ -118,6 +118,9 @@ static void mtr_text_errors(void **state)
 	fails_at("HOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
 		 "  1.|-- 10.0.0.1  0.0%  3x  0.1  0.1  0.1  0.1  0.0\n", 2, "Snt");
 	fails_at("Start: x\nHOST: vm   Foo Bar\n", 2, "column titles");
+	fails_at("Here is my mtr:\nHOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		 "  1.|-- 10.0.0.1  0.0%  3  0.1  0.1  0.1  0.1  0.0\n\nand back:\n"
+		 "HOST: srv  Loss%   Snt   Last   Avg  Best  Wrst StDev\n", 6, "one report per file");
 	fails_at("HOST: vm   Loss% Last Avg\n  1.|-- a  0.0% 1 1\n", 1, "Snt");
 }
 
