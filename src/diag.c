@@ -70,10 +70,10 @@ static bool has_problem(const struct finding_list *l)
 static int kind_rank(enum finding_kind k)
 {
 	static const enum finding_kind order[] = {
-		FINDING_ROUTING_LOOP, FINDING_PATH_INTERRUPTED, FINDING_LOSS,
-		FINDING_DESTINATION_FILTERED, FINDING_LATENCY, FINDING_JITTER,
-		FINDING_ASYMMETRIC, FINDING_RATE_LIMITED_HOP, FINDING_DEPRIORITIZED_HOP,
-		FINDING_INSUFFICIENT_DATA, FINDING_HEALTHY,
+	    FINDING_ROUTING_LOOP,         FINDING_PATH_INTERRUPTED, FINDING_LOSS,
+	    FINDING_DESTINATION_FILTERED, FINDING_LATENCY,          FINDING_JITTER,
+	    FINDING_ASYMMETRIC,           FINDING_RATE_LIMITED_HOP, FINDING_DEPRIORITIZED_HOP,
+	    FINDING_INSUFFICIENT_DATA,    FINDING_HEALTHY,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (order[i] == k)
@@ -105,7 +105,7 @@ static void sort_findings(struct finding *items, size_t n)
 /* ---- R12 and healthy ---- */
 
 static void blank(struct finding *f, enum finding_kind kind, enum finding_severity sev,
-		  enum finding_direction dir)
+                  enum finding_direction dir)
 {
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
@@ -116,19 +116,21 @@ static void blank(struct finding *f, enum finding_kind kind, enum finding_severi
 	f->latency_ms = NAN;
 }
 
-static int add_insufficient(struct finding_list *l, unsigned long probes, enum finding_direction dir)
+static int add_insufficient(struct finding_list *l, unsigned long probes,
+                            enum finding_direction dir)
 {
 	struct finding f;
 	blank(&f, FINDING_INSUFFICIENT_DATA, FINDING_INFO, dir);
 	snprintf(f.summary, sizeof(f.summary),
-		 "Only %lu probes per hop were sent: too few to judge small losses, so every "
-		 "verdict here is tentative.", probes);
+	         "Only %lu probes per hop were sent: too few to judge small losses, so every "
+	         "verdict here is tentative.",
+	         probes);
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R12: %lu probes per hop, fewer than %d; one lost probe is already %.0f%% loss. "
-		 "Every other finding's severity is lowered by one step.", probes, MIN_PROBES,
-		 probes ? 100.0 / (double)probes : 100.0);
+	         "R12: %lu probes per hop, fewer than %d; one lost probe is already %.0f%% loss. "
+	         "Every other finding's severity is lowered by one step.",
+	         probes, MIN_PROBES, probes ? 100.0 / (double)probes : 100.0);
 	snprintf(f.advice, sizeof(f.advice),
-		 "Run longer: at least a minute, better 100 cycles (hopdoc -r -c 100 TARGET).");
+	         "Run longer: at least a minute, better 100 cycles (hopdoc -r -c 100 TARGET).");
 	return finding_list_add(l, &f) ? 0 : -1;
 }
 
@@ -151,19 +153,21 @@ static int add_healthy(struct finding_list *l, enum finding_direction dir, const
 	struct finding f;
 	blank(&f, FINDING_HEALTHY, FINDING_OK, dir);
 	snprintf(f.summary, sizeof(f.summary),
-		 "The path is healthy: the destination answers without loss or lasting delay.");
-	snprintf(f.evidence, sizeof(f.evidence),
-		 "R1: the destination answers with 0%% loss and no persistent latency step, jitter, "
-		 "loop or interruption.%s", notes ? notes : "");
+	         "The path is healthy: the destination answers without loss or lasting delay.");
+	snprintf(
+	    f.evidence, sizeof(f.evidence),
+	    "R1: the destination answers with 0%% loss and no persistent latency step, jitter, "
+	    "loop or interruption.%s",
+	    notes ? notes : "");
 	snprintf(f.advice, sizeof(f.advice),
-		 "Nothing to do on the network. If problems persist, run the trace while they "
-		 "happen, and a trace from the server back to you.");
+	         "Nothing to do on the network. If problems persist, run the trace while they "
+	         "happen, and a trace from the server back to you.");
 	return finding_list_add(l, &f) ? 0 : -1;
 }
 
 /* Applies R12 to out[from..], adds `healthy` when nothing else, sorts. */
 static int finish(struct finding_list *out, size_t from, unsigned long probes,
-		  enum finding_direction dir, const char *notes)
+                  enum finding_direction dir, const char *notes)
 {
 	if (probes < MIN_PROBES) {
 		lower_all(out, from);
@@ -174,8 +178,7 @@ static int finish(struct finding_list *out, size_t from, unsigned long probes,
 	 * where both directions were measured and found clean. */
 	enum finding_direction healthy_dir = dir == FINDING_DIR_BOTH ? dir : FINDING_DIR_UNKNOWN;
 	/* Without a single probe there is nothing to call healthy. */
-	if (probes > 0 && only_insufficient(out, from) &&
-	    add_healthy(out, healthy_dir, notes) != 0)
+	if (probes > 0 && only_insufficient(out, from) && add_healthy(out, healthy_dir, notes) != 0)
 		return -1;
 	sort_findings(out->items + from, out->n - from);
 	return 0;
@@ -186,7 +189,7 @@ int diag_trace(const struct model_trace *t, struct finding_list *out)
 	struct diag_view *v = malloc(sizeof(*v));
 	if (!v)
 		return -1;
-	diag_view_init(v, t, FINDING_DIR_OUTBOUND, true);
+	diag_hop_view_init(v, t, FINDING_DIR_OUTBOUND, true);
 	size_t from = out->n;
 	int rc = trace_rules(v, out);
 	if (rc == 0)
@@ -205,8 +208,10 @@ static enum finding_severity worse(enum finding_severity a, enum finding_severit
 static void merge_into(struct finding *f, const struct finding *g)
 {
 	char evidence[sizeof(f->evidence)];
-	snprintf(evidence, sizeof(evidence), "R10: the same in both directions. Outbound: %.440s "
-		 "Return: %.440s", f->evidence, g->evidence);
+	snprintf(evidence, sizeof(evidence),
+	         "R10: the same in both directions. Outbound: %.440s "
+	         "Return: %.440s",
+	         f->evidence, g->evidence);
 	memcpy(f->evidence, evidence, sizeof(evidence));
 	f->direction = FINDING_DIR_BOTH;
 	f->severity = worse(f->severity, g->severity);
@@ -215,14 +220,14 @@ static void merge_into(struct finding *f, const struct finding *g)
 	if (isnan(f->latency_ms) || g->latency_ms > f->latency_ms)
 		f->latency_ms = g->latency_ms;
 	diag_find_append(f->summary, sizeof(f->summary),
-			 " The trace from the server back to you shows the same.");
+	                 " The trace from the server back to you shows the same.");
 }
 
 /* R10: the same finding (kind and segment) in both directions becomes one. */
 static int merge_pair(const struct finding_list *o, const struct finding_list *r,
-		      struct finding_list *out)
+                      struct finding_list *out)
 {
-	bool used[FINDING_MAX_HOPS * 4] = { false };
+	bool used[FINDING_MAX_HOPS * 4] = {false};
 	for (size_t i = 0; i < o->n; i++) {
 		struct finding f = o->items[i];
 		for (size_t j = 0; j < r->n && j < sizeof(used) / sizeof(used[0]); j++) {
@@ -263,8 +268,8 @@ static const struct model_hop *hop_by_ttl(const struct model_trace *t, unsigned 
 /* R10: "say which devices both point at": responders of the problem's hops
  * that the other direction's findings also name. */
 static void shared_devices(char *buf, size_t size, const struct finding *p,
-			   const struct model_trace *pt, const struct finding_list *other,
-			   const struct model_trace *ot)
+                           const struct model_trace *pt, const struct finding_list *other,
+                           const struct model_trace *ot)
 {
 	char label[MODEL_NAME_MAX + 32];
 	for (size_t i = 0; i < p->n_hops; i++) {
@@ -281,8 +286,8 @@ static void shared_devices(char *buf, size_t size, const struct finding *p,
 }
 
 static int add_asymmetric(const struct finding_list *bad, const struct model_trace *bt,
-			  const struct finding_list *good, const struct diag_view *gv,
-			  struct finding_list *out)
+                          const struct finding_list *good, const struct diag_view *gv,
+                          struct finding_list *out)
 {
 	const struct model_trace *gt = gv->t;
 	const struct finding *p = worst_problem(bad);
@@ -296,41 +301,42 @@ static int add_asymmetric(const struct finding_list *bad, const struct model_tra
 	f.latency_ms = p->latency_ms;
 	bool outbound = p->direction == FINDING_DIR_OUTBOUND;
 	snprintf(f.summary, sizeof(f.summary),
-		 "Only the way %s shows the problem (%s); the other direction is clean.",
-		 outbound ? "to the server" : "back from the server", finding_kind_name(p->kind));
+	         "Only the way %s shows the problem (%s); the other direction is clean.",
+	         outbound ? "to the server" : "back from the server", finding_kind_name(p->kind));
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R10: the %s trace has %s from hop %u (%s); the %s trace has no loss, latency, "
-		 "jitter or interruption that persists.", outbound ? "outbound" : "return",
-		 finding_kind_name(p->kind), p->hop, finding_segment_name(p->segment),
-		 outbound ? "return" : "outbound");
+	         "R10: the %s trace has %s from hop %u (%s); the %s trace has no loss, latency, "
+	         "jitter or interruption that persists.",
+	         outbound ? "outbound" : "return", finding_kind_name(p->kind), p->hop,
+	         finding_segment_name(p->segment), outbound ? "return" : "outbound");
 	char devices[FINDING_TEXT_MAX] = "";
 	shared_devices(devices, sizeof(devices), p, bt, good, gt);
 	if (devices[0])
-		diag_find_append(f.evidence, sizeof(f.evidence),
-				 " Both directions point at:%s. The %s trace shows them only "
-				 "answering probes at low priority: a trace measures round trips, so "
-				 "had they lost or delayed traffic either way, every later hop of it "
-				 "would show it too. Either traffic towards the %s suffers there, or "
-				 "these devices limit their replies to the %s trace's probes; a "
-				 "slower rate (-i 2) or a TCP probe (-T) separates the two.", devices,
-				 outbound ? "return" : "outbound", outbound ? "server" : "client",
-				 outbound ? "outbound" : "return");
+		diag_find_append(
+		    f.evidence, sizeof(f.evidence),
+		    " Both directions point at:%s. The %s trace shows them only "
+		    "answering probes at low priority: a trace measures round trips, so "
+		    "had they lost or delayed traffic either way, every later hop of it "
+		    "would show it too. Either traffic towards the %s suffers there, or "
+		    "these devices limit their replies to the %s trace's probes; a "
+		    "slower rate (-i 2) or a TCP probe (-T) separates the two.",
+		    devices, outbound ? "return" : "outbound", outbound ? "server" : "client",
+		    outbound ? "outbound" : "return");
 	diag_find_append(f.evidence, sizeof(f.evidence), "%s", gv->notes);
 	snprintf(f.advice, sizeof(f.advice),
-		 "Send both traces when you report it: the problem is one-directional. %s",
-		 diag_find_segment_advice(p->segment));
+	         "Send both traces when you report it: the problem is one-directional. %s",
+	         diag_find_segment_advice(p->segment));
 	return finding_list_add(out, &f) ? 0 : -1;
 }
 
 static int view_rules(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
-		      bool client_first, struct finding_list *out)
+                      bool client_first, struct finding_list *out)
 {
-	diag_view_init(v, t, dir, client_first);
+	diag_hop_view_init(v, t, dir, client_first);
 	return trace_rules(v, out);
 }
 
 static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct model_trace *o,
-		      const struct model_trace *r, struct finding_list *out)
+                      const struct model_trace *r, struct finding_list *out)
 {
 	struct finding_list lo, lr;
 	finding_list_init(&lo);
@@ -350,7 +356,7 @@ static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct m
 }
 
 int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
-	      struct finding_list *out)
+              struct finding_list *out)
 {
 	if (!ret)
 		return diag_trace(outbound, out);
@@ -369,7 +375,8 @@ int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
 	rc = pair_rules(&v[0], &v[1], outbound, ret, out);
 	unsigned long po = probes_sent(outbound), pr = probes_sent(ret);
 	enum finding_direction short_dir = po < MIN_PROBES && pr < MIN_PROBES ? FINDING_DIR_BOTH
-					   : po < pr ? FINDING_DIR_OUTBOUND : FINDING_DIR_RETURN;
+	                                   : po < pr                          ? FINDING_DIR_OUTBOUND
+	                                                                      : FINDING_DIR_RETURN;
 	char notes[2 * DIAG_NOTES_MAX];
 	snprintf(notes, sizeof(notes), "%s%s", v[0].notes, v[1].notes);
 	if (rc == 0)
@@ -391,9 +398,8 @@ static void prefix_client(struct finding *f, size_t client)
 }
 
 /* How many clean clients' routes pass through hop h; their numbers go to names. */
-static size_t clean_routes_through(const struct model_trace *const *t, size_t n,
-				   const bool *clean, const struct model_hop *h, char *names,
-				   size_t size)
+static size_t clean_routes_through(const struct model_trace *const *t, size_t n, const bool *clean,
+                                   const struct model_hop *h, char *names, size_t size)
 {
 	size_t count = 0;
 	for (size_t c = 0; c < n; c++) {
@@ -408,8 +414,8 @@ static size_t clean_routes_through(const struct model_trace *const *t, size_t n,
 	return count;
 }
 
-static void r11_annotate(struct finding *f, const struct model_trace *const *t, size_t n,
-			 size_t c, const bool *clean, size_t n_clean)
+static void r11_annotate(struct finding *f, const struct model_trace *const *t, size_t n, size_t c,
+                         const bool *clean, size_t n_clean)
 {
 	const struct model_hop *h = hop_by_ttl(t[c], f->hop);
 	if (!h || n_clean == 0)
@@ -421,22 +427,25 @@ static void r11_annotate(struct finding *f, const struct model_trace *const *t, 
 		if (f->segment == FINDING_SEG_DESTINATION && !is_target)
 			f->segment = FINDING_SEG_TRANSIT;
 		diag_find_append(f->evidence, sizeof(f->evidence),
-				 " R11: %zu other client(s) reach the server cleanly and none of "
-				 "their routes passes hop %u: the fault is in this route's ISP or "
-				 "transit, not the server.", n_clean, f->hop);
+		                 " R11: %zu other client(s) reach the server cleanly and none of "
+		                 "their routes passes hop %u: the fault is in this route's ISP or "
+		                 "transit, not the server.",
+		                 n_clean, f->hop);
 		snprintf(f->advice, sizeof(f->advice),
-			 "Report it to client %zu's internet provider with this trace; the server "
-			 "and the other clients' routes are fine.", c + 1);
+		         "Report it to client %zu's internet provider with this trace; the server "
+		         "and the other clients' routes are fine.",
+		         c + 1);
 		return;
 	}
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " R11: hop %u is also on the route of client(s) %s, which are clean: the "
-			 "difference lies on client %zu's side or on the way back to it; run a "
-			 "trace from the server to client %zu.", f->hop, names, c + 1, c + 1);
+	                 " R11: hop %u is also on the route of client(s) %s, which are clean: the "
+	                 "difference lies on client %zu's side or on the way back to it; run a "
+	                 "trace from the server to client %zu.",
+	                 f->hop, names, c + 1, c + 1);
 }
 
 static int client_findings(const struct model_trace *t, size_t c, struct finding_list *l,
-			   struct diag_view *v)
+                           struct diag_view *v)
 {
 	size_t from = l->n;
 	if (view_rules(v, t, FINDING_DIR_OUTBOUND, true, l) != 0)
@@ -452,7 +461,7 @@ static int client_findings(const struct model_trace *t, size_t c, struct finding
 }
 
 static int clients_rules(const struct model_trace *const *t, size_t n, struct finding_list *lists,
-			 bool *clean, struct diag_view *v)
+                         bool *clean, struct diag_view *v)
 {
 	size_t n_clean = 0;
 	for (size_t c = 0; c < n; c++) {
@@ -477,8 +486,7 @@ static int gather(struct finding_list *out, const struct finding_list *lists, si
 	return 0;
 }
 
-int diag_clients(const struct model_trace *const *outbound, size_t n,
-		 struct finding_list *out)
+int diag_clients(const struct model_trace *const *outbound, size_t n, struct finding_list *out)
 {
 	struct finding_list *lists = calloc(n ? n : 1, sizeof(*lists));
 	bool *clean = calloc(n ? n : 1, sizeof(*clean));
@@ -504,8 +512,8 @@ int diag_clients(const struct model_trace *const *outbound, size_t n,
 /* ---- R13: the host itself ---- */
 
 static int host_finding(struct finding_list *out, const struct model_trace *t,
-			enum finding_severity sev, double loss, const char *summary,
-			const char *evidence, const char *advice)
+                        enum finding_severity sev, double loss, const char *summary,
+                        const char *evidence, const char *advice)
 {
 	struct finding f;
 	blank(&f, FINDING_LOSS, sev, FINDING_DIR_UNKNOWN);
@@ -520,56 +528,64 @@ static int host_finding(struct finding_list *out, const struct model_trace *t,
 	snprintf(f.evidence, sizeof(f.evidence), "%s", evidence);
 	if (t && t->n_hops > 0 && t->hops[t->n_hops - 1].loss_pct > 0.0)
 		diag_find_append(f.evidence, sizeof(f.evidence),
-				 " It explains the %.1f%% loss at the destination hop.",
-				 t->hops[t->n_hops - 1].loss_pct);
+		                 " It explains the %.1f%% loss at the destination hop.",
+		                 t->hops[t->n_hops - 1].loss_pct);
 	snprintf(f.advice, sizeof(f.advice), "%s", advice);
 	return finding_list_add(out, &f) ? 0 : -1;
 }
 
-static int host_nic(const struct diag_host *h, const struct model_trace *t, struct finding_list *out)
+static int host_nic(const struct diag_host *h, const struct model_trace *t,
+                    struct finding_list *out)
 {
 	if (!h->has_nic_drops || h->nic_rx_drops + h->nic_rx_errors == 0)
 		return 0;
 	char ev[FINDING_TEXT_MAX];
-	snprintf(ev, sizeof(ev), "R13: the server's network card dropped %lu and rejected %lu "
-		 "received packets (ip -s link: RX dropped, errors).", h->nic_rx_drops, h->nic_rx_errors);
+	snprintf(ev, sizeof(ev),
+	         "R13: the server's network card dropped %lu and rejected %lu "
+	         "received packets (ip -s link: RX dropped, errors).",
+	         h->nic_rx_drops, h->nic_rx_errors);
 	return host_finding(out, t, FINDING_WARNING, NAN,
-			    "The server's own network card drops packets.", ev,
-			    "Enlarge the card's receive ring (ethtool -G), check the cable or "
-			    "virtual NIC, and ask the hosting provider about the host.");
+	                    "The server's own network card drops packets.", ev,
+	                    "Enlarge the card's receive ring (ethtool -G), check the cable or "
+	                    "virtual NIC, and ask the hosting provider about the host.");
 }
 
 static int host_softnet(const struct diag_host *h, const struct model_trace *t,
-			struct finding_list *out)
+                        struct finding_list *out)
 {
 	if (!h->has_softnet || h->softnet_dropped + h->softnet_squeezed == 0)
 		return 0;
 	char ev[FINDING_TEXT_MAX];
-	snprintf(ev, sizeof(ev), "R13: /proc/net/softnet_stat shows %lu packets dropped from the "
-		 "backlog and %lu time squeezes.", h->softnet_dropped, h->softnet_squeezed);
+	snprintf(ev, sizeof(ev),
+	         "R13: /proc/net/softnet_stat shows %lu packets dropped from the "
+	         "backlog and %lu time squeezes.",
+	         h->softnet_dropped, h->softnet_squeezed);
 	return host_finding(out, t, h->softnet_dropped ? FINDING_WARNING : FINDING_INFO, NAN,
-			    "The server's CPU cannot keep up with incoming packets.", ev,
-			    "Raise net.core.netdev_max_backlog, spread the load (RPS/RFS), or give "
-			    "the server more CPU.");
+	                    "The server's CPU cannot keep up with incoming packets.", ev,
+	                    "Raise net.core.netdev_max_backlog, spread the load (RPS/RFS), or give "
+	                    "the server more CPU.");
 }
 
 static int host_conntrack(const struct diag_host *h, const struct model_trace *t,
-			  struct finding_list *out)
+                          struct finding_list *out)
 {
-	bool full = h->conntrack_max && (double)h->conntrack_count >=
-						CONNTRACK_FULL * (double)h->conntrack_max;
+	bool full = h->conntrack_max &&
+	            (double)h->conntrack_count >= CONNTRACK_FULL * (double)h->conntrack_max;
 	if (!h->has_conntrack || (!full && h->conntrack_drops == 0))
 		return 0;
 	char ev[FINDING_TEXT_MAX];
-	snprintf(ev, sizeof(ev), "R13: the connection tracking table holds %lu of %lu entries and "
-		 "dropped %lu.", h->conntrack_count, h->conntrack_max, h->conntrack_drops);
+	snprintf(ev, sizeof(ev),
+	         "R13: the connection tracking table holds %lu of %lu entries and "
+	         "dropped %lu.",
+	         h->conntrack_count, h->conntrack_max, h->conntrack_drops);
 	return host_finding(out, t, h->conntrack_drops ? FINDING_CRITICAL : FINDING_WARNING, NAN,
-			    "The server's firewall connection table is full and drops new "
-			    "connections.", ev,
-			    "Raise net.netfilter.nf_conntrack_max or shorten its timeouts.");
+	                    "The server's firewall connection table is full and drops new "
+	                    "connections.",
+	                    ev, "Raise net.netfilter.nf_conntrack_max or shorten its timeouts.");
 }
 
-static int host_tcp(const struct diag_host *h, const struct model_trace *t, struct finding_list *out)
+static int host_tcp(const struct diag_host *h, const struct model_trace *t,
+                    struct finding_list *out)
 {
 	if (!h->has_tcp || h->tcp_out_segs == 0)
 		return 0;
@@ -578,16 +594,17 @@ static int host_tcp(const struct diag_host *h, const struct model_trace *t, stru
 		return 0;
 	char ev[FINDING_TEXT_MAX];
 	snprintf(ev, sizeof(ev), "R13: the server retransmitted %lu of %lu TCP segments (%.1f%%).",
-		 h->tcp_retrans_segs, h->tcp_out_segs, pct);
-	return host_finding(out, t, pct >= RETRANS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING,
-			    pct, "The server resends many TCP segments: its connections lose "
-			    "packets.", ev,
-			    "Check the server's counters above and a trace from the server back "
-			    "to the clients to find where they are lost.");
+	         h->tcp_retrans_segs, h->tcp_out_segs, pct);
+	return host_finding(out, t,
+	                    pct >= RETRANS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING, pct,
+	                    "The server resends many TCP segments: its connections lose "
+	                    "packets.",
+	                    ev,
+	                    "Check the server's counters above and a trace from the server back "
+	                    "to the clients to find where they are lost.");
 }
 
-int diag_host(const struct diag_host *h, const struct model_trace *t,
-	      struct finding_list *out)
+int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out)
 {
 	if (host_nic(h, t, out) != 0 || host_softnet(h, t, out) != 0 ||
 	    host_conntrack(h, t, out) != 0 || host_tcp(h, t, out) != 0)

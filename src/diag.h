@@ -25,34 +25,32 @@ int diag_trace(const struct model_trace *t, struct finding_list *out);
  * may be NULL, which is the same as diag_trace on the other one (a NULL
  * outbound gives direction `return`). */
 int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
-	      struct finding_list *out);
+              struct finding_list *out);
 
 /* Several clients' outbound traces to one server, R11. n >= 1. */
-int diag_clients(const struct model_trace *const *outbound, size_t n,
-		 struct finding_list *out);
+int diag_clients(const struct model_trace *const *outbound, size_t n, struct finding_list *out);
 
 /* Host counters measured on the server (seed 004), R13. A field is only used
  * when its `has_` flag is set; deltas over the measurement window. */
 struct diag_host {
 	bool has_nic_drops;
-	unsigned long nic_rx_drops;      /* ip -s link: RX dropped + missed */
-	unsigned long nic_rx_errors;     /* RX errors (CRC, frame, fifo) */
+	unsigned long nic_rx_drops;  /* ip -s link: RX dropped + missed */
+	unsigned long nic_rx_errors; /* RX errors (CRC, frame, fifo) */
 	bool has_softnet;
-	unsigned long softnet_dropped;   /* /proc/net/softnet_stat column 2 */
-	unsigned long softnet_squeezed;  /* column 3: time squeeze */
+	unsigned long softnet_dropped;  /* /proc/net/softnet_stat column 2 */
+	unsigned long softnet_squeezed; /* column 3: time squeeze */
 	bool has_conntrack;
-	unsigned long conntrack_count;   /* nf_conntrack_count */
-	unsigned long conntrack_max;     /* nf_conntrack_max */
-	unsigned long conntrack_drops;   /* insert_failed + drop */
+	unsigned long conntrack_count; /* nf_conntrack_count */
+	unsigned long conntrack_max;   /* nf_conntrack_max */
+	unsigned long conntrack_drops; /* insert_failed + drop */
 	bool has_tcp;
-	unsigned long tcp_retrans_segs;  /* RetransSegs delta */
-	unsigned long tcp_out_segs;      /* OutSegs delta */
+	unsigned long tcp_retrans_segs; /* RetransSegs delta */
+	unsigned long tcp_out_segs;     /* OutSegs delta */
 };
 
 /* R13: appends `loss` findings in segment `destination`, one per counter
  * that shows drops; appends nothing when the host is clean. `t` (may be
  * NULL) is the trace whose destination hop the drops would explain. */
-int diag_host(const struct diag_host *h, const struct model_trace *t,
-	      struct finding_list *out);
+int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out);
 
 #endif

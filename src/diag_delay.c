@@ -6,16 +6,16 @@
 
 #include "diag_find.h"
 
-#define STEP_MIN_MS 25.0        /* per hop: normal growth is a few ms a hop */
-#define STEP_REL 0.25           /* and a quarter of what was there before */
-#define DEPRIO_MIN_MS 15.0      /* a reply this much above what later hops keep */
+#define STEP_MIN_MS 25.0   /* per hop: normal growth is a few ms a hop */
+#define STEP_REL 0.25      /* and a quarter of what was there before */
+#define DEPRIO_MIN_MS 15.0 /* a reply this much above what later hops keep */
 #define DEPRIO_REL 0.25
-#define LONG_LINK_MS 65.0       /* R7: "a steady step of about 70 ms or more" */
-#define STEADY_MIN_MS 5.0       /* StDev that still counts as steady */
+#define LONG_LINK_MS 65.0 /* R7: "a steady step of about 70 ms or more" */
+#define STEADY_MIN_MS 5.0 /* StDev that still counts as steady */
 #define STEADY_REL 0.10
 #define LATENCY_CRITICAL_MS 100.0
 #define JITTER_MIN_MS 2.0
-#define JITTER_REL 0.20         /* seed 003: 25 ms is large at 30 ms, small at 325 ms */
+#define JITTER_REL 0.20 /* seed 003: 25 ms is large at 30 ms, small at 325 ms */
 #define JITTER_CRITICAL_REL 0.50
 #define JITTER_CRITICAL_MS 20.0
 
@@ -115,37 +115,38 @@ static void note_long_link(struct diag_view *v, const struct delay_scan *s, size
 {
 	char label[MODEL_NAME_MAX + 32];
 	diag_find_append(v->notes, sizeof(v->notes),
-			 " R7: the steady %.1f ms step at %s persists to the destination with low "
-			 "StDev: a long-distance link, not a fault.", s->step_ms[i],
-			 diag_hop_label(hop(v, i), label, sizeof(label)));
+	                 " R7: the steady %.1f ms step at %s persists to the destination with low "
+	                 "StDev: a long-distance link, not a fault.",
+	                 s->step_ms[i], diag_hop_label(hop(v, i), label, sizeof(label)));
 }
 
 static void describe_latency(struct finding *f, const struct diag_view *v,
-			     const struct delay_scan *s, size_t first, size_t last)
+                             const struct delay_scan *s, size_t first, size_t last)
 {
 	char label[MODEL_NAME_MAX + 32];
 	diag_hop_label(hop(v, first), label, sizeof(label));
 	snprintf(f->summary, sizeof(f->summary),
-		 "Delay rises by about %.0f ms at %s and stays high all the way to the "
-		 "destination: a slow link or congestion %s.", f->latency_ms, label,
-		 diag_find_segment_words(f->segment));
+	         "Delay rises by about %.0f ms at %s and stays high all the way to the "
+	         "destination: a slow link or congestion %s.",
+	         f->latency_ms, label, diag_find_segment_words(f->segment));
 	diag_find_append(f->evidence, sizeof(f->evidence), "R7: Avg before the step %.1f ms;",
-			 s->base_ms[first]);
+	                 s->base_ms[first]);
 	for (size_t i = first; i <= last && i < n_hops(v); i++)
 		if (s->step[i]) {
 			diag_find_add_hop(f, hop(v, i)->ttl);
 			diag_find_append(f->evidence, sizeof(f->evidence),
-					 " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
-					 s->step_ms[i], hop(v, i)->ttl, hop(v, i)->avg,
-					 hop(v, i)->best, hop(v, i)->stdev);
+			                 " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
+			                 s->step_ms[i], hop(v, i)->ttl, hop(v, i)->avg,
+			                 hop(v, i)->best, hop(v, i)->stdev);
 		}
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
-			 "segment %s.", hop(v, v->last_answering)->avg, f->hop,
-			 finding_segment_name(f->segment));
+	                 " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
+	                 "segment %s.",
+	                 hop(v, v->last_answering)->avg, f->hop, finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice),
-		 "%s A trace measures round trips: a trace from the server back to you shows "
-		 "whether the delay is on the way there or back.", diag_find_segment_advice(f->segment));
+	         "%s A trace measures round trips: a trace from the server back to you shows "
+	         "whether the delay is on the way there or back.",
+	         diag_find_segment_advice(f->segment));
 }
 
 static int add(struct finding_list *out, const struct finding *f)
@@ -168,7 +169,8 @@ static int latency_steps(struct diag_view *v, const struct delay_scan *s, struct
 		double total = s->floor[last] - s->base_ms[i];
 		struct finding f;
 		diag_find_init(&f, v, FINDING_LATENCY,
-			       total >= LATENCY_CRITICAL_MS ? FINDING_CRITICAL : FINDING_WARNING, i);
+		               total >= LATENCY_CRITICAL_MS ? FINDING_CRITICAL : FINDING_WARNING,
+		               i);
 		f.latency_ms = total;
 		describe_latency(&f, v, s, i, last);
 		if (add(out, &f) != 0)
@@ -178,28 +180,30 @@ static int latency_steps(struct diag_view *v, const struct delay_scan *s, struct
 	return 0;
 }
 
-static void describe_deprio(struct finding *f, const struct diag_view *v, const struct delay_scan *s)
+static void describe_deprio(struct finding *f, const struct diag_view *v,
+                            const struct delay_scan *s)
 {
 	snprintf(f->summary, sizeof(f->summary),
-		 "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
-		 "router%s answer%s probes at low priority; this is not a delay of your traffic.",
-		 f->n_hops > 1 ? "Some routers answer" : "A router answers", f->latency_ms,
-		 f->n_hops > 1 ? "s" : "", f->n_hops > 1 ? "" : "s");
+	         "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
+	         "router%s answer%s probes at low priority; this is not a delay of your traffic.",
+	         f->n_hops > 1 ? "Some routers answer" : "A router answers", f->latency_ms,
+	         f->n_hops > 1 ? "s" : "", f->n_hops > 1 ? "" : "s");
 	diag_find_append(f->evidence, sizeof(f->evidence), "R7: the jump does not persist:");
 	for (size_t k = 0; k < f->n_hops; k++)
 		for (size_t i = 0; i < n_hops(v); i++)
 			if (hop(v, i)->ttl == f->hops[k] && timed(v, i))
-				diag_find_append(f->evidence, sizeof(f->evidence),
-						 " hop %u Avg %.1f ms where later hops keep only %.1f ms;",
-						 f->hops[k], hop(v, i)->avg, s->floor[i]);
-	diag_find_append(f->evidence, sizeof(f->evidence), " R9: hop %u is in segment %s.",
-			 f->hop, finding_segment_name(f->segment));
+				diag_find_append(
+				    f->evidence, sizeof(f->evidence),
+				    " hop %u Avg %.1f ms where later hops keep only %.1f ms;",
+				    f->hops[k], hop(v, i)->avg, s->floor[i]);
+	diag_find_append(f->evidence, sizeof(f->evidence), " R9: hop %u is in segment %s.", f->hop,
+	                 finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice),
-		 "Nothing to fix: judge latency by the destination's figures (R1, R7).");
+	         "Nothing to fix: judge latency by the destination's figures (R1, R7).");
 }
 
 static int deprioritized(const struct diag_view *v, const struct delay_scan *s,
-			 struct finding_list *out)
+                         struct finding_list *out)
 {
 	for (size_t i = 0; i < n_hops(v); i++) {
 		if (!timed(v, i) || !s->deprio[i])
@@ -236,22 +240,23 @@ static void describe_jitter(struct finding *f, const struct diag_view *v, size_t
 	const struct model_hop *d = hop(v, v->last_answering);
 	diag_hop_label(hop(v, start), label, sizeof(label));
 	snprintf(f->summary, sizeof(f->summary),
-		 "Delay varies strongly from %s on, all the way to the destination (jitter): "
-		 "calls, games and video will stutter; the cause is %s.", label,
-		 diag_find_segment_words(f->segment));
+	         "Delay varies strongly from %s on, all the way to the destination (jitter): "
+	         "calls, games and video will stutter; the cause is %s.",
+	         label, diag_find_segment_words(f->segment));
 	diag_find_append(f->evidence, sizeof(f->evidence), "R8: spread persists:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (timed(v, i)) {
 			diag_find_add_hop(f, hop(v, i)->ttl);
 			diag_find_append(f->evidence, sizeof(f->evidence),
-					 " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
-					 hop(v, i)->ttl, hop(v, i)->stdev, hop(v, i)->avg,
-					 hop(v, i)->best, hop(v, i)->wrst);
-	}
+			                 " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
+			                 hop(v, i)->ttl, hop(v, i)->stdev, hop(v, i)->avg,
+			                 hop(v, i)->best, hop(v, i)->wrst);
+		}
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
-			 "segment %s.", 100.0 * spread(d) / fmax(d->avg, 1e-9), f->hop,
-			 finding_segment_name(f->segment));
+	                 " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
+	                 "segment %s.",
+	                 100.0 * spread(d) / fmax(d->avg, 1e-9), f->hop,
+	                 finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice), "%s", diag_find_segment_advice(f->segment));
 }
 
@@ -277,9 +282,9 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
 	describe_jitter(&f, v, start);
 	if (only_target)
 		diag_find_append(f.evidence, sizeof(f.evidence),
-				 " Only the target varies: its last link, or the target answering "
-				 "probes irregularly itself; a TCP probe (-T) or a trace from the "
-				 "other end separates them.");
+		                 " Only the target varies: its last link, or the target answering "
+		                 "probes irregularly itself; a TCP probe (-T) or a trace from the "
+		                 "other end separates them.");
 	return add(out, &f);
 }
 
@@ -316,11 +321,11 @@ int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 	bool falls = falls_along_path(v, &first);
 	if (falls)
 		diag_find_append(v->notes, sizeof(v->notes),
-				 " R7: the %s listing's delays fall along the path (%.1f ms at its "
-				 "first hop, then mostly lower), so it is not a trace as measured "
-				 "from its start (printed upside down?); its slow-answering hops "
-				 "are not reported.", finding_direction_name(v->dir),
-				 hop(v, first)->avg);
+		                 " R7: the %s listing's delays fall along the path (%.1f ms at its "
+		                 "first hop, then mostly lower), so it is not a trace as measured "
+		                 "from its start (printed upside down?); its slow-answering hops "
+		                 "are not reported.",
+		                 finding_direction_name(v->dir), hop(v, first)->avg);
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	scan_floor(v, &s);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 void diag_find_init(struct finding *f, const struct diag_view *v, enum finding_kind kind,
-		    enum finding_severity sev, size_t idx)
+                    enum finding_severity sev, size_t idx)
 {
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
@@ -42,12 +42,14 @@ const char *diag_find_segment_advice(enum finding_segment seg)
 {
 	switch (seg) {
 	case FINDING_SEG_LOCAL:
-		return "Check your own network and router first: cabling or Wi-Fi, the router's load, "
+		return "Check your own network and router first: cabling or Wi-Fi, the router's "
+		       "load, "
 		       "a restart; test again with a cable straight to the router.";
 	case FINDING_SEG_ACCESS:
 		return "Report it to your internet provider (ISP) and attach this report.";
 	case FINDING_SEG_TRANSIT:
-		return "Report it to your ISP or to the server's hosting provider with this report; "
+		return "Report it to your ISP or to the server's hosting provider with this "
+		       "report; "
 		       "either can escalate to the carrier that owns the hop.";
 	case FINDING_SEG_DESTINATION:
 		return "Report it to the server's hosting provider and attach reports of both "

@@ -11,14 +11,14 @@
 /* A finding of this kind and severity at hop index `idx` of the view (its
  * segment and direction from the view); idx >= n_hops means no hop. */
 void diag_find_init(struct finding *f, const struct diag_view *v, enum finding_kind kind,
-		    enum finding_severity sev, size_t idx);
+                    enum finding_severity sev, size_t idx);
 
 /* Adds a hop number to f->hops (silently ignored beyond FINDING_MAX_HOPS). */
 void diag_find_add_hop(struct finding *f, unsigned ttl);
 
 /* Appends formatted text to buf (a C string of capacity size), truncating. */
 void diag_find_append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The sentence of R9's advice for a segment ("report to your ISP ..."). */
 const char *diag_find_segment_advice(enum finding_segment seg);

@@ -43,7 +43,7 @@ bool diag_hop_is_private(const struct model_addr *a)
 		return v4_in(a, 10, 0, 8) || v4_in(a, 172, 16, 12) || v4_in(a, 192, 168, 16) ||
 		       v4_in(a, 169, 254, 16) || v4_in(a, 127, 0, 8);
 	if (a->family == AF_INET6) {
-		static const uint8_t loopback[16] = { [15] = 1 };
+		static const uint8_t loopback[16] = {[15] = 1};
 		return (a->bytes[0] & 0xfe) == 0xfc ||
 		       (a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80) ||
 		       memcmp(a->bytes, loopback, sizeof(loopback)) == 0;
@@ -146,8 +146,8 @@ bool diag_hop_same_responder(const struct model_hop *a, const struct model_hop *
 	return false;
 }
 
-void diag_view_init(struct diag_view *v, const struct model_trace *t,
-		    enum finding_direction dir, bool client_first)
+void diag_hop_view_init(struct diag_view *v, const struct model_trace *t,
+                        enum finding_direction dir, bool client_first)
 {
 	memset(v, 0, sizeof(*v));
 	v->t = t;

@@ -19,9 +19,9 @@ struct diag_view {
 	const struct model_trace *t;
 	enum finding_direction dir;
 	bool client_first;
-	bool target_answered;   /* the trace's last probed hop answered */
-	size_t last_answering;  /* index of the last answering hop; t->n_hops when none */
-	size_t last_probed;     /* index of the last probed hop; t->n_hops when none */
+	bool target_answered;  /* the trace's last probed hop answered */
+	size_t last_answering; /* index of the last answering hop; t->n_hops when none */
+	size_t last_probed;    /* index of the last probed hop; t->n_hops when none */
 	enum finding_segment seg[MODEL_MAX_HOPS];
 	char notes[DIAG_NOTES_MAX]; /* facts that are not faults, for `healthy` */
 };
@@ -53,7 +53,7 @@ const char *diag_hop_label(const struct model_hop *h, char *buf, size_t len);
 bool diag_hop_same_responder(const struct model_hop *a, const struct model_hop *b);
 
 /* Fills v for trace t (segments included, through diag_segment). */
-void diag_view_init(struct diag_view *v, const struct model_trace *t,
-		    enum finding_direction dir, bool client_first);
+void diag_hop_view_init(struct diag_view *v, const struct model_trace *t,
+                        enum finding_direction dir, bool client_first);
 
 #endif

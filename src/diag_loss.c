@@ -53,26 +53,28 @@ static size_t loop_start(const struct diag_view *v, const size_t *idx, size_t k,
 	return s;
 }
 
-static void describe_loop(struct finding *f, const struct diag_view *v, const size_t *idx,
-			  size_t s, size_t k, size_t p)
+static void describe_loop(struct finding *f, const struct diag_view *v, const size_t *idx, size_t s,
+                          size_t k, size_t p)
 {
 	char label[MODEL_NAME_MAX + 32];
 	for (size_t j = s; j < k; j++)
 		diag_find_add_hop(f, hop(v, idx[j])->ttl);
 	snprintf(f->summary, sizeof(f->summary),
-		 "Packets go round in a loop from hop %u on and never reach the destination: "
-		 "a routing error %s.", hop(v, idx[s])->ttl, diag_find_segment_words(f->segment));
+	         "Packets go round in a loop from hop %u on and never reach the destination: "
+	         "a routing error %s.",
+	         hop(v, idx[s])->ttl, diag_find_segment_words(f->segment));
 	diag_find_append(f->evidence, sizeof(f->evidence), "R6: the sequence");
 	for (size_t j = s; j < s + p; j++)
 		diag_find_append(f->evidence, sizeof(f->evidence), " %s",
-				 diag_hop_label(hop(v, idx[j]), label, sizeof(label)));
+		                 diag_hop_label(hop(v, idx[j]), label, sizeof(label)));
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " repeats at increasing hop numbers up to hop %u and the target never "
-			 "answers. R9: hop %u is in segment %s.", hop(v, idx[k - 1])->ttl,
-			 f->hop, finding_segment_name(f->segment));
+	                 " repeats at increasing hop numbers up to hop %u and the target never "
+	                 "answers. R9: hop %u is in segment %s.",
+	                 hop(v, idx[k - 1])->ttl, f->hop, finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice),
-		 "Contact the network that owns these routers; the route between them is "
-		 "misconfigured. %s", diag_find_segment_advice(f->segment));
+	         "Contact the network that owns these routers; the route between them is "
+	         "misconfigured. %s",
+	         diag_find_segment_advice(f->segment));
 }
 
 int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found)
@@ -105,15 +107,16 @@ static int nothing_answers(const struct diag_view *v, struct finding_list *out)
 	for (size_t i = 0; i <= v->last_probed && i < n_hops(v); i++)
 		diag_find_add_hop(&f, hop(v, i)->ttl);
 	snprintf(f.summary, sizeof(f.summary),
-		 "Nothing on the path answered, not even the first router: the connection is "
-		 "cut close to where the trace started, or the probes are blocked there.");
+	         "Nothing on the path answered, not even the first router: the connection is "
+	         "cut close to where the trace started, or the probes are blocked there.");
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
-		 "never answers.", (unsigned)f.n_hops);
+	         "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
+	         "never answers.",
+	         (unsigned)f.n_hops);
 	snprintf(f.advice, sizeof(f.advice),
-		 "Check the local connection and firewall first (can you reach your router?), "
-		 "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
-		 diag_find_segment_advice(f.segment));
+	         "Check the local connection and firewall first (can you reach your router?), "
+	         "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
+	         diag_find_segment_advice(f.segment));
 	return add(out, &f);
 }
 
@@ -133,20 +136,20 @@ static int filtered(const struct diag_view *v, struct finding_list *out, bool na
 	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
 	diag_hop_label(hop(v, v->last_probed), target, sizeof(target));
 	snprintf(f.summary, sizeof(f.summary),
-		 "The destination does not answer these probes although every router up to it "
-		 "does: the server or its firewall most likely ignores this kind of probe.");
+	         "The destination does not answer these probes although every router up to it "
+	         "does: the server or its firewall most likely ignores this kind of probe.");
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last, target,
-		 hop(v, v->last_probed)->snt);
+	         "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last, target,
+	         hop(v, v->last_probed)->snt);
 	if (!named)
 		diag_find_append(f.evidence, sizeof(f.evidence),
-				 " The silent hop may also be a router after a cut (R5): only one "
-				 "silent hop follows the last answer, so the target is most likely "
-				 "that hop.");
+		                 " The silent hop may also be a router after a cut (R5): only one "
+		                 "silent hop follows the last answer, so the target is most likely "
+		                 "that hop.");
 	snprintf(f.advice, sizeof(f.advice),
-		 "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
-		 "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
-		 "firewall, or run a trace from the server back to you.");
+	         "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
+	         "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
+	         "firewall, or run a trace from the server back to you.");
 	return add(out, &f);
 }
 
@@ -159,16 +162,17 @@ static int interrupted(const struct diag_view *v, struct finding_list *out)
 	silent_hops(&f, v);
 	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
 	snprintf(f.summary, sizeof(f.summary),
-		 "Replies stop after hop %u: the path is broken at or just after %s, %s.", f.hop,
-		 last, diag_find_segment_words(f.segment));
+	         "Replies stop after hop %u: the path is broken at or just after %s, %s.", f.hop,
+	         last, diag_find_segment_words(f.segment));
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R5: the last answer comes from %s; the %zu hops after it are silent (no "
-		 "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
-		 "target itself only filters the probes (R4), a TCP probe to its port answers.",
-		 last, v->last_probed - v->last_answering, f.hop, finding_segment_name(f.segment));
+	         "R5: the last answer comes from %s; the %zu hops after it are silent (no "
+	         "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
+	         "target itself only filters the probes (R4), a TCP probe to its port answers.",
+	         last, v->last_probed - v->last_answering, f.hop, finding_segment_name(f.segment));
 	snprintf(f.advice, sizeof(f.advice),
-		 "Run a trace from the server back to you (return route) and contact the owner of "
-		 "hop %u. %s", f.hop, diag_find_segment_advice(f.segment));
+	         "Run a trace from the server back to you (return route) and contact the owner of "
+	         "hop %u. %s",
+	         f.hop, diag_find_segment_advice(f.segment));
 	return add(out, &f);
 }
 
@@ -221,32 +225,34 @@ static void describe_loss(struct finding *f, const struct diag_view *v, size_t s
 	bool only_target = start == v->last_answering;
 	diag_hop_label(hop(v, start), label, sizeof(label));
 	snprintf(f->summary, sizeof(f->summary),
-		 "About %.1f%% of packets are lost from %s on, all the way to the end of the "
-		 "path: the problem starts %s.", f->loss_pct, label,
-		 diag_find_segment_words(f->segment));
+	         "About %.1f%% of packets are lost from %s on, all the way to the end of the "
+	         "path: the problem starts %s.",
+	         f->loss_pct, label, diag_find_segment_words(f->segment));
 	diag_find_append(f->evidence, sizeof(f->evidence), "R3: loss persists to the destination:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (diag_hop_answers(hop(v, i))) {
 			diag_find_add_hop(f, hop(v, i)->ttl);
 			diag_find_append(f->evidence, sizeof(f->evidence), " hop %u %.1f%%,",
-					 hop(v, i)->ttl, hop(v, i)->loss_pct);
+			                 hop(v, i)->ttl, hop(v, i)->loss_pct);
 		}
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
-			 "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
-			 hop(v, v->last_answering)->snt, f->loss_pct, f->hop,
-			 finding_segment_name(f->segment));
+	                 " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
+	                 "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
+	                 hop(v, v->last_answering)->snt, f->loss_pct, f->hop,
+	                 finding_segment_name(f->segment));
 	if (only_target) {
 		diag_find_append(f->summary, sizeof(f->summary),
-				 " It may also be the server limiting its replies to probes.");
-		diag_find_append(f->evidence, sizeof(f->evidence),
-				 " Only the target loses: real loss on its last link or ICMP rate "
-				 "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
-				 "separates them.");
+		                 " It may also be the server limiting its replies to probes.");
+		diag_find_append(
+		    f->evidence, sizeof(f->evidence),
+		    " Only the target loses: real loss on its last link or ICMP rate "
+		    "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
+		    "separates them.");
 	}
-	snprintf(f->advice, sizeof(f->advice), "%s A trace measures round trips: run one from "
-		 "the server back to you to see which direction loses.",
-		 diag_find_segment_advice(f->segment));
+	snprintf(f->advice, sizeof(f->advice),
+	         "%s A trace measures round trips: run one from "
+	         "the server back to you to see which direction loses.",
+	         diag_find_segment_advice(f->segment));
 }
 
 static int persistent_loss(const struct diag_view *v, struct finding_list *out)
@@ -276,24 +282,25 @@ static void describe_rate_limited(struct finding *f, const struct diag_view *v, 
 {
 	char label[MODEL_NAME_MAX + 32];
 	snprintf(f->summary, sizeof(f->summary),
-		 "%s some probes but later hops lose none: %s probes at low priority "
-		 "(ICMP rate limiting); this is not packet loss and needs no action.",
-		 f->n_hops > 1 ? "Some routers drop" : "A router drops",
-		 f->n_hops > 1 ? "they answer" : "it answers");
+	         "%s some probes but later hops lose none: %s probes at low priority "
+	         "(ICMP rate limiting); this is not packet loss and needs no action.",
+	         f->n_hops > 1 ? "Some routers drop" : "A router drops",
+	         f->n_hops > 1 ? "they answer" : "it answers");
 	diag_find_append(f->evidence, sizeof(f->evidence), "R2:");
 	for (size_t i = 0; i < f->n_hops; i++)
 		for (size_t j = 0; j < n_hops(v); j++)
 			if (hop(v, j)->ttl == f->hops[i])
-				diag_find_append(f->evidence, sizeof(f->evidence), " hop %u loses %.1f%%,",
-						 f->hops[i], hop(v, j)->loss_pct);
+				diag_find_append(f->evidence, sizeof(f->evidence),
+				                 " hop %u loses %.1f%%,", f->hops[i],
+				                 hop(v, j)->loss_pct);
 	diag_find_append(f->evidence, sizeof(f->evidence),
-			 " but %s loses 0.0%%: the loss does not persist, so it is in the "
-			 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
-			 diag_hop_label(hop(v, clean), label, sizeof(label)), f->hop,
-			 finding_segment_name(f->segment));
+	                 " but %s loses 0.0%%: the loss does not persist, so it is in the "
+	                 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
+	                 diag_hop_label(hop(v, clean), label, sizeof(label)), f->hop,
+	                 finding_segment_name(f->segment));
 	snprintf(f->advice, sizeof(f->advice),
-		 "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
-		 "path by the destination's loss (R1).");
+	         "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
+	         "path by the destination's loss (R1).");
 }
 
 static size_t first_clean_after(const struct diag_view *v, size_t i)
@@ -357,16 +364,18 @@ static int repeated_router(const struct diag_view *v, size_t first, struct findi
 		diag_find_add_hop(&f, hop(v, i)->ttl);
 	diag_hop_label(hop(v, first), label, sizeof(label));
 	snprintf(f.summary, sizeof(f.summary),
-		 "The path ends at %s: that router reports that it cannot reach the "
-		 "destination, %s.", label, diag_find_segment_words(f.segment));
+	         "The path ends at %s: that router reports that it cannot reach the "
+	         "destination, %s.",
+	         label, diag_find_segment_words(f.segment));
 	snprintf(f.evidence, sizeof(f.evidence),
-		 "R5: %s answers for hops %u to %u as well (the same router at every later "
-		 "TTL: it reports the destination unreachable) and the target never answers. "
-		 "R9: hop %u is in segment %s.", label, f.hop, hop(v, v->last_answering)->ttl,
-		 f.hop, finding_segment_name(f.segment));
+	         "R5: %s answers for hops %u to %u as well (the same router at every later "
+	         "TTL: it reports the destination unreachable) and the target never answers. "
+	         "R9: hop %u is in segment %s.",
+	         label, f.hop, hop(v, v->last_answering)->ttl, f.hop,
+	         finding_segment_name(f.segment));
 	snprintf(f.advice, sizeof(f.advice),
-		 "Contact the owner of hop %u: it has no route to the destination. %s", f.hop,
-		 diag_find_segment_advice(f.segment));
+	         "Contact the owner of hop %u: it has no route to the destination. %s", f.hop,
+	         diag_find_segment_advice(f.segment));
 	return add(out, &f);
 }
 

@@ -11,10 +11,10 @@
 
 /* A clean 8-hop path like seed 000's: private LAN, then public hops. */
 static const struct hs clean8[] = {
-	{ "192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3 },   { "10.0.0.1", 0, 11.1, 10.0, 12.5, 0.7 },
-	{ "172.16.0.1", 0, 20.5, 19.5, 21.0, 0.5 }, { "203.0.113.5", 0, 30.3, 29.5, 31.5, 0.6 },
-	{ "203.0.113.9", 0, 40.5, 39.5, 41.0, 0.4 }, { "198.51.100.1", 0, 50.2, 49.5, 51.5, 0.7 },
-	{ "198.51.100.10", 0, 60.5, 60.0, 61.3, 0.5 }, { "198.51.100.20", 0, 70.0, 69.5, 71.2, 0.6 },
+    {"192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3},      {"10.0.0.1", 0, 11.1, 10.0, 12.5, 0.7},
+    {"172.16.0.1", 0, 20.5, 19.5, 21.0, 0.5},    {"203.0.113.5", 0, 30.3, 29.5, 31.5, 0.6},
+    {"203.0.113.9", 0, 40.5, 39.5, 41.0, 0.4},   {"198.51.100.1", 0, 50.2, 49.5, 51.5, 0.7},
+    {"198.51.100.10", 0, 60.5, 60.0, 61.3, 0.5}, {"198.51.100.20", 0, 70.0, 69.5, 71.2, 0.6},
 };
 
 static struct finding_list diagnose(struct model_trace *t)
@@ -78,8 +78,8 @@ static void persistent_loss_bands(void **state)
 	static const struct {
 		double loss;
 		enum finding_severity sev;
-	} bands[] = { { 1.0, FINDING_INFO }, { 1.99, FINDING_INFO }, { 2.0, FINDING_WARNING },
-		      { 9.9, FINDING_WARNING }, { 10.0, FINDING_CRITICAL }, { 40.0, FINDING_CRITICAL } };
+	} bands[] = {{1.0, FINDING_INFO},    {1.99, FINDING_INFO},     {2.0, FINDING_WARNING},
+	             {9.9, FINDING_WARNING}, {10.0, FINDING_CRITICAL}, {40.0, FINDING_CRITICAL}};
 	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
 		struct hs p[8];
 		copy_clean(p);
@@ -197,7 +197,7 @@ static void silent_hops_then_answers(void **state)
 static void nothing_answers(void **state)
 {
 	(void)state;
-	struct hs p[3] = { { NULL, 0, 0, 0, 0, 0 }, { NULL, 0, 0, 0, 0, 0 }, { NULL, 0, 0, 0, 0, 0 } };
+	struct hs p[3] = {{NULL, 0, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0, 0}};
 	struct finding_list l = diagnose(BUILD(p, 30));
 	expect_only(&l, FINDING_PATH_INTERRUPTED);
 	assert_int_equal(l.items[0].hop, 1);
@@ -417,8 +417,8 @@ static void findings_are_ordered(void **state)
 	(void)state;
 	struct hs p[8];
 	copy_clean(p);
-	p[1].loss = 5.0;          /* rate limited */
-	p[3].avg = 90.0;          /* slow to answer */
+	p[1].loss = 5.0; /* rate limited */
+	p[3].avg = 90.0; /* slow to answer */
 	for (size_t i = 5; i < 8; i++)
 		p[i].loss = 12.0; /* critical loss */
 	struct finding_list l = diagnose(BUILD(p, 100));
@@ -434,26 +434,26 @@ static void findings_are_ordered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(healthy_when_nothing_else),
-		cmocka_unit_test(loss_that_does_not_persist_is_rate_limiting),
-		cmocka_unit_test(persistent_loss_bands),
-		cmocka_unit_test(loss_below_two_percent_is_info),
-		cmocka_unit_test(lowest_of_trailing_run),
-		cmocka_unit_test(target_only_drops_everything),
-		cmocka_unit_test(replies_stop_after_hop),
-		cmocka_unit_test(silent_hops_then_answers),
-		cmocka_unit_test(nothing_answers),
-		cmocka_unit_test(router_answering_for_later_hops),
-		cmocka_unit_test(routing_loop),
-		cmocka_unit_test(same_router_repeating_is_not_a_loop),
-		cmocka_unit_test(persistent_step_is_latency),
-		cmocka_unit_test(jump_that_does_not_persist),
-		cmocka_unit_test(steady_70ms_step_is_a_long_link),
-		cmocka_unit_test(jitter_with_normal_best),
-		cmocka_unit_test(jitter_without_stdev),
-		cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
-		cmocka_unit_test(fewer_than_ten_probes),
-		cmocka_unit_test(findings_are_ordered),
+	    cmocka_unit_test(healthy_when_nothing_else),
+	    cmocka_unit_test(loss_that_does_not_persist_is_rate_limiting),
+	    cmocka_unit_test(persistent_loss_bands),
+	    cmocka_unit_test(loss_below_two_percent_is_info),
+	    cmocka_unit_test(lowest_of_trailing_run),
+	    cmocka_unit_test(target_only_drops_everything),
+	    cmocka_unit_test(replies_stop_after_hop),
+	    cmocka_unit_test(silent_hops_then_answers),
+	    cmocka_unit_test(nothing_answers),
+	    cmocka_unit_test(router_answering_for_later_hops),
+	    cmocka_unit_test(routing_loop),
+	    cmocka_unit_test(same_router_repeating_is_not_a_loop),
+	    cmocka_unit_test(persistent_step_is_latency),
+	    cmocka_unit_test(jump_that_does_not_persist),
+	    cmocka_unit_test(steady_70ms_step_is_a_long_link),
+	    cmocka_unit_test(jitter_with_normal_best),
+	    cmocka_unit_test(jitter_without_stdev),
+	    cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
+	    cmocka_unit_test(fewer_than_ten_probes),
+	    cmocka_unit_test(findings_are_ordered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

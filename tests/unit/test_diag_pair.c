@@ -10,19 +10,19 @@
 #include "diag_build.h"
 
 static const struct hs out8[] = {
-	{ "192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3 },   { "10.0.0.1", 0, 11.1, 10.0, 12.5, 0.7 },
-	{ "172.16.0.1", 0, 20.5, 19.5, 21.0, 0.5 }, { "203.0.113.5", 0, 30.3, 29.5, 31.5, 0.6 },
-	{ "203.0.113.9", 0, 40.5, 39.5, 41.0, 0.4 }, { "198.51.100.1", 0, 50.2, 49.5, 51.5, 0.7 },
-	{ "198.51.100.10", 0, 60.5, 60.0, 61.3, 0.5 }, { "198.51.100.20", 0, 70.0, 69.5, 71.2, 0.6 },
+    {"192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3},      {"10.0.0.1", 0, 11.1, 10.0, 12.5, 0.7},
+    {"172.16.0.1", 0, 20.5, 19.5, 21.0, 0.5},    {"203.0.113.5", 0, 30.3, 29.5, 31.5, 0.6},
+    {"203.0.113.9", 0, 40.5, 39.5, 41.0, 0.4},   {"198.51.100.1", 0, 50.2, 49.5, 51.5, 0.7},
+    {"198.51.100.10", 0, 60.5, 60.0, 61.3, 0.5}, {"198.51.100.20", 0, 70.0, 69.5, 71.2, 0.6},
 };
 
 /* The way back as measured from the server: its gateway first, the client's
  * router last, delays growing. */
 static const struct hs ret8[] = {
-	{ "198.51.100.10", 0, 1.0, 0.8, 1.5, 0.2 },  { "198.51.100.1", 0, 10.1, 9.5, 11.0, 0.4 },
-	{ "203.0.113.9", 0, 20.2, 19.5, 21.0, 0.4 }, { "203.0.113.5", 0, 30.1, 29.5, 31.0, 0.4 },
-	{ "172.16.0.1", 0, 40.3, 39.5, 41.0, 0.4 },  { "10.0.0.1", 0, 50.2, 49.5, 51.0, 0.5 },
-	{ "192.168.1.1", 0, 60.1, 59.5, 61.0, 0.5 }, { "192.168.1.20", 0, 61.0, 60.5, 62.0, 0.5 },
+    {"198.51.100.10", 0, 1.0, 0.8, 1.5, 0.2},  {"198.51.100.1", 0, 10.1, 9.5, 11.0, 0.4},
+    {"203.0.113.9", 0, 20.2, 19.5, 21.0, 0.4}, {"203.0.113.5", 0, 30.1, 29.5, 31.0, 0.4},
+    {"172.16.0.1", 0, 40.3, 39.5, 41.0, 0.4},  {"10.0.0.1", 0, 50.2, 49.5, 51.0, 0.5},
+    {"192.168.1.1", 0, 60.1, 59.5, 61.0, 0.5}, {"192.168.1.20", 0, 61.0, 60.5, 62.0, 0.5},
 };
 
 static struct finding_list pair(const struct hs *o, const struct hs *r)
@@ -158,7 +158,7 @@ static void single_trace_through_pair(void **state)
 
 static struct finding_list clients(const struct hs *a, const struct hs *b)
 {
-	struct model_trace *t[2] = { build_trace(a, 8, 100), build_trace(b, 8, 100) };
+	struct model_trace *t[2] = {build_trace(a, 8, 100), build_trace(b, 8, 100)};
 	struct finding_list l;
 	finding_list_init(&l);
 	assert_int_equal(diag_clients((const struct model_trace *const *)t, 2, &l), 0);
@@ -172,7 +172,7 @@ static void route_only_one_client_uses(void **state)
 	(void)state;
 	struct hs y[8];
 	memcpy(y, out8, sizeof(y));
-	static const char *const own[] = { "192.0.2.1", "192.0.2.5", "192.0.2.9", "192.0.2.13" };
+	static const char *const own[] = {"192.0.2.1", "192.0.2.5", "192.0.2.9", "192.0.2.13"};
 	for (size_t i = 3; i < 7; i++)
 		y[i].host = own[i - 3];
 	lose_from(y, 4, 6.0);
@@ -251,16 +251,16 @@ static void host_counters_explain_destination_loss(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(clean_pair_is_healthy_both_ways),
-		cmocka_unit_test(client_side_problem_merges_into_both),
-		cmocka_unit_test(server_side_problem_merges_into_both),
-		cmocka_unit_test(one_direction_only_is_asymmetric),
-		cmocka_unit_test(different_stories_name_shared_devices),
-		cmocka_unit_test(single_trace_through_pair),
-		cmocka_unit_test(route_only_one_client_uses),
-		cmocka_unit_test(shared_hop_points_at_the_clients_side),
-		cmocka_unit_test(all_clients_clean),
-		cmocka_unit_test(host_counters_explain_destination_loss),
+	    cmocka_unit_test(clean_pair_is_healthy_both_ways),
+	    cmocka_unit_test(client_side_problem_merges_into_both),
+	    cmocka_unit_test(server_side_problem_merges_into_both),
+	    cmocka_unit_test(one_direction_only_is_asymmetric),
+	    cmocka_unit_test(different_stories_name_shared_devices),
+	    cmocka_unit_test(single_trace_through_pair),
+	    cmocka_unit_test(route_only_one_client_uses),
+	    cmocka_unit_test(shared_hop_points_at_the_clients_side),
+	    cmocka_unit_test(all_clients_clean),
+	    cmocka_unit_test(host_counters_explain_destination_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
