@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_CELLS 32
 
@@ -46,7 +47,7 @@ static void take_title(struct csv_layout *l, char *title, int col)
 		l->hop_col = col;
 	else if (strcmp(t, "Ip") == 0)
 		l->ip_col = col;
-	else if (strcmp(t, "Asn") == 0)
+	else if (strcasecmp(t, "Asn") == 0)
 		l->asn_col = col;
 	else if (c && !strchr(l->letters, c)) {
 		size_t k = strlen(l->letters);

@@ -2,25 +2,43 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-/* jansson cannot say where a value was; a hub's line is where its n-th
- * "count" key is, which is good enough to point a reader at it. */
+/* jansson cannot say where a value was: the line of hub `index` is found
+ * by walking the "hubs" array's top-level objects, skipping strings. */
 static unsigned hub_line(const char *text, size_t index)
 {
-	const char *p = text;
-	for (size_t i = 0; p && i <= index; i++) {
-		p = strstr(p, "\"count\"");
-		if (p && i < index)
-			p++;
-	}
-	if (!p)
-		return 1;
+	const char *p = strstr(text, "\"hubs\"");
+	p = p ? strchr(p, '[') : NULL;
 	unsigned line = 1;
-	for (const char *q = text; q < p; q++)
+	for (const char *q = text; p && q < p; q++)
 		line += *q == '\n';
-	return line;
+	int depth = 0;
+	bool in_string = false;
+	size_t seen = 0;
+	for (; p && *p; p++) {
+		line += *p == '\n';
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = false;
+			continue;
+		}
+		if (*p == '"')
+			in_string = true;
+		else if (*p == '[' || *p == '{')
+			depth++;
+		else if (*p == ']' || *p == '}')
+			depth--;
+		if (*p == '{' && depth == 2 && seen++ == index)
+			return line;
+		if (depth <= 0)
+			break;
+	}
+	return 1;
 }
 
 static int json_count(json_t *v, unsigned long hi, unsigned long *out)
