@@ -5,7 +5,7 @@
 # Env: DEMO_SCENARIO (a name in tests/lab/scenarios, default loss-out),
 #      DEMO_CMD (the prober; the target address is appended).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source tests/lab/lib.sh
 
 DEMO_SCENARIO=${DEMO_SCENARIO:-loss-out}

@@ -26,9 +26,10 @@ cmd_list() {
 }
 
 cmd_overhead() {
-	local scn=$(scenario_path "${1:-chain}") cycles=${2:-100} fam
+	local scn cycles=${2:-100} fam emulog
+	scn=$(scenario_path "${1:-chain}")
 	lab_up "$scn" || return 1
-	local emulog=$(mktemp)
+	emulog=$(mktemp)
 	for fam in $LAB_FAMILIES; do
 		local target=$LAB_TARGET4
 		[ "$fam" = 6 ] && target=$LAB_TARGET6
@@ -58,7 +59,8 @@ cmd_up() {
 }
 
 cmd_run() {
-	local scn=$(scenario_path "$1"); shift
+	local scn
+	scn=$(scenario_path "$1"); shift
 	lab_up "$scn" || return 1
 	lab_client "$@"
 	local rc=$?

@@ -56,8 +56,8 @@ _lab_parse() {
 	local file=$1 key rest
 	[ -r "$file" ] || { _lab_die "no scenario file $file"; return 1; }
 	_S_name=$(basename "$file" .scn) _S_routers=5 _S_family=4 _S_ipv6=yes
-	_S_ecmp= _S_loop= _S_cut= _S_firewall= _S_nat= _S_slow= _S_slowdelay=
-	_S_rl= _S_rlrate= _S_maxttl=30
+	_S_ecmp='' _S_loop='' _S_cut='' _S_firewall='' _S_nat='' _S_slow='' _S_slowdelay=''
+	_S_rl='' _S_rlrate='' _S_maxttl=30
 	_S_links=() _S_nft=() _S_sysctl=()
 	while read -r key rest; do
 		case $key in
@@ -169,7 +169,7 @@ _lab_links() {
 _lab_params_of() {
 	local id=$1 p
 	case $id in
-	s*) p=($(_lab_link_params "${id#s}"))
+	s*) read -ra p <<<"$(_lab_link_params "${id#s}")"
 		echo "0 $(_lab_add_dur "${p[1]}" "$_S_slowdelay") 0 0 0 0" ;;
 	*b) _lab_link_params "${id%b}" ;;
 	*) _lab_link_params "$id" ;;
@@ -195,17 +195,17 @@ _lab_pos_at() {
 # One hop's truth as "ADDR RTTPARTS LOSSPARTS JITPARTS" (comma lists the awk
 # in lab_truth sums): the probe's links out, then the reply's links back.
 _lab_hop_parts() {
-	local t=$1 fam=$2 i a b link dir rtt= loss= jit= p addr
+	local t=$1 fam=$2 i a b link dir rtt='' loss='' jit='' p addr
 	for ((i = 1; i <= t; i++)); do
 		a=$(_lab_pos_at $((i - 1))) b=$(_lab_pos_at "$i")
 		if [ "$b" -gt "$a" ]; then link=$b dir=0; else link=$a dir=1; fi
-		p=($(_lab_link_params "$link"))
+		read -ra p <<<"$(_lab_link_params "$link")"
 		rtt+=${p[dir]}, jit+=${p[2 + dir]}, loss+=${p[4 + dir]},
 	done
 	b=$(_lab_pos_at "$t")
 	for ((i = b; i >= 1; i--)); do
-		if [ "$i" = "$b" ] && [ "$b" = "$_S_slow" ]; then p=($(_lab_params_of "s$b"))
-		else p=($(_lab_link_params "$i")); fi
+		if [ "$i" = "$b" ] && [ "$b" = "$_S_slow" ]; then read -ra p <<<"$(_lab_params_of "s$b")"
+		else read -ra p <<<"$(_lab_link_params "$i")"; fi
 		rtt+=${p[1]}, jit+=${p[3]}, loss+=${p[5]},
 	done
 	addr=$(_lab_addr "$b" r "$fam")
@@ -317,7 +317,7 @@ _lab_plan_links() {
 	local idx=0 id left right p ifn fam side node other mac omac
 	while read -r id left right; do
 		idx=$((idx + 1))
-		p=($(_lab_params_of "$id"))
+		read -ra p <<<"$(_lab_params_of "$id")"
 		echo "link $id ${LAB_PREFIX}t${idx}a ${LAB_PREFIX}t${idx}b delay ${p[0]}/${p[1]}" \
 			"jitter ${p[2]}/${p[3]} loss ${p[4]}/${p[5]}" >>"$_LAB_DIR/emu.conf"
 		case $id in s*) ifn=$id ;; *) ifn=l$id ;; esac
@@ -449,7 +449,7 @@ lab_up() {
 	LAB_NAME=$_S_name LAB_FAMILIES=$_S_family LAB_HOPS=$((_S_routers + 1)) LAB_MAXTTL=$_S_maxttl
 	LAB_CLIENT=$(_lab_ns client) LAB_SERVER=$(_lab_ns server)
 	LAB_TARGET4=$(_lab_addr $((_S_routers + 1)) r 4) LAB_CLIENT4=$(_lab_addr 1 l 4)
-	LAB_TARGET6= LAB_CLIENT6=
+	LAB_TARGET6='' LAB_CLIENT6=''
 	if [ "$_S_ipv6" = yes ]; then
 		LAB_TARGET6=$(_lab_addr $((_S_routers + 1)) r 6) LAB_CLIENT6=$(_lab_addr 1 l 6)
 	fi

@@ -4,7 +4,7 @@
 # indented detail under them, and exits non-zero when any test failed.
 # Usage: tests/lab/run.sh [t_NAME.sh...]   Env: LAB_TEST_TIMEOUT (seconds, 300)
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 limit=${LAB_TEST_TIMEOUT:-300}
 [ "$(id -u)" = 0 ] || { echo "FAIL: lab (the lab tests need root: sudo make check)"; exit 1; }
 mkdir -p build/logs

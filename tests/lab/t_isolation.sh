@@ -5,7 +5,7 @@
 # A negative control adds a default route in the client for a moment and
 # checks that the same test notices it, so this test can fail.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source tests/lab/lib.sh
 
 OUTSIDE4=(8.8.8.8 1.1.1.1 10.200.0.1)
@@ -28,13 +28,13 @@ leaks() {
 
 main() {
 	[ "$(id -u)" = 0 ] || { echo "FAIL: lab/isolation (needs root)"; return 1; }
-	local scn=tests/lab/scenarios/ecmp.scn node bad= nodes
+	local scn=tests/lab/scenarios/ecmp.scn node bad='' nodes n
 	lab_up "$scn" || { echo "FAIL: lab/isolation (lab_up failed)"; return 1; }
 	nodes=$(_lab_nodes)
 	for node in $nodes; do
 		bad+=$(leaks "$node")
 	done
-	local n=$(echo "$nodes" | wc -w)
+	n=$(echo "$nodes" | wc -w)
 	# Negative control: a default route must be caught.
 	lab_client ip route add default via "$(_lab_addr 1 r 4)"
 	local control

@@ -9,7 +9,7 @@
 #   loss:    within 4 binomial standard deviations of 20%.
 # Also reports the emulator's own mean lateness from its exit counters.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source tests/lab/lib.sh
 
 work=$(mktemp -d)
@@ -33,7 +33,8 @@ main() {
 	printf 'routers 1\nipv6 no\nlink 1 delay 2ms/2ms jitter 0/8ms\nlink 2 delay 1ms/1ms\n' >"$work/jitter.scn"
 	local plain jit
 	plain=$(burst "$work/plain.scn") || { echo "FAIL: lab/linkemu (lab_up)"; return 1; }
-	local late=$(grep -o 'lateness.*' "$work/emu.log")
+	local late
+	late=$(grep -o 'lateness.*' "$work/emu.log")
 	jit=$(burst "$work/jitter.scn") || { echo "FAIL: lab/linkemu (lab_up)"; return 1; }
 	read -r inv loss min avg <<<"$plain"
 	read -r jinv _ <<<"$jit"

@@ -9,7 +9,7 @@
 # Usage: t_selftest.sh [SCENARIO...]   (default: every scenario)
 # Env: SELFTEST_CYCLES (20), SELFTEST_INTERVAL (0.1).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source tests/lab/lib.sh
 
 cycles=${SELFTEST_CYCLES:-20}
