@@ -285,21 +285,39 @@ static void shared_devices(char *buf, size_t size, const struct finding *p,
 	}
 }
 
+/* The asymmetric finding takes its place and figures from the problem. */
+static void asymmetric_from(struct finding *f, const struct finding *p)
+{
+	blank(f, FINDING_ASYMMETRIC, FINDING_INFO, p->direction);
+	f->segment = p->segment;
+	f->hop = p->hop;
+	f->n_hops = p->n_hops;
+	memcpy(f->hops, p->hops, sizeof(f->hops));
+	f->loss_pct = p->loss_pct;
+	f->latency_ms = p->latency_ms;
+}
+
+static void explain_shared(struct finding *f, const char *devices, bool outbound)
+{
+	diag_find_append(f->evidence, sizeof(f->evidence),
+	                 " Both directions point at:%s. The %s trace shows them only "
+	                 "answering probes at low priority: a trace measures round trips, so "
+	                 "had they lost or delayed traffic either way, every later hop of it "
+	                 "would show it too. Either traffic towards the %s suffers there, or "
+	                 "these devices limit their replies to the %s trace's probes; a "
+	                 "slower rate (-i 2) or a TCP probe (-T) separates the two.",
+	                 devices, outbound ? "return" : "outbound", outbound ? "server" : "client",
+	                 outbound ? "outbound" : "return");
+}
+
 static int add_asymmetric(const struct finding_list *bad, const struct model_trace *bt,
                           const struct finding_list *good, const struct diag_view *gv,
                           struct finding_list *out)
 {
-	const struct model_trace *gt = gv->t;
 	const struct finding *p = worst_problem(bad);
-	struct finding f;
-	blank(&f, FINDING_ASYMMETRIC, FINDING_INFO, p->direction);
-	f.segment = p->segment;
-	f.hop = p->hop;
-	f.n_hops = p->n_hops;
-	memcpy(f.hops, p->hops, sizeof(f.hops));
-	f.loss_pct = p->loss_pct;
-	f.latency_ms = p->latency_ms;
 	bool outbound = p->direction == FINDING_DIR_OUTBOUND;
+	struct finding f;
+	asymmetric_from(&f, p);
 	snprintf(f.summary, sizeof(f.summary),
 	         "Only the way %s shows the problem (%s); the other direction is clean.",
 	         outbound ? "to the server" : "back from the server", finding_kind_name(p->kind));
@@ -309,18 +327,9 @@ static int add_asymmetric(const struct finding_list *bad, const struct model_tra
 	         outbound ? "outbound" : "return", finding_kind_name(p->kind), p->hop,
 	         finding_segment_name(p->segment), outbound ? "return" : "outbound");
 	char devices[FINDING_TEXT_MAX] = "";
-	shared_devices(devices, sizeof(devices), p, bt, good, gt);
+	shared_devices(devices, sizeof(devices), p, bt, good, gv->t);
 	if (devices[0])
-		diag_find_append(
-		    f.evidence, sizeof(f.evidence),
-		    " Both directions point at:%s. The %s trace shows them only "
-		    "answering probes at low priority: a trace measures round trips, so "
-		    "had they lost or delayed traffic either way, every later hop of it "
-		    "would show it too. Either traffic towards the %s suffers there, or "
-		    "these devices limit their replies to the %s trace's probes; a "
-		    "slower rate (-i 2) or a TCP probe (-T) separates the two.",
-		    devices, outbound ? "return" : "outbound", outbound ? "server" : "client",
-		    outbound ? "outbound" : "return");
+		explain_shared(&f, devices, outbound);
 	diag_find_append(f.evidence, sizeof(f.evidence), "%s", gv->notes);
 	snprintf(f.advice, sizeof(f.advice),
 	         "Send both traces when you report it: the problem is one-directional. %s",
