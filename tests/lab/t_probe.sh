@@ -54,8 +54,8 @@ measure() {
 		return
 	fi
 	# shellcheck disable=SC2046
-	lab_client "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" -G 1 -"$fam" $(proto_args "$proto") \
-		"$target" | jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best,
+	lab_client "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" -G 1 -m "${LAB_MAXTTL:-30}" -"$fam" \
+		$(proto_args "$proto") "$target" | jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best,
 			(if (.hosts // []) | length > 0 then (.hosts | map(.ip // .host) | join(","))
 			 else .host end)] | @tsv'
 }
@@ -65,7 +65,8 @@ measure() {
 measure_dump() {
 	local proto=$1 fam=$2 target=$3
 	# shellcheck disable=SC2046
-	lab_client "$DUMP" -c "$CYCLES" -i "$INTERVAL" -G 1 -"$fam" $(proto_args "$proto") "$target" |
+	lab_client "$DUMP" -c "$CYCLES" -i "$INTERVAL" -G 1 -m "${LAB_MAXTTL:-30}" -"$fam" \
+		$(proto_args "$proto") "$target" |
 		awk '$1 == "sent" { snt[$2]++; if ($2 > maxs) maxs = $2 }
 		$1 == "timeout" { lost[$2]++ }
 		$1 == "reply" { n[$2]++; s[$2] += $6; if (!($2 in b) || $6 < b[$2]) b[$2] = $6
@@ -143,16 +144,16 @@ client_iface() {
 	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
 }
 
-# Accuracy against the wire, ICMP over IPv4, on the first scenario given.
+# Accuracy against the wire, ICMP, on the first scenario given.
 check_wire() {
-	local work=$1 ifc pid name="$LAB_NAME/wire/icmp/ipv4"
+	local work=$1 fam=$2 ifc pid name="$LAB_NAME/wire/icmp/ipv$2"
 	ifc=$(client_iface)
 	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
 	ip netns exec "$LAB_CLIENT" tcpdump -U -n -i "$ifc" --time-stamp-precision=nano \
-		-w "$work/cap.pcap" icmp 2>"$work/tcpdump.err" &
+		-w "$work/cap.pcap" icmp or icmp6 2>"$work/tcpdump.err" &
 	pid=$!
 	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
-	measure icmp 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
+	measure icmp "$fam" "$(target_of "$fam")" >"$work/m" 2>"$work/err"
 	sleep 0.3
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -180,7 +181,9 @@ run_scenario() { # SCENARIO FIRST(0|1)
 		return
 	fi
 	check_truth "$scn" "$work"
-	[ "$2" = 1 ] && check_wire "$work"
+	if [ "$2" = 1 ]; then
+		for fam in $LAB_FAMILIES; do check_wire "$work" "$fam"; done
+	fi
 	lab_down
 	rm -rf "$work"
 }
