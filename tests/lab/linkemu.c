@@ -580,6 +580,9 @@ int main(int argc, char **argv)
 	 * and on a busy machine a CFS task waits for the running one's slice:
 	 * a modest real-time priority makes the wake-up prompt. Best effort. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	/* If the lab script is killed outright its trap cannot stop us: end with
+	 * it, so the TAPs (and the links) go away. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0UL, 0UL, 0UL);
 	struct sched_param sp = { .sched_priority = 10 };
 	if (!normal_sched)
 		sched_setscheduler(0, SCHED_FIFO, &sp);
