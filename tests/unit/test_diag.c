@@ -280,6 +280,33 @@ static void persistent_step_is_latency(void **state)
 	finding_list_free(&l);
 }
 
+/* R7 thresholds: +30 ms on a 2 ms path is a step; 20 ms a hop is normal growth. */
+static void step_threshold(void **state)
+{
+	(void)state;
+	struct hs p[6];
+	for (size_t i = 0; i < 6; i++) {
+		struct hs h = {clean8[i + 2].host, 0, 2.0 * (double)(i + 1), 0, 0, 0.1};
+		if (i >= 2)
+			h.avg += 30.0;
+		h.best = h.avg - 0.1;
+		h.wrst = h.avg + 0.3;
+		p[i] = h;
+	}
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_LATENCY);
+	assert_int_equal(l.items[0].hop, 3);
+	finding_list_free(&l);
+	for (size_t i = 0; i < 6; i++) {
+		p[i].avg = 20.0 * (double)(i + 1);
+		p[i].best = p[i].avg - 0.5;
+		p[i].wrst = p[i].avg + 1.0;
+	}
+	l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
 /* R7: a jump that later hops do not keep is a slow-answering router. */
 static void jump_that_does_not_persist(void **state)
 {
@@ -303,14 +330,25 @@ static void steady_70ms_step_is_a_long_link(void **state)
 	(void)state;
 	struct hs p[8];
 	copy_clean(p);
+	/* hop 4 -> 5 grows 10.2 ms normally; +58 makes a 68.2 ms step: "about 70". */
 	for (size_t i = 4; i < 8; i++) {
-		p[i].avg += 70.0;
-		p[i].best += 70.0;
-		p[i].wrst += 70.0;
+		p[i].avg += 58.0;
+		p[i].best += 58.0;
+		p[i].wrst += 58.0;
 	}
 	struct finding_list l = diagnose(BUILD(p, 50));
 	expect_only(&l, FINDING_HEALTHY);
 	assert_non_null(strstr(l.items[0].evidence, "long-distance link"));
+	finding_list_free(&l);
+	/* A steady 50 ms step is too short for a long link: latency. */
+	for (size_t i = 4; i < 8; i++) {
+		p[i].avg -= 18.0;
+		p[i].best -= 18.0;
+		p[i].wrst -= 18.0;
+	}
+	l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_LATENCY);
+	assert_int_equal(l.items[0].hop, 5);
 	finding_list_free(&l);
 	/* The same step into the target itself is no ocean crossing. */
 	copy_clean(p);
@@ -447,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(routing_loop),
 	    cmocka_unit_test(same_router_repeating_is_not_a_loop),
 	    cmocka_unit_test(persistent_step_is_latency),
+	    cmocka_unit_test(step_threshold),
 	    cmocka_unit_test(jump_that_does_not_persist),
 	    cmocka_unit_test(steady_70ms_step_is_a_long_link),
 	    cmocka_unit_test(jitter_with_normal_best),

@@ -91,6 +91,26 @@ static void server_side_problem_merges_into_both(void **state)
 	finding_list_free(&l);
 }
 
+/* The same kind in different segments is two problems, not one. */
+static void different_segments_stay_apart(void **state)
+{
+	(void)state;
+	struct hs o[8], r[8];
+	memcpy(o, out8, sizeof(o));
+	memcpy(r, ret8, sizeof(r));
+	lose_from(o, 4, 5.0);
+	lose_from(r, 5, 5.0);
+	struct finding_list l = pair(o, r);
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.items[i].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].direction, FINDING_DIR_OUTBOUND);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_TRANSIT);
+	assert_int_equal(l.items[1].direction, FINDING_DIR_RETURN);
+	assert_int_equal(l.items[1].segment, FINDING_SEG_LOCAL);
+	finding_list_free(&l);
+}
+
 /* One direction only: that direction, plus asymmetric. */
 static void one_direction_only_is_asymmetric(void **state)
 {
@@ -254,6 +274,7 @@ int main(void)
 	    cmocka_unit_test(clean_pair_is_healthy_both_ways),
 	    cmocka_unit_test(client_side_problem_merges_into_both),
 	    cmocka_unit_test(server_side_problem_merges_into_both),
+	    cmocka_unit_test(different_segments_stay_apart),
 	    cmocka_unit_test(one_direction_only_is_asymmetric),
 	    cmocka_unit_test(different_stories_name_shared_devices),
 	    cmocka_unit_test(single_trace_through_pair),
