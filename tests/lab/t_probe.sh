@@ -140,6 +140,24 @@ check_truth() { # SCENARIO
 	done
 }
 
+# ICMP without privileges: datagram ICMP sockets, allowed by ping_group_range
+# (a per-namespace sysctl), hopdoc run as nobody. -i below 1 s needs root.
+check_unpriv() { # WORK FAMILY
+	local work=$1 fam=$2 name="$LAB_NAME/unpriv/icmp/ipv$2" problems
+	lab_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$HOPDOC" -n -j -c 3 -i 1 -G 1 -"$fam" "$(target_of "$fam")" 2>"$work/err" |
+		jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best, .host] | @tsv' >"$work/m"
+	lab_client sysctl -qw net.ipv4.ping_group_range="1 0"
+	problems=$(compare "$work/truth$fam" "$work/m")
+	if [ -s "$work/m" ] && [ -z "$problems" ]; then
+		pass "$name"
+	else
+		mapfile -t lines <<<"$problems"
+		fail "$name" "${lines[@]}" "stderr: $(head -3 "$work/err")" "$(cat "$work/m")"
+	fi
+}
+
 client_iface() {
 	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
 }
@@ -183,6 +201,9 @@ run_scenario() { # SCENARIO FIRST(0|1)
 	check_truth "$scn" "$work"
 	if [ "$2" = 1 ]; then
 		for fam in $LAB_FAMILIES; do check_wire "$work" "$fam"; done
+		if [ "$RUNNER" = hopdoc ]; then
+			for fam in $LAB_FAMILIES; do check_unpriv "$work" "$fam"; done
+		fi
 	fi
 	lab_down
 	rm -rf "$work"
