@@ -141,6 +141,17 @@ static struct render_opts report_opts(const struct finding_list *diagnosis)
 	return o;
 }
 
+/* mtr's default columns, less those the report did not have (WinMTR has no
+ * StDev): a column of zeros would read as measured. */
+static const char *fields_for(const struct model_trace *t, char *buf, size_t len)
+{
+	unsigned has = 0;
+	for (size_t i = 0; i < t->n_hops; i++)
+		has |= t->hops[i].has;
+	snprintf(buf, len, "LS %sABW%s", has & MODEL_HAS_LAST ? "N" : "", has & MODEL_HAS_STDEV ? "V" : "");
+	return buf;
+}
+
 /* Each trace as an mtr report; the diagnosis follows the last one. */
 static int print_text(const struct analyze_args *a, struct model_trace **t,
 		      const struct finding_list *l, struct sink *out)
@@ -149,6 +160,8 @@ static int print_text(const struct analyze_args *a, struct model_trace **t,
 	for (size_t i = 0; i < a->n_files; i++) {
 		bool last = i + 1 == a->n_files;
 		struct render_opts o = report_opts(last ? l : NULL);
+		char fields[16];
+		o.fields = fields_for(t[i], fields, sizeof(fields));
 		sink_printf(out, "%s%s: %s\n", i ? "\n" : "", trace_role(a, i), a->files[i]);
 		if (report(t[i], &o, out) != 0)
 			return 1;
