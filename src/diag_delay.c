@@ -95,20 +95,24 @@ static size_t next_trusted(const struct diag_view *v, const struct delay_scan *s
 	return n_hops(v);
 }
 
-/* R7: a steady step of about 70 ms or more is a long link, not a fault. */
+/* R7: a steady step of about 70 ms or more is a long link, not a fault,
+ * unless the host names put both ends in one city. */
 static bool long_link(const struct diag_view *v, const struct delay_scan *s, size_t i)
 {
 	const struct model_hop *h = hop(v, i);
 	bool is_target = v->target_answered && i == v->last_answering;
 	bool steady = spread(h) <= fmax(STEADY_MIN_MS, STEADY_REL * h->avg);
 	double prev_best = 0.0;
+	size_t prev = n_hops(v);
 	for (size_t j = i; j-- > 0;)
 		if (timed(v, j) && !s->deprio[j]) {
 			prev_best = hop(v, j)->best;
+			prev = j;
 			break;
 		}
 	bool best_moved = h->best - prev_best >= 0.8 * s->step_ms[i];
-	return !is_target && steady && best_moved && s->step_ms[i] >= LONG_LINK_MS;
+	bool one_city = prev < n_hops(v) && diag_hop_same_place(hop(v, prev), h);
+	return !is_target && !one_city && steady && best_moved && s->step_ms[i] >= LONG_LINK_MS;
 }
 
 static void note_long_link(struct diag_view *v, const struct delay_scan *s, size_t i)

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "diag_segment.h"
@@ -80,7 +81,18 @@ static const char *last_labels(const char *name, int labels)
 	return labels == 1 ? name : NULL;
 }
 
-/* The registrable domain: two labels, three under short second levels
+/* Second levels under which countries register names (co.uk, com.au). */
+static bool generic_sld(const char *sld, size_t len)
+{
+	static const char *const slds[] = {"ac", "co",  "com", "edu", "gov",
+	                                   "ne", "net", "or",  "org"};
+	for (size_t i = 0; i < sizeof(slds) / sizeof(slds[0]); i++)
+		if (strlen(slds[i]) == len && strncasecmp(sld, slds[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* The registrable domain: two labels, three under the generic second levels
  * such as co.uk or com.au. */
 static void name_domain(const char *name, char *buf, size_t len)
 {
@@ -90,8 +102,7 @@ static void name_domain(const char *name, char *buf, size_t len)
 	if (!two)
 		return;
 	const char *three = last_labels(name, 3);
-	size_t sld_len = (size_t)(tld - two) - 1;
-	if (three && strlen(tld) == 2 && sld_len <= 3)
+	if (three && strlen(tld) == 2 && generic_sld(two, (size_t)(tld - two) - 1))
 		two = three;
 	snprintf(buf, len, "%s", two);
 	for (char *c = buf; *c; c++)
@@ -116,6 +127,78 @@ void diag_hop_network(const struct model_hop *h, char *buf, size_t len)
 		if (buf[0])
 			return;
 	}
+}
+
+/* Words of router names that say what a router is, not where. */
+static bool generic_word(const char *w)
+{
+	static const char *const words[] = {
+	    "access",  "agg",      "bb",     "border",  "bras",    "bundle", "cable", "ccr", "core",
+	    "cust",    "customer", "dist",   "dsl",     "dynamic", "edge",   "eth",   "ext", "ftth",
+	    "gateway", "host",     "int",    "lag",     "peer",    "pool",   "port",  "ptr", "rev",
+	    "router",  "rtr",      "static", "transit", "vlan",    "www",
+	};
+	if (strlen(w) < 3)
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The leading letters of the label at *pos ("fra" of "fra1", "frankfurt"),
+ * lowercased; moves *pos to the next label. */
+static void next_word(const char *name, size_t end, size_t *pos, char *word, size_t size)
+{
+	size_t i = *pos, n = 0;
+	while (i < end && isalpha((unsigned char)name[i]) && n + 1 < size)
+		word[n++] = (char)tolower((unsigned char)name[i++]);
+	word[n] = '\0';
+	while (i < end && name[i] != '.')
+		i++;
+	*pos = i + 1;
+}
+
+/* The length of a name without its domain: where place words can be. */
+static size_t host_part(const char *name)
+{
+	char domain[MODEL_NAME_MAX];
+	name_domain(name, domain, sizeof(domain));
+	return strlen(name) > strlen(domain) ? strlen(name) - strlen(domain) : 0;
+}
+
+static bool name_has_word(const char *name, const char *want)
+{
+	char word[64];
+	size_t end = host_part(name);
+	for (size_t i = 0; i < end;) {
+		next_word(name, end, &i, word, sizeof(word));
+		if (strcmp(word, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *hop_name(const struct model_hop *h)
+{
+	if (h->n_resp == 0)
+		return "";
+	const struct model_responder *r = &h->resp[h->latest < h->n_resp ? h->latest : 0];
+	const char *name = r->name[0] ? r->name : r->text;
+	return looks_like_name(name) ? name : "";
+}
+
+bool diag_hop_same_place(const struct model_hop *a, const struct model_hop *b)
+{
+	const char *na = hop_name(a), *nb = hop_name(b);
+	char word[64];
+	size_t end = na[0] && nb[0] ? host_part(na) : 0;
+	for (size_t i = 0; i < end;) {
+		next_word(na, end, &i, word, sizeof(word));
+		if (!generic_word(word) && name_has_word(nb, word))
+			return true;
+	}
+	return false;
 }
 
 const char *diag_hop_label(const struct model_hop *h, char *buf, size_t len)

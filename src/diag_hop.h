@@ -46,6 +46,11 @@ bool diag_hop_is_cgnat(const struct model_addr *a);
  * AS number, else the domain of its host name ("isp.net"); "" when neither. */
 void diag_hop_network(const struct model_hop *h, char *buf, size_t len);
 
+/* True when both hops' host names carry the same place word ("frankfurt",
+ * "fra1" and "fra2" both give "fra") outside the domain: R7's "both sides
+ * in one city". Generic router words (core, ae, bras, ...) do not count. */
+bool diag_hop_same_place(const struct model_hop *a, const struct model_hop *b);
+
 /* "hop 7 (198.51.100.10)"; "hop 7 (no reply)" when silent. */
 const char *diag_hop_label(const struct model_hop *h, char *buf, size_t len);
 

@@ -360,6 +360,29 @@ static void steady_70ms_step_is_a_long_link(void **state)
 	finding_list_free(&l);
 }
 
+/* R7: "unless the hop names say both sides are in one city". */
+static void long_step_inside_one_city_is_latency(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[3].host = "ae-1.core1.fra1.carrier.net";
+	p[4].host = "ae-7.core2.fra2.carrier.net";
+	for (size_t i = 4; i < 8; i++) {
+		p[i].avg += 70.0;
+		p[i].best += 70.0;
+		p[i].wrst += 70.0;
+	}
+	struct finding_list l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_LATENCY);
+	assert_int_equal(l.items[0].hop, 5);
+	finding_list_free(&l);
+	p[4].host = "ae-7.core2.nyc1.carrier.net"; /* an ocean crossing */
+	l = diagnose(BUILD(p, 50));
+	expect_only(&l, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
 /* Issue 4 edge / R8: jitter with a normal Best is jitter, not latency. */
 static void jitter_with_normal_best(void **state)
 {
@@ -488,6 +511,7 @@ int main(void)
 	    cmocka_unit_test(step_threshold),
 	    cmocka_unit_test(jump_that_does_not_persist),
 	    cmocka_unit_test(steady_70ms_step_is_a_long_link),
+	    cmocka_unit_test(long_step_inside_one_city_is_latency),
 	    cmocka_unit_test(jitter_with_normal_best),
 	    cmocka_unit_test(jitter_without_stdev),
 	    cmocka_unit_test(spikes_and_long_paths_are_not_jitter),

@@ -171,6 +171,22 @@ static void hop_helpers(void **state)
 	model_trace_free(t);
 }
 
+static void same_place_words(void **state)
+{
+	(void)state;
+	struct hs p[] = {
+	    hop_at("xe-0.bras2.Frankfurt.isp.de", 1), hop_at("be3.core.frankfurt.carrier.net", 2),
+	    hop_at("ae-1.core1.ams1.carrier.net", 3), hop_at("ae-2.core2.ams.carrier.net", 4),
+	    hop_at("core1.lon.example.com", 5),       hop_at("198.51.100.1", 6)};
+	struct model_trace *t = BUILD(p, 20);
+	assert_true(diag_hop_same_place(&t->hops[0], &t->hops[1]));
+	assert_true(diag_hop_same_place(&t->hops[2], &t->hops[3]));
+	assert_false(diag_hop_same_place(&t->hops[1], &t->hops[2])); /* "core" is no place */
+	assert_false(diag_hop_same_place(&t->hops[3], &t->hops[4]));
+	assert_false(diag_hop_same_place(&t->hops[4], &t->hops[5]));
+	model_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +198,7 @@ int main(void)
 	    cmocka_unit_test(return_trace_is_seen_from_the_client),
 	    cmocka_unit_test(silent_target_end),
 	    cmocka_unit_test(hop_helpers),
+	    cmocka_unit_test(same_place_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
