@@ -34,7 +34,7 @@
 #   lab_scenarios          list the scenario files, one path per line
 # Needs root, iproute2, nftables and build/lab/linkemu (built if missing).
 #
-# Scenario files: see tests/lab/scenarios/README and docs/lab.md.
+# Scenario file format: docs/lab.md ("Scenario files").
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB_EMU=${LAB_EMU:-$LAB_ROOT/build/lab/linkemu}
