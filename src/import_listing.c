@@ -62,17 +62,30 @@ static bool is_cell(const char *tok)
 	return import_is_number(buf);
 }
 
-/* Where the run of `k` figures after the host starts; 0 when there is none. */
-static size_t figures_at(char **tok, size_t n, size_t host, size_t k)
+static bool is_window(char **tok, size_t at, size_t k)
 {
+	for (size_t j = 0; j < k; j++)
+		if (!is_cell(tok[at + j]))
+			return false;
+	return true;
+}
+
+/* Where the run of `k` figures after the host starts; 0 when there is none.
+ * With Loss% first, a run starting at a "N%" cell wins, so a host with a
+ * number in it ("Router 1  0.0%  20 ...") keeps its number. */
+static size_t figures_at(char **tok, size_t n, size_t host, const char *letters)
+{
+	size_t k = strlen(letters);
+	size_t first = 0;
 	for (size_t i = host + 1; i + k <= n; i++) {
-		size_t j = 0;
-		while (j < k && is_cell(tok[i + j]))
-			j++;
-		if (j == k)
+		if (!is_window(tok, i, k))
+			continue;
+		if (letters[0] != 'L' || tok[i][strlen(tok[i]) - 1] == '%')
 			return i;
+		if (!first)
+			first = i;
 	}
-	return 0;
+	return first;
 }
 
 static size_t count_cells(char **tok, size_t n, size_t from)
@@ -112,8 +125,7 @@ static int no_figures(const struct listing *l, char **tok, size_t n, size_t host
 static int add_row(struct listing *l, struct model_trace *t, unsigned ttl, char **tok, size_t n,
 		   size_t host, struct import_error *err, unsigned line)
 {
-	size_t k = strlen(l->letters);
-	size_t at = figures_at(tok, n, host, k);
+	size_t at = figures_at(tok, n, host, l->letters);
 	if (at == 0 && count_cells(tok, n, host) < 2)
 		return 0; /* a numbered sentence, not a hop */
 	if (at == 0)

@@ -164,6 +164,11 @@ static void listing_variants(void **state)
 	assert_int_equal(t->hops[0].recv, 9);
 	assert_false(t->hops[0].has & MODEL_HAS_STDEV);
 	model_trace_free(t);
+	static const char numbered_name[] = "1. Router 1  0.0%  20  1.2  1.3  1.1  2.0  0.3\n";
+	t = load(numbered_name, IMPORT_FMT_LISTING);
+	assert_string_equal(t->hops[0].resp[0].text, "Router 1");
+	assert_int_equal(t->hops[0].snt, 20);
+	model_trace_free(t);
 	static const char foreign[] =
 		"Host  Verlies%  Verz  Laatst  Gem  Best  Slechtst  StDev\n"
 		"1. 10.0.0.1  0.0%  20  1.2  1.3  1.1  2.0  0.3\n";
