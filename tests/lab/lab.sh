@@ -54,7 +54,7 @@ cmd_up() {
 		lab_client env PS1="[lab $LAB_NAME client] \\w# " bash --norc -i
 	else
 		echo "lab: Ctrl-C or SIGTERM tears it down" >&2
-		while :; do sleep 3600; done
+		while :; do sleep 1; done # short, so a TERM to this shell alone acts soon
 	fi
 }
 
