@@ -16,7 +16,8 @@
 # then the figures are mtr's alone. Results also go to build/bench/results.txt.
 #
 # Environment: BENCH_CYCLES (1500), BENCH_CPU_CYCLES (400), BENCH_REPORT_CYCLES
-# (10), BENCH_PREFIX (lab namespace prefix, hl2bench).
+# (10), BENCH_PREFIX (lab namespace prefix, hl2bench), BENCH_PROTO (icmp, udp
+# or tcp: the probers' -u / -T -P 80), BENCH_FAMILY (4 or 6).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,6 +25,14 @@ OUT=$ROOT/build/bench
 CYCLES=${BENCH_CYCLES:-1500}
 CPU_CYCLES=${BENCH_CPU_CYCLES:-400}
 REPORT_CYCLES=${BENCH_REPORT_CYCLES:-10}
+FAMILY=${BENCH_FAMILY:-4}
+case ${BENCH_PROTO:-icmp} in
+icmp) PROTO_ARGS=() ;;
+udp) PROTO_ARGS=(-u) ;;
+tcp) PROTO_ARGS=(-T -P 80) ;;
+*) echo "bench: BENCH_PROTO is icmp, udp or tcp" >&2; exit 1 ;;
+esac
+[ "$FAMILY" = 4 ] || [ "$FAMILY" = 6 ] || { echo "bench: BENCH_FAMILY is 4 or 6" >&2; exit 1; }
 WARN=(-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 	-Wmissing-prototypes -Wcast-qual -Wformat=2 -Wpointer-arith -Wundef -Wvla -O2)
 
@@ -41,9 +50,10 @@ make -s build/lab/wirepair build/lab/linkemu || die "cannot build the lab tools"
 source tests/lab/lib.sh
 LAB_PREFIX=${BENCH_PREFIX:-hl2bench}
 lab_up bench/bench.scn || die "lab did not come up"
-T=$LAB_TARGET4
+if [ "$FAMILY" = 6 ]; then T=$LAB_TARGET6; else T=$LAB_TARGET4; fi
+[ -n "$T" ] || die "the lab has no IPv$FAMILY target"
 CLIENT_IF=l1
-JHOP=$(lab_truth bench/bench.scn 4 | awk '$1 == "hop" && $2 == 2 { print $3 }')
+JHOP=$(lab_truth bench/bench.scn "$FAMILY" | awk '$1 == "hop" && $2 == 2 { print $3 }')
 [ -n "$JHOP" ] || die "no hop 2 in the scenario's truth"
 
 # ---- measuring one prober ----------------------------------------------------
@@ -60,7 +70,7 @@ stat_of() { # FILE KEY
 
 capture_start() { # PCAP
 	ip netns exec "$LAB_CLIENT" tcpdump -U -Z root --time-stamp-precision=nano -i "$CLIENT_IF" \
-		-w "$1" 'icmp or icmp6' 2>"$1.log" &
+		-w "$1" 'icmp or icmp6 or udp or tcp' 2>"$1.log" &
 	CAP_PID=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -91,7 +101,7 @@ bench_prober() { # NAME CMD...
 	local base=$OUT/$name
 	log "$name: $CYCLES cycles at -i 0.05 with the wire captured"
 	capture_start "$base.pcap"
-	ip netns exec "$LAB_CLIENT" ping -n -q -c "$CYCLES" -i 0.05 "$JHOP" >"$base.ping.txt" &
+	ip netns exec "$LAB_CLIENT" ping -"$FAMILY" -n -q -c "$CYCLES" -i 0.05 "$JHOP" >"$base.ping.txt" &
 	local ping_pid=$!
 	measured "$base.long.stat" "$@" -n -j -c "$CYCLES" -i 0.05 "$T" >"$base.long.json"
 	wait "$ping_pid"
@@ -125,7 +135,8 @@ bench_prober() { # NAME CMD...
 hopdoc_live() {
 	[ -x build/hopdoc ] || return 1
 	local out
-	out=$(ip netns exec "$LAB_CLIENT" timeout 20 build/hopdoc -n -r -c 1 -i 0.2 "$T" 2>/dev/null) || return 1
+	out=$(ip netns exec "$LAB_CLIENT" timeout 20 build/hopdoc "${PROTO_ARGS[@]}" -n -r -c 1 -i 0.2 "$T" \
+		2>/dev/null) || return 1
 	grep -q -- "|-- *$T" <<<"$out"
 }
 
@@ -133,9 +144,10 @@ hopdoc_live() {
 
 RES=$OUT/results.raw
 : >"$RES"
-bench_prober mtr mtr | tee -a "$RES"
+log "lab $LAB_NAME, target $T, probes: ${BENCH_PROTO:-icmp} ${PROTO_ARGS[*]}"
+bench_prober mtr mtr "${PROTO_ARGS[@]}" | tee -a "$RES"
 if hopdoc_live; then
-	bench_prober hopdoc "$ROOT/build/hopdoc" | tee -a "$RES"
+	bench_prober hopdoc "$ROOT/build/hopdoc" "${PROTO_ARGS[@]}" | tee -a "$RES"
 else
 	log "hopdoc: live mode not working in the lab yet; measuring mtr alone"
 fi
