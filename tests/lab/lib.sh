@@ -209,6 +209,12 @@ _lab_hop_parts() {
 		rtt+=${p[1]}, jit+=${p[3]}, loss+=${p[5]},
 	done
 	addr=$(_lab_addr "$b" r "$fam")
+	# IPv6 Time Exceeded comes from the address of the interface the probe
+	# arrived on; IPv4's from the interface of the route back to the client
+	# (icmp_errors_use_inbound_ifaddr=0). They differ only when the probe
+	# came back from the right, as in a loop.
+	a=$(_lab_pos_at $((t - 1)))
+	[ "$fam" = 6 ] && [ "$a" -gt "$b" ] && addr=$(_lab_addr "$a" l 6)
 	# ECMP: the twin may answer at its hop, and the router behind the pair
 	# answers from whichever of its two links its multipath reply takes.
 	[ "$b" = "$_S_ecmp" ] && addr+="|$(_lab_addr "${b}b" r "$fam")"
