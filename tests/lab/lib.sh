@@ -259,7 +259,8 @@ lab_truth() {
 		l = ($7 != "") ? $7 : sprintf("%.1f", lossof($5))
 		line[$2] = sprintf("hop %d %s %.3f %s %.3f", $2, $3, sum($4), l, sum($6))
 		if ($2 > max) max = $2; next }
-	$1 == "override" { line[$2] = "hop " $2 " " $3 " " $4 " " $5 " " ($6 == "" ? 0 : $6)
+	$1 == "override" { line[$2] = sprintf("hop %d %s %s %s %.3f", $2, $3,
+			$4 == "-" ? "-" : sprintf("%.3f", $4), $5, $6 + 0)
 		if ($2 > max) max = $2; next }
 	$1 == "expect" { exps[++ne] = $0 }
 	END { for (t = 1; t <= max; t++) if (t in line) print line[t]
