@@ -7,8 +7,9 @@
 #                          that tears it down (this replaces the caller's
 #                          traps for those signals). Returns non-zero on
 #                          failure, after tearing down what it built. Sets:
-#     LAB_PREFIX    unique prefix of every namespace (hd<pid><n>, or the
-#                   caller's LAB_PREFIX if set beforehand, at most 8 chars)
+#     LAB_PREFIX    unique prefix of every namespace (hd<pid>_<n>, or the
+#                   caller's LAB_PREFIX if set beforehand, at most 11 chars);
+#                   namespaces are $LAB_PREFIX-client, -r1 .. -rN, -server
 #     LAB_CLIENT    client namespace name      LAB_SERVER  server namespace
 #     LAB_TARGET4   server IPv4 address        LAB_TARGET6 server IPv6 (empty
 #                                              when the scenario has no IPv6)
@@ -33,6 +34,8 @@
 #       Hops after the last truth line must not answer.
 #   lab_scenarios          list the scenario files, one path per line
 # Needs root, iproute2, nftables and build/lab/linkemu (built if missing).
+# Env: LAB_EMU (emulator binary), LAB_KEEP_EMU_LOG=FILE (lab_down copies the
+# emulator's exit counters and lateness there).
 #
 # Scenario file format: docs/lab.md ("Scenario files").
 
@@ -223,7 +226,8 @@ _lab_hop_parts() {
 }
 
 # lab_truth SCENARIO [4|6]: see the API note at the top.
-lab_truth() {
+lab_truth() (
+	# A subshell: parsing must not disturb the scenario of a running lab.
 	local file=$1 fam=${2:-4} n t last parts key rest
 	_lab_parse "$file" || return 1
 	n=$_S_routers last=$((n + 1))
@@ -265,7 +269,7 @@ lab_truth() {
 	$1 == "expect" { exps[++ne] = $0 }
 	END { for (t = 1; t <= max; t++) if (t in line) print line[t]
 		for (i = 1; i <= ne; i++) print exps[i] }'
-}
+)
 
 # ---- building --------------------------------------------------------------
 
