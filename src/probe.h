@@ -76,11 +76,23 @@ const char *probe_error(const struct probe *p);
 unsigned probe_ttl_limit(unsigned first_ttl, unsigned max_ttl, unsigned path_len,
                          unsigned max_unknown, const bool *answered, const bool *silent);
 
-/* Rate pacing: the earliest time the next probe may go, given the previous
- * send time (or INT64_MIN for none) and the limit in packets per second
- * (<= 0: unlimited). A probe that is due goes now; spreading happens only as
- * far as the limit needs. */
-int64_t probe_pace(int64_t now_ns, int64_t last_send_ns, double max_pps);
+/* Rate limit: a token bucket of max_pps tokens per second holding at most
+ * `burst` (a probe needs one). A round's probes leave at once while tokens
+ * last and are spread only beyond that: one interval (1/max_pps) apart. */
+struct probe_bucket {
+	double tokens;
+	int64_t last_ns;
+};
+
+/* The burst for a rate: 1, i.e. pure spacing (see probe.c for why). */
+double probe_burst(double max_pps);
+
+/* A full bucket at now_ns. */
+void probe_bucket_init(struct probe_bucket *b, double burst, int64_t now_ns);
+
+/* The time the next probe may go: now_ns, taking a token, or later (taking
+ * nothing; ask again then). max_pps <= 0: no limit. */
+int64_t probe_bucket_take(struct probe_bucket *b, int64_t now_ns, double max_pps, double burst);
 
 /* The in-flight table: every probe sent, by its 15-bit wire sequence, so a
  * reply finds its probe, a late reply is known as late, and a duplicate or
