@@ -55,7 +55,7 @@ measure() {
 	fi
 	# shellcheck disable=SC2046
 	lab_client "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" -G 1 -m "${LAB_MAXTTL:-30}" -"$fam" \
-		$(proto_args "$proto") "$target" | jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best,
+		$(proto_args "$proto") ${EXTRA_ARGS:-} "$target" | jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best,
 			(if (.hosts // []) | length > 0 then (.hosts | map(.ip // .host) | join(","))
 			 else .host end)] | @tsv'
 }
@@ -164,17 +164,10 @@ client_iface() {
 
 # Accuracy against the wire, ICMP, on the first scenario given.
 check_wire() {
-	local work=$1 fam=$2 ifc pid name="$LAB_NAME/wire/icmp/ipv$2"
-	ifc=$(client_iface)
-	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
-	ip netns exec "$LAB_CLIENT" tcpdump -U -n -i "$ifc" --time-stamp-precision=nano \
-		-w "$work/cap.pcap" icmp or icmp6 2>"$work/tcpdump.err" &
-	pid=$!
-	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+	local work=$1 fam=$2 name="$LAB_NAME/wire/icmp/ipv$2"
+	start_capture "$work" "icmp or icmp6"
 	measure icmp "$fam" "$(target_of "$fam")" >"$work/m" 2>"$work/err"
-	sleep 0.3
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_capture
 	"$WIREPAIR" "$work/cap.pcap" >"$work/wire" 2>"$work/wire.err"
 	local report
 	report=$(awk 'FNR == NR { if ($1 == "ttl") wire[$2] = $6; next }
@@ -190,6 +183,63 @@ check_wire() {
 	fi
 }
 
+start_capture() { # WORK FILTER -> sets CAPTURE_PID
+	local work=$1 ifc
+	ifc=$(client_iface)
+	rm -f "$work/cap.pcap" "$work/tcpdump.err"
+	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
+	ip netns exec "$LAB_CLIENT" tcpdump -U -n -i "$ifc" --time-stamp-precision=nano \
+		-w "$work/cap.pcap" "$2" 2>"$work/tcpdump.err" &
+	CAPTURE_PID=$!
+	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+}
+
+stop_capture() {
+	sleep 0.3
+	kill -INT "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+}
+
+count_packets() { # PCAP FILTER
+	tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l
+}
+
+# The options that shape probes, checked on the wire: every probe hopdoc
+# counted must carry the option (GOOD filter) and none may lack it (BAD).
+check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
+	local work=$1 name="$LAB_NAME/option/$2" proto=$3 args=$4 good bad snt problems
+	start_capture "$work" "src host $LAB_CLIENT4"
+	EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
+	stop_capture
+	snt=$(awk '{ s += $3 } END { print s + 0 }' "$work/m")
+	good=$(count_packets "$work/cap.pcap" "$5")
+	bad=$(count_packets "$work/cap.pcap" "$6")
+	problems=$(compare "$work/truth4" "$work/m")
+	if [ -z "$problems" ] && [ "$snt" -gt 0 ] && [ "$good" -ge "$snt" ] && [ "$bad" -eq 0 ]; then
+		pass "$name ($args: $good probes on the wire, $snt counted)"
+	else
+		mapfile -t lines <<<"$problems"
+		fail "$name" "$args: probes counted $snt, with the option $good, without $bad" \
+			"${lines[@]}" "stderr: $(head -3 "$work/err")"
+	fi
+}
+
+check_options() { # WORK
+	local w=$1 c=$LAB_CLIENT4
+	check_option "$w" tos icmp "-Q 32" "icmp[icmptype] == 8 and ip[1] == 32" \
+		"icmp[icmptype] == 8 and ip[1] != 32"
+	check_option "$w" size icmp "-s 200" "icmp[icmptype] == 8 and ip[2:2] == 200" \
+		"icmp[icmptype] == 8 and ip[2:2] != 200"
+	check_option "$w" udp-ports udp "-P 53 -L 40002" "udp and src port 40002 and dst port 53" \
+		"udp and not (src port 40002 and dst port 53)"
+	check_option "$w" udp-dport udp "-P 53" "udp and dst port 53" "udp and not dst port 53"
+	check_option "$w" tcp-ports tcp "-P 443 -L 40001" \
+		"tcp[tcpflags] == tcp-syn and src port 40001 and dst port 443" \
+		"tcp[tcpflags] & tcp-syn != 0 and not (src port 40001 and dst port 443)"
+	check_option "$w" source icmp "-a $c -I $(client_iface) -M 7" \
+		"icmp[icmptype] == 8 and src host $c" "icmp[icmptype] == 8 and not src host $c"
+}
+
 run_scenario() { # SCENARIO FIRST(0|1)
 	local scn=$1 work
 	work=$(mktemp -d /tmp/hl3probe.XXXXXX)
@@ -203,6 +253,7 @@ run_scenario() { # SCENARIO FIRST(0|1)
 		for fam in $LAB_FAMILIES; do check_wire "$work" "$fam"; done
 		if [ "$RUNNER" = hopdoc ]; then
 			for fam in $LAB_FAMILIES; do check_unpriv "$work" "$fam"; done
+			check_options "$work"
 		fi
 	fi
 	lab_down
