@@ -15,7 +15,7 @@
 #define STEADY_REL 0.10
 #define LATENCY_CRITICAL_MS 100.0
 #define JITTER_MIN_MS 2.0
-#define JITTER_REL 0.20 /* seed 003: 25 ms is large at 30 ms, small at 325 ms */
+#define JITTER_REL 0.10 /* seed 003: 25 ms is large at 30 ms, small at 325 ms */
 #define JITTER_CRITICAL_REL 0.50
 #define JITTER_CRITICAL_MS 20.0
 
