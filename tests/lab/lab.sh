@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lab.sh: the lab from the command line (tests use lib.sh directly).
 #   lab.sh list                          scenarios and what each injects
-#   lab.sh truth SCENARIO [4|6]          the scenario's truth lines
+#   lab.sh truth SCENARIO [4|6] [return] the scenario's truth lines
 #   lab.sh run SCENARIO CMD [ARG...]     build, run CMD in the client
 #                                        namespace, tear down; CMD's status
 #   lab.sh up SCENARIO                   build, then a shell in the client
@@ -70,7 +70,7 @@ cmd_run() {
 
 case ${1:-} in
 list) cmd_list ;;
-truth) shift; lab_truth "$(scenario_path "$1")" "${2:-4}" ;;
+truth) shift; lab_truth "$(scenario_path "$1")" "${2:-4}" "${3:-outbound}" ;;
 run) shift; cmd_run "$@" ;;
 up) shift; cmd_up "$1" ;;
 overhead) shift; cmd_overhead "$@" ;;

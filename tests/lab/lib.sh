@@ -32,6 +32,9 @@
 #         JITTER_MS: sum of the jitter bounds on the path (0 = none)
 #       expect FINDING HOP SEGMENT DIRECTION   (diagnosis.md names)
 #       Hops after the last truth line must not answer.
+#   lab_truth SCENARIO_FILE 4|6 return   the same for the return trace, from
+#       the server to LAB_CLIENT4/6 (not for loop, cut or nat scenarios);
+#       its expect lines come from the file's expectr lines
 #   lab_scenarios          list the scenario files, one path per line
 # Needs root, iproute2, nftables and build/lab/linkemu (built if missing).
 # Env: LAB_EMU (emulator binary), LAB_KEEP_EMU_LOG=FILE (lab_down copies the
@@ -60,13 +63,15 @@ _lab_parse() {
 	[ -r "$file" ] || { _lab_die "no scenario file $file"; return 1; }
 	_S_name=$(basename "$file" .scn) _S_routers=5 _S_family=4 _S_ipv6=yes
 	_S_ecmp='' _S_loop='' _S_cut='' _S_firewall='' _S_nat='' _S_slow='' _S_slowdelay=''
-	_S_rl='' _S_rlrate='' _S_maxttl=30
+	_S_rl='' _S_rlrate='' _S_maxttl=30 _S_return=no
 	_S_links=() _S_nft=() _S_sysctl=()
 	while read -r key rest; do
 		case $key in
 		'' | '#'*) ;;
 		name) _S_name=$rest ;;
 		desc | truth | truth4 | truth6 | expect | expect4 | expect6) ;;
+		expectr | expectr4 | expectr6) ;;
+		return) _S_return=$rest ;;
 		routers) _S_routers=$rest ;;
 		maxttl) _S_maxttl=$rest ;;
 		family) _S_family=$rest ;;
@@ -225,31 +230,82 @@ _lab_hop_parts() {
 	echo "$addr $rtt $loss $jit"
 }
 
-# lab_truth SCENARIO [4|6]: see the API note at the top.
-lab_truth() (
-	# A subshell: parsing must not disturb the scenario of a running lab.
-	local file=$1 fam=${2:-4} n t last parts key rest
-	_lab_parse "$file" || return 1
-	n=$_S_routers last=$((n + 1))
+# The return trace (server -> client) at TTL t reaches position N+1-t; the
+# responder answers from its interface towards the server (both families,
+# as the probe arrives on the interface of the route back).
+_lab_hop_parts_return() {
+	local t=$1 fam=$2 n=$_S_routers j p rtt='' loss='' jit='' q addr e=$_S_ecmp
+	q=$((n + 1 - t))
+	for ((j = n + 1; j > q; j--)); do
+		read -ra p <<<"$(_lab_link_params "$j")"
+		rtt+=${p[1]}, jit+=${p[3]}, loss+=${p[5]},
+	done
+	for ((j = q + 1; j <= n + 1; j++)); do
+		read -ra p <<<"$(_lab_link_params "$j")"
+		rtt+=${p[0]}, jit+=${p[2]}, loss+=${p[4]},
+	done
+	addr=$(_lab_addr $((q + 1)) l "$fam")
+	[ "$q" = "$e" ] && addr+="|$(_lab_addr $((q + 1))b l "$fam")"
+	[ -n "$e" ] && [ "$q" = $((e - 1)) ] && addr+="|$(_lab_addr "${e}b" l "$fam")"
+	echo "$addr $rtt $loss $jit"
+}
+
+# Truth lines of the outbound trace, before the awk sums them.
+_lab_truth_outbound() {
+	local fam=$1 n=$_S_routers t last parts
+	last=$((n + 1))
 	[ -n "$_S_loop" ] && last=$_S_maxttl
 	[ -n "$_S_cut" ] && last=$_S_cut
+	for ((t = 1; t <= last; t++)); do
+		parts=$(_lab_hop_parts "$t" "$fam")
+		if [ "$t" = "$_S_cut" ] || { [ -n "$_S_firewall" ] && [ "$t" = $((n + 1)) ]; }; then
+			echo "hop $t * - 100 0"
+		elif [ "$t" = "$_S_rl" ]; then
+			echo "hopsum $t $parts 10-95"
+		else
+			echo "hopsum $t $parts"
+		fi
+	done
+}
+
+_lab_truth_return() {
+	local fam=$1 n=$_S_routers t
+	if [ -n "$_S_loop$_S_cut$_S_nat" ]; then
+		_lab_die "$_S_name: no return-trace truth for loop, cut or nat scenarios"
+		return 1
+	fi
+	for ((t = 1; t <= n + 1; t++)); do
+		if [ $((n + 1 - t)) = "$_S_rl" ]; then
+			echo "hopsum $t $(_lab_hop_parts_return "$t" "$fam") 10-95"
+		else
+			echo "hopsum $t $(_lab_hop_parts_return "$t" "$fam")"
+		fi
+	done
+}
+
+# lab_truth SCENARIO [4|6] [return]: see the API note at the top.
+lab_truth() (
+	# A subshell: parsing must not disturb the scenario of a running lab.
+	set -o pipefail
+	local file=$1 fam=${2:-4} way=${3:-outbound} key rest
+	_lab_parse "$file" || return 1
 	{
-		for ((t = 1; t <= last; t++)); do
-			parts=$(_lab_hop_parts "$t" "$fam")
-			if [ "$t" = "$_S_cut" ] || { [ -n "$_S_firewall" ] && [ "$t" = $((n + 1)) ]; }; then
-				echo "hop $t * - 100 0"
-			elif [ "$t" = "$_S_rl" ]; then
-				echo "hopsum $t $parts 10-95"
-			else
-				echo "hopsum $t $parts"
-			fi
-		done
-		while read -r key rest; do
-			case $key in
-			truth | "truth$fam") echo "override $rest" ;;
-			expect | "expect$fam") echo "expect $rest" ;;
-			esac
-		done <"$file"
+		if [ "$way" = return ]; then
+			_lab_truth_return "$fam" || return 1
+			while read -r key rest; do
+				case $key in
+				expectr | "expectr$fam") echo "expect $rest" ;;
+				esac
+			done <"$file"
+		else
+			_lab_truth_outbound "$fam"
+			while read -r key rest; do
+				case $key in
+				truth | "truth$fam") echo "override $rest" ;;
+				expect | "expect$fam") echo "expect $rest" ;;
+				esac
+			done <"$file"
+		fi
 	} | awk -v slow="$_S_slow" -v slowd="$_S_slowdelay" '
 	function us(s, v) { v = s + 0; if (s ~ /ns$/) return v / 1000; if (s ~ /us$/) return v
 		if (s ~ /ms$/) return v * 1000; if (s ~ /s$/) return v * 1e6; return v }

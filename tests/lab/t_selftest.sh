@@ -78,24 +78,31 @@ judge() {
 	}'
 }
 
+# run_family SCENARIO FAMILY [return]: one mtr run judged against the truth;
+# "return" traces from the server back to the client.
 run_family() {
-	local scn=$1 fam=$2 target truth out verdict
+	local scn=$1 fam=$2 way=${3:-outbound} target truth out verdict name from=client
 	target=$LAB_TARGET4
 	[ "$fam" = 6 ] && target=$LAB_TARGET6
+	name=$LAB_NAME/v$fam
+	if [ "$way" = return ]; then
+		target=$LAB_CLIENT4 from=server name=$LAB_NAME/v$fam-return
+		[ "$fam" = 6 ] && target=$LAB_CLIENT6
+	fi
 	truth=$(mktemp) out=$(mktemp)
-	lab_truth "$scn" "$fam" >"$truth"
+	lab_truth "$scn" "$fam" "$way" >"$truth"
 	local opts=(-n -C -c "$cycles" -i "$interval" -G 1 -m "$LAB_MAXTTL")
 	[ "$fam" = 6 ] && opts+=(-6)
-	if ! lab_client $PRIO timeout 60 mtr "${opts[@]}" "$target" >"$out" 2>&1; then
-		echo "FAIL: lab/selftest/$LAB_NAME/v$fam (mtr failed: $(head -c 300 "$out"))"
+	if ! lab_exec "$from" $PRIO timeout 60 mtr "${opts[@]}" "$target" >"$out" 2>&1; then
+		echo "FAIL: lab/selftest/$name (mtr failed: $(head -c 300 "$out"))"
 		rm -f "$truth" "$out"
 		return 1
 	fi
 	verdict=$(judge "$truth" <"$out")
 	if [[ $verdict == ok* ]]; then
-		echo "PASS: lab/selftest/$LAB_NAME/v$fam (${verdict#ok })"
+		echo "PASS: lab/selftest/$name (${verdict#ok })"
 	else
-		echo "FAIL: lab/selftest/$LAB_NAME/v$fam (${verdict#bad })"
+		echo "FAIL: lab/selftest/$name (${verdict#bad })"
 		sed 's/^/    /' "$out"
 		rm -f "$truth" "$out"
 		return 1
@@ -132,17 +139,20 @@ run_scenario() {
 		return 1
 	fi
 	rm -f "${TMPDIR:-/tmp}/selftest.$$.err"
-	local first
+	local first again way ways=outbound
+	[ "$_S_return" = yes ] && ways="outbound return"
 	for fam in $LAB_FAMILIES; do
-		first=$(run_family "$scn" "$fam") && { echo "$first"; continue; }
-		# One retry: a shared 2-core machine can stall 40 ms at any time,
-		# which alone moves a 20-probe Avg by 2 ms. A real fault fails twice.
-		local again
-		if again=$(run_family "$scn" "$fam"); then
-			echo "${again%)} ; passed on retry, first run: $(head -1 <<<"${first#FAIL: }"))"
-		else
-			echo "$first"; echo "$again"; rc=1
-		fi
+		for way in $ways; do
+			first=$(run_family "$scn" "$fam" "$way") && { echo "$first"; continue; }
+			# One retry: a shared 2-core machine can stall 40 ms at any
+			# time, which alone moves a 20-probe Avg by 2 ms. A real
+			# fault fails twice.
+			if again=$(run_family "$scn" "$fam" "$way"); then
+				echo "${again%)} ; passed on retry, first run: $(head -1 <<<"${first#FAIL: }"))"
+			else
+				echo "$first"; echo "$again"; rc=1
+			fi
+		done
 	done
 	if [ -n "$_S_ecmp" ]; then check_ecmp_spread || rc=1; fi
 	lab_down
