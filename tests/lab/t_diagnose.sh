@@ -3,9 +3,10 @@
 #
 # For every scenario and family it checks: run hopdoc inside the client
 # namespace with --diagnose -j, and compare the most important finding
-# (finding, hop, segment, direction) with the scenario's `expect` line
-# (lab_truth). The verdict must be right on real routers, not only on
-# hand-written reports. ICMP probes, as the scenarios' truths assume.
+# (finding, hop, segment, direction) with each of the scenario's `expect`
+# lines (lab_truth). The verdict must be right on real routers, not only on
+# hand-written reports. An expect line may end with probe arguments (e.g.
+# `-T -P 80`); without them the probes are ICMP, as the truths assume.
 #
 # Prints PASS:/FAIL: lines (FAIL lists every finding hopdoc made); exits 1
 # when any check failed. Needs root and jq.
@@ -31,20 +32,29 @@ fail() {
 target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
 
 # One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY.
-findings() { # FAMILY
-	lab_client timeout 60 "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" --diagnose \
-		"$(target_of "$1")" |
+findings() { # FAMILY [PROBE-ARGS...]
+	local fam=$1
+	shift
+	lab_client timeout 60 "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" --diagnose "$@" \
+		"$(target_of "$fam")" |
 		jq -r '.report.diagnosis[] | "\(.finding) \(.hop) \(.segment) \(.direction) \(.severity)"'
 }
 
 check_family() { # SCENARIO FAMILY WORKDIR
-	local scn=$1 fam=$2 work=$3 want got name="$LAB_NAME/ipv$2"
-	want=$(lab_truth "$scn" "$fam" | awk '$1 == "expect" { print $2, $3, $4, $5; exit }')
-	if [ -z "$want" ]; then
-		fail "$name" "the scenario has no expect line"
-		return
-	fi
-	if ! findings "$fam" >"$work/f" 2>"$work/err" || [ ! -s "$work/f" ]; then
+	local scn=$1 fam=$2 work=$3 n=0 kind hop seg dir args
+	while read -r kind hop seg dir args; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # args are words by design
+		check_expect "$fam" "$work" "$kind $hop $seg $dir" $args
+	done < <(lab_truth "$scn" "$fam" | awk '$1 == "expect" { $1 = ""; print substr($0, 2) }')
+	[ "$n" -gt 0 ] || fail "$LAB_NAME/ipv$fam" "the scenario has no expect line"
+}
+
+check_expect() { # FAMILY WORKDIR WANT [PROBE-ARGS...]
+	local fam=$1 work=$2 want=$3 got name="$LAB_NAME/ipv$1"
+	shift 3
+	[ $# -gt 0 ] && name="$name/$(echo "$*" | tr -d ' -')"
+	if ! findings "$fam" "$@" >"$work/f" 2>"$work/err" || [ ! -s "$work/f" ]; then
 		fail "$name" "run failed: $(head -3 "$work/err")"
 		return
 	fi
