@@ -771,14 +771,45 @@ static void fifo_push(struct probe *p, unsigned long seq)
 	p->fifo_len++;
 }
 
+static bool read_one(struct probe *p, int fd, int flags);
+
+/* Errors an ICMP error sets on a socket (icmp_err_convert). */
+static bool icmp_errno(int e)
+{
+	return e == EHOSTUNREACH || e == ENETUNREACH || e == ECONNREFUSED || e == EACCES ||
+	       e == EPROTO || e == EOPNOTSUPP;
+}
+
+/* A datagram ICMP socket hands a pending ICMP error to the next sendmsg
+ * (sock_error) instead of sending: a probe would fail that never left. The
+ * error queue is read first, which clears it, and a send that still fails
+ * that way (an error that came in between) is tried once more. */
+static int send_dgram(struct probe *p, uint16_t wseq, unsigned ttl, int64_t *sent_ns,
+                      int64_t *after_ns)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		while (!p->finished && read_one(p, p->s->icmp, MSG_ERRQUEUE))
+			;
+		if (send_wire(p, wseq, ttl, sent_ns, after_ns) == 0)
+			return 0;
+		if (!icmp_errno(errno))
+			break;
+	}
+	return -1;
+}
+
 static int send_probe(struct probe *p, unsigned ttl)
 {
 	unsigned long seq = p->next_seq;
 	uint16_t wseq = probe_wire_seq(seq);
 	int64_t sent_ns, after_ns;
 	bool pending_tx = false;
-	if (send_wire(p, wseq, ttl, &sent_ns, &after_ns) < 0) {
-		if (fatal_send_error(errno)) {
+	int rc = p->s->dgram ? send_dgram(p, wseq, ttl, &sent_ns, &after_ns)
+	                     : send_wire(p, wseq, ttl, &sent_ns, &after_ns);
+	if (p->finished)
+		return 0;
+	if (rc < 0) {
+		if (fatal_send_error(errno) && !(p->s->dgram && icmp_errno(errno))) {
 			p->status = -1;
 			snprintf(p->error, sizeof(p->error), "sending a probe: %s", strerror(errno));
 			return -1;
