@@ -164,6 +164,7 @@ struct probe {
 	bool round_sent;              /* every probe of `round` went out */
 	unsigned next_ttl;
 	int64_t round_start_ns;
+	int64_t next_round_ns;        /* when the next round is due */
 	struct probe_bucket bucket;
 
 	unsigned long *fifo;          /* run seqs in send order, for timeouts */
@@ -878,10 +879,12 @@ static void on_send_timer(void *ctx)
 	send_due(p);
 }
 
+static void on_round_timer(void *ctx);
+
 static void begin_round(struct probe *p)
 {
-	if (p->rounds_begun - p->next_end >= ROUND_RING) { /* too many open rounds */
-		p->send_timer = evloop_add_timer(p->loop, evloop_now_ns() + 10000000, on_send_timer, p);
+	if (p->rounds_begun - p->next_end >= ROUND_RING) { /* too many open rounds: wait */
+		p->send_timer = evloop_add_timer(p->loop, evloop_now_ns() + 10000000, on_round_timer, p);
 		return;
 	}
 	p->round = p->rounds_begun++;
@@ -908,11 +911,19 @@ static void on_grace_timer(void *ctx)
 	finish(p);
 }
 
+static int64_t interval_ns(const struct probe *p)
+{
+	return (int64_t)(p->cfg->interval_s * 1e9);
+}
+
 static void on_round_timer(void *ctx)
 {
 	struct probe *p = ctx;
 	p->send_timer = 0;
-	p->round_start_ns = evloop_now_ns();
+	/* Rounds keep to their schedule (no drift from wake-up latency) unless
+	 * one started a whole interval late. */
+	int64_t now = evloop_now_ns();
+	p->round_start_ns = now - p->next_round_ns < interval_ns(p) ? p->next_round_ns : now;
 	begin_round(p);
 }
 
@@ -921,8 +932,8 @@ static void round_sent(struct probe *p)
 	p->round_sent = true;
 	unsigned long cycles = p->cfg->cycles;
 	if (cycles == 0 || p->rounds_begun < cycles) {
-		int64_t next = p->round_start_ns + (int64_t)(p->cfg->interval_s * 1e9);
-		p->send_timer = evloop_add_timer(p->loop, next, on_round_timer, p);
+		p->next_round_ns = p->round_start_ns + interval_ns(p);
+		p->send_timer = evloop_add_timer(p->loop, p->next_round_ns, on_round_timer, p);
 	} else {
 		p->sending_done = true;
 		double g = p->cfg->gracetime_s > 0 ? p->cfg->gracetime_s : 0;
@@ -934,7 +945,7 @@ static void round_sent(struct probe *p)
 
 int probe_start(struct probe *p)
 {
-	p->round_start_ns = evloop_now_ns();
+	p->round_start_ns = p->next_round_ns = evloop_now_ns();
 	probe_bucket_init(&p->bucket, probe_burst(max_pps(p)), p->round_start_ns);
 	p->send_timer = evloop_add_timer(p->loop, p->round_start_ns, on_round_timer, p);
 	return p->send_timer ? 0 : -1;

@@ -190,7 +190,9 @@ start_capture() { # WORK FILTER -> sets CAPTURE_PID
 	ifc=$(client_iface)
 	rm -f "$work/cap.pcap" "$work/tcpdump.err"
 	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
-	ip netns exec "$LAB_CLIENT" tcpdump -U -n -i "$ifc" --time-stamp-precision=nano \
+	# Immediate mode: else the last second of packets may sit in the ring
+	# buffer when tcpdump is stopped.
+	ip netns exec "$LAB_CLIENT" tcpdump -U --immediate-mode -n -i "$ifc" --time-stamp-precision=nano \
 		-w "$work/cap.pcap" "$2" 2>"$work/tcpdump.err" &
 	CAPTURE_PID=$!
 	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
@@ -211,7 +213,7 @@ count_packets() { # PCAP FILTER
 check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 	local work=$1 name="$LAB_NAME/option/$2" proto=$3 args=$4 good bad snt problems
 	start_capture "$work" "src host $LAB_CLIENT4"
-	EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
+	CYCLES=5 EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
 	stop_capture
 	snt=$(awk '{ s += $3 } END { print s + 0 }' "$work/m")
 	good=$(count_packets "$work/cap.pcap" "$5")
