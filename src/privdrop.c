@@ -14,12 +14,12 @@
 
 static int parse_id(const char *s, unsigned long *out)
 {
-	if (!s || !*s)
+	if (!s || *s < '0' || *s > '9') /* strtoul would skip spaces and take signs */
 		return -1;
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || s[0] == '-' || v == 0 || v >= (unsigned long)UINT_MAX)
+	if (errno || *end || v == 0 || v >= (unsigned long)UINT_MAX)
 		return -1;
 	*out = v;
 	return 0;
