@@ -228,6 +228,27 @@ check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 	fi
 }
 
+# -Z shorter than the deeper hops' round trip: their replies must come back
+# as late (JSON "Late"), not vanish as loss; nearer hops answer in time.
+check_late() { # WORK
+	local work=$1 name="$LAB_NAME/late/icmp/ipv4" report
+	[ -s "$work/truth4" ] || return 0
+	lab_client "$HOPDOC" -n -j -c 5 -i 0.1 -Z 0.005 -G 0.5 -4 "$LAB_TARGET4" 2>"$work/err" |
+		jq -r '.report.hubs[] | [.count, .Snt, (.Recv // -1), (.Late // -1)] | @tsv' >"$work/late"
+	report=$(awk 'FNR == NR { if ($1 == "hop") rtt[$2] = $4; next }
+		{ n++; t = $1; snt = $2; recv = $3; late = $4
+		  if (rtt[t] + 0 < 4.5 && (recv != snt || late != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
+		  if (rtt[t] + 0 > 5.5 && (late != snt || recv != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
+		  if (rtt[t] + 0 > 5.5) deep++ }
+		END { if (!n || !deep) bad = bad " no hop beyond the timeout was shown"; printf "%s", bad }' \
+		"$work/truth4" "$work/late")
+	if [ -z "$report" ]; then
+		pass "$name (-Z 5 ms: $(awk '{ printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $3, $4 }' "$work/late") recv/late)"
+	else
+		fail "$name" "$report" "$(tr '\n' ';' <"$work/late") $(head -2 "$work/err")"
+	fi
+}
+
 check_options() { # WORK
 	local w=$1 c=$LAB_CLIENT4
 	[ -s "$w/truth4" ] || return 0 # the options are checked over IPv4
@@ -259,6 +280,7 @@ run_scenario() { # SCENARIO EXTRAS(0|1)
 		if [ "$RUNNER" = hopdoc ]; then
 			for fam in $LAB_FAMILIES; do check_unpriv "$work" "$fam"; done
 			check_options "$work"
+			check_late "$work"
 		fi
 	fi
 	lab_down
