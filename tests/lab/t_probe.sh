@@ -7,7 +7,8 @@
 # injected round trip, plus the path's jitter bound), Avg (within 2 ms, plus
 # half the jitter bound) and Loss% (exact when the truth says 0, else within
 # three binomial standard deviations, at least 10 points; or inside a LO-HI
-# range) must match `lab_truth`. Scenarios whose truth only holds for ICMP
+# range; a run failing on loss alone is repeated once, see check_truth) must
+# match `lab_truth`. Scenarios whose truth only holds for ICMP
 # (a firewall dropping echo, rate-limited ICMP) are checked with ICMP only.
 #
 # Accuracy: one run with tcpdump on the client's interface (nanosecond kernel
@@ -131,8 +132,17 @@ check_truth() { # SCENARIO
 				continue
 			fi
 			problems=$(compare "$work/truth$fam" "$work/m")
+			# Loss is random: a 3-sigma miss happens about once in a few
+			# hundred checks. A run failing on loss alone gets one more,
+			# independent run; a real fault fails both.
+			local note=
+			if [ -n "$problems" ] && ! grep -qv ': loss ' <<<"$problems" &&
+				measure "$proto" "$fam" "$(target_of "$fam")" >"$work/m" 2>"$work/err"; then
+				note=" (loss passed on the second run; first: $(tr '\n' ';' <<<"$problems"))"
+				problems=$(compare "$work/truth$fam" "$work/m")
+			fi
 			if [ -z "$problems" ]; then
-				pass "$name $(awk '{printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $5, $4}' "$work/m")"
+				pass "$name $(awk '{printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $5, $4}' "$work/m")$note"
 			else
 				mapfile -t lines <<<"$problems"
 				fail "$name" "${lines[@]}" "measured (ttl loss snt avg best hosts):" \
