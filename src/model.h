@@ -76,7 +76,7 @@ struct model_trace {
 	unsigned psize;            /* packet size, as mtr's -s */
 	int bitpattern;            /* -B; mtr prints 0x00 by default */
 	unsigned long tests;       /* cycles asked for (-c) */
-	int64_t start_time;        /* Unix seconds; mtr's "Start:" */
+	int64_t start_time;        /* Unix seconds; mtr's "Start:"; 0 when unknown */
 	bool reached;              /* the target answered at least once */
 	struct model_hop *hops;    /* hops[i].ttl == first_ttl + i */
 	size_t n_hops;

@@ -14,6 +14,10 @@
 
 static int print_start(const struct model_trace *t, struct sink *out)
 {
+	/* An imported listing has no start time (0); a made-up 1970 date would
+	 * read as a fact about the run. */
+	if (t->start_time == 0)
+		return 0;
 	time_t when = (time_t)t->start_time;
 	struct tm tm;
 	char stamp[64] = "";
