@@ -66,34 +66,27 @@ static int json_ms(json_t *v, double hi, double *out)
 	return 0;
 }
 
-struct hub_key {
-	const char *key;
-	char letter;
-};
-
-static const struct hub_key hub_keys[] = {
-	{ "Loss%", 'L' }, { "Drop", 'D' },  { "Rcv", 'R' },   { "Recv", 'R' },  { "Snt", 'S' },
-	{ "Last", 'N' },  { "Best", 'B' },  { "Avg", 'A' },   { "Wrst", 'W' },  { "StDev", 'V' },
-	{ "Gmean", 'G' }, { "Jttr", 'J' },  { "Javg", 'M' },  { "Jmax", 'X' },  { "Jint", 'I' },
-};
-
 /* The hub's figures as cells, through the same checks as the text formats. */
 static int hub_cells(json_t *hub, char *letters, char cells[][32], struct import_error *err,
 		     unsigned line)
 {
+	/* mtr writes the hub's figures in -o order under its column titles, so
+	 * the file's own key order gives the columns; other keys are not figures. */
 	size_t k = 0;
-	for (size_t i = 0; i < sizeof(hub_keys) / sizeof(hub_keys[0]); i++) {
-		json_t *v = json_object_get(hub, hub_keys[i].key);
-		if (!v || strchr(letters, hub_keys[i].letter))
+	const char *key;
+	json_t *v;
+	json_object_foreach(hub, key, v) {
+		char letter = import_column_letter(key);
+		if (!letter || strchr(letters, letter))
 			continue;
+		bool integer = strchr("DRS", letter) != NULL;
 		double d = 0;
 		if (!json_is_number(v) || json_ms(v, 1e12, &d) != 0)
-			return import_fail(err, line, "expected a non-negative number for \"%s\"",
-					   hub_keys[i].key);
-		snprintf(cells[k], 32, strchr("DRS", hub_keys[i].letter) ? "%.0f" : "%.17g", d);
-		if (strchr("DRS", hub_keys[i].letter) && d != floor(d))
-			return import_fail(err, line, "expected an integer for \"%s\"", hub_keys[i].key);
-		letters[k++] = hub_keys[i].letter;
+			return import_fail(err, line, "expected a non-negative number for \"%s\"", key);
+		if (integer && d != floor(d))
+			return import_fail(err, line, "expected an integer for \"%s\"", key);
+		snprintf(cells[k], 32, integer ? "%.0f" : "%.17g", d);
+		letters[k++] = letter;
 		letters[k] = '\0';
 	}
 	return 0;
