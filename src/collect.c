@@ -115,12 +115,16 @@ static struct model_responder *note_responder(struct model_hop *h, const struct 
 	return r;
 }
 
-static void note_reply(struct collect *c, struct model_hop *h, const struct event *ev)
+/* Any answer, in time or late, tells how long the path is and whether the
+ * target was reached; only in-time answers count as replies. */
+static void note_answer(struct collect *c, struct model_hop *h, const struct event *ev)
 {
-	note_responder(h, ev, true);
+	bool in_time = ev->type == EVENT_REPLY;
+	note_responder(h, ev, in_time);
 	if (ev->ttl > c->max_heard)
 		c->max_heard = ev->ttl;
-	c->latest_is_target[ev->ttl] = ev->from_target;
+	if (in_time || ev->from_target)
+		c->latest_is_target[ev->ttl] = ev->from_target;
 	if (ev->from_target)
 		c->t->reached = true;
 }
@@ -137,12 +141,12 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 			c->max_sent = ev->ttl;
 	} else if (ev->type == EVENT_REPLY) {
 		hopstat_reply(s, ev->rtt_ms);
-		note_reply(c, h, ev);
+		note_answer(c, h, ev);
 	} else if (ev->type == EVENT_TIMEOUT) {
 		hopstat_timeout(s);
 	} else {
 		hopstat_late(s);
-		note_responder(h, ev, false); /* a late answer still names the hop */
+		note_answer(c, h, ev);
 	}
 	hopstat_fill(s, h);
 	return sync_hop(c, ev->ttl);

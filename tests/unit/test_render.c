@@ -126,6 +126,33 @@ static void responders_counted_and_latest_follows(void **state)
 	model_trace_free(t);
 }
 
+/* With a short -Z every answer past hop 1 comes late: the hops must still be
+ * listed, and the target counted as reached, though no reply was in time. */
+static void late_answers_still_map_the_path(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	const char *from[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3" };
+	for (unsigned ttl = 1; ttl <= 3; ttl++)
+		feed(c, probe(EVENT_SENT, ttl, ttl, NULL, 0));
+	feed(c, probe(EVENT_REPLY, 1, 1, from[0], 1.0));
+	for (unsigned ttl = 2; ttl <= 3; ttl++) {
+		feed(c, probe(EVENT_TIMEOUT, ttl, ttl, NULL, 0));
+		struct event late = probe(EVENT_LATE, ttl, ttl, from[ttl - 1], 50.0);
+		late.from_target = ttl == 3;
+		feed(c, late);
+	}
+	assert_int_equal(t->n_hops, 3);
+	assert_true(t->reached);
+	assert_string_equal(t->hops[2].resp[0].text, "10.0.0.3");
+	assert_int_equal(t->hops[2].recv, 0);
+	assert_int_equal(t->hops[2].late, 1);
+	assert_int_equal(t->hops[2].resp[0].replies, 0);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 static int count_tap(void *ctx, const struct event *ev)
 {
 	(void)ev;
@@ -210,6 +237,7 @@ int main(void)
 		cmocka_unit_test(unreached_path_shows_one_silent_hop),
 		cmocka_unit_test(target_cuts_the_path_until_it_grows),
 		cmocka_unit_test(responders_counted_and_latest_follows),
+		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(taps_see_every_event_and_can_stop),
 		cmocka_unit_test(raw_prints_microseconds_and_new_hosts_twice),
 		cmocka_unit_test(json_trace_keeps_mtr_key_order),
