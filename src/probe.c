@@ -178,6 +178,7 @@ struct probe {
 
 	evloop_timer_id send_timer, timeout_timer, grace_timer;
 	bool sending_done, finished;
+	bool seen_late;      /* a reply on this path came after its -Z */
 	int status;
 	char error[256];
 };
@@ -662,7 +663,9 @@ static void end_rounds(struct probe *p)
 		struct event ev = { .type = EVENT_ROUND_END, .round = p->next_end++ };
 		emit(p, &ev);
 	}
-	if (p->sending_done && p->next_end >= p->rounds_begun)
+	/* Settled rounds may still hold timed-out probes; once this path has
+	 * answered late, theirs may be on the way too, so -G decides the end. */
+	if (p->sending_done && p->next_end >= p->rounds_begun && !p->seen_late)
 		finish(p);
 }
 
@@ -1007,6 +1010,7 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 	if (!s || (s->state != PROBE_SLOT_WAITING && s->state != PROBE_SLOT_TIMED_OUT))
 		return; /* never sent, or a duplicate */
 	bool late = s->state == PROBE_SLOT_TIMED_OUT;
+	p->seen_late = p->seen_late || late;
 	probe_table_resolve(p->table, s, PROBE_SLOT_ANSWERED);
 	int64_t rtt = rx_ns - s->sent_ns;
 	struct event ev = { .type = late ? EVENT_LATE : EVENT_REPLY, .ttl = s->ttl,

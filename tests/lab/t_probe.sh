@@ -239,18 +239,21 @@ check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 }
 
 # -Z shorter than the deeper hops' round trip: their replies must come back
-# as late (JSON "Late"), not vanish as loss; nearer hops answer in time.
+# as late (JSON "Late"), not vanish as loss; nearer hops answer in time; and
+# late answers still map the path, so every hop up to the target is shown.
 check_late() { # WORK
 	local work=$1 name="$LAB_NAME/late/icmp/ipv4" report
 	[ -s "$work/truth4" ] || return 0
 	lab_client "$HOPDOC" -n -j -c 5 -i 0.1 -Z 0.005 -G 0.5 -4 "$LAB_TARGET4" 2>"$work/err" |
 		jq -r '.report.hubs[] | [.count, .Snt, (.Recv // -1), (.Late // -1)] | @tsv' >"$work/late"
-	report=$(awk 'FNR == NR { if ($1 == "hop") rtt[$2] = $4; next }
+	report=$(awk 'FNR == NR { if ($1 == "hop") { rtt[$2] = $4; hops++ }; next }
 		{ n++; t = $1; snt = $2; recv = $3; late = $4
 		  if (rtt[t] + 0 < 4.5 && (recv != snt || late != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
 		  if (rtt[t] + 0 > 5.5 && (late != snt || recv != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
 		  if (rtt[t] + 0 > 5.5) deep++ }
-		END { if (!n || !deep) bad = bad " no hop beyond the timeout was shown"; printf "%s", bad }' \
+		END { if (!n || !deep) bad = bad " no hop beyond the timeout was shown"
+		      if (n != hops) bad = bad sprintf(" %d hops shown, the path has %d;", n, hops)
+		      printf "%s", bad }' \
 		"$work/truth4" "$work/late")
 	if [ -z "$report" ]; then
 		pass "$name (-Z 5 ms: $(awk '{ printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $3, $4 }' "$work/late") recv/late)"
