@@ -169,19 +169,39 @@ static int print_text(const struct analyze_args *a, struct model_trace **t,
 	return sink_error(out) ? 1 : 0;
 }
 
+/* Adds a part to the document; jansson refuses a NULL part (a string it
+ * could not take), and that must fail the run rather than leave a hole. */
+static int put_part(json_t *doc, const char *key, json_t *part)
+{
+	return part ? json_object_set_new(doc, key, part) : -1;
+}
+
+static json_t *clients_json(const struct analyze_args *a, struct model_trace **t,
+			    const struct render_opts *o)
+{
+	json_t *clients = json_array();
+	for (size_t i = 0; clients && i < a->n_files; i++) {
+		json_t *trace = render_json_trace(t[i], o);
+		if (!trace || json_array_append_new(clients, trace) != 0) {
+			json_decref(clients);
+			return NULL;
+		}
+	}
+	return clients;
+}
+
 static json_t *traces_json(const struct analyze_args *a, struct model_trace **t)
 {
 	struct render_opts o = report_opts(NULL);
 	json_t *doc = json_object();
-	if (a->mode == MODE_CLIENTS) {
-		json_t *clients = json_array();
-		for (size_t i = 0; i < a->n_files; i++)
-			json_array_append_new(clients, render_json_trace(t[i], &o));
-		json_object_set_new(doc, "clients", clients);
-	} else {
-		json_object_set_new(doc, "outbound", render_json_trace(t[0], &o));
-		if (a->n_files > 1)
-			json_object_set_new(doc, "return", render_json_trace(t[1], &o));
+	int rc = !doc ? -1
+	         : a->mode == MODE_CLIENTS ? put_part(doc, "clients", clients_json(a, t, &o))
+	                                   : put_part(doc, "outbound", render_json_trace(t[0], &o));
+	if (rc == 0 && a->mode != MODE_CLIENTS && a->n_files > 1)
+		rc = put_part(doc, "return", render_json_trace(t[1], &o));
+	if (rc != 0) {
+		json_decref(doc);
+		return NULL;
 	}
 	return doc;
 }
@@ -191,7 +211,10 @@ static int print_json(const struct analyze_args *a, struct model_trace **t,
 		      const struct finding_list *l, struct sink *out)
 {
 	json_t *doc = traces_json(a, t);
-	json_object_set_new(doc, "diagnosis", render_json_findings(l));
+	if (!doc || put_part(doc, "diagnosis", render_json_findings(l)) != 0) {
+		json_decref(doc);
+		return 1;
+	}
 	int rc = render_json_dump(doc, out);
 	json_decref(doc);
 	return rc != 0 ? 1 : 0;

@@ -49,6 +49,12 @@ static int read_targets_file(struct opts *o)
 {
 	char err[OPTS_ERR_MAX];
 	bool is_stdin = strcmp(o->targets_file, "-") == 0;
+	/* The file is read before privileges drop; access() asks with the real
+	 * uid, so a setuid install cannot be made to read what its user cannot. */
+	if (!is_stdin && access(o->targets_file, R_OK) != 0) {
+		complain(o->targets_file, strerror(errno));
+		return -1;
+	}
 	FILE *f = is_stdin ? stdin : fopen(o->targets_file, "r");
 	if (!f) {
 		complain(o->targets_file, strerror(errno));
@@ -130,7 +136,7 @@ int cli_main(int argc, char **argv)
 {
 	struct opts o;
 	char err[OPTS_ERR_MAX];
-	if (opts_parse(&o, argc, argv, geteuid() == 0, err, sizeof(err)) < 0) {
+	if (opts_parse(&o, argc, argv, getuid() == 0, err, sizeof(err)) < 0) { /* mtr: the real uid */
 		complain(NULL, err);
 		opts_free(&o);
 		return EXIT_USAGE;

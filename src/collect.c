@@ -159,8 +159,10 @@ static int on_name(struct collect *c, const struct event *ev)
 	for (size_t i = 0; i < c->full->n_hops; i++) {
 		struct model_hop *h = &c->full->hops[i];
 		for (unsigned j = 0; j < h->n_resp; j++)
-			if (model_addr_equal(&h->resp[j].addr, &ev->from))
+			if (model_addr_equal(&h->resp[j].addr, &ev->from)) {
 				snprintf(h->resp[j].name, sizeof(h->resp[j].name), "%s", ev->name);
+				model_text_clean(h->resp[j].name);
+			}
 	}
 	return sync_all(c);
 }

@@ -184,6 +184,7 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 		return import_fail(err, 0, "out of memory");
 	memcpy(text, data, len);
 	text[len] = '\0';
+	model_text_clean(text);
 	int rc = parse_copy(text, f, line_of_nul(data, len), out, err);
 	free(text);
 	return rc;

@@ -126,3 +126,32 @@ const char *model_responder_label(const struct model_responder *r, bool want_nam
 		return r->name;
 	return r->text;
 }
+
+/* The length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 when there is none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+	         : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+		if (s[i] < min || s[i] > max)
+			return 0;
+	}
+	return n;
+}
+
+void model_text_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_sequence(p);
+		if (n == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}

@@ -110,4 +110,9 @@ bool model_addr_equal(const struct model_addr *a, const struct model_addr *b);
  * names are wanted, else its text. */
 const char *model_responder_label(const struct model_responder *r, bool want_names);
 
+/* Replaces, in place, every byte of s that is not part of a valid UTF-8
+ * sequence with '?', keeping the length. Reports come in Latin-1 as often as
+ * UTF-8, and DNS names may hold any byte; the JSON output must stay valid. */
+void model_text_clean(char *s);
+
 #endif

@@ -43,9 +43,12 @@ int privdrop_target(const char *sudo_uid, const char *sudo_gid, uid_t *uid, gid_
 
 static int switch_user(char *err, size_t errlen)
 {
-	uid_t uid;
-	gid_t gid;
-	if (privdrop_target(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid, &gid) < 0) {
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	/* A setuid-root binary run by a user goes back to that user: the
+	 * environment is the caller's to forge, so SUDO_* counts only when the
+	 * real uid is root (as under sudo). */
+	if (uid == 0 && privdrop_target(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid, &gid) < 0) {
 		snprintf(err, errlen, "no unprivileged user to switch to (SUDO_UID or nobody)");
 		return -1;
 	}

@@ -1056,10 +1056,15 @@ static void handle_errqueue(struct probe *p, struct msghdr *msg, const uint8_t *
 		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
 		if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
 			continue;
+		/* The kernel queues every ICMP error here (redirects, source quench,
+		 * parameter problems, packet too big): only these two answer a probe. */
+		bool exceeded = ee.ee_type == (v4 ? ICMP_TIME_EXCEEDED : ICMP6_TIME_EXCEEDED);
+		bool unreachable = ee.ee_type == (v4 ? ICMP_DEST_UNREACH : ICMP6_DST_UNREACH);
+		if (!exceeded && !unreachable)
+			continue;
 		struct packet_reply r = { .family = p->flow.family, .type = ee.ee_type,
 			                  .code = ee.ee_code };
 		addr_from_sockaddr(SO_EE_OFFENDER((struct sock_extended_err *)CMSG_DATA(c)), &r.from);
-		bool exceeded = ee.ee_type == (v4 ? ICMP_TIME_EXCEEDED : ICMP6_TIME_EXCEEDED);
 		r.kind = exceeded ? PACKET_TIME_EXCEEDED : PACKET_UNREACHABLE;
 		enum packet_match m = !exceeded && model_addr_equal(&r.from, &p->flow.dst)
 		                          ? PACKET_FROM_TARGET : PACKET_FROM_HOP;

@@ -81,6 +81,22 @@ static void finding_names_match_the_spec(void **state)
 	assert_string_equal(finding_direction_name(FINDING_DIR_BOTH), "both");
 }
 
+static void text_clean_keeps_utf8_and_marks_the_rest(void **state)
+{
+	(void)state;
+	char ok[] = "Ziel-IP \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 (Server)";
+	char want_ok[sizeof(ok)];
+	memcpy(want_ok, ok, sizeof(ok));
+	model_text_clean(ok);
+	assert_string_equal(ok, want_ok);
+	char latin1[] = "r\xe9seau-\xe9.net"; /* Latin-1 e-acute: a lone lead byte */
+	model_text_clean(latin1);
+	assert_string_equal(latin1, "r?seau-?.net");
+	char bad[] = "\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xe2\x82"; /* overlong, surrogate, >U+10FFFF, cut */
+	model_text_clean(bad);
+	assert_string_equal(bad, "??|???|????|??");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +105,7 @@ int main(void)
 		cmocka_unit_test(addresses_round_trip),
 		cmocka_unit_test(buffer_sink_grows),
 		cmocka_unit_test(finding_names_match_the_spec),
+		cmocka_unit_test(text_clean_keeps_utf8_and_marks_the_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
