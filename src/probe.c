@@ -808,6 +808,13 @@ static int send_probe(struct probe *p, unsigned ttl)
 	uint16_t wseq = probe_wire_seq(seq);
 	int64_t sent_ns, after_ns;
 	bool pending_tx = false;
+	/* A sequence space's worth of probes in flight (a high rate and a long
+	 * -Z): the oldest is given up as lost, so Snt = Rcv + Drop still holds. */
+	struct probe_slot *old = probe_table_slot(p->table, wseq);
+	if (old->state == PROBE_SLOT_WAITING)
+		expire(p, old);
+	if (p->finished)
+		return 0;
 	int rc = p->s->dgram ? send_dgram(p, wseq, ttl, &sent_ns, &after_ns)
 	                     : send_wire(p, wseq, ttl, &sent_ns, &after_ns);
 	if (p->finished)
