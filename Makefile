@@ -1,6 +1,14 @@
 # hopdoc build. `make` builds build/hopdoc; `make check` runs every test;
-# `make demo` runs the main job in a lab. New modules and tests are picked up
-# by wildcard: src/*.c, tests/unit/test_*.c, fuzz/fuzz_*.c.
+# `make demo` runs the main job in a lab.
+#
+# src/ is layered by folder (docs/architecture.md). Sources are found per
+# folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
+#   libhopdoc_core.a  base model stats render diag import (no socket calls)
+#   libhopdoc_net.a   probe resolve
+# The CLI's objects are in neither; tests of the CLI link them from
+# libhopdoc_cli.a, a build-internal archive. New modules, tests
+# (tests/unit/<dir>/test_*.c) and fuzzers (fuzz/fuzz_*.c) are picked up by
+# wildcard.
 
 CC      ?= cc
 BUILD   ?= build
@@ -12,46 +20,86 @@ OPT     ?= -O2 -g
 SAN     ?=
 CPPFLAGS += -D_GNU_SOURCE -Isrc
 CFLAGS  += $(STD) $(WARN) $(OPT) $(SAN)
-LDLIBS  := -ljansson -lcap -lm -lpthread
+DEPFLAGS := -MMD -MP
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c)
-TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_SRC := $(wildcard tests/lab/*.c)
-TOOL_BIN := $(TOOL_SRC:tests/lab/%.c=$(BUILD)/lab/%)
-DEV_SRC := $(wildcard tests/tools/*.c)
-DEV_BIN := $(DEV_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+PKG_CONFIG ?= pkg-config
+LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
+LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap) -lpthread
+LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all deps unit unit-san clang golden lab fuzz-smoke check demo bench install clean
+CORE_DIRS := base model stats render diag import
+NET_DIRS  := probe resolve
+CLI_DIRS  := cli
 
-all: $(BUILD)/hopdoc $(TOOL_BIN) $(DEV_BIN)
+srcs_in = $(foreach d,$(1),$(wildcard src/$(d)/*.c))
+objs_of = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(1))
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+CORE_OBJ := $(call objs_of,$(call srcs_in,$(CORE_DIRS)))
+NET_OBJ  := $(call objs_of,$(call srcs_in,$(NET_DIRS)))
+CLI_OBJ  := $(call objs_of,$(filter-out src/cli/main.c,$(call srcs_in,$(CLI_DIRS))))
+MAIN_OBJ := $(BUILD)/obj/cli/main.o
 
-$(BUILD)/libhopdoc.a: $(LIB_OBJ)
+CORE_LIB := $(BUILD)/libhopdoc_core.a
+NET_LIB  := $(BUILD)/libhopdoc_net.a
+CLI_LIB  := $(BUILD)/libhopdoc_cli.a
+
+# Unit tests mirror src/: a test under tests/unit/<dir>/ links what its layer
+# may use (core; net and core; the CLI and all below). tests/unit/lab tests a
+# lab tool and needs the packet code.
+TEST_SRC := $(wildcard tests/unit/*/test_*.c)
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+LAB_SRC  := $(wildcard tests/lab/*.c)
+LAB_BIN  := $(LAB_SRC:tests/lab/%.c=$(BUILD)/lab/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all deps tools labtools unit unit-build unit-san clang golden lab layers nm-core \
+        fuzz-build fuzz-smoke check demo bench install clean
+
+all: $(BUILD)/hopdoc
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+$(NET_LIB): $(NET_OBJ)
+$(CLI_LIB): $(CLI_OBJ)
+$(CORE_LIB) $(NET_LIB) $(CLI_LIB):
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/hopdoc: $(BUILD)/obj/main.o $(BUILD)/libhopdoc.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/hopdoc: $(MAIN_OBJ) $(CLI_LIB) $(NET_LIB) $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CORE)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhopdoc.a $(wildcard tests/unit/*.h) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhopdoc.a -lcmocka $(LDLIBS)
+# ---- tests ------------------------------------------------------------------
+define test_rule
+$(BUILD)/tests/$(1)/%: tests/unit/$(1)/%.c $(2)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(DEPFLAGS) -o $$@ $$< $(2) $$(LIBS_TEST) $(3)
+endef
+$(foreach d,$(CORE_DIRS),$(eval $(call test_rule,$(d),$(CORE_LIB),$(LIBS_CORE))))
+$(foreach d,$(NET_DIRS) lab,$(eval $(call test_rule,$(d),$(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS_CORE))))
+$(eval $(call test_rule,cli,$(CLI_LIB) $(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS_CORE)))
 
-$(BUILD)/lab/%: tests/lab/%.c | $(BUILD)/lab
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDLIBS)
+# Lab tools (emulator, wire pairer) stand alone; test drivers link the layers.
+$(BUILD)/lab/%: tests/lab/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBS_CORE)
+$(BUILD)/tools/render_golden: tests/tools/render_golden.c $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_CORE)
+$(BUILD)/tools/probe_dump: tests/tools/probe_dump.c $(NET_LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CORE)
 
-# Small drivers linked with the library, for lab tests of single layers.
-$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhopdoc.a | $(BUILD)/tools
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhopdoc.a $(LDLIBS)
-
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/lab $(BUILD)/tools:
-	mkdir -p $@
+tools: $(TOOL_BIN)
+labtools: $(LAB_BIN)
 
 deps:
 	@scripts/install-deps.sh
+
+unit-build: $(TEST_BIN)
 
 unit: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
@@ -63,13 +111,39 @@ unit-san:
 
 # clang must build everything warning-free too.
 clang:
-	@$(MAKE) --no-print-directory BUILD=build/clang CC=clang all
+	@$(MAKE) --no-print-directory BUILD=build/clang CC=clang all tools labtools unit-build
 
-golden: all
+golden: all tools
 	@tests/golden/run.sh $(BUILD)/hopdoc
 
-lab: all
+lab: all tools labtools
 	@tests/lab/run.sh
+
+# Every #include against the allowed directions (scripts/layers.sh).
+layers:
+	@scripts/layers.sh
+
+# The core archive must not reach the network.
+nm-core: $(CORE_LIB)
+	@scripts/nm-core.sh $(CORE_LIB)
+
+# Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet also
+# with the pure packet code), built with clang, ASan and UBSan.
+FUZZ_DIR   := build/fuzz
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=undefined
+FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_CORE  := $(FUZZ_DIR)/libhopdoc_core.a
+FUZZ_PACKET := $(FUZZ_DIR)/obj/probe/packet.o
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
+		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_BIN)
+
+$(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 
 fuzz-smoke:
 	@fuzz/run.sh smoke
@@ -77,10 +151,10 @@ fuzz-smoke:
 check: deps
 	@tests/check.sh
 
-demo: deps all
+demo: deps all labtools
 	@tests/lab/demo.sh
 
-bench: deps all
+bench: deps all labtools
 	@bench/run.sh
 
 install: $(BUILD)/hopdoc
@@ -90,3 +164,5 @@ install: $(BUILD)/hopdoc
 
 clean:
 	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/tools/*.d $(BUILD)/lab/*.d $(BUILD)/*.d)

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "import/import.h"
+#include "import/import_util.h"
 
 static void fuzz_check_trace(const struct model_trace *t)
 {

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the csv importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_csv.h"
+#include "import/import_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

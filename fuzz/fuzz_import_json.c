@@ -1,6 +1,6 @@
 /* libFuzzer harness for the json importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_json.h"
+#include "import/import_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the listing importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_listing.h"
+#include "import/import_listing.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the mtr_text importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_mtr_text.h"
+#include "import/import_mtr_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the raw importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_raw.h"
+#include "import/import_raw.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

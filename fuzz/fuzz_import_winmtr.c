@@ -1,7 +1,7 @@
 /* libFuzzer harness for the WinMTR importers (see fuzz_import.h): the first
  * byte's low bit picks the text or the HTML export parser. */
 #include "fuzz_import.h"
-#include "import_winmtr.h"
+#include "import/import_winmtr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the xml importer (see fuzz_import.h). */
 #include "fuzz_import.h"
-#include "import_xml.h"
+#include "import/import_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "packet.h"
+#include "probe/packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

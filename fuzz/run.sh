@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing with libFuzzer (clang). Every fuzz/fuzz_*.c defining
-# LLVMFuzzerTestOneInput is a harness; it is linked with the library sources
-# (src/*.c but main.c), built with ASan+UBSan into build/fuzz/.
+# LLVMFuzzerTestOneInput is a harness; `make fuzz-build` links each with the
+# sockets-free core (ASan+UBSan) into build/fuzz/.
 #
 #   fuzz/run.sh smoke            build every harness, run each ~20 s
 #   fuzz/run.sh run NAME [SECS]  run one harness longer (default 600 s)
@@ -11,35 +11,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
 SECS_SMOKE=${FUZZ_SECS:-20}
-CFLAGS=(-std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fno-omit-frame-pointer
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
-LDLIBS=(-ljansson -lcap -lm -lpthread)
 
 die() { echo "fuzz: $*" >&2; exit 2; }
 
-build_lib() {
-	mkdir -p "$OUT/obj"
-	local objs=() src obj
-	for src in src/*.c; do
-		[ "$src" = src/main.c ] && continue
-		obj="$OUT/obj/$(basename "${src%.c}").o"
-		# Rebuild when the source or any header is newer than the object.
-		if [ ! -e "$obj" ] || [ -n "$(find "$src" src/*.h -newer "$obj" 2>/dev/null | head -1)" ]; then
-			"$CC" "${CFLAGS[@]}" -c -o "$obj" "$src" || return 1
-		fi
-		objs+=("$obj")
-	done
-	rm -f "$OUT/libhopdoc-fuzz.a"
-	ar rcs "$OUT/libhopdoc-fuzz.a" "${objs[@]}"
-}
-
-build_harness() { # NAME
-	"$CC" "${CFLAGS[@]/fuzzer-no-link/fuzzer}" -o "$OUT/$1" "fuzz/$1.c" \
-		"$OUT/libhopdoc-fuzz.a" "${LDLIBS[@]}"
-}
+# The Makefile builds every harness (`make fuzz-build`), linked with the core.
+build() { make --no-print-directory -s fuzz-build >/dev/null; }
 
 # Runs harness NAME for SECS seconds; prints PASS/FAIL and returns 0/1.
 run_harness() { # NAME SECS
@@ -69,14 +47,11 @@ harnesses() {
 }
 
 smoke() {
-	command -v "$CC" >/dev/null || die "$CC not found (apt-get install clang libclang-rt-14-dev)"
-	build_lib || { echo "FAIL: fuzz (library does not build)"; return 1; }
+	command -v clang >/dev/null || die "clang not found (apt-get install clang libclang-rt-14-dev)"
+	build || { echo "FAIL: fuzz (harnesses do not build)"; return 1; }
 	local name fail=0 n=0
 	for name in $(harnesses); do
 		n=$((n + 1))
-		if ! build_harness "$name"; then
-			echo "FAIL: fuzz/$name (does not build)"; fail=$((fail + 1)); continue
-		fi
 		run_harness "$name" "$SECS_SMOKE" || fail=$((fail + 1))
 	done
 	echo "fuzz: $((n - fail)) passed, $fail failed"
@@ -87,7 +62,7 @@ case "${1:-smoke}" in
 smoke) smoke ;;
 run)
 	[ -n "${2:-}" ] && [ -e "fuzz/$2.c" ] || die "usage: fuzz/run.sh run NAME [SECS]"
-	build_lib && build_harness "$2" && run_harness "$2" "${3:-600}"
+	build && run_harness "$2" "${3:-600}"
 	;;
 *) die "usage: fuzz/run.sh smoke | run NAME [SECS]" ;;
 esac

@@ -21,10 +21,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "privdrop.h"
-#include "probe.h"
+#include "base/evloop.h"
+#include "probe/privdrop.h"
+#include "probe/probe.h"
 
 static int num(const char *s, double lo, double hi, double *out)
 {
@@ -63,7 +62,7 @@ static int print_event(void *ctx, const struct event *ev)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct config *c, bool *drop)
+static int parse_args(int argc, char **argv, struct probe_params *c, bool *drop)
 {
 	int opt;
 	double v;
@@ -112,9 +111,10 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .family = AF_UNSPEC, .proto = MODEL_PROTO_ICMP, .interval_s = 1,
-		            .cycles = 10, .first_ttl = 1, .max_ttl = 30, .max_unknown = 10,
-		            .timeout_s = 2, .gracetime_s = 5, .psize = 64 };
+	struct probe_params c;
+	probe_params_init(&c);
+	c.max_unknown = 10; /* this tool's own defaults, older than the engine's */
+	c.timeout_s = 2;
 	bool drop = false;
 	if (parse_args(argc, argv, &c, &drop) < 0) {
 		fprintf(stderr, "usage: probe_dump [-4|-6] [-u|-T] [-P port] [-L port] [-c n] "

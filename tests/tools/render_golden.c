@@ -12,13 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect.h"
-#include "finding.h"
-#include "model.h"
-#include "render.h"
-#include "render_raw.h"
-#include "render_split.h"
-#include "sink.h"
+#include "base/sink.h"
+#include "model/finding.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/render_json.h"
+#include "render/render_raw.h"
+#include "render/render_split.h"
+#include "stats/collect.h"
 
 #define LINE_MAX_LEN 4096
 
@@ -463,8 +464,8 @@ static int render_final(struct golden *g)
 {
 	static const struct {
 		const char *name;
-		enum config_output out;
-	} formats[] = { { "report", CONFIG_OUT_REPORT }, { "csv", CONFIG_OUT_CSV }, { "xml", CONFIG_OUT_XML } };
+		enum render_format out;
+	} formats[] = { { "report", RENDER_REPORT }, { "csv", RENDER_CSV }, { "xml", RENDER_XML } };
 	if (g->raw || g->split)
 		return 0;
 	if (strcmp(g->format, "json") == 0)

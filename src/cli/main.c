@@ -1,0 +1,14 @@
+/* The CLI layer: the only place that prints diagnostics and exits.
+ * `hopdoc analyze ...` diagnoses reports made elsewhere; everything else is a
+ * live run with mtr's command line. */
+#include <string.h>
+
+#include "cli/analyze.h"
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "analyze") == 0)
+		return analyze_main(argc - 1, argv + 1);
+	return cli_main(argc, argv);
+}

@@ -1,0 +1,609 @@
+/* opts: mtr's command line. GNU getopt_long does the splitting (combined
+ * flags such as -rwc100, permuted operands, long forms); every value goes
+ * through a range-checked converter here, and each option is one small
+ * function in a table so the option list, getopt's strings and the handlers
+ * cannot drift apart. */
+#include "cli/opts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "model/model.h"
+
+enum { OPT_DIAGNOSE = 256 }; /* long-only options */
+
+struct parse_ctx {
+	struct opts *o;
+	bool privileged;
+	bool port_given;
+	char *err;
+	size_t errlen;
+};
+
+typedef int (*opt_apply_fn)(struct parse_ctx *p, const char *arg);
+
+struct opt_spec {
+	const char *long_name;
+	int key;          /* short letter, or OPT_* for long-only options */
+	bool takes_arg;
+	opt_apply_fn apply;
+};
+
+static int fail(struct parse_ctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct parse_ctx *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An integer in [lo, hi]; no sign games, no trailing junk. */
+static int to_ulong(const char *arg, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end = NULL;
+	if (!isdigit((unsigned char)arg[0]))
+		return -1;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int to_seconds(const char *arg, double lo, double hi, double *out)
+{
+	char *end = NULL;
+	if (arg[0] == '\0' || isspace((unsigned char)arg[0]))
+		return -1;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int int_arg(struct parse_ctx *p, char opt, const char *arg, unsigned long lo, unsigned long hi,
+		   unsigned long *out)
+{
+	if (to_ulong(arg, lo, hi, out) == 0)
+		return 0;
+	return fail(p, "-%c: expected an integer from %lu to %lu, got '%s'", opt, lo, hi, arg);
+}
+
+static int seconds_arg(struct parse_ctx *p, char opt, const char *arg, double lo, double *out)
+{
+	if (to_seconds(arg, lo, OPTS_MAX_SECONDS, out) == 0)
+		return 0;
+	return fail(p, "-%c: expected a number of seconds from %g to %g, got '%s'", opt, lo,
+		    OPTS_MAX_SECONDS, arg);
+}
+
+static int set_output(struct parse_ctx *p, enum render_format out)
+{
+	p->o->cfg.output = out;
+	return 0;
+}
+
+static int opt_report(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_REPORT);
+}
+
+static int opt_wide(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.wide = true;
+	return set_output(p, RENDER_REPORT);
+}
+
+static int opt_json(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_JSON);
+}
+
+static int opt_csv(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_CSV);
+}
+
+static int opt_xml(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_XML);
+}
+
+static int opt_raw(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_RAW);
+}
+
+static int opt_split(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_output(p, RENDER_SPLIT);
+}
+
+static int opt_cycles(struct parse_ctx *p, const char *arg)
+{
+	return int_arg(p, 'c', arg, 1, OPTS_MAX_CYCLES, &p->o->cfg.probe.cycles);
+}
+
+static int opt_interval(struct parse_ctx *p, const char *arg)
+{
+	double v;
+	if (seconds_arg(p, 'i', arg, OPTS_MIN_INTERVAL, &v) < 0)
+		return -1;
+	/* mtr's rule: only root may flood faster than one round a second. */
+	if (v < 1.0 && !p->privileged)
+		return fail(p, "-i: intervals below 1 second need root, got '%s'", arg);
+	p->o->cfg.probe.interval_s = v;
+	return 0;
+}
+
+static int opt_gracetime(struct parse_ctx *p, const char *arg)
+{
+	return seconds_arg(p, 'G', arg, OPTS_MIN_INTERVAL, &p->o->cfg.probe.gracetime_s);
+}
+
+static int opt_timeout(struct parse_ctx *p, const char *arg)
+{
+	return seconds_arg(p, 'Z', arg, OPTS_MIN_INTERVAL, &p->o->cfg.probe.timeout_s);
+}
+
+static int opt_psize(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (arg[0] == '-')
+		return fail(p, "-s: random packet sizes (negative -s) are not supported, got '%s'", arg);
+	if (int_arg(p, 's', arg, OPTS_MIN_PSIZE, OPTS_MAX_PSIZE, &v) < 0)
+		return -1;
+	p->o->cfg.probe.psize = (unsigned)v;
+	return 0;
+}
+
+static int opt_bitpattern(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (to_ulong(arg, 0, 2147483647UL, &v) < 0)
+		return fail(p, "-B: expected an integer from 0 to 255 (above 255: random), got '%s'", arg);
+	p->o->cfg.probe.bitpattern = v > 255 ? -1 : (int)v; /* mtr: above 255 means random */
+	return 0;
+}
+
+static int opt_tos(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'Q', arg, 0, 255, &v) < 0)
+		return -1;
+	p->o->cfg.probe.tos = (int)v;
+	return 0;
+}
+
+static int opt_first_ttl(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'f', arg, 1, OPTS_MAX_TTL, &v) < 0)
+		return -1;
+	p->o->cfg.probe.first_ttl = (unsigned)v;
+	return 0;
+}
+
+static int opt_max_ttl(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'm', arg, 1, OPTS_MAX_TTL, &v) < 0)
+		return -1;
+	p->o->cfg.probe.max_ttl = (unsigned)v;
+	return 0;
+}
+
+static int opt_max_unknown(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'U', arg, 1, OPTS_MAX_TTL, &v) < 0)
+		return -1;
+	p->o->cfg.probe.max_unknown = (unsigned)v;
+	return 0;
+}
+
+static int opt_port(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'P', arg, 1, 65535, &v) < 0)
+		return -1;
+	p->o->cfg.probe.port = (unsigned)v;
+	p->port_given = true;
+	return 0;
+}
+
+static int opt_localport(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'L', arg, OPTS_MIN_LOCALPORT, 65535, &v) < 0)
+		return -1;
+	p->o->cfg.probe.local_port = (unsigned)v;
+	return 0;
+}
+
+static int opt_mark(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'M', arg, 0, 4294967295UL, &v) < 0)
+		return -1;
+	p->o->cfg.probe.mark = (unsigned)v;
+	return 0;
+}
+
+static int set_proto(struct parse_ctx *p, enum model_proto proto)
+{
+	if (p->o->cfg.probe.proto != MODEL_PROTO_ICMP && p->o->cfg.probe.proto != proto)
+		return fail(p, "-u and -T are mutually exclusive");
+	p->o->cfg.probe.proto = proto;
+	return 0;
+}
+
+static int opt_udp(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_proto(p, MODEL_PROTO_UDP);
+}
+
+static int opt_tcp(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return set_proto(p, MODEL_PROTO_TCP);
+}
+
+static int opt_ipv4(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.probe.family = AF_INET;
+	return 0;
+}
+
+static int opt_ipv6(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.probe.family = AF_INET6;
+	return 0;
+}
+
+static int opt_no_dns(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.no_dns = true;
+	return 0;
+}
+
+static int opt_show_ips(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.show_ips = true;
+	return 0;
+}
+
+static int opt_diagnose(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.diagnose = true;
+	return 0;
+}
+
+static int opt_order(struct parse_ctx *p, const char *arg)
+{
+	size_t len = strlen(arg);
+	if (len == 0 || len > OPTS_MAX_FIELDS)
+		return fail(p, "-o: expected 1 to %d field letters, got '%s'", OPTS_MAX_FIELDS, arg);
+	size_t bad = strspn(arg, OPTS_FIELD_LETTERS);
+	if (bad != len)
+		return fail(p, "-o: unknown field letter '%c' (known: %s)", arg[bad], OPTS_FIELD_LETTERS);
+	snprintf(p->o->cfg.fields, sizeof(p->o->cfg.fields), "%s", arg);
+	return 0;
+}
+
+static int opt_interface(struct parse_ctx *p, const char *arg)
+{
+	if (arg[0] == '\0' || strlen(arg) >= IF_NAMESIZE)
+		return fail(p, "-I: expected an interface name of 1 to %d characters, got '%s'",
+			    IF_NAMESIZE - 1, arg);
+	p->o->cfg.probe.interface = arg;
+	return 0;
+}
+
+static int opt_address(struct parse_ctx *p, const char *arg)
+{
+	struct model_addr a;
+	if (model_addr_parse(arg, &a) < 0)
+		return fail(p, "-a: expected a numeric IPv4 or IPv6 address, got '%s'", arg);
+	p->o->cfg.probe.src_addr = arg;
+	return 0;
+}
+
+static int opt_filename(struct parse_ctx *p, const char *arg)
+{
+	p->o->targets_file = arg;
+	return 0;
+}
+
+static int opt_help(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->action = OPTS_HELP;
+	return 0;
+}
+
+static int opt_version(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->action = OPTS_VERSION;
+	return 0;
+}
+
+static int opt_later(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	return fail(p, "-e, -y and -z (MPLS and AS information) are not supported yet");
+}
+
+static const struct opt_spec opt_table[] = {
+	{"report", 'r', false, opt_report},
+	{"report-wide", 'w', false, opt_wide},
+	{"report-cycles", 'c', true, opt_cycles},
+	{"interval", 'i', true, opt_interval},
+	{"no-dns", 'n', false, opt_no_dns},
+	{"show-ips", 'b', false, opt_show_ips},
+	{"order", 'o', true, opt_order},
+	{"psize", 's', true, opt_psize},
+	{"bitpattern", 'B', true, opt_bitpattern},
+	{"gracetime", 'G', true, opt_gracetime},
+	{"tos", 'Q', true, opt_tos},
+	{"interface", 'I', true, opt_interface},
+	{"address", 'a', true, opt_address},
+	{"first-ttl", 'f', true, opt_first_ttl},
+	{"max-ttl", 'm', true, opt_max_ttl},
+	{"max-unknown", 'U', true, opt_max_unknown},
+	{"udp", 'u', false, opt_udp},
+	{"tcp", 'T', false, opt_tcp},
+	{"port", 'P', true, opt_port},
+	{"localport", 'L', true, opt_localport},
+	{"timeout", 'Z', true, opt_timeout},
+	{"mark", 'M', true, opt_mark},
+	{"inet", '4', false, opt_ipv4},
+	{"inet6", '6', false, opt_ipv6},
+	{"json", 'j', false, opt_json},
+	{"csv", 'C', false, opt_csv},
+	{"xml", 'x', false, opt_xml},
+	{"raw", 'l', false, opt_raw},
+	{"split", 'p', false, opt_split},
+	{"filename", 'F', true, opt_filename},
+	{"help", 'h', false, opt_help},
+	{"version", 'v', false, opt_version},
+	{"diagnose", OPT_DIAGNOSE, false, opt_diagnose},
+	{"mpls", 'e', false, opt_later},
+	{"ipinfo", 'y', true, opt_later},
+	{"aslookup", 'z', false, opt_later},
+};
+#define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+void opts_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	probe_params_init(&cfg->probe);
+	cfg->output = RENDER_REPORT;
+	snprintf(cfg->fields, sizeof(cfg->fields), "%s", OPTS_DEFAULT_FIELDS);
+}
+
+static const struct opt_spec *spec_for(int key)
+{
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (opt_table[i].key == key)
+			return &opt_table[i];
+	return NULL;
+}
+
+/* getopt's short string (":" first, so a missing argument is told apart from
+ * an unknown option) and long table, both derived from opt_table. */
+static void build_getopt_tables(char *shorts, size_t n, struct option *longs)
+{
+	size_t k = 0;
+	shorts[k++] = ':';
+	for (size_t i = 0; i < N_OPTS; i++) {
+		const struct opt_spec *s = &opt_table[i];
+		longs[i] = (struct option){s->long_name, s->takes_arg ? required_argument : no_argument, NULL,
+					   s->key};
+		if (s->key < 256 && k + 2 < n) {
+			shorts[k++] = (char)s->key;
+			if (s->takes_arg)
+				shorts[k++] = ':';
+		}
+	}
+	shorts[k] = '\0';
+	longs[N_OPTS] = (struct option){NULL, 0, NULL, 0};
+}
+
+static int bad_option(struct parse_ctx *p, int c, int argc, char **argv)
+{
+	const char *word = optind >= 1 && optind <= argc ? argv[optind - 1] : "?";
+	const struct opt_spec *s = spec_for(optopt);
+	if (c == ':' && s && s->key < 256)
+		return fail(p, "-%c (--%s) needs an argument", s->key, s->long_name);
+	if (c == ':')
+		return fail(p, "%s needs an argument", word);
+	if (optopt > 0 && optopt < 256)
+		return fail(p, "unknown option -%c (try --help)", optopt);
+	return fail(p, "unknown option %s (try --help)", word);
+}
+
+static int add_target(struct opts *o, const char *host)
+{
+	char **grown = realloc(o->targets, (o->n_targets + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->targets = grown;
+	o->targets[o->n_targets] = strdup(host);
+	if (!o->targets[o->n_targets])
+		return -1;
+	o->n_targets++;
+	return 0;
+}
+
+static int check_combination(struct parse_ctx *p)
+{
+	struct config *c = &p->o->cfg;
+	if (c->probe.first_ttl > c->probe.max_ttl)
+		return fail(p, "-f: the first TTL (%u) is above the maximum TTL (%u)", c->probe.first_ttl,
+			    c->probe.max_ttl);
+	if (c->probe.proto == MODEL_PROTO_TCP && !p->port_given)
+		c->probe.port = 80; /* mtr's default for -T */
+	return 0;
+}
+
+static int run_getopt(struct parse_ctx *p, int argc, char **argv)
+{
+	char shorts[2 * N_OPTS + 2];
+	struct option longs[N_OPTS + 1];
+	build_getopt_tables(shorts, sizeof(shorts), longs);
+	optind = 0; /* GNU: start afresh, so the parser can run more than once */
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct opt_spec *s = (c == '?' || c == ':') ? NULL : spec_for(c);
+		if (!s)
+			return bad_option(p, c, argc, argv);
+		if (s->apply(p, optarg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int collect_operands(struct parse_ctx *p, int argc, char **argv)
+{
+	for (int i = optind; i < argc; i++) {
+		if (argv[i][0] == '\0')
+			return fail(p, "empty host name");
+		if (add_target(p->o, argv[i]) < 0)
+			return fail(p, "out of memory");
+	}
+	if (p->o->n_targets == 0 && !p->o->targets_file && add_target(p->o, "localhost") < 0)
+		return fail(p, "out of memory");
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	opts_defaults(&o->cfg);
+	o->action = OPTS_RUN;
+	struct parse_ctx p = {.o = o, .privileged = privileged, .err = err, .errlen = errlen};
+	if (run_getopt(&p, argc, argv) < 0)
+		return -1;
+	if (o->action != OPTS_RUN)
+		return 0;
+	if (check_combination(&p) < 0)
+		return -1;
+	return collect_operands(&p, argc, argv);
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+int opts_read_targets(struct opts *o, FILE *in, char *err, size_t errlen)
+{
+	char line[1024];
+	unsigned long lineno = 0;
+	while (fgets(line, sizeof(line), in)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(in)) {
+			snprintf(err, errlen, "line %lu: longer than %zu characters", lineno, sizeof(line) - 2);
+			return -1;
+		}
+		char *host = trim(line);
+		if (host[0] == '\0' || host[0] == '#')
+			continue;
+		if (add_target(o, host) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	if (ferror(in)) {
+		snprintf(err, errlen, "read error");
+		return -1;
+	}
+	return 0;
+}
+
+void opts_free(struct opts *o)
+{
+	for (size_t i = 0; i < o->n_targets; i++)
+		free(o->targets[i]);
+	free(o->targets);
+	o->targets = NULL;
+	o->n_targets = 0;
+}
+
+const char *opts_usage(void)
+{
+	return "usage: hopdoc [options] HOST...\n"
+	       "       hopdoc analyze [--json] OUTBOUND [RETURN]\n"
+	       "Network path diagnosis: an mtr-compatible prober that says where loss\n"
+	       "and latency live.\n"
+	       "\n"
+	       " -F, --filename FILE        read host names from a file (one per line)\n"
+	       " -4, --inet                 use IPv4 only\n"
+	       " -6, --inet6                use IPv6 only\n"
+	       " -u, --udp                  use UDP instead of ICMP echo\n"
+	       " -T, --tcp                  use TCP SYN instead of ICMP echo\n"
+	       " -I, --interface NAME       use the named network interface\n"
+	       " -a, --address ADDRESS      bind the outgoing socket to ADDRESS\n"
+	       " -f, --first-ttl NUMBER     TTL to start with (1)\n"
+	       " -m, --max-ttl NUMBER       maximum number of hops (30)\n"
+	       " -U, --max-unknown NUMBER   stop after this many silent hops (12)\n"
+	       " -P, --port PORT            target port for TCP or UDP (TCP: 80)\n"
+	       " -L, --localport LOCALPORT  source port for UDP or TCP\n"
+	       " -s, --psize PACKETSIZE     packet size in bytes (64)\n"
+	       " -B, --bitpattern NUMBER    payload byte 0-255; above 255: random\n"
+	       " -i, --interval SECONDS     seconds between rounds (1; below 1 needs root)\n"
+	       " -G, --gracetime SECONDS    wait for late replies after the last round (5)\n"
+	       " -Q, --tos NUMBER           type of service byte 0-255 (0)\n"
+	       " -Z, --timeout SECONDS      how long a probe waits for its reply (10)\n"
+	       " -M, --mark MARK            SO_MARK for each packet sent\n"
+	       " -r, --report               report mode (the default for now)\n"
+	       " -w, --report-wide          wide report: names are not cut\n"
+	       " -c, --report-cycles COUNT  number of rounds (10)\n"
+	       " -j, --json                 JSON output\n"
+	       " -x, --xml                  XML output\n"
+	       " -C, --csv                  CSV output (';'-separated, as mtr)\n"
+	       " -l, --raw                  raw output, streamed\n"
+	       " -p, --split                split output, streamed\n"
+	       " -n, --no-dns               do not resolve host names\n"
+	       " -b, --show-ips             show IP numbers and host names\n"
+	       " -o, --order FIELDS         select output fields (LS NABWV)\n"
+	       "     --diagnose             append where loss and latency live\n"
+	       " -h, --help                 display this help and exit\n"
+	       " -v, --version              output version information and exit\n"
+	       "\n"
+	       "See hopdoc(1) for details.\n";
+}

@@ -1,0 +1,65 @@
+/* opts: mtr's command line, parsed into a struct config and a list of targets.
+ *
+ * Pure: no printing, no exits, no global state of ours. Errors come back as a
+ * one-line message (without the "hopdoc: " prefix) for the CLI to print. */
+#ifndef HOPDOC_OPTS_H
+#define HOPDOC_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/config.h"
+
+#define OPTS_ERR_MAX 256
+
+/* The limits the parser enforces, shared with the man page and tests. */
+#define OPTS_MAX_CYCLES 2147483647UL /* mtr keeps -c in an int */
+#define OPTS_MIN_INTERVAL 0.001      /* -i; below 1 s only for root */
+#define OPTS_MAX_SECONDS 3600.0      /* -i, -G, -Z */
+#define OPTS_MIN_PSIZE 28            /* IPv4 header + ICMP header, as mtr */
+#define OPTS_MAX_PSIZE 4470
+#define OPTS_MAX_TTL 255
+#define OPTS_MIN_LOCALPORT 1024      /* mtr refuses privileged source ports */
+#define OPTS_MAX_FIELDS 20           /* mtr's MAXFLD */
+#define OPTS_FIELD_LETTERS "LDRSNBAWVGJMXI "
+#define OPTS_DEFAULT_FIELDS "LS NABWV"
+
+enum opts_action {
+	OPTS_RUN,     /* trace every target in turn */
+	OPTS_HELP,    /* -h, --help */
+	OPTS_VERSION, /* -v, --version */
+};
+
+/* A parsed command line. cfg.target is NULL here: the caller sets it to each
+ * of targets[] in turn. The strings in targets[] are owned by the struct. */
+struct opts {
+	enum opts_action action;
+	struct config cfg;
+	const char *targets_file; /* -F FILE ("-" is stdin); NULL when none */
+	char **targets;
+	size_t n_targets;
+};
+
+/* mtr's defaults (10 cycles, 1 s interval, ICMP, TTL 1..30, ...). */
+void opts_defaults(struct config *cfg);
+
+/* Parses argv (argv[0] is the program name; argv may be permuted, as GNU
+ * getopt does). `privileged` allows -i below one second, as root may in mtr.
+ * Targets named on the command line land in o->targets; -F is only recorded
+ * (see opts_read_targets). Without any target and without -F, the target is
+ * "localhost", as in mtr. Returns 0, or -1 with a message in err. */
+int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen);
+
+/* Appends the hosts listed in `in`, one per line (blank lines and lines
+ * starting with '#' skipped, surrounding white space trimmed). Returns 0, or
+ * -1 with a message in err. */
+int opts_read_targets(struct opts *o, FILE *in, char *err, size_t errlen);
+
+/* Frees the targets; o may then be parsed into again. */
+void opts_free(struct opts *o);
+
+/* The usage text printed by --help. */
+const char *opts_usage(void);
+
+#endif

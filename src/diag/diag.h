@@ -1,0 +1,56 @@
+/* diag: the diagnosis engine. Reads traces the way an experienced network
+ * engineer would and produces findings, following ../shared/docs/diagnosis.md
+ * (rules R1..R13). Pure code over the model: no I/O, no printing.
+ *
+ * Every function appends to `out` (which the caller has initialised with
+ * finding_list_init) the findings of one diagnosis, most important first, at
+ * least one (`healthy` when nothing else). Returns 0, or -1 when memory runs
+ * out (out then holds whatever was appended before). */
+#ifndef HOPDOC_DIAG_H
+#define HOPDOC_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/finding.h"
+#include "model/model.h"
+
+/* One trace alone: an outbound trace (client -> target), so findings carry
+ * direction `outbound` (diagnosis.md: a single trace measures the way out and
+ * back as round trips; we name it by the way the probes went). R1..R9, R12. */
+int diag_trace(const struct model_trace *t, struct finding_list *out);
+
+/* A pair: outbound (client -> server) and return (server -> client), R10.
+ * Segments are named from the client's point of view in both traces. Either
+ * may be NULL, which is the same as diag_trace on the other one (a NULL
+ * outbound gives direction `return`). */
+int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
+              struct finding_list *out);
+
+/* Several clients' outbound traces to one server, R11. n >= 1. */
+int diag_clients(const struct model_trace *const *outbound, size_t n, struct finding_list *out);
+
+/* Host counters measured on the server (seed 004), R13. A field is only used
+ * when its `has_` flag is set; deltas over the measurement window. */
+struct diag_host {
+	bool has_nic_drops;
+	unsigned long nic_rx_drops;  /* ip -s link: RX dropped + missed */
+	unsigned long nic_rx_errors; /* RX errors (CRC, frame, fifo) */
+	bool has_softnet;
+	unsigned long softnet_dropped;  /* /proc/net/softnet_stat column 2 */
+	unsigned long softnet_squeezed; /* column 3: time squeeze */
+	bool has_conntrack;
+	unsigned long conntrack_count; /* nf_conntrack_count */
+	unsigned long conntrack_max;   /* nf_conntrack_max */
+	unsigned long conntrack_drops; /* insert_failed + drop */
+	bool has_tcp;
+	unsigned long tcp_retrans_segs; /* RetransSegs delta */
+	unsigned long tcp_out_segs;     /* OutSegs delta */
+};
+
+/* R13: appends `loss` findings in segment `destination`, one per counter
+ * that shows drops; appends nothing when the host is clean. `t` (may be
+ * NULL) is the trace whose destination hop the drops would explain. */
+int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out);
+
+#endif

@@ -1,0 +1,29 @@
+/* diag_int: struct diag_view, one trace as the rules see it (which hops
+ * answer, the segment of each, notes for `healthy`), shared by the rules.
+ * Internal to src/diag; diag_view builds it. */
+#ifndef HOPDOC_DIAG_INT_H
+#define HOPDOC_DIAG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/finding.h"
+#include "model/model.h"
+
+#define DIAG_NOTES_MAX 512
+
+/* Segments are named from the client's point of view (R10): client_first is
+ * true for an outbound trace (hop 1 is the client's end) and false for a
+ * return trace (its last hop is the client). */
+struct diag_view {
+	const struct model_trace *t;
+	enum finding_direction dir;
+	bool client_first;
+	bool target_answered;  /* the trace's last probed hop answered */
+	size_t last_answering; /* index of the last answering hop; t->n_hops when none */
+	size_t last_probed;    /* index of the last probed hop; t->n_hops when none */
+	enum finding_segment seg[MODEL_MAX_HOPS];
+	char notes[DIAG_NOTES_MAX]; /* facts that are not faults, for `healthy` */
+};
+
+#endif

@@ -1,0 +1,395 @@
+#include "diag/diag_loss.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "diag/diag_find.h"
+#include "diag/diag_hop.h"
+
+#define LOSS_WARNING_PCT 2.0   /* R3: warning from 2% end-to-end */
+#define LOSS_CRITICAL_PCT 10.0 /* R3: critical from 10% */
+#define LOOP_MIN_CYCLES 2      /* a sequence seen twice is a loop, once is a path */
+
+static size_t n_hops(const struct diag_view *v)
+{
+	return v->t->n_hops < MODEL_MAX_HOPS ? v->t->n_hops : MODEL_MAX_HOPS;
+}
+
+static const struct model_hop *hop(const struct diag_view *v, size_t i)
+{
+	return &v->t->hops[i];
+}
+
+static int add(struct finding_list *out, const struct finding *f)
+{
+	return finding_list_add(out, f) ? 0 : -1;
+}
+
+/* ---- R6 ---- */
+
+static size_t answering_hops(const struct diag_view *v, size_t *idx)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n_hops(v); i++)
+		if (diag_hop_answers(hop(v, i)))
+			idx[k++] = i;
+	return k;
+}
+
+/* Where the trailing repetition with period p starts (in answering order),
+ * or k when the trace does not end in one. */
+static size_t loop_start(const struct diag_view *v, const size_t *idx, size_t k, size_t p)
+{
+	size_t s = k;
+	for (size_t j = k; j-- > p;) {
+		if (!diag_hop_same_responder(hop(v, idx[j]), hop(v, idx[j - p])))
+			break;
+		s = j - p;
+	}
+	if (s == k || k - s < LOOP_MIN_CYCLES * p)
+		return k;
+	if (diag_hop_same_responder(hop(v, idx[s]), hop(v, idx[s + 1])))
+		return k; /* one router repeating: not a loop of several */
+	return s;
+}
+
+static void describe_loop(struct finding *f, const struct diag_view *v, const size_t *idx, size_t s,
+                          size_t k, size_t p)
+{
+	char label[MODEL_NAME_MAX + 32];
+	for (size_t j = s; j < k; j++)
+		diag_find_add_hop(f, hop(v, idx[j])->ttl);
+	snprintf(f->summary, sizeof(f->summary),
+	         "Packets go round in a loop from hop %u on and never reach the destination: "
+	         "a routing error %s.",
+	         hop(v, idx[s])->ttl, diag_find_segment_words(f->segment));
+	diag_find_append(f->evidence, sizeof(f->evidence), "R6: the sequence");
+	for (size_t j = s; j < s + p; j++)
+		diag_find_append(f->evidence, sizeof(f->evidence), " %s",
+		                 diag_hop_label(hop(v, idx[j]), label, sizeof(label)));
+	diag_find_append(f->evidence, sizeof(f->evidence),
+	                 " repeats at increasing hop numbers up to hop %u and the target never "
+	                 "answers. R9: hop %u is in segment %s.",
+	                 hop(v, idx[k - 1])->ttl, f->hop, finding_segment_name(f->segment));
+	snprintf(f->advice, sizeof(f->advice),
+	         "Contact the network that owns these routers; the route between them is "
+	         "misconfigured. %s",
+	         diag_find_segment_advice(f->segment));
+}
+
+int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found)
+{
+	size_t idx[MODEL_MAX_HOPS];
+	size_t k = answering_hops(v, idx);
+	/* No check that the target answered: imports name the last hop the
+	 * target, and a target is never seen at several hop numbers (probing
+	 * stops at it), so the repetition alone decides. */
+	*found = false;
+	for (size_t p = 2; p * LOOP_MIN_CYCLES <= k; p++) {
+		size_t s = loop_start(v, idx, k, p);
+		if (s == k)
+			continue;
+		struct finding f;
+		diag_find_init(&f, v, FINDING_ROUTING_LOOP, FINDING_CRITICAL, idx[s]);
+		describe_loop(&f, v, idx, s, k, p);
+		*found = true;
+		return add(out, &f);
+	}
+	return 0;
+}
+
+/* ---- R4, R5 ---- */
+
+static int nothing_answers(const struct diag_view *v, struct finding_list *out)
+{
+	struct finding f;
+	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
+	for (size_t i = 0; i <= v->last_probed && i < n_hops(v); i++)
+		diag_find_add_hop(&f, hop(v, i)->ttl);
+	snprintf(f.summary, sizeof(f.summary),
+	         "Nothing on the path answered, not even the first router: the connection is "
+	         "cut close to where the trace started, or the probes are blocked there.");
+	snprintf(f.evidence, sizeof(f.evidence),
+	         "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
+	         "never answers.",
+	         (unsigned)f.n_hops);
+	snprintf(f.advice, sizeof(f.advice),
+	         "Check the local connection and firewall first (can you reach your router?), "
+	         "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
+	         diag_find_segment_advice(f.segment));
+	return add(out, &f);
+}
+
+static void silent_hops(struct finding *f, const struct diag_view *v)
+{
+	for (size_t i = v->last_answering + 1; i <= v->last_probed; i++)
+		diag_find_add_hop(f, hop(v, i)->ttl);
+}
+
+static int filtered(const struct diag_view *v, struct finding_list *out, bool named)
+{
+	struct finding f;
+	char last[MODEL_NAME_MAX + 32], target[MODEL_NAME_MAX + 32];
+	diag_find_init(&f, v, FINDING_DESTINATION_FILTERED, FINDING_WARNING, v->last_probed);
+	silent_hops(&f, v);
+	f.loss_pct = 100.0;
+	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
+	diag_hop_label(hop(v, v->last_probed), target, sizeof(target));
+	snprintf(f.summary, sizeof(f.summary),
+	         "The destination does not answer these probes although every router up to it "
+	         "does: the server or its firewall most likely ignores this kind of probe.");
+	snprintf(f.evidence, sizeof(f.evidence),
+	         "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last, target,
+	         hop(v, v->last_probed)->snt);
+	if (!named)
+		diag_find_append(f.evidence, sizeof(f.evidence),
+		                 " The silent hop may also be a router after a cut (R5): only one "
+		                 "silent hop follows the last answer, so the target is most likely "
+		                 "that hop.");
+	snprintf(f.advice, sizeof(f.advice),
+	         "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
+	         "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
+	         "firewall, or run a trace from the server back to you.");
+	return add(out, &f);
+}
+
+static int interrupted(const struct diag_view *v, struct finding_list *out)
+{
+	struct finding f;
+	char last[MODEL_NAME_MAX + 32];
+	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, v->last_answering);
+	diag_find_add_hop(&f, f.hop);
+	silent_hops(&f, v);
+	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
+	snprintf(f.summary, sizeof(f.summary),
+	         "Replies stop after hop %u: the path is broken at or just after %s, %s.", f.hop,
+	         last, diag_find_segment_words(f.segment));
+	snprintf(f.evidence, sizeof(f.evidence),
+	         "R5: the last answer comes from %s; the %zu hops after it are silent (no "
+	         "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
+	         "target itself only filters the probes (R4), a TCP probe to its port answers.",
+	         last, v->last_probed - v->last_answering, f.hop, finding_segment_name(f.segment));
+	snprintf(f.advice, sizeof(f.advice),
+	         "Run a trace from the server back to you (return route) and contact the owner of "
+	         "hop %u. %s",
+	         f.hop, diag_find_segment_advice(f.segment));
+	return add(out, &f);
+}
+
+static int unreachable_rules(const struct diag_view *v, struct finding_list *out)
+{
+	if (v->last_answering >= n_hops(v))
+		return nothing_answers(v, out);
+	const struct model_hop *last = hop(v, v->last_probed);
+	size_t silent = v->last_probed - v->last_answering;
+	/* One silent hop is most likely the target ignoring the probes (R4),
+	 * unless the probes already went to a TCP port, R4's own remedy. */
+	bool tcp = v->t->proto == MODEL_PROTO_TCP;
+	if (last->n_resp > 0 || (silent == 1 && !tcp))
+		return filtered(v, out, last->n_resp > 0);
+	return interrupted(v, out);
+}
+
+/* ---- R3 ---- */
+
+static enum finding_severity loss_severity(double pct)
+{
+	if (pct >= LOSS_CRITICAL_PCT)
+		return FINDING_CRITICAL;
+	if (pct >= LOSS_WARNING_PCT)
+		return FINDING_WARNING;
+	return FINDING_INFO;
+}
+
+/* The first index of the trailing run of answering hops that all lose. */
+static size_t persistent_start(const struct diag_view *v, double *lowest)
+{
+	size_t start = n_hops(v);
+	*lowest = 100.0;
+	for (size_t i = v->last_answering + 1; i-- > 0;) {
+		const struct model_hop *h = hop(v, i);
+		if (!diag_hop_answers(h))
+			continue;
+		if (h->loss_pct <= 0.0)
+			break;
+		start = i;
+		if (h->loss_pct < *lowest)
+			*lowest = h->loss_pct;
+	}
+	return start;
+}
+
+static void describe_loss(struct finding *f, const struct diag_view *v, size_t start)
+{
+	char label[MODEL_NAME_MAX + 32];
+	bool only_target = start == v->last_answering;
+	diag_hop_label(hop(v, start), label, sizeof(label));
+	snprintf(f->summary, sizeof(f->summary),
+	         "About %.1f%% of packets are lost from %s on, all the way to the end of the "
+	         "path: the problem starts %s.",
+	         f->loss_pct, label, diag_find_segment_words(f->segment));
+	diag_find_append(f->evidence, sizeof(f->evidence), "R3: loss persists to the destination:");
+	for (size_t i = start; i <= v->last_answering; i++)
+		if (diag_hop_answers(hop(v, i))) {
+			diag_find_add_hop(f, hop(v, i)->ttl);
+			diag_find_append(f->evidence, sizeof(f->evidence), " hop %u %.1f%%,",
+			                 hop(v, i)->ttl, hop(v, i)->loss_pct);
+		}
+	diag_find_append(f->evidence, sizeof(f->evidence),
+	                 " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
+	                 "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
+	                 hop(v, v->last_answering)->snt, f->loss_pct, f->hop,
+	                 finding_segment_name(f->segment));
+	if (only_target) {
+		diag_find_append(f->summary, sizeof(f->summary),
+		                 " It may also be the server limiting its replies to probes.");
+		diag_find_append(
+		    f->evidence, sizeof(f->evidence),
+		    " Only the target loses: real loss on its last link or ICMP rate "
+		    "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
+		    "separates them.");
+	}
+	snprintf(f->advice, sizeof(f->advice),
+	         "%s A trace measures round trips: run one from "
+	         "the server back to you to see which direction loses.",
+	         diag_find_segment_advice(f->segment));
+}
+
+static int persistent_loss(const struct diag_view *v, struct finding_list *out)
+{
+	double lowest;
+	size_t start = persistent_start(v, &lowest);
+	if (start >= n_hops(v))
+		return 0;
+	struct finding f;
+	diag_find_init(&f, v, FINDING_LOSS, loss_severity(lowest), start);
+	f.loss_pct = lowest;
+	describe_loss(&f, v, start);
+	return add(out, &f);
+}
+
+/* ---- R2 ---- */
+
+static bool later_clean_hop(const struct diag_view *v, size_t i)
+{
+	for (size_t j = i + 1; j <= v->last_answering; j++)
+		if (diag_hop_answers(hop(v, j)) && hop(v, j)->loss_pct <= 0.0)
+			return true;
+	return false;
+}
+
+static void describe_rate_limited(struct finding *f, const struct diag_view *v, size_t clean)
+{
+	char label[MODEL_NAME_MAX + 32];
+	snprintf(f->summary, sizeof(f->summary),
+	         "%s some probes but later hops lose none: %s probes at low priority "
+	         "(ICMP rate limiting); this is not packet loss and needs no action.",
+	         f->n_hops > 1 ? "Some routers drop" : "A router drops",
+	         f->n_hops > 1 ? "they answer" : "it answers");
+	diag_find_append(f->evidence, sizeof(f->evidence), "R2:");
+	for (size_t i = 0; i < f->n_hops; i++)
+		for (size_t j = 0; j < n_hops(v); j++)
+			if (hop(v, j)->ttl == f->hops[i])
+				diag_find_append(f->evidence, sizeof(f->evidence),
+				                 " hop %u loses %.1f%%,", f->hops[i],
+				                 hop(v, j)->loss_pct);
+	diag_find_append(f->evidence, sizeof(f->evidence),
+	                 " but %s loses 0.0%%: the loss does not persist, so it is in the "
+	                 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
+	                 diag_hop_label(hop(v, clean), label, sizeof(label)), f->hop,
+	                 finding_segment_name(f->segment));
+	snprintf(f->advice, sizeof(f->advice),
+	         "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
+	         "path by the destination's loss (R1).");
+}
+
+static size_t first_clean_after(const struct diag_view *v, size_t i)
+{
+	for (size_t j = i + 1; j <= v->last_answering; j++)
+		if (diag_hop_answers(hop(v, j)) && hop(v, j)->loss_pct <= 0.0)
+			return j;
+	return v->last_answering;
+}
+
+static int rate_limited(const struct diag_view *v, struct finding_list *out)
+{
+	for (size_t i = 0; i < n_hops(v) && i <= v->last_answering; i++) {
+		const struct model_hop *h = hop(v, i);
+		if (!diag_hop_answers(h) || h->loss_pct <= 0.0 || !later_clean_hop(v, i))
+			continue;
+		struct finding f;
+		diag_find_init(&f, v, FINDING_RATE_LIMITED_HOP, FINDING_INFO, i);
+		f.loss_pct = 0.0;
+		size_t clean = first_clean_after(v, i);
+		for (size_t j = i; j < clean; j++)
+			if (diag_hop_answers(hop(v, j))) {
+				diag_find_add_hop(&f, hop(v, j)->ttl);
+				if (hop(v, j)->loss_pct > f.loss_pct)
+					f.loss_pct = hop(v, j)->loss_pct;
+			}
+		describe_rate_limited(&f, v, clean);
+		if (add(out, &f) != 0)
+			return -1;
+		i = clean;
+	}
+	return 0;
+}
+
+/* A router that answers for every TTL after its own (it reports the
+ * destination unreachable) while the target, known by address, never does:
+ * where the repetition starts, or n_hops when the trace does not end so. */
+static size_t unreachable_repeat(const struct diag_view *v)
+{
+	const struct model_trace *t = v->t;
+	size_t last = v->last_answering, first = last;
+	if (t->dst_addr.family == AF_UNSPEC || !v->target_answered || t->reached)
+		return n_hops(v);
+	while (first > 0 && diag_hop_answers(hop(v, first - 1)) &&
+	       diag_hop_same_responder(hop(v, first - 1), hop(v, last)))
+		first--;
+	struct model_addr a;
+	const struct model_hop *h = hop(v, last);
+	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
+		if (diag_hop_addr(&h->resp[i], &a) && model_addr_equal(&a, &t->dst_addr))
+			return n_hops(v);
+	return first < last ? first : n_hops(v);
+}
+
+static int repeated_router(const struct diag_view *v, size_t first, struct finding_list *out)
+{
+	struct finding f;
+	char label[MODEL_NAME_MAX + 32];
+	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, first);
+	for (size_t i = first; i <= v->last_answering; i++)
+		diag_find_add_hop(&f, hop(v, i)->ttl);
+	diag_hop_label(hop(v, first), label, sizeof(label));
+	snprintf(f.summary, sizeof(f.summary),
+	         "The path ends at %s: that router reports that it cannot reach the "
+	         "destination, %s.",
+	         label, diag_find_segment_words(f.segment));
+	snprintf(f.evidence, sizeof(f.evidence),
+	         "R5: %s answers for hops %u to %u as well (the same router at every later "
+	         "TTL: it reports the destination unreachable) and the target never answers. "
+	         "R9: hop %u is in segment %s.",
+	         label, f.hop, hop(v, v->last_answering)->ttl, f.hop,
+	         finding_segment_name(f.segment));
+	snprintf(f.advice, sizeof(f.advice),
+	         "Contact the owner of hop %u: it has no route to the destination. %s", f.hop,
+	         diag_find_segment_advice(f.segment));
+	return add(out, &f);
+}
+
+int diag_loss_rules(const struct diag_view *v, struct finding_list *out)
+{
+	if (n_hops(v) == 0 || v->last_probed >= n_hops(v))
+		return 0;
+	size_t repeat = unreachable_repeat(v);
+	if (repeat < n_hops(v))
+		return repeated_router(v, repeat, out) == 0 ? rate_limited(v, out) : -1;
+	if (!v->target_answered && unreachable_rules(v, out) != 0)
+		return -1;
+	if (v->target_answered && persistent_loss(v, out) != 0)
+		return -1;
+	return rate_limited(v, out);
+}

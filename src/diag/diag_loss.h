@@ -1,0 +1,19 @@
+/* diag_loss: the rules about replies that do not come back: R2 (loss that
+ * does not persist), R3 (loss that persists), R4 (destination filters the
+ * probes), R5 (path interrupted) and R6 (routing loop). */
+#ifndef HOPDOC_DIAG_LOSS_H
+#define HOPDOC_DIAG_LOSS_H
+
+#include <stdbool.h>
+
+#include "diag/diag_int.h"
+#include "model/finding.h"
+
+/* R6. Appends a routing-loop finding when the trace ends in a repeating
+ * sequence of routers; sets *found. Returns 0, or -1 out of memory. */
+int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found);
+
+/* R2 to R5. Returns 0, or -1 out of memory. */
+int diag_loss_rules(const struct diag_view *v, struct finding_list *out);
+
+#endif

@@ -1,0 +1,12 @@
+/* diag_view: builds the view of one trace the rules share (diag_int.h), once
+ * per trace. Internal to src/diag. */
+#ifndef HOPDOC_DIAG_VIEW_H
+#define HOPDOC_DIAG_VIEW_H
+
+#include "diag/diag_int.h"
+
+/* Fills v for trace t, segments included (diag_segment). */
+void diag_view_init(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
+                    bool client_first);
+
+#endif

@@ -1,0 +1,225 @@
+#include "import/import_json.h"
+#include "import/import_util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* jansson cannot say where a value was: the line of hub `index` is found
+ * by walking the "hubs" array's top-level objects, skipping strings. */
+static unsigned hub_line(const char *text, size_t index)
+{
+	const char *p = strstr(text, "\"hubs\"");
+	p = p ? strchr(p, '[') : NULL;
+	unsigned line = 1;
+	for (const char *q = text; p && q < p; q++)
+		line += *q == '\n';
+	int depth = 0;
+	bool in_string = false;
+	size_t seen = 0;
+	for (; p && *p; p++) {
+		line += *p == '\n';
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = false;
+			continue;
+		}
+		if (*p == '"')
+			in_string = true;
+		else if (*p == '[' || *p == '{')
+			depth++;
+		else if (*p == ']' || *p == '}')
+			depth--;
+		if (*p == '{' && depth == 2 && seen++ == index)
+			return line;
+		if (depth <= 0)
+			break;
+	}
+	return 1;
+}
+
+static int json_count(json_t *v, unsigned long hi, unsigned long *out)
+{
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+		if (n < 0 || (unsigned long long)n > hi)
+			return -1;
+		*out = (unsigned long)n;
+		return 0;
+	}
+	if (json_is_string(v))
+		return import_ulong(json_string_value(v), hi, out);
+	return -1;
+}
+
+static int json_ms(json_t *v, double hi, double *out)
+{
+	if (!json_is_number(v))
+		return -1;
+	double d = json_number_value(v);
+	if (!isfinite(d) || d < 0 || d > hi)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/* The hub's figures as cells, through the same checks as the text formats. */
+static int hub_cells(json_t *hub, char *letters, char cells[][32], struct import_error *err,
+		     unsigned line)
+{
+	/* mtr writes the hub's figures in -o order under its column titles, so
+	 * the file's own key order gives the columns; other keys are not figures. */
+	size_t k = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(hub, key, v) {
+		char letter = import_column_letter(key);
+		if (!letter || strchr(letters, letter))
+			continue;
+		bool integer = strchr("DRS", letter) != NULL;
+		double d = 0;
+		if (!json_is_number(v) || json_ms(v, 1e12, &d) != 0)
+			return import_fail(err, line, "expected a non-negative number for \"%s\"", key);
+		if (integer && d != floor(d))
+			return import_fail(err, line, "expected an integer for \"%s\"", key);
+		snprintf(cells[k], 32, integer ? "%.0f" : "%.17g", d);
+		letters[k++] = letter;
+		letters[k] = '\0';
+	}
+	return 0;
+}
+
+/* hopdoc's "hosts": [{"host", "ip", "count", "name"}], every responder of
+ * the hop; the one whose "host" is the hub's is the latest. */
+static void take_hosts_list(struct model_hop *h, json_t *hosts, const char *hub_host)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(hosts, i, item) {
+		json_t *ip = json_object_get(item, "ip");
+		json_t *name = json_object_get(item, "name");
+		json_t *label = json_object_get(item, "host");
+		char cell[MODEL_NAME_MAX * 2];
+		if (!json_is_string(ip))
+			continue;
+		if (json_is_string(name) && json_string_value(name)[0])
+			snprintf(cell, sizeof(cell), "%s (%s)", json_string_value(name), json_string_value(ip));
+		else
+			snprintf(cell, sizeof(cell), "%s", json_string_value(ip));
+		unsigned latest = h->latest;
+		bool ok;
+		struct model_responder *r = import_add_host(h, cell, &ok);
+		unsigned long replies = 0;
+		if (r && json_count(json_object_get(item, "count"), IMPORT_MAX_PROBES, &replies) == 0)
+			r->replies = replies;
+		if (r && i > 0 && !(json_is_string(label) && strcmp(json_string_value(label), hub_host) == 0))
+			h->latest = latest;
+	}
+}
+
+static int take_hubs_host(struct model_hop *h, json_t *hub, struct import_error *err, unsigned line)
+{
+	json_t *host = json_object_get(hub, "host");
+	if (!json_is_string(host))
+		return import_fail(err, line, "expected a \"host\" string in the hub");
+	json_t *hosts = json_object_get(hub, "hosts");
+	if (json_array_size(hosts) > 0) {
+		take_hosts_list(h, hosts, json_string_value(host));
+		return 0;
+	}
+	char cell[MODEL_NAME_MAX * 2];
+	json_t *asn = json_object_get(hub, "ASN");
+	if (json_is_string(asn) && strncmp(json_string_value(asn), "AS", 2) == 0)
+		snprintf(cell, sizeof(cell), "%s %s", json_string_value(asn), json_string_value(host));
+	else
+		snprintf(cell, sizeof(cell), "%s", json_string_value(host));
+	bool ok;
+	import_add_host(h, cell, &ok);
+	return 0;
+}
+
+static int take_hub(struct model_trace *t, json_t *hub, size_t index, const char *text,
+		    struct import_error *err)
+{
+	unsigned line = hub_line(text, index);
+	unsigned long ttl = 0;
+	if (!json_is_object(hub))
+		return import_fail(err, line, "expected hub %zu to be an object", index + 1);
+	if (json_count(json_object_get(hub, "count"), MODEL_MAX_HOPS, &ttl) != 0 || ttl == 0)
+		return import_fail(err, line, "expected \"count\" from 1 to %d in hub %zu", MODEL_MAX_HOPS,
+				   index + 1);
+	if (ttl <= t->n_hops)
+		return import_fail(err, line, "expected hop %zu or above, found count %lu", t->n_hops + 1, ttl);
+	struct model_hop *h = model_trace_hop(t, (unsigned)ttl);
+	if (!h)
+		return import_fail(err, line, "out of memory");
+	char letters[32] = "";
+	char cells[16][32];
+	char *cellp[16];
+	if (hub_cells(hub, letters, cells, err, line) != 0 || import_check_columns(letters, err, line) != 0)
+		return -1;
+	for (size_t i = 0; i < 16; i++)
+		cellp[i] = cells[i];
+	double tol;
+	if (take_hubs_host(h, hub, err, line) != 0 ||
+	    import_set_fields(h, letters, cellp, &tol, err, line) != 0)
+		return -1;
+	return import_check_hop(h, tol >= 0 ? 0.05 : tol, err, line);
+}
+
+static void take_string(char *dst, size_t len, json_t *v)
+{
+	if (json_is_string(v))
+		snprintf(dst, len, "%s", json_string_value(v));
+}
+
+static void take_mtr(struct model_trace *t, json_t *mtr)
+{
+	unsigned long n = 0;
+	take_string(t->src, sizeof(t->src), json_object_get(mtr, "src"));
+	take_string(t->dst, sizeof(t->dst), json_object_get(mtr, "dst"));
+	if (model_addr_parse(t->dst, &t->dst_addr) != 0)
+		t->dst_addr.family = 0;
+	if (json_count(json_object_get(mtr, "tests"), IMPORT_MAX_PROBES, &n) == 0)
+		t->tests = n;
+	if (json_count(json_object_get(mtr, "psize"), 65535, &n) == 0)
+		t->psize = (unsigned)n;
+}
+
+static int take_report(struct model_trace *t, json_t *report, const char *text,
+		       struct import_error *err)
+{
+	json_t *mtr = json_object_get(report, "mtr");
+	json_t *hubs = json_object_get(report, "hubs");
+	if (json_is_object(mtr))
+		take_mtr(t, mtr);
+	if (!json_is_array(hubs))
+		return import_fail(err, 1, "expected a \"hubs\" array in \"report\"");
+	if (json_array_size(hubs) == 0)
+		return import_fail(err, hub_line(text, 0), "expected at least one hub; \"hubs\" is empty");
+	for (size_t i = 0; i < json_array_size(hubs); i++)
+		if (take_hub(t, json_array_get(hubs, i), i, text, err) != 0)
+			return -1;
+	return 0;
+}
+
+int import_json_parse(char *text, struct model_trace *t, struct import_error *err)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		return import_fail(err, jerr.line > 0 ? (unsigned)jerr.line : 1,
+				   "expected valid JSON: %s", jerr.text);
+	json_t *report = json_object_get(doc, "report");
+	int rc;
+	if (!json_is_object(report))
+		rc = import_fail(err, 1, "expected an object with a \"report\" key (mtr --json)");
+	else
+		rc = take_report(t, report, text, err);
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,176 @@
+#include "import/import_mtr_text.h"
+#include "import/import_util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_TOKENS 64
+#define MAX_COLUMNS 16
+
+struct report {
+	char letters[MAX_COLUMNS + 1];
+	struct model_hop *hop; /* the last row read, for continuation lines */
+	bool table_done;
+};
+
+/* "Start: 2026-11-22T03:24:26+0000" */
+static void take_start(struct model_trace *t, const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	if (end) {
+		long off = tm.tm_gmtoff;
+		t->start_time = (int64_t)timegm(&tm) - off;
+	}
+}
+
+/* "HOST: vm   Loss%   Snt ...": titles from the end, the host before them. */
+static int take_header(struct report *r, struct model_trace *t, char *s, struct import_error *err,
+		       unsigned line)
+{
+	char *tok[MAX_TOKENS];
+	size_t n = import_split(s + 5, tok, MAX_TOKENS);
+	if (n > MAX_TOKENS)
+		return import_fail(err, line, "expected at most %d columns", MAX_COLUMNS);
+	size_t first = n;
+	while (first > 0 && import_column_letter(tok[first - 1]))
+		first--;
+	if (first == n)
+		return import_fail(err, line, "expected column titles (Loss%%, Snt, Avg, ...) after HOST:");
+	if (n - first > MAX_COLUMNS)
+		return import_fail(err, line, "expected at most %d columns", MAX_COLUMNS);
+	for (size_t i = first; i < n; i++)
+		r->letters[i - first] = import_column_letter(tok[i]);
+	r->letters[n - first] = '\0';
+	if (first > 0)
+		snprintf(t->src, sizeof(t->src), "%s", tok[0]);
+	return import_check_columns(r->letters, err, line);
+}
+
+/* " 12.|-- " or " 12. ": the hop number and where the host starts. */
+static unsigned row_start(char *s, char **host)
+{
+	while (*s == ' ')
+		s++;
+	char *end = NULL;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	unsigned long ttl = strtoul(s, &end, 10);
+	if (*end != '.' || ttl == 0 || ttl > MODEL_MAX_HOPS)
+		return 0;
+	end++;
+	if (strncmp(end, "|--", 3) == 0)
+		end += 3;
+	if (*end != ' ')
+		return 0;
+	*host = end;
+	return (unsigned)ttl;
+}
+
+static void join(char *out, size_t len, char **tok, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", tok[i]);
+}
+
+static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char *rest,
+		    struct import_error *err, unsigned line)
+{
+	size_t k = strlen(r->letters);
+	char *tok[MAX_TOKENS];
+	size_t n = import_split(rest, tok, MAX_TOKENS);
+	if (n > MAX_TOKENS || n < k + 1) {
+		char titles[128];
+		return import_fail(err, line, "expected a host and %zu figures (%s) on hop %u", k,
+				   import_column_titles(r->letters, titles, sizeof(titles)), ttl);
+	}
+	if (ttl <= t->n_hops)
+		return import_fail(err, line, "expected hop %zu or above, found hop %u", t->n_hops + 1, ttl);
+	struct model_hop *h = model_trace_hop(t, ttl);
+	if (!h)
+		return import_fail(err, line, "out of memory");
+	char cell[MODEL_NAME_MAX * 2];
+	join(cell, sizeof(cell), tok, n - k);
+	bool ok;
+	import_add_host(h, cell, &ok);
+	double tol;
+	if (import_set_fields(h, r->letters, tok + (n - k), &tol, err, line) != 0)
+		return -1;
+	r->hop = h;
+	return import_check_hop(h, tol, err, line);
+}
+
+/* An indented line under a row: another responder, or its MPLS labels. */
+static int take_continuation(struct report *r, char *s, struct import_error *err, unsigned line)
+{
+	char *cell = import_trim(s);
+	if (cell[0] == '[')
+		return 0; /* [MPLS: Lbl ...]: not used by the diagnosis */
+	struct model_hop *h = r->hop;
+	unsigned latest = h->latest;
+	bool ok;
+	import_add_host(h, cell, &ok);
+	if (!ok)
+		return import_fail(err, line, "expected at most %d responders at hop %u",
+				   MODEL_MAX_RESPONDERS, h->ttl);
+	h->latest = latest; /* the row names the latest; these are the others */
+	return 0;
+}
+
+static int take_table_line(struct report *r, struct model_trace *t, char *s,
+			   struct import_error *err, unsigned line)
+{
+	char *host = NULL;
+	unsigned ttl = row_start(s, &host);
+	if (ttl)
+		return take_row(r, t, ttl, host, err, line);
+	if (r->hop && strncmp(s, "    ", 4) == 0 && *import_trim(s) != '\0')
+		return take_continuation(r, s, err, line);
+	if (!r->hop)
+		return import_fail(err, line, "expected a hop row like \"  1.|-- 10.0.0.1  0.0%%  ...\"");
+	r->table_done = true; /* a blank line or hopdoc's Diagnosis section */
+	return 0;
+}
+
+static int take_line(struct report *r, struct model_trace *t, char *s, struct import_error *err,
+		     unsigned line)
+{
+	if (r->letters[0])
+		return take_table_line(r, t, s, err, line);
+	if (import_starts_with(s, "Start:")) {
+		take_start(t, import_trim(s + 6));
+		return 0;
+	}
+	if (import_starts_with(import_trim(s), "HOST:"))
+		return take_header(r, t, import_trim(s), err, line);
+	return 0; /* words before the report, as pasted into a ticket */
+}
+
+/* Two reports pasted into one file would otherwise lose the second. */
+static int no_second_report(char *cursor, unsigned line, struct import_error *err)
+{
+	for (char *s; (s = import_next_line(&cursor, &line));)
+		if (import_starts_with(import_trim(s), "HOST:"))
+			return import_fail(err, line, "expected one report per file; a second HOST: line "
+						      "starts here (give the return trace as a second file)");
+	return 0;
+}
+
+int import_mtr_text_parse(char *text, struct model_trace *t, struct import_error *err)
+{
+	struct report r = { .letters = "" };
+	char *cursor = text;
+	unsigned line = 0;
+	for (char *s; !r.table_done && (s = import_next_line(&cursor, &line));)
+		if (take_line(&r, t, s, err, line) != 0)
+			return -1;
+	if (!r.hop)
+		return import_fail(err, line ? line : 1, "expected hop rows after the HOST: line");
+	return no_second_report(cursor, line, err);
+}

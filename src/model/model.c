@@ -1,0 +1,157 @@
+#include "model/model.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct model_trace *model_trace_new(void)
+{
+	struct model_trace *t = calloc(1, sizeof(*t));
+	if (t) {
+		t->psize = 64;
+		t->dst_addr.family = AF_UNSPEC;
+	}
+	return t;
+}
+
+void model_trace_free(struct model_trace *t)
+{
+	if (!t)
+		return;
+	free(t->hops);
+	free(t);
+}
+
+static int grow_hops(struct model_trace *t, size_t want)
+{
+	size_t cap = t->cap_hops ? t->cap_hops : 16;
+	while (cap < want)
+		cap *= 2;
+	if (cap > MODEL_MAX_HOPS)
+		cap = MODEL_MAX_HOPS;
+	struct model_hop *h = realloc(t->hops, cap * sizeof(*h));
+	if (!h)
+		return -1;
+	t->hops = h;
+	t->cap_hops = cap;
+	return 0;
+}
+
+struct model_hop *model_trace_hop(struct model_trace *t, unsigned ttl)
+{
+	if (ttl == 0 || ttl > MODEL_MAX_HOPS)
+		return NULL;
+	if (ttl > t->cap_hops && grow_hops(t, ttl) != 0)
+		return NULL;
+	while (t->n_hops < ttl) {
+		struct model_hop *h = &t->hops[t->n_hops];
+		memset(h, 0, sizeof(*h));
+		h->ttl = (unsigned)++t->n_hops;
+	}
+	return &t->hops[ttl - 1];
+}
+
+static struct model_responder *add_responder(struct model_hop *h)
+{
+	if (h->n_resp >= MODEL_MAX_RESPONDERS)
+		return NULL;
+	struct model_responder *r = &h->resp[h->n_resp++];
+	memset(r, 0, sizeof(*r));
+	r->addr.family = AF_UNSPEC;
+	return r;
+}
+
+struct model_responder *model_hop_responder(struct model_hop *h, const struct model_addr *a)
+{
+	for (unsigned i = 0; i < h->n_resp; i++)
+		if (model_addr_equal(&h->resp[i].addr, a))
+			return &h->resp[i];
+	struct model_responder *r = add_responder(h);
+	if (r) {
+		r->addr = *a;
+		model_addr_text(a, r->text, sizeof(r->text));
+	}
+	return r;
+}
+
+struct model_responder *model_hop_responder_text(struct model_hop *h, const char *text)
+{
+	for (unsigned i = 0; i < h->n_resp; i++)
+		if (strcmp(h->resp[i].text, text) == 0)
+			return &h->resp[i];
+	struct model_responder *r = add_responder(h);
+	if (r) {
+		strncpy(r->text, text, sizeof(r->text) - 1);
+		model_addr_parse(text, &r->addr);
+	}
+	return r;
+}
+
+const char *model_addr_text(const struct model_addr *a, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	if ((a->family != AF_INET && a->family != AF_INET6) ||
+	    !inet_ntop(a->family, a->bytes, buf, (socklen_t)len)) {
+		strncpy(buf, "???", len - 1);
+		buf[len - 1] = '\0';
+	}
+	return buf;
+}
+
+int model_addr_parse(const char *text, struct model_addr *a)
+{
+	struct model_addr out = { .family = AF_INET };
+	if (inet_pton(AF_INET, text, out.bytes) != 1) {
+		out.family = AF_INET6;
+		if (inet_pton(AF_INET6, text, out.bytes) != 1)
+			return -1;
+	}
+	*a = out;
+	return 0;
+}
+
+bool model_addr_equal(const struct model_addr *a, const struct model_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	size_t n = a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
+	return memcmp(a->bytes, b->bytes, n) == 0;
+}
+
+const char *model_responder_label(const struct model_responder *r, bool want_names)
+{
+	if (want_names && r->name[0])
+		return r->name;
+	return r->text;
+}
+
+/* The length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 when there is none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+	         : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+		if (s[i] < min || s[i] > max)
+			return 0;
+	}
+	return n;
+}
+
+void model_text_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_sequence(p);
+		if (n == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}

@@ -1,0 +1,151 @@
+/* packet: building probes and parsing replies, as bytes. Pure code, no I/O.
+ *
+ * The engine owns sockets and timing; this module only turns (flow, seq) into
+ * the bytes of a probe and a received datagram into a struct, and says whether
+ * a reply answers one of the flow's probes.
+ *
+ * Where a probe's sequence number travels (the choice matters because an ICMP
+ * error quotes only the IP header and the first 8 bytes of the transport
+ * header, and because the engine must be able to send with plain sockets):
+ *   ICMP: identifier = flow ident, sequence = seq.
+ *   UDP:  neither port fixed:   sport = ident,       dport = 32768 + seq
+ *         -P fixed, no -L:      sport = 32768 + seq, dport = remote_port
+ *         -L fixed, no -P:      sport = local_port,  dport = 32768 + seq
+ *         both fixed:           the UDP checksum carries seq + 1 and two
+ *                               payload bytes are chosen to make it valid (as
+ *                               mtr does); needs a raw socket and flow->src.
+ *   TCP:  sport = local_port or 32768 + seq, dport = remote_port (80 when 0),
+ *         TCP sequence number = ident << 16 | seq, so even with both ports
+ *         fixed the quoted header and the SYN-ACK/RST acknowledgment (seq + 1)
+ *         identify the probe.
+ * With a datagram UDP socket the engine sends the payload (after the 8-byte
+ * header packet_build writes) to dport from a socket bound to sport; with a
+ * datagram ICMP socket the kernel replaces the identifier with the socket's
+ * port, so the engine then sets flow ident to that port (getsockname).
+ *
+ * Sizes follow mtr's -s: psize is the whole IP packet (IP header + transport
+ * header + payload); a psize below the headers gives no payload. The payload
+ * is filled with the -B pattern byte. A TCP SYN carries no payload. */
+#ifndef HOPDOC_PACKET_H
+#define HOPDOC_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+#define PACKET_SEQ_SPACE 32768u   /* probe seq is 0 .. PACKET_SEQ_SPACE-1 */
+#define PACKET_PORT_BASE 32768u   /* a port carrying seq is PACKET_PORT_BASE + seq */
+#define PACKET_TCP_DEFAULT_PORT 80
+#define PACKET_IP4_HDR 20
+#define PACKET_IP6_HDR 40
+#define PACKET_MAX 65535
+
+/* What is fixed for every probe of a run. */
+struct packet_flow {
+	int family;             /* AF_INET or AF_INET6 */
+	enum model_proto proto;
+	struct model_addr src;  /* local address: checksums with a pseudo-header
+	                           (UDP, TCP, ICMPv6); AF_UNSPEC when unknown */
+	struct model_addr dst;  /* the target */
+	uint16_t ident;         /* ICMP identifier, TCP seq high half, UDP sport
+	                           when neither port is fixed; best >= 1024 */
+	uint16_t local_port;    /* -L; 0 when the port carries seq */
+	uint16_t remote_port;   /* -P; 0: UDP dport carries seq, TCP uses 80 */
+	unsigned psize;         /* -s: total IP packet size */
+	uint8_t pattern;        /* -B: payload byte */
+};
+
+/* The ports of probe seq (UDP, TCP; 0 and 0 for ICMP). */
+void packet_ports(const struct packet_flow *f, uint16_t seq, uint16_t *sport, uint16_t *dport);
+
+/* The TCP sequence number of probe seq. */
+uint32_t packet_tcp_seq(const struct packet_flow *f, uint16_t seq);
+
+/* Bytes packet_build writes for this flow: the transport header plus payload. */
+size_t packet_probe_len(const struct packet_flow *f);
+
+/* Writes probe seq (ICMP/ICMPv6 echo request, UDP header + payload, or TCP
+ * SYN header), everything after the IP header, with its checksum (ICMPv6, UDP
+ * and TCP checksums need f->src; without it they are left 0, which the kernel
+ * fills for ICMPv6 and UDP-over-IPv4 means "none"). Returns the length, or -1
+ * when seq >= PACKET_SEQ_SPACE, cap is too small or the flow is invalid. */
+int packet_build(const struct packet_flow *f, uint16_t seq, uint8_t *buf, size_t cap);
+
+/* Internet checksum (RFC 1071) of data, as a number: store it big-endian
+ * (htons). A known value: the bytes 00 01 f2 03 f4 f5 f6 f7 give 0x220d. */
+uint16_t packet_checksum(const void *data, size_t len);
+
+/* Checksum over the IPv4/IPv6 pseudo-header and data (UDP, TCP, ICMPv6). */
+uint16_t packet_checksum_pseudo(const struct model_addr *src, const struct model_addr *dst,
+                                uint8_t proto, const void *data, size_t len);
+
+enum packet_kind {
+	PACKET_ECHO_REPLY,
+	PACKET_TIME_EXCEEDED,
+	PACKET_UNREACHABLE,     /* any code; port unreachable is code 3 (v4) / 4 (v6) */
+	PACKET_TCP_REPLY,       /* a TCP segment: SYN-ACK or RST answering a SYN */
+	PACKET_OTHER,           /* a well-formed message we do not use */
+};
+
+/* The start of our probe as an ICMP error quotes it. */
+struct packet_quote {
+	uint8_t proto;          /* IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_UDP, IPPROTO_TCP */
+	struct model_addr src, dst;
+	uint8_t ttl;            /* the quoted TTL / hop limit as it arrived */
+	uint16_t icmp_type, icmp_id, icmp_seq;  /* quoted echo request */
+	uint16_t sport, dport;  /* UDP, TCP */
+	uint16_t udp_sum;       /* UDP */
+	uint32_t tcp_seq;       /* TCP */
+};
+
+struct packet_reply {
+	enum packet_kind kind;
+	int family;
+	uint8_t type, code;       /* ICMP type and code; 0 for TCP */
+	struct model_addr from;   /* from the IP header when given one, else as
+	                             the caller passed it (recvfrom's address) */
+	struct model_addr to;     /* from the IP header; AF_UNSPEC without one */
+	uint8_t ttl;              /* received TTL; 0 without an IP header */
+	uint16_t echo_id, echo_seq;   /* PACKET_ECHO_REPLY */
+	bool has_quote;               /* TIME_EXCEEDED, UNREACHABLE */
+	struct packet_quote quote;
+	uint16_t sport, dport;        /* PACKET_TCP_REPLY */
+	uint32_t tcp_seq, tcp_ack;
+	uint8_t tcp_flags;
+	struct model_mpls mpls[MODEL_MAX_MPLS];  /* RFC 4950, via RFC 4884 */
+	unsigned n_mpls;
+};
+
+#define PACKET_TCP_FIN 0x01
+#define PACKET_TCP_SYN 0x02
+#define PACKET_TCP_RST 0x04
+#define PACKET_TCP_ACK 0x10
+
+/* How a datagram came in. */
+struct packet_rx {
+	int family;              /* AF_INET or AF_INET6 */
+	uint8_t proto;           /* socket protocol: IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP */
+	bool ip_header;          /* raw IPv4 sockets deliver it; IPv6 and datagram sockets do not */
+	struct model_addr from;  /* recvfrom's address; used when there is no IP header */
+};
+
+/* Parses a received datagram. Returns 0, or -1 when it is truncated or
+ * malformed (wrong version, bad lengths, ICMP error quoting too little to
+ * identify a probe, TCP checksum is not verified). */
+int packet_parse(const struct packet_rx *rx, const void *buf, size_t len, struct packet_reply *r);
+
+enum packet_match {
+	PACKET_NOT_OURS,         /* stray, forged, or another program's */
+	PACKET_FROM_HOP,         /* time exceeded (or an unreachable from a router) */
+	PACKET_FROM_TARGET,      /* echo reply, unreachable from the target, SYN-ACK/RST */
+};
+
+/* Whether r answers one of f's probes, and which (*seq). A quote must match
+ * the flow's protocol, destination (and source when known), identifier and
+ * ports; an echo reply or TCP reply must come from the target. */
+enum packet_match packet_match(const struct packet_flow *f, const struct packet_reply *r,
+                               uint16_t *seq);
+
+#endif

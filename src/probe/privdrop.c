@@ -1,0 +1,124 @@
+/* privdrop: setresuid/setresgid, libcap and PR_SET_NO_NEW_PRIVS. */
+#include "probe/privdrop.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static int parse_id(const char *s, unsigned long *out)
+{
+	if (!s || *s < '0' || *s > '9') /* strtoul would skip spaces and take signs */
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v >= (unsigned long)UINT_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int privdrop_target(const char *sudo_uid, const char *sudo_gid, uid_t *uid, gid_t *gid)
+{
+	unsigned long u, g;
+	if (parse_id(sudo_uid, &u) == 0 && parse_id(sudo_gid, &g) == 0) {
+		*uid = (uid_t)u;
+		*gid = (gid_t)g;
+		return 0;
+	}
+	const struct passwd *pw = getpwnam("nobody");
+	if (!pw || pw->pw_uid == 0)
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+static int switch_user(char *err, size_t errlen)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	/* A setuid-root binary run by a user goes back to that user: the
+	 * environment is the caller's to forge, so SUDO_* counts only when the
+	 * real uid is root (as under sudo). */
+	if (uid == 0 && privdrop_target(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid, &gid) < 0) {
+		snprintf(err, errlen, "no unprivileged user to switch to (SUDO_UID or nobody)");
+		return -1;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+		snprintf(err, errlen, "cannot switch to uid %lu: %s", (unsigned long)uid,
+		         strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) { /* paranoia: the switch must be one-way */
+		snprintf(err, errlen, "could regain root after dropping it");
+		return -1;
+	}
+	return 0;
+}
+
+static void drop_bounding_set(void)
+{
+	/* Needs CAP_SETPCAP; without it the bounding set is left alone, which is
+	 * harmless once the permitted set is empty and NO_NEW_PRIVS is set. */
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+		if (CAP_IS_SUPPORTED(c))
+			cap_drop_bound(c);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
+static int clear_caps(char *err, size_t errlen)
+{
+	cap_t none = cap_init(); /* an empty set */
+	if (!none) {
+		snprintf(err, errlen, "cap_init: %s", strerror(errno));
+		return -1;
+	}
+	int rc = cap_set_proc(none);
+	int e = errno;
+	cap_free(none);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+bool privdrop_has_caps(void)
+{
+	cap_t cur = cap_get_proc();
+	if (!cur)
+		return true;
+	cap_t none = cap_init();
+	bool has = !none || cap_compare(cur, none) != 0;
+	cap_free(none);
+	cap_free(cur);
+	return has;
+}
+
+int privdrop_drop(char *err, size_t errlen)
+{
+	drop_bounding_set();
+	if (geteuid() == 0 || getuid() == 0) {
+		if (switch_user(err, errlen) < 0)
+			return -1;
+	}
+	if (clear_caps(err, errlen) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return -1;
+	}
+	if (privdrop_has_caps()) {
+		snprintf(err, errlen, "capabilities remain after dropping them");
+		return -1;
+	}
+	return 0;
+}

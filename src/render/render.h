@@ -1,0 +1,21 @@
+/* render: output formats as pure functions from the model to a sink.
+ * One table maps each format to its function; nothing else decides formats. */
+#ifndef HOPDOC_RENDER_H
+#define HOPDOC_RENDER_H
+
+#include "render/render_opts.h"
+
+enum render_format {
+	RENDER_REPORT,  /* -r, and the default until the interactive view exists */
+	RENDER_JSON,    /* -j */
+	RENDER_CSV,     /* -C */
+	RENDER_XML,     /* -x */
+	RENDER_RAW,     /* -l */
+	RENDER_SPLIT,   /* -p */
+};
+
+/* The renderer for a final report format (REPORT, JSON, CSV, XML); NULL for
+ * the streaming formats (RAW, SPLIT), which print events as they come. */
+render_fn render_for(enum render_format out);
+
+#endif

@@ -1,0 +1,93 @@
+#include "render/render_csv.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "render/render_field.h"
+
+static void print_header(const struct render_opts *o, struct sink *out)
+{
+	sink_puts(out, "Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
+	for (const char *c = render_field_letters(o); *c; c++) {
+		const struct render_field *f = render_field_for(*c);
+		if (f)
+			sink_printf(out, "%s,", f->title);
+	}
+	sink_puts(out, "\n");
+}
+
+static void print_hop(const struct model_trace *t, const struct model_hop *h, const struct render_opts *o,
+		      struct sink *out)
+{
+	char label[2 * MODEL_NAME_MAX];
+	render_field_hop_label(h, o, label, sizeof(label));
+	sink_printf(out, "MTR.%s,%lld,OK,%s,%u,%s", RENDER_CSV_MTR_VERSION, (long long)t->start_time, t->dst,
+		    h->ttl, label);
+	for (const char *c = render_field_letters(o); *c; c++) {
+		const struct render_field *f = render_field_for(*c);
+		if (!f)
+			continue;
+		double v = render_field_value(f, h);
+		if (f->integer)
+			sink_printf(out, ",%ld", (long)v);
+		else
+			sink_printf(out, ",%.2f", v);
+	}
+	sink_puts(out, "\n");
+}
+
+/* RFC 4180 quoting: always quoted, inner quotes doubled. */
+static void print_quoted(const char *s, struct sink *out)
+{
+	sink_puts(out, ",\"");
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		sink_write(out, s, (size_t)(q - s));
+		sink_puts(out, "\"\"");
+	}
+	sink_puts(out, s);
+	sink_puts(out, "\"");
+}
+
+static void print_number(double v, struct sink *out)
+{
+	if (isnan(v))
+		sink_puts(out, ",");
+	else
+		sink_printf(out, ",%.2f", v);
+}
+
+static void print_finding(const struct finding *f, struct sink *out)
+{
+	sink_printf(out, "%s,%s,%s,%s,%u,", finding_kind_name(f->kind), finding_severity_name(f->severity),
+		    finding_segment_name(f->segment), finding_direction_name(f->direction), f->hop);
+	for (size_t i = 0; i < f->n_hops && i < FINDING_MAX_HOPS; i++)
+		sink_printf(out, "%s%u", i ? " " : "", f->hops[i]);
+	print_number(f->loss_pct, out);
+	print_number(f->latency_ms, out);
+	print_quoted(f->summary, out);
+	print_quoted(f->evidence, out);
+	print_quoted(f->advice, out);
+	sink_puts(out, "\n");
+}
+
+/* A blank line, then a table of its own, so the hop table above stays
+ * exactly mtr's. */
+static void print_findings(const struct finding_list *l, struct sink *out)
+{
+	sink_puts(out, "\nFinding,Severity,Segment,Direction,Hop,Hops,Loss_Pct,Latency_Ms,Summary,Evidence,Advice\n");
+	for (size_t i = 0; i < l->n; i++)
+		print_finding(&l->items[i], out);
+}
+
+int render_csv_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
+{
+	o = render_field_opts(o);
+	size_t first = render_field_first_hop(t);
+	if (first < t->n_hops)
+		print_header(o, out); /* mtr prints it with the first hop only */
+	for (size_t i = first; i < t->n_hops; i++)
+		print_hop(t, &t->hops[i], o, out);
+	if (o->diagnosis)
+		print_findings(o->diagnosis, out);
+	return sink_error(out);
+}

@@ -1,0 +1,223 @@
+#include "render/render_json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render_field.h"
+
+/* mtr 0.95 dumps with 4-space indent and 5 significant digits. */
+#define RENDER_JSON_FLAGS (JSON_INDENT(4) | JSON_REAL_PRECISION(5))
+
+/* json_object_set_new, counting failures instead of checking each call. */
+static void put(json_t *obj, const char *key, json_t *value, int *failed)
+{
+	if (!value || json_object_set_new(obj, key, value) != 0)
+		*failed = 1;
+}
+
+static void append(json_t *arr, json_t *value, int *failed)
+{
+	if (!value || json_array_append_new(arr, value) != 0)
+		*failed = 1;
+}
+
+static json_t *trace_header(const struct model_trace *t)
+{
+	char psize[32], pattern[32];
+	snprintf(psize, sizeof(psize), "%u", t->psize);
+	if (t->bitpattern >= 0)
+		snprintf(pattern, sizeof(pattern), "0x%02X", (unsigned)(t->bitpattern & 0xff));
+	else
+		snprintf(pattern, sizeof(pattern), "rand(0x00-FF)");
+	return json_pack("{ss ss si sI ss ss}", "src", t->src, "dst", t->dst, "tos", t->tos,
+			 "tests", (json_int_t)t->tests, "psize", psize, "bitpattern", pattern);
+}
+
+static json_t *field_value(const struct render_field *f, const struct model_hop *h)
+{
+	double v = render_field_value(f, h);
+	return f->integer ? json_integer((json_int_t)v) : json_real(v);
+}
+
+static json_t *mpls_list(const struct model_responder *r)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (unsigned i = 0; arr && i < r->n_mpls && i < MODEL_MAX_MPLS; i++) {
+		const struct model_mpls *m = &r->mpls[i];
+		append(arr, json_pack("{sI si si si}", "label", (json_int_t)m->label, "tc", m->tc, "s", m->s,
+				      "ttl", m->ttl), &failed);
+	}
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static json_t *responder(const struct model_responder *r, const struct render_opts *o)
+{
+	char label[2 * MODEL_NAME_MAX];
+	json_t *obj = json_pack("{ss ss sI}", "host", render_field_label(r, o, label, sizeof(label)), "ip",
+				r->text, "count", (json_int_t)r->replies);
+	int failed = !obj;
+	if (obj && r->name[0])
+		put(obj, "name", json_string(r->name), &failed);
+	if (obj && r->asn)
+		put(obj, "asn", json_integer(r->asn), &failed);
+	if (obj && r->n_mpls)
+		put(obj, "mpls", mpls_list(r), &failed);
+	if (failed) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_t *hosts_list(const struct model_hop *h, const struct render_opts *o)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (unsigned i = 0; arr && i < h->n_resp; i++)
+		append(arr, responder(&h->resp[i], o), &failed);
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* hopdoc's additions, after mtr's keys; never one already there. */
+static void put_extra(json_t *hub, const char *key, json_t *value, int *failed)
+{
+	if (json_object_get(hub, key))
+		json_decref(value);
+	else
+		put(hub, key, value, failed);
+}
+
+static void put_extras(json_t *hub, const struct model_hop *h, const struct render_opts *o, int *failed)
+{
+	if (h->has & MODEL_HAS_RECV)
+		put_extra(hub, "Recv", json_integer((json_int_t)h->recv), failed);
+	if (h->has & MODEL_HAS_DROP) {
+		put_extra(hub, "Drop", json_integer((json_int_t)h->drop), failed);
+		put_extra(hub, "Late", json_integer((json_int_t)h->late), failed);
+	}
+	static const char jitter[] = "GJMXI";
+	for (const char *c = jitter; *c; c++) {
+		unsigned need = *c == 'G' ? MODEL_HAS_GMEAN : MODEL_HAS_JITTER;
+		const struct render_field *f = render_field_for(*c);
+		if (h->has & need)
+			put_extra(hub, f->title, field_value(f, h), failed);
+	}
+	put_extra(hub, "hosts", hosts_list(h, o), failed);
+}
+
+static json_t *hub(const struct model_hop *h, const struct render_opts *o)
+{
+	char label[2 * MODEL_NAME_MAX];
+	render_field_hop_label(h, o, label, sizeof(label));
+	json_t *obj = json_pack("{sI ss}", "count", (json_int_t)h->ttl, "host", label);
+	int failed = !obj;
+	for (const char *c = render_field_letters(o); obj && *c; c++) {
+		const struct render_field *f = render_field_for(*c);
+		if (f && f->style != RENDER_FIELD_GAP)
+			put(obj, f->title, field_value(f, h), &failed);
+	}
+	if (obj)
+		put_extras(obj, h, o, &failed);
+	if (failed) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_t *hubs(const struct model_trace *t, const struct render_opts *o)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (size_t i = render_field_first_hop(t); arr && i < t->n_hops; i++)
+		append(arr, hub(&t->hops[i], o), &failed);
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *render_json_trace(const struct model_trace *t, const struct render_opts *o)
+{
+	o = render_field_opts(o);
+	json_t *report = json_object();
+	int failed = !report;
+	if (report) {
+		put(report, "mtr", trace_header(t), &failed);
+		put(report, "hubs", hubs(t, o), &failed);
+	}
+	if (report && o->diagnosis)
+		put(report, "diagnosis", render_json_findings(o->diagnosis), &failed);
+	json_t *root = failed ? NULL : json_pack("{so}", "report", report);
+	if (!root)
+		json_decref(report);
+	return root;
+}
+
+static json_t *number_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *finding_json(const struct finding *f)
+{
+	json_t *hops = json_array();
+	int failed = !hops;
+	for (size_t i = 0; hops && i < f->n_hops && i < FINDING_MAX_HOPS; i++)
+		append(hops, json_integer(f->hops[i]), &failed);
+	if (failed) {
+		json_decref(hops);
+		return NULL;
+	}
+	return json_pack("{ss ss ss ss si so so so ss ss ss}", "finding", finding_kind_name(f->kind), "severity",
+			 finding_severity_name(f->severity), "segment", finding_segment_name(f->segment),
+			 "direction", finding_direction_name(f->direction), "hop", (int)f->hop, "hops", hops,
+			 "loss_pct", number_or_null(f->loss_pct), "latency_ms", number_or_null(f->latency_ms),
+			 "summary", f->summary, "evidence", f->evidence, "advice", f->advice);
+}
+
+json_t *render_json_findings(const struct finding_list *l)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (size_t i = 0; arr && l && i < l->n; i++)
+		append(arr, finding_json(&l->items[i]), &failed);
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+int render_json_dump(const json_t *root, struct sink *out)
+{
+	if (!root)
+		return -1;
+	char *text = json_dumps(root, RENDER_JSON_FLAGS);
+	if (!text)
+		return -1;
+	sink_puts(out, text);
+	sink_puts(out, "\n");
+	free(text);
+	return sink_error(out);
+}
+
+int render_json_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
+{
+	json_t *root = render_json_trace(t, o);
+	int rc = render_json_dump(root, out);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,139 @@
+#include "render/render_text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "render/render_field.h"
+
+/* mtr's name column in a narrow report; hop rows start with 8 characters of
+ * " %2d.|-- ", so names are cut at 25. */
+#define TEXT_NARROW_HOSTS 33
+#define TEXT_LINE_MAX (2 * MODEL_NAME_MAX + 256)
+
+static int print_start(const struct model_trace *t, struct sink *out)
+{
+	/* An imported listing has no start time (0); a made-up 1970 date would
+	 * read as a fact about the run. */
+	if (t->start_time == 0)
+		return 0;
+	time_t when = (time_t)t->start_time;
+	struct tm tm;
+	char stamp[64] = "";
+	if (localtime_r(&when, &tm))
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	return sink_printf(out, "Start: %s\n", stamp);
+}
+
+static size_t hosts_width(const struct model_trace *t, const struct render_opts *o)
+{
+	if (!o->wide)
+		return TEXT_NARROW_HOSTS;
+	size_t width = strlen(t->src);
+	char label[2 * MODEL_NAME_MAX];
+	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++) {
+		size_t n = strlen(render_field_hop_label(&t->hops[i], o, label, sizeof(label)));
+		if (n > width)
+			width = n;
+	}
+	return width;
+}
+
+/* Appends the -o columns: titles when hop is NULL, else the hop's cells. */
+static void put_fields(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o)
+{
+	for (const char *c = render_field_letters(o); *c; c++) {
+		const struct render_field *f = render_field_for(*c);
+		if (!f)
+			continue;
+		char cell[RENDER_FIELD_CELL_MAX];
+		if (hop)
+			render_field_cell(f, hop, cell, sizeof(cell));
+		else
+			snprintf(cell, sizeof(cell), "%*s", f->width, f->title);
+		at = render_field_place(line, TEXT_LINE_MAX, at, cell, (size_t)f->width);
+	}
+}
+
+static int print_header(const struct model_trace *t, const struct render_opts *o, size_t width, struct sink *out)
+{
+	char line[TEXT_LINE_MAX];
+	snprintf(line, sizeof(line), "HOST: %-*s", (int)width, t->src);
+	put_fields(line, o->wide ? strlen(line) : width, NULL, o);
+	return sink_printf(out, "%s\n", line);
+}
+
+/* The other responders of a hop, on lines of their own without figures. */
+static int print_others(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
+{
+	char label[2 * MODEL_NAME_MAX];
+	for (unsigned i = 0; i < h->n_resp; i++) {
+		if (i == h->latest)
+			continue;
+		render_field_label(&h->resp[i], o, label, sizeof(label));
+		if (sink_printf(out, "        %-*s\n", (int)width, label) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int print_hop(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
+{
+	char line[TEXT_LINE_MAX];
+	char label[2 * MODEL_NAME_MAX];
+	render_field_hop_label(h, o, label, sizeof(label));
+	snprintf(line, sizeof(line), " %2u.|-- %-*s", h->ttl, (int)width, label);
+	put_fields(line, o->wide ? strlen(line) : width, h, o);
+	if (sink_printf(out, "%s\n", line) != 0)
+		return -1;
+	return print_others(h, o, width, out);
+}
+
+static void print_figure(const char *what, double v, const char *unit, struct sink *out)
+{
+	if (!isnan(v))
+		sink_printf(out, ", %s %.1f%s", what, v, unit);
+}
+
+static int print_finding(size_t n, const struct finding *f, struct sink *out)
+{
+	sink_printf(out, "%2zu. %s: %s", n, finding_severity_name(f->severity), finding_kind_name(f->kind));
+	if (f->hop)
+		sink_printf(out, " at hop %u", f->hop);
+	sink_printf(out, " (segment %s, direction %s", finding_segment_name(f->segment),
+		    finding_direction_name(f->direction));
+	print_figure("loss", f->loss_pct, "%", out);
+	print_figure("latency", f->latency_ms, " ms", out);
+	sink_printf(out, ")\n    %s\n", f->summary);
+	if (f->evidence[0])
+		sink_printf(out, "    Evidence: %s\n", f->evidence);
+	if (f->advice[0])
+		sink_printf(out, "    Advice: %s\n", f->advice);
+	return sink_error(out);
+}
+
+int render_text_findings(const struct finding_list *l, struct sink *out)
+{
+	sink_puts(out, "Diagnosis\n");
+	for (size_t i = 0; i < l->n; i++)
+		if (print_finding(i + 1, &l->items[i], out) != 0)
+			return -1;
+	return sink_error(out);
+}
+
+int render_text_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
+{
+	o = render_field_opts(o);
+	size_t width = hosts_width(t, o);
+	if (print_start(t, out) != 0 || print_header(t, o, width, out) != 0)
+		return -1;
+	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++)
+		if (print_hop(&t->hops[i], o, width, out) != 0)
+			return -1;
+	if (o->diagnosis) {
+		sink_puts(out, "\n");
+		return render_text_findings(o->diagnosis, out);
+	}
+	return sink_error(out);
+}

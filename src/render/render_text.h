@@ -1,0 +1,13 @@
+/* render_text: mtr's report (-r) and wide report (-w), and the diagnosis as
+ * text under the table. */
+#ifndef HOPDOC_RENDER_TEXT_H
+#define HOPDOC_RENDER_TEXT_H
+
+#include "render/render_opts.h"
+
+int render_text_report(const struct model_trace *t, const struct render_opts *o, struct sink *out);
+
+/* The "Diagnosis" section alone (used under the table). */
+int render_text_findings(const struct finding_list *l, struct sink *out);
+
+#endif

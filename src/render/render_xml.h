@@ -1,0 +1,9 @@
+/* render_xml: mtr's XML (-x), and the diagnosis as a <DIAGNOSIS> element. */
+#ifndef HOPDOC_RENDER_XML_H
+#define HOPDOC_RENDER_XML_H
+
+#include "render/render_opts.h"
+
+int render_xml_report(const struct model_trace *t, const struct render_opts *o, struct sink *out);
+
+#endif

@@ -1,0 +1,35 @@
+/* collect: turns the probe engine's events into hop statistics and the model.
+ *
+ * One hopstat per TTL, every responder per hop with its own reply count, the
+ * latest responder, MPLS labels and reverse DNS names. The model it refreshes
+ * shows the hops mtr would show: up to the first hop where the target
+ * answered, else up to one hop past the last hop that answered (never past the
+ * last hop probed). Data received for hops beyond that is kept, so the model
+ * grows back if the path does.
+ *
+ * Taps are event consumers called after the model is refreshed for each
+ * event: the streaming printers (render_raw_event, render_split_event) go
+ * there, so the engine needs one callback, collect_event. */
+#ifndef HOPDOC_COLLECT_H
+#define HOPDOC_COLLECT_H
+
+#include "model/event.h"
+#include "model/model.h"
+
+#define COLLECT_MAX_TAPS 4
+
+struct collect;
+
+/* t is the caller's and must outlive the collector; its src, dst, tests and
+ * other header fields are the caller's to fill. */
+struct collect *collect_new(struct model_trace *t);
+void collect_free(struct collect *c);
+
+/* Returns 0, or -1 when all COLLECT_MAX_TAPS are taken. */
+int collect_add_tap(struct collect *c, event_fn fn, void *ctx);
+
+/* An event_fn: ctx is the struct collect. Returns -1 when out of memory or a
+ * tap asked to stop. */
+int collect_event(void *ctx, const struct event *ev);
+
+#endif

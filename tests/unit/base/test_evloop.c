@@ -1,0 +1,191 @@
+/* evloop with real timers and pipes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/evloop.h"
+
+#define MS 1000000LL
+
+struct order {
+	int seen[8];
+	int n;
+	struct evloop *loop;
+};
+
+struct tagged {
+	struct order *o;
+	int tag;
+};
+
+static void record(void *ctx)
+{
+	struct tagged *t = ctx;
+	t->o->seen[t->o->n++] = t->tag;
+}
+
+static void timers_run_in_time_order(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct order o = { .loop = loop };
+	struct tagged t[4] = { { &o, 3 }, { &o, 1 }, { &o, 2 }, { &o, 4 } };
+	int64_t now = evloop_now_ns();
+	evloop_add_timer(loop, now + 30 * MS, record, &t[0]);
+	evloop_add_timer(loop, now + 10 * MS, record, &t[1]);
+	evloop_add_timer(loop, now + 20 * MS, record, &t[2]);
+	evloop_timer_id id = evloop_add_timer(loop, now + 15 * MS, record, &t[3]);
+	assert_int_equal(evloop_cancel_timer(loop, id), 0);
+	assert_int_equal(evloop_cancel_timer(loop, id), -1);
+	assert_int_equal(evloop_run(loop), 0); /* returns when nothing is left */
+	int64_t took = evloop_now_ns() - now;
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.seen[0], 1);
+	assert_int_equal(o.seen[1], 2);
+	assert_int_equal(o.seen[2], 3);
+	assert_true(took >= 30 * MS);
+	assert_true(took < 500 * MS);
+	evloop_free(loop);
+}
+
+static void many_timers_keep_heap_order(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct order o = { .loop = loop };
+	struct tagged t[8];
+	int64_t base = evloop_now_ns() - 1000 * MS; /* all due: order by time only */
+	const int when[8] = { 7, 3, 5, 1, 8, 2, 6, 4 };
+	for (int i = 0; i < 8; i++) {
+		t[i] = (struct tagged){ &o, when[i] };
+		evloop_add_timer(loop, base + when[i], record, &t[i]);
+	}
+	assert_int_equal(evloop_timer_count(loop), 8);
+	evloop_run(loop);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(o.seen[i], i + 1);
+	evloop_free(loop);
+}
+
+struct pipe_ctx {
+	struct evloop *loop;
+	char got[16];
+	size_t n;
+};
+
+static void on_read(void *ctx, int fd, unsigned events)
+{
+	struct pipe_ctx *p = ctx;
+	assert_true(events & EVLOOP_READ);
+	ssize_t r = read(fd, p->got + p->n, sizeof(p->got) - 1 - p->n);
+	if (r > 0)
+		p->n += (size_t)r;
+	evloop_del_fd(p->loop, fd); /* removing oneself during dispatch */
+}
+
+static void write_later(void *ctx)
+{
+	int *fd = ctx;
+	assert_int_equal(write(*fd, "hi", 2), 2);
+}
+
+static void fd_event_wakes_the_loop(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct evloop *loop = evloop_new();
+	struct pipe_ctx p = { .loop = loop };
+	assert_int_equal(evloop_add_fd(loop, fds[0], EVLOOP_READ, on_read, &p), 0);
+	evloop_add_timer(loop, evloop_now_ns() + 20 * MS, write_later, &fds[1]);
+	assert_int_equal(evloop_run(loop), 0);
+	assert_int_equal(p.n, 2);
+	assert_memory_equal(p.got, "hi", 2);
+	assert_int_equal(evloop_del_fd(loop, fds[0]), -1);
+	close(fds[0]);
+	close(fds[1]);
+	evloop_free(loop);
+}
+
+static void stop_from_timer(void *ctx)
+{
+	evloop_stop(ctx);
+}
+
+static void never(void *ctx)
+{
+	(void)ctx;
+	fail_msg("a timer after stop ran");
+}
+
+static void stop_returns_before_later_timers(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	int64_t now = evloop_now_ns();
+	evloop_add_timer(loop, now + 5 * MS, stop_from_timer, loop);
+	evloop_add_timer(loop, now + 10000 * MS, never, NULL);
+	evloop_run(loop);
+	assert_true(evloop_now_ns() - now < 1000 * MS);
+	assert_int_equal(evloop_timer_count(loop), 1);
+	evloop_free(loop);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* A signal handler's flag stops a loop that is idle on a far timer, and the
+ * idle wait costs no CPU (no busy polling). */
+static void signal_flag_stops_idle_loop(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	evloop_watch_flag(loop, &stop_flag);
+	int64_t now = evloop_now_ns();
+	evloop_add_timer(loop, now + 10000 * MS, never, NULL);
+	double cpu0 = cpu_seconds();
+	struct itimerval it = { .it_value = { .tv_sec = 0, .tv_usec = 300000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	assert_int_equal(evloop_run(loop), 0);
+	int64_t took = evloop_now_ns() - now;
+	assert_true(took >= 250 * MS && took < 2000 * MS);
+	assert_true(cpu_seconds() - cpu0 < 0.05); /* 300 ms of waiting */
+	evloop_free(loop);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(timers_run_in_time_order),
+		cmocka_unit_test(many_timers_keep_heap_order),
+		cmocka_unit_test(fd_event_wakes_the_loop),
+		cmocka_unit_test(stop_returns_before_later_timers),
+		cmocka_unit_test(signal_flag_stops_idle_loop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,111 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/sink.h"
+#include "model/finding.h"
+#include "model/model.h"
+
+static void hop_creates_every_earlier_hop(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct model_hop *h = model_trace_hop(t, 5);
+	assert_non_null(h);
+	assert_int_equal(t->n_hops, 5);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(t->hops[i].ttl, i + 1);
+	assert_null(model_trace_hop(t, 0));
+	assert_null(model_trace_hop(t, MODEL_MAX_HOPS + 1));
+	assert_non_null(model_trace_hop(t, MODEL_MAX_HOPS));
+	assert_int_equal(t->n_hops, MODEL_MAX_HOPS);
+	model_trace_free(t);
+}
+
+static void responders_are_unique_and_bounded(void **state)
+{
+	(void)state;
+	struct model_hop h;
+	memset(&h, 0, sizeof(h));
+	struct model_addr a;
+	assert_int_equal(model_addr_parse("10.0.0.1", &a), 0);
+	struct model_responder *r1 = model_hop_responder(&h, &a);
+	assert_ptr_equal(model_hop_responder(&h, &a), r1);
+	assert_string_equal(r1->text, "10.0.0.1");
+	for (int i = 2; i <= MODEL_MAX_RESPONDERS; i++) {
+		a.bytes[3] = (uint8_t)i;
+		assert_non_null(model_hop_responder(&h, &a));
+	}
+	a.bytes[3] = 200;
+	assert_null(model_hop_responder(&h, &a));
+	assert_int_equal(h.n_resp, MODEL_MAX_RESPONDERS);
+}
+
+static void addresses_round_trip(void **state)
+{
+	(void)state;
+	struct model_addr a;
+	char buf[64];
+	assert_int_equal(model_addr_parse("fd00::1", &a), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_string_equal(model_addr_text(&a, buf, sizeof(buf)), "fd00::1");
+	assert_int_equal(model_addr_parse("be1234.ccr42.isp.net", &a), -1);
+	struct model_addr none = { .family = AF_UNSPEC };
+	assert_string_equal(model_addr_text(&none, buf, sizeof(buf)), "???");
+}
+
+static void buffer_sink_grows(void **state)
+{
+	(void)state;
+	struct sink *s = sink_new_buffer();
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(sink_printf(s, "%04d\n", i), 0);
+	size_t len = 0;
+	const char *b = sink_buffer(s, &len);
+	assert_int_equal(len, 5000);
+	assert_memory_equal(b + 4995, "0999\n", 5);
+	sink_free(s);
+}
+
+static void finding_names_match_the_spec(void **state)
+{
+	(void)state;
+	assert_string_equal(finding_kind_name(FINDING_RATE_LIMITED_HOP), "rate-limited-hop");
+	assert_string_equal(finding_kind_name(FINDING_INSUFFICIENT_DATA), "insufficient-data");
+	assert_string_equal(finding_severity_name(FINDING_CRITICAL), "critical");
+	assert_string_equal(finding_segment_name(FINDING_SEG_DESTINATION), "destination");
+	assert_string_equal(finding_direction_name(FINDING_DIR_BOTH), "both");
+}
+
+static void text_clean_keeps_utf8_and_marks_the_rest(void **state)
+{
+	(void)state;
+	char ok[] = "Ziel-IP \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 (Server)";
+	char want_ok[sizeof(ok)];
+	memcpy(want_ok, ok, sizeof(ok));
+	model_text_clean(ok);
+	assert_string_equal(ok, want_ok);
+	char latin1[] = "r\xe9seau-\xe9.net"; /* Latin-1 e-acute: a lone lead byte */
+	model_text_clean(latin1);
+	assert_string_equal(latin1, "r?seau-?.net");
+	char bad[] = "\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xe2\x82"; /* overlong, surrogate, >U+10FFFF, cut */
+	model_text_clean(bad);
+	assert_string_equal(bad, "??|???|????|??");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hop_creates_every_earlier_hop),
+		cmocka_unit_test(responders_are_unique_and_bounded),
+		cmocka_unit_test(addresses_round_trip),
+		cmocka_unit_test(buffer_sink_grows),
+		cmocka_unit_test(finding_names_match_the_spec),
+		cmocka_unit_test(text_clean_keeps_utf8_and_marks_the_rest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,108 @@
+/* privdrop: the target user, and (as root) a real drop in a child process:
+ * afterwards no capability, no way back to root, no new raw socket, while a
+ * raw socket opened before still sends. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe/privdrop.h"
+
+static void target_prefers_valid_sudo_ids(void **state)
+{
+	(void)state;
+	uid_t u;
+	gid_t g;
+	assert_int_equal(privdrop_target("1000", "1001", &u, &g), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 1001);
+}
+
+static void target_rejects_bad_sudo_ids(void **state)
+{
+	(void)state;
+	uid_t nu, u;
+	gid_t ng, g;
+	int have_nobody = privdrop_target(NULL, NULL, &nu, &ng);
+	if (have_nobody == 0)
+		assert_true(nu != 0);
+	const char *bad[] = { "0", "-5", "12x", "", " 7", "99999999999999999999", "4294967295" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* A bad value on either side falls back to nobody, never to root. */
+		assert_int_equal(privdrop_target(bad[i], "100", &u, &g), have_nobody);
+		if (have_nobody == 0) {
+			assert_int_equal(u, nu);
+			assert_int_equal(g, ng);
+		}
+		assert_int_equal(privdrop_target("100", bad[i], &u, &g), have_nobody);
+		if (have_nobody == 0)
+			assert_int_equal(u, nu);
+	}
+}
+
+static int send_echo(int fd)
+{
+	uint8_t pkt[8] = { ICMP_ECHO, 0, 0xf7, 0xff, 0, 0, 0, 0 }; /* checksum of the rest */
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	return sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) == sizeof(pkt)
+	           ? 0
+	           : -1;
+}
+
+/* Exit codes of the child say which check failed. */
+static int child_drops(void)
+{
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (raw < 0)
+		return 10;
+	char err[256];
+	if (privdrop_drop(err, sizeof(err)) < 0)
+		return 11;
+	if (getuid() == 0 || geteuid() == 0 || getgid() == 0)
+		return 12;
+	if (privdrop_has_caps())
+		return 13;
+	if (setuid(0) == 0)
+		return 14;
+	int again = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (again >= 0 || (errno != EPERM && errno != EACCES))
+		return 15;
+	if (send_echo(raw) < 0) /* opened before the drop: still usable */
+		return 16;
+	return 0;
+}
+
+static void drop_as_root_in_a_child(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: needs root\n");
+		skip();
+	}
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_drops());
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(target_prefers_valid_sudo_ids),
+		cmocka_unit_test(target_rejects_bad_sudo_ids),
+		cmocka_unit_test(drop_as_root_in_a_child),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

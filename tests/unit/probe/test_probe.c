@@ -1,0 +1,264 @@
+/* The probe engine's pure parts (TTL limit, pacing, in-flight table) and,
+ * where the process may open raw sockets, a whole run against loopback. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/evloop.h"
+#include "probe/packet.h"
+#include "probe/probe.h"
+
+static bool answered[MODEL_MAX_HOPS + 1], silent[MODEL_MAX_HOPS + 1];
+
+static void reset_hops(void)
+{
+	memset(answered, 0, sizeof(answered));
+	memset(silent, 0, sizeof(silent));
+}
+
+static void limit_is_max_ttl_until_something_is_known(void **state)
+{
+	(void)state;
+	reset_hops();
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 10, answered, silent), 30);
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 0, answered, silent), 30);
+}
+
+static void limit_stops_at_the_path_length(void **state)
+{
+	(void)state;
+	reset_hops();
+	assert_int_equal(probe_ttl_limit(1, 30, 7, 10, answered, silent), 7);
+	assert_int_equal(probe_ttl_limit(1, 5, 7, 10, answered, silent), 5);
+}
+
+static void limit_stops_after_max_unknown_silent_hops(void **state)
+{
+	(void)state;
+	reset_hops();
+	answered[1] = answered[2] = true;
+	silent[3] = silent[4] = true; /* a run of 2, then an answer */
+	answered[5] = true;
+	for (unsigned t = 6; t <= 30; t++)
+		silent[t] = true;
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 3, answered, silent), 8);
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 2, answered, silent), 4);
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 0, answered, silent), 30);
+	/* A hop that answered once is not silent even if it timed out since. */
+	answered[3] = true;
+	assert_int_equal(probe_ttl_limit(1, 30, 0, 2, answered, silent), 7);
+	/* Counting starts at -f. */
+	assert_int_equal(probe_ttl_limit(6, 30, 0, 2, answered, silent), 7);
+}
+
+static void pacing_spreads_only_as_needed(void **state)
+{
+	(void)state;
+	const int64_t now = 5000000000LL;
+	struct probe_bucket b;
+	assert_true(probe_burst(1000) == 1.0);
+	/* 30 probes at 1000 pps, burst 10: 10 at once, then one a millisecond. */
+	probe_bucket_init(&b, 10, now);
+	int64_t t = now;
+	for (int i = 0; i < 10; i++)
+		assert_true(probe_bucket_take(&b, t, 1000, 10) == now);
+	for (int i = 10; i < 30; i++) {
+		int64_t due = probe_bucket_take(&b, t, 1000, 10);
+		assert_true(due > t);         /* not yet: nothing taken */
+		t = due;
+		assert_true(probe_bucket_take(&b, t, 1000, 10) == t);
+	}
+	assert_true(t - now >= 19900000 && t - now <= 20100000);
+	/* Burst 1: a round of 30 leaves within 29 ms, 1 ms apart. */
+	struct probe_bucket one;
+	probe_bucket_init(&one, 1, now);
+	int64_t u = now;
+	for (int i = 0; i < 30; i++) {
+		int64_t due = probe_bucket_take(&one, u, 1000, 1);
+		if (due > u) {
+			assert_true(due - u <= 1000000);
+			u = due;
+			assert_true(probe_bucket_take(&one, u, 1000, 1) == u);
+		}
+	}
+	assert_true(u - now >= 28900000 && u - now <= 29100000);
+	/* Over any long stretch the rate holds: 1000 more probes take ~1 s. */
+	int64_t start = t;
+	for (int i = 0; i < 1000; i++) {
+		int64_t due = probe_bucket_take(&b, t, 1000, 10);
+		if (due > t) {
+			t = due;
+			assert_true(probe_bucket_take(&b, t, 1000, 10) == t);
+		}
+	}
+	assert_true(t - start >= 990000000 && t - start <= 1001000000);
+	/* A quiet bucket refills to its burst only. */
+	int64_t later = t + 10000000000LL;
+	for (int i = 0; i < 10; i++)
+		assert_true(probe_bucket_take(&b, later, 1000, 10) == later);
+	assert_true(probe_bucket_take(&b, later, 1000, 10) > later);
+	/* No limit. */
+	assert_true(probe_bucket_take(&b, later, 0, 1) == later);
+}
+
+static void table_tracks_states_and_rounds(void **state)
+{
+	(void)state;
+	struct probe_table *t = probe_table_new();
+	assert_non_null(t);
+	for (unsigned long s = 0; s < 3; s++)
+		probe_table_sent(t, s, 0, (unsigned)s + 1, 100 + (int64_t)s);
+	probe_table_sent(t, 3, 1, 1, 200);
+	assert_int_equal(probe_table_waiting(t, 0), 3);
+	assert_int_equal(probe_table_waiting(t, 1), 1);
+	struct probe_slot *s1 = probe_table_slot(t, probe_wire_seq(1));
+	assert_int_equal(s1->ttl, 2);
+	assert_int_equal(s1->run_seq, 1);
+	assert_int_equal(s1->state, PROBE_SLOT_WAITING);
+	probe_table_resolve(t, s1, PROBE_SLOT_ANSWERED);
+	probe_table_resolve(t, s1, PROBE_SLOT_ANSWERED); /* a duplicate changes nothing */
+	assert_int_equal(probe_table_waiting(t, 0), 2);
+	struct probe_slot *s2 = probe_table_slot(t, probe_wire_seq(2));
+	probe_table_resolve(t, s2, PROBE_SLOT_TIMED_OUT);
+	assert_int_equal(probe_table_waiting(t, 0), 1);
+	/* A late answer to a timed-out probe does not count twice. */
+	probe_table_resolve(t, s2, PROBE_SLOT_ANSWERED);
+	assert_int_equal(probe_table_waiting(t, 0), 1);
+	/* A never-used sequence is free; one outside the wire space is none. */
+	assert_int_equal(probe_table_slot(t, 1000)->state, PROBE_SLOT_FREE);
+	assert_null(probe_table_slot(t, PACKET_SEQ_SPACE));
+	probe_table_free(t);
+}
+
+static void wire_seq_wraps_and_reuse_forgets_the_old_probe(void **state)
+{
+	(void)state;
+	assert_int_equal(probe_wire_seq(5), 5);
+	assert_int_equal(probe_wire_seq(PACKET_SEQ_SPACE + 5), 5);
+	struct probe_table *t = probe_table_new();
+	probe_table_sent(t, 5, 0, 1, 1);
+	probe_table_sent(t, PACKET_SEQ_SPACE + 5, 9, 4, 2);
+	assert_int_equal(probe_table_waiting(t, 0), 0);
+	assert_int_equal(probe_table_waiting(t, 9), 1);
+	assert_int_equal(probe_table_slot(t, 5)->run_seq, PACKET_SEQ_SPACE + 5);
+	probe_table_free(t);
+}
+
+/* ---- a whole run against 127.0.0.1 (skipped without raw sockets) ---------- */
+
+struct tally {
+	unsigned sent, reply, timeout, late, rounds;
+	unsigned sent_in_round[8];
+	unsigned long max_seq;
+	unsigned long last_round_end;
+	bool rounds_in_order;
+	bool reply_after_sent;
+	unsigned long seen_sent[64];
+};
+
+static int count_event(void *ctx, const struct event *ev)
+{
+	struct tally *t = ctx;
+	switch (ev->type) {
+	case EVENT_SENT:
+		if (ev->seq < 64)
+			t->seen_sent[ev->seq] = 1;
+		if (ev->seq > t->max_seq || t->sent == 0)
+			t->max_seq = ev->seq;
+		t->sent++;
+		if (ev->round < 8)
+			t->sent_in_round[ev->round]++;
+		break;
+	case EVENT_REPLY:
+		t->reply++;
+		if (ev->seq >= 64 || !t->seen_sent[ev->seq] || !ev->from_target || ev->rtt_ms < 0 ||
+		    ev->rtt_ms > 1000)
+			t->reply_after_sent = false;
+		break;
+	case EVENT_TIMEOUT: t->timeout++; break;
+	case EVENT_LATE: t->late++; break;
+	case EVENT_ROUND_END:
+		if (ev->round != t->rounds)
+			t->rounds_in_order = false;
+		t->rounds++;
+		break;
+	case EVENT_NAME: break;
+	}
+	return 0;
+}
+
+static void loopback_run(enum model_proto proto, int family, const char *target)
+{
+	struct probe_params c = { .target = target, .family = family, .proto = proto,
+		                  .interval_s = 0.02, .cycles = 5, .first_ttl = 1, .max_ttl = 30,
+		                  .max_unknown = 10, .timeout_s = 1, .gracetime_s = 1, .psize = 64,
+		                  .port = proto == MODEL_PROTO_TCP ? 9 : 0, .max_pps = 1000 };
+	char err[256];
+	struct probe *p = probe_open(&c, err, sizeof(err));
+	if (!p) {
+		print_message("skipped: %s\n", err);
+		skip();
+	}
+	struct evloop *loop = evloop_new();
+	struct tally t = { .rounds_in_order = true, .reply_after_sent = true };
+	assert_int_equal(probe_setup(p, loop, count_event, &t, err, sizeof(err)), 0);
+	assert_int_equal(probe_start(p), 0);
+	int64_t t0 = evloop_now_ns();
+	assert_int_equal(evloop_run(loop), 0);
+	assert_true(evloop_now_ns() - t0 < 2000000000LL); /* finished, did not wait for grace */
+	assert_true(probe_done(p));
+	assert_int_equal(probe_status(p), 0);
+	assert_int_equal(probe_path_len(p), 1); /* loopback: the target is hop 1 */
+	/* The first round's burst may pass the target before its answer is in;
+	 * afterwards one probe a round, hops past the target never. */
+	assert_true(t.sent_in_round[0] >= 1 && t.sent_in_round[0] <= 30);
+	for (int r = 1; r < 5; r++)
+		assert_int_equal(t.sent_in_round[r], 1);
+	assert_int_equal(t.reply, t.sent);
+	assert_int_equal(t.timeout + t.late, 0);
+	assert_int_equal(t.rounds, 5);
+	assert_true(t.rounds_in_order);
+	assert_true(t.reply_after_sent);
+	probe_free(p);
+	evloop_free(loop);
+}
+
+static void icmp4_loopback(void **state)
+{
+	(void)state;
+	loopback_run(MODEL_PROTO_ICMP, AF_INET, "127.0.0.1");
+}
+
+static void udp6_loopback(void **state)
+{
+	(void)state;
+	loopback_run(MODEL_PROTO_UDP, AF_INET6, "::1");
+}
+
+static void tcp4_loopback(void **state)
+{
+	(void)state;
+	loopback_run(MODEL_PROTO_TCP, AF_INET, "127.0.0.1");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(limit_is_max_ttl_until_something_is_known),
+		cmocka_unit_test(limit_stops_at_the_path_length),
+		cmocka_unit_test(limit_stops_after_max_unknown_silent_hops),
+		cmocka_unit_test(pacing_spreads_only_as_needed),
+		cmocka_unit_test(table_tracks_states_and_rounds),
+		cmocka_unit_test(wire_seq_wraps_and_reuse_forgets_the_old_probe),
+		cmocka_unit_test(icmp4_loopback),
+		cmocka_unit_test(udp6_loopback),
+		cmocka_unit_test(tcp4_loopback),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

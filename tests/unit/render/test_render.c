@@ -1,0 +1,107 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/sink.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/render_json.h"
+#include "render/render_raw.h"
+
+static struct event probe(enum event_type type, unsigned ttl, unsigned long seq, const char *from, double rtt)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.ttl = ttl;
+	ev.seq = seq;
+	ev.rtt_ms = rtt;
+	if (from)
+		assert_int_equal(model_addr_parse(from, &ev.from), 0);
+	return ev;
+}
+
+static void table_has_final_formats_only(void **state)
+{
+	(void)state;
+	assert_non_null(render_for(RENDER_REPORT));
+	assert_non_null(render_for(RENDER_JSON));
+	assert_non_null(render_for(RENDER_CSV));
+	assert_non_null(render_for(RENDER_XML));
+	assert_null(render_for(RENDER_RAW));
+	assert_null(render_for(RENDER_SPLIT));
+}
+
+/* Without options every format uses mtr's defaults. */
+static void null_options_mean_defaults(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	model_trace_hop(t, 1)->snt = 1;
+	snprintf(t->src, sizeof(t->src), "vm");
+	enum render_format outs[] = { RENDER_REPORT, RENDER_JSON, RENDER_CSV, RENDER_XML };
+	for (size_t i = 0; i < 4; i++) {
+		struct sink *out = sink_new_buffer();
+		assert_int_equal(render_for(outs[i])(t, NULL, out), 0);
+		assert_non_null(strstr(sink_buffer(out, NULL), "Snt"));
+		sink_free(out);
+	}
+	model_trace_free(t);
+}
+
+static void raw_prints_microseconds_and_new_hosts_twice(void **state)
+{
+	(void)state;
+	struct sink *out = sink_new_buffer();
+	struct render_raw *r = render_raw_new(out);
+	struct event ev = probe(EVENT_SENT, 2, 33000, NULL, 0);
+	assert_int_equal(render_raw_event(r, &ev), 0);
+	ev = probe(EVENT_REPLY, 2, 33000, "fd00::2", 1.2345);
+	assert_int_equal(render_raw_event(r, &ev), 0);
+	assert_int_equal(render_raw_event(r, &ev), 0);
+	ev = probe(EVENT_LATE, 2, 33000, "fd00::2", 9.0);
+	assert_int_equal(render_raw_event(r, &ev), 0);
+	assert_string_equal(sink_buffer(out, NULL), "x 1 33000\nh 1 fd00::2\nh 1 fd00::2\np 1 1235 33000\np 1 1235 33000\n");
+	render_raw_free(r);
+	sink_free(out);
+}
+
+static void json_trace_keeps_mtr_key_order(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct model_hop *h = model_trace_hop(t, 1);
+	h->snt = 2;
+	h->avg = 1.23449;
+	struct render_opts o = { .fields = "SAL" };
+	json_t *root = render_json_trace(t, &o);
+	json_t *hub = json_array_get(json_object_get(json_object_get(root, "report"), "hubs"), 0);
+	const char *want[] = { "count", "host", "Snt", "Avg", "Loss%", "hosts" };
+	size_t i = 0;
+	const char *key;
+	json_t *value;
+	json_object_foreach(hub, key, value) {
+		assert_true(i < 6);
+		assert_string_equal(key, want[i++]);
+	}
+	assert_true(json_real_value(json_object_get(hub, "Avg")) == 1.234); /* mtr's microsecond grain */
+	assert_true(json_is_integer(json_object_get(hub, "Snt")));
+	json_decref(root);
+	model_trace_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_has_final_formats_only),
+		cmocka_unit_test(null_options_mean_defaults),
+		cmocka_unit_test(raw_prints_microseconds_and_new_hosts_twice),
+		cmocka_unit_test(json_trace_keeps_mtr_key_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
