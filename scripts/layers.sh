@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # folder   may use                              public headers
 table='
 base       -                                    evloop.h sink.h version.h
-model      base                                 model.h finding.h event.h
+model      base                                 model.h finding.h event.h field.h
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h
 stats      base,model,probe,resolve             collect.h

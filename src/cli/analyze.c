@@ -11,6 +11,7 @@
 #include "base/sink.h"
 #include "diag/diag.h"
 #include "import/import.h"
+#include "model/field.h"
 #include "model/finding.h"
 #include "model/model.h"
 #include "render/render.h"
@@ -149,7 +150,13 @@ static const char *fields_for(const struct model_trace *t, char *buf, size_t len
 	unsigned has = 0;
 	for (size_t i = 0; i < t->n_hops; i++)
 		has |= t->hops[i].has;
-	snprintf(buf, len, "LS %sABW%s", has & MODEL_HAS_LAST ? "N" : "", has & MODEL_HAS_STDEV ? "V" : "");
+	size_t k = 0;
+	for (const char *c = FIELD_DEFAULT; *c && k + 1 < len; c++) {
+		const struct field *f = field_for(*c);
+		if (f && (f->has & has) == f->has)
+			buf[k++] = *c;
+	}
+	buf[k] = '\0';
 	return buf;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "model/field.h"
 #include "model/model.h"
 
 enum { OPT_DIAGNOSE = 256 }; /* long-only options */
@@ -310,9 +311,12 @@ static int opt_order(struct parse_ctx *p, const char *arg)
 	size_t len = strlen(arg);
 	if (len == 0 || len > OPTS_MAX_FIELDS)
 		return fail(p, "-o: expected 1 to %d field letters, got '%s'", OPTS_MAX_FIELDS, arg);
-	size_t bad = strspn(arg, OPTS_FIELD_LETTERS);
-	if (bad != len)
-		return fail(p, "-o: unknown field letter '%c' (known: %s)", arg[bad], OPTS_FIELD_LETTERS);
+	for (const char *c = arg; *c; c++) {
+		char known[32];
+		if (!field_for(*c))
+			return fail(p, "-o: unknown field letter '%c' (known: %s)", *c,
+				    field_letters(known, sizeof(known)));
+	}
 	snprintf(p->o->cfg.fields, sizeof(p->o->cfg.fields), "%s", arg);
 	return 0;
 }
@@ -406,7 +410,7 @@ void opts_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	probe_params_init(&cfg->probe);
 	cfg->output = RENDER_REPORT;
-	snprintf(cfg->fields, sizeof(cfg->fields), "%s", OPTS_DEFAULT_FIELDS);
+	snprintf(cfg->fields, sizeof(cfg->fields), "%s", FIELD_DEFAULT);
 }
 
 static const struct opt_spec *spec_for(int key)

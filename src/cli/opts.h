@@ -22,8 +22,6 @@
 #define OPTS_MAX_TTL 255
 #define OPTS_MIN_LOCALPORT 1024      /* mtr refuses privileged source ports */
 #define OPTS_MAX_FIELDS 20           /* mtr's MAXFLD */
-#define OPTS_FIELD_LETTERS "LDRSNBAWVGJMXI "
-#define OPTS_DEFAULT_FIELDS "LS NABWV"
 
 enum opts_action {
 	OPTS_RUN,     /* trace every target in turn */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/sink.h"
+#include "model/field.h"
 #include "model/finding.h"
 #include "model/model.h"
 #include "render/render.h"
@@ -431,22 +432,23 @@ static int setup_streams(struct golden *g)
 	return 0;
 }
 
-/* mtr's own keys only, as in the mtr samples: hopdoc's additions go, and
- * so do the optional figures the -o letters did not ask for. */
+/* mtr's own keys only, as in the mtr samples: hopdoc's additions go, except
+ * those the -o letters asked for under mtr's title. */
 static void strip_extras(json_t *root, const char *fields)
 {
-	static const char letters[] = "DGJMXI";
-	static const char *const titles[] = { "Drop", "Gmean", "Jttr", "Javg", "Jmax", "Jint" };
+	size_t n;
+	const struct field *f = field_table(&n);
 	json_t *hubs = json_object_get(json_object_get(root, "report"), "hubs");
 	size_t i;
 	json_t *hub;
 	json_array_foreach(hubs, i, hub) {
-		json_object_del(hub, "Recv");
-		json_object_del(hub, "Late");
 		json_object_del(hub, "hosts");
-		for (size_t k = 0; k < sizeof(titles) / sizeof(titles[0]); k++)
-			if (!strchr(fields, letters[k]))
-				json_object_del(hub, titles[k]);
+		for (size_t k = 0; k < n; k++) {
+			bool asked = f[k].letter && strchr(fields, f[k].letter) &&
+				     strcmp(f[k].title, f[k].extra_key ? f[k].extra_key : "") == 0;
+			if (f[k].extra_key && !asked)
+				json_object_del(hub, f[k].extra_key);
+		}
 	}
 }
 
@@ -454,7 +456,7 @@ static int render_json_golden(struct golden *g)
 {
 	json_t *root = render_json_trace(g->t, &g->opts);
 	if (root && g->mtr_keys)
-		strip_extras(root, g->opts.fields ? g->opts.fields : "LS NABWV");
+		strip_extras(root, g->opts.fields ? g->opts.fields : FIELD_DEFAULT);
 	int rc = render_json_dump(root, g->out);
 	json_decref(root);
 	return rc;
