@@ -436,13 +436,15 @@ static const struct opt_spec opt_table[] = {
 	{"address", 'a', "ADDRESS", opt_address, "bind the outgoing socket to ADDRESS", NULL},
 	{"first-ttl", 'f', "NUMBER", opt_first_ttl, "TTL to start with", default_first_ttl},
 	{"max-ttl", 'm', "NUMBER", opt_max_ttl, "maximum number of hops", default_max_ttl},
-	{"max-unknown", 'U', "NUMBER", opt_max_unknown, "stop after this many silent hops", default_max_unknown},
+	{"max-unknown", 'U', "NUMBER", opt_max_unknown, "stop after this many silent hops",
+	 default_max_unknown},
 	{"port", 'P', "PORT", opt_port, "target port for TCP or UDP", default_port},
 	{"localport", 'L', "LOCALPORT", opt_localport, "source port for UDP or TCP", NULL},
 	{"psize", 's', "PACKETSIZE", opt_psize, "packet size in bytes", default_psize},
 	{"bitpattern", 'B', "NUMBER", opt_bitpattern, "payload byte 0-255; above 255: random", NULL},
 	{"interval", 'i', "SECONDS", opt_interval, "seconds between rounds", default_interval},
-	{"gracetime", 'G', "SECONDS", opt_gracetime, "wait for late replies after the last round", default_gracetime},
+	{"gracetime", 'G', "SECONDS", opt_gracetime, "wait for late replies after the last round",
+	 default_gracetime},
 	{"tos", 'Q', "NUMBER", opt_tos, "type of service byte 0-255", default_tos},
 	{"timeout", 'Z', "SECONDS", opt_timeout, "how long a probe waits for its reply", default_timeout},
 	{"mark", 'M', "MARK", opt_mark, "SO_MARK for each packet sent", NULL},
@@ -649,7 +651,8 @@ static int options_width(void)
 	return (int)w + 2;
 }
 
-static void usage_line(struct sink *out, const struct opt_spec *s, const struct config *defaults, int width)
+static void usage_line(struct sink *out, const struct opt_spec *s, const struct config *defaults,
+		       int width)
 {
 	char words[64], dflt[64];
 	option_words(s, words, sizeof(words));

@@ -99,7 +99,8 @@ int render_analysis_json(const struct render_analysis *a, struct sink *out)
 {
 	json_t *doc = json_object();
 	int rc = -1;
-	if (doc && put_traces(doc, a) == 0 && put_part(doc, "diagnosis", render_json_findings(a->findings)) == 0)
+	if (doc && put_traces(doc, a) == 0 &&
+	    put_part(doc, "diagnosis", render_json_findings(a->findings)) == 0)
 		rc = render_json_dump(doc, out);
 	json_decref(doc);
 	return rc;
