@@ -12,11 +12,11 @@ cd "$(dirname "$0")/.."
 # folder   may use                              public headers
 table='
 base       -                                    evloop.h sink.h version.h
-model      base                                 model.h finding.h event.h
+model      base                                 model.h finding.h event.h field.h
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h
 stats      base,model,probe,resolve             collect.h
-render     base,model                           render.h render_opts.h render_json.h render_raw.h render_split.h
+render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
 cli        base,model,probe,resolve,stats,render,diag,import   -

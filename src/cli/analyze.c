@@ -1,9 +1,8 @@
 /* `hopdoc analyze`: the CLI layer for imported reports. Imports each file
- * (import.h), diagnoses the traces (diag.h) and prints them with the report
- * renderer and the diagnosis, or as one JSON document. */
+ * (import.h), diagnoses the traces (diag.h) and prints them with one of
+ * render_analysis.h's renderers. */
 #include "cli/analyze.h"
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +12,7 @@
 #include "import/import.h"
 #include "model/finding.h"
 #include "model/model.h"
-#include "render/render.h"
-#include "render/render_json.h"
+#include "render/render_analysis.h"
 
 #define MAX_FILES 64
 
@@ -125,172 +123,23 @@ static int diagnose(const struct analyze_args *a, struct model_trace **t, struct
 	return diag_pair(t[0], a->n_files > 1 ? t[1] : NULL, out);
 }
 
-/* ---- Output --------------------------------------------------------------- */
-
-static const char *trace_role(const struct analyze_args *a, size_t i)
-{
-	if (a->mode == MODE_CLIENTS)
-		return "Client";
-	return i == 0 ? "Outbound" : "Return";
-}
-
-/* Imported names and addresses are both shown ("name (ip)"), in full. */
-static struct render_opts report_opts(const struct finding_list *diagnosis)
-{
-	struct render_opts o = { .fields = NULL, .wide = true, .want_names = true,
-				 .show_ips = true, .diagnosis = diagnosis };
-	return o;
-}
-
-/* mtr's default columns, less those the report did not have (WinMTR has no
- * StDev): a column of zeros would read as measured. */
-static const char *fields_for(const struct model_trace *t, char *buf, size_t len)
-{
-	unsigned has = 0;
-	for (size_t i = 0; i < t->n_hops; i++)
-		has |= t->hops[i].has;
-	snprintf(buf, len, "LS %sABW%s", has & MODEL_HAS_LAST ? "N" : "", has & MODEL_HAS_STDEV ? "V" : "");
-	return buf;
-}
-
-/* Each trace as an mtr report; the diagnosis follows the last one. */
-static int print_text(const struct analyze_args *a, struct model_trace **t,
-		      const struct finding_list *l, struct sink *out)
-{
-	render_fn report = render_for(RENDER_REPORT);
-	for (size_t i = 0; i < a->n_files; i++) {
-		bool last = i + 1 == a->n_files;
-		struct render_opts o = report_opts(last ? l : NULL);
-		char fields[16];
-		o.fields = fields_for(t[i], fields, sizeof(fields));
-		sink_printf(out, "%s%s: %s\n", i ? "\n" : "", trace_role(a, i), a->files[i]);
-		if (report(t[i], &o, out) != 0)
-			return 1;
-	}
-	return sink_error(out) ? 1 : 0;
-}
-
-/* Adds a part to the document; jansson refuses a NULL part (a string it
- * could not take), and that must fail the run rather than leave a hole. */
-static int put_part(json_t *doc, const char *key, json_t *part)
-{
-	return part ? json_object_set_new(doc, key, part) : -1;
-}
-
-static json_t *clients_json(const struct analyze_args *a, struct model_trace **t,
-			    const struct render_opts *o)
-{
-	json_t *clients = json_array();
-	for (size_t i = 0; clients && i < a->n_files; i++) {
-		json_t *trace = render_json_trace(t[i], o);
-		if (!trace || json_array_append_new(clients, trace) != 0) {
-			json_decref(clients);
-			return NULL;
-		}
-	}
-	return clients;
-}
-
-static json_t *traces_json(const struct analyze_args *a, struct model_trace **t)
-{
-	struct render_opts o = report_opts(NULL);
-	json_t *doc = json_object();
-	int rc = !doc ? -1
-	         : a->mode == MODE_CLIENTS ? put_part(doc, "clients", clients_json(a, t, &o))
-	                                   : put_part(doc, "outbound", render_json_trace(t[0], &o));
-	if (rc == 0 && a->mode != MODE_CLIENTS && a->n_files > 1)
-		rc = put_part(doc, "return", render_json_trace(t[1], &o));
-	if (rc != 0) {
-		json_decref(doc);
-		return NULL;
-	}
-	return doc;
-}
-
-/* {"outbound": TRACE, "return": TRACE, "diagnosis": [FINDINGS]} */
-static int print_json(const struct analyze_args *a, struct model_trace **t,
-		      const struct finding_list *l, struct sink *out)
-{
-	json_t *doc = traces_json(a, t);
-	if (!doc || put_part(doc, "diagnosis", render_json_findings(l)) != 0) {
-		json_decref(doc);
-		return 1;
-	}
-	int rc = render_json_dump(doc, out);
-	json_decref(doc);
-	return rc != 0 ? 1 : 0;
-}
-
-/* ---- --summary: stable, renderer-independent lines for tests ------------- */
-
-static void summary_has(unsigned has)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} bits[] = { { MODEL_HAS_RECV, "recv" },     { MODEL_HAS_LAST, "last" },
-		     { MODEL_HAS_STDEV, "stdev" },   { MODEL_HAS_GMEAN, "gmean" },
-		     { MODEL_HAS_JITTER, "jitter" }, { MODEL_HAS_DROP, "drop" } };
-	const char *sep = " has=";
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (has & bits[i].bit) {
-			printf("%s%s", sep, bits[i].name);
-			sep = ",";
-		}
-}
-
-static void summary_hop(const char *role, const struct model_hop *h)
-{
-	printf("%s hop %u", role, h->ttl);
-	for (unsigned i = 0; i < h->n_resp; i++) {
-		const struct model_responder *r = &h->resp[(h->latest + i) % h->n_resp];
-		printf(" %s%s", i ? "+" : "", r->text);
-		if (r->name[0] && strcmp(r->name, r->text) != 0)
-			printf("[%s]", r->name);
-		if (r->asn)
-			printf("[AS%u]", (unsigned)r->asn);
-	}
-	if (!h->n_resp)
-		fputs(" ???", stdout);
-	printf(" loss=%.1f snt=%lu recv=%lu last=%.3f avg=%.3f best=%.3f wrst=%.3f stdev=%.3f", h->loss_pct,
-	       h->snt, h->recv, h->last, h->avg, h->best, h->wrst, h->stdev);
-	summary_has(h->has);
-	putchar('\n');
-}
-
-static int print_summary(const struct analyze_args *a, struct model_trace **t,
-			 const struct finding_list *l)
-{
-	for (size_t i = 0; i < a->n_files; i++) {
-		char role[32];
-		if (a->mode == MODE_CLIENTS)
-			snprintf(role, sizeof(role), "client%zu", i + 1);
-		else
-			snprintf(role, sizeof(role), "%s", i ? "return" : "outbound");
-		printf("%s dst=%s reached=%s hops=%zu\n", role, t[i]->dst[0] ? t[i]->dst : "-",
-		       t[i]->reached ? "yes" : "no", t[i]->n_hops);
-		for (size_t j = 0; j < t[i]->n_hops; j++)
-			summary_hop(role, &t[i]->hops[j]);
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		const struct finding *f = &l->items[i];
-		printf("finding %s %s %s %s hop=%u\n", finding_kind_name(f->kind),
-		       finding_severity_name(f->severity), finding_segment_name(f->segment),
-		       finding_direction_name(f->direction), f->hop);
-	}
-	return ferror(stdout) ? 1 : 0;
-}
-
 static int print(const struct analyze_args *a, struct model_trace **t, const struct finding_list *l)
 {
-	if (a->summary)
-		return print_summary(a, t, l);
+	struct render_analysis r = {
+		.mode = a->mode == MODE_CLIENTS ? RENDER_ANALYSIS_CLIENTS : RENDER_ANALYSIS_PAIR,
+		.traces = (const struct model_trace *const *)t,
+		.names = a->files,
+		.n = a->n_files,
+		.findings = l,
+	};
 	struct sink *out = sink_new_file(stdout);
 	if (!out)
 		return 1;
-	int rc = a->json ? print_json(a, t, l, out) : print_text(a, t, l, out);
+	int rc = a->summary ? render_analysis_summary(&r, out)
+	         : a->json  ? render_analysis_json(&r, out)
+	                    : render_analysis_text(&r, out);
 	sink_free(out);
-	return rc;
+	return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 
 int analyze_main(int argc, char **argv)

@@ -132,6 +132,14 @@ static int live_run(struct opts *o)
 	return status;
 }
 
+static int print_usage(void)
+{
+	struct sink *out = sink_new_file(stdout);
+	int rc = out && opts_usage(out) == 0 && fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+	sink_free(out);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct opts o;
@@ -145,7 +153,7 @@ int cli_main(int argc, char **argv)
 	if (o.action == OPTS_VERSION)
 		printf("hopdoc %s\n", HOPDOC_VERSION);
 	else if (o.action == OPTS_HELP)
-		fputs(opts_usage(), stdout);
+		status = print_usage();
 	else if (o.targets_file && read_targets_file(&o) < 0)
 		status = EXIT_RUNTIME;
 	else

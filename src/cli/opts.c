@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "model/field.h"
 #include "model/model.h"
 
 enum { OPT_DIAGNOSE = 256 }; /* long-only options */
@@ -28,12 +29,16 @@ struct parse_ctx {
 };
 
 typedef int (*opt_apply_fn)(struct parse_ctx *p, const char *arg);
+/* Writes the default --help shows, read from a defaulted config. */
+typedef void (*opt_default_fn)(const struct config *c, char *buf, size_t len);
 
 struct opt_spec {
 	const char *long_name;
-	int key;          /* short letter, or OPT_* for long-only options */
-	bool takes_arg;
+	int key;           /* short letter, or OPT_* for long-only options */
+	const char *arg;   /* the argument's name in --help; NULL: takes none */
 	opt_apply_fn apply;
+	const char *help;
+	opt_default_fn show_default; /* NULL: no default worth showing */
 };
 
 static int fail(struct parse_ctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -310,9 +315,12 @@ static int opt_order(struct parse_ctx *p, const char *arg)
 	size_t len = strlen(arg);
 	if (len == 0 || len > OPTS_MAX_FIELDS)
 		return fail(p, "-o: expected 1 to %d field letters, got '%s'", OPTS_MAX_FIELDS, arg);
-	size_t bad = strspn(arg, OPTS_FIELD_LETTERS);
-	if (bad != len)
-		return fail(p, "-o: unknown field letter '%c' (known: %s)", arg[bad], OPTS_FIELD_LETTERS);
+	for (const char *c = arg; *c; c++) {
+		char known[32];
+		if (!field_for(*c))
+			return fail(p, "-o: unknown field letter '%c' (known: %s)", *c,
+				    field_letters(known, sizeof(known)));
+	}
 	snprintf(p->o->cfg.fields, sizeof(p->o->cfg.fields), "%s", arg);
 	return 0;
 }
@@ -361,43 +369,102 @@ static int opt_later(struct parse_ctx *p, const char *arg)
 	return fail(p, "-e, -y and -z (MPLS and AS information) are not supported yet");
 }
 
+static void default_cycles(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lu", c->probe.cycles);
+}
+
+static void default_interval(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%g; below 1 needs root", c->probe.interval_s);
+}
+
+static void default_gracetime(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%g", c->probe.gracetime_s);
+}
+
+static void default_timeout(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%g", c->probe.timeout_s);
+}
+
+static void default_first_ttl(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->probe.first_ttl);
+}
+
+static void default_max_ttl(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->probe.max_ttl);
+}
+
+static void default_max_unknown(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->probe.max_unknown);
+}
+
+static void default_psize(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->probe.psize);
+}
+
+static void default_tos(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d", c->probe.tos);
+}
+
+static void default_port(const struct config *c, char *buf, size_t len)
+{
+	(void)c; /* only -T has a default, set after parsing */
+	snprintf(buf, len, "TCP: %u", OPTS_TCP_PORT);
+}
+
+static void default_fields(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", c->fields);
+}
+
+/* The order is --help's. */
 static const struct opt_spec opt_table[] = {
-	{"report", 'r', false, opt_report},
-	{"report-wide", 'w', false, opt_wide},
-	{"report-cycles", 'c', true, opt_cycles},
-	{"interval", 'i', true, opt_interval},
-	{"no-dns", 'n', false, opt_no_dns},
-	{"show-ips", 'b', false, opt_show_ips},
-	{"order", 'o', true, opt_order},
-	{"psize", 's', true, opt_psize},
-	{"bitpattern", 'B', true, opt_bitpattern},
-	{"gracetime", 'G', true, opt_gracetime},
-	{"tos", 'Q', true, opt_tos},
-	{"interface", 'I', true, opt_interface},
-	{"address", 'a', true, opt_address},
-	{"first-ttl", 'f', true, opt_first_ttl},
-	{"max-ttl", 'm', true, opt_max_ttl},
-	{"max-unknown", 'U', true, opt_max_unknown},
-	{"udp", 'u', false, opt_udp},
-	{"tcp", 'T', false, opt_tcp},
-	{"port", 'P', true, opt_port},
-	{"localport", 'L', true, opt_localport},
-	{"timeout", 'Z', true, opt_timeout},
-	{"mark", 'M', true, opt_mark},
-	{"inet", '4', false, opt_ipv4},
-	{"inet6", '6', false, opt_ipv6},
-	{"json", 'j', false, opt_json},
-	{"csv", 'C', false, opt_csv},
-	{"xml", 'x', false, opt_xml},
-	{"raw", 'l', false, opt_raw},
-	{"split", 'p', false, opt_split},
-	{"filename", 'F', true, opt_filename},
-	{"help", 'h', false, opt_help},
-	{"version", 'v', false, opt_version},
-	{"diagnose", OPT_DIAGNOSE, false, opt_diagnose},
-	{"mpls", 'e', false, opt_later},
-	{"ipinfo", 'y', true, opt_later},
-	{"aslookup", 'z', false, opt_later},
+	{"filename", 'F', "FILE", opt_filename, "read host names from a file (one per line)", NULL},
+	{"inet", '4', NULL, opt_ipv4, "use IPv4 only", NULL},
+	{"inet6", '6', NULL, opt_ipv6, "use IPv6 only", NULL},
+	{"udp", 'u', NULL, opt_udp, "use UDP instead of ICMP echo", NULL},
+	{"tcp", 'T', NULL, opt_tcp, "use TCP SYN instead of ICMP echo", NULL},
+	{"interface", 'I', "NAME", opt_interface, "use the named network interface", NULL},
+	{"address", 'a', "ADDRESS", opt_address, "bind the outgoing socket to ADDRESS", NULL},
+	{"first-ttl", 'f', "NUMBER", opt_first_ttl, "TTL to start with", default_first_ttl},
+	{"max-ttl", 'm', "NUMBER", opt_max_ttl, "maximum number of hops", default_max_ttl},
+	{"max-unknown", 'U', "NUMBER", opt_max_unknown, "stop after this many silent hops",
+	 default_max_unknown},
+	{"port", 'P', "PORT", opt_port, "target port for TCP or UDP", default_port},
+	{"localport", 'L', "LOCALPORT", opt_localport, "source port for UDP or TCP", NULL},
+	{"psize", 's', "PACKETSIZE", opt_psize, "packet size in bytes", default_psize},
+	{"bitpattern", 'B', "NUMBER", opt_bitpattern, "payload byte 0-255; above 255: random", NULL},
+	{"interval", 'i', "SECONDS", opt_interval, "seconds between rounds", default_interval},
+	{"gracetime", 'G', "SECONDS", opt_gracetime, "wait for late replies after the last round",
+	 default_gracetime},
+	{"tos", 'Q', "NUMBER", opt_tos, "type of service byte 0-255", default_tos},
+	{"timeout", 'Z', "SECONDS", opt_timeout, "how long a probe waits for its reply", default_timeout},
+	{"mark", 'M', "MARK", opt_mark, "SO_MARK for each packet sent", NULL},
+	{"report", 'r', NULL, opt_report, "report mode (the default for now)", NULL},
+	{"report-wide", 'w', NULL, opt_wide, "wide report: names are not cut", NULL},
+	{"report-cycles", 'c', "COUNT", opt_cycles, "number of rounds", default_cycles},
+	{"json", 'j', NULL, opt_json, "JSON output", NULL},
+	{"xml", 'x', NULL, opt_xml, "XML output", NULL},
+	{"csv", 'C', NULL, opt_csv, "CSV output (','-separated, as mtr)", NULL},
+	{"raw", 'l', NULL, opt_raw, "raw output, streamed", NULL},
+	{"split", 'p', NULL, opt_split, "split output, streamed", NULL},
+	{"no-dns", 'n', NULL, opt_no_dns, "do not resolve host names", NULL},
+	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
+	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
+	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
+	{"mpls", 'e', NULL, opt_later, "MPLS information (not supported yet)", NULL},
+	{"ipinfo", 'y', "NUMBER", opt_later, "IP information (not supported yet)", NULL},
+	{"aslookup", 'z', NULL, opt_later, "AS numbers (not supported yet)", NULL},
+	{"help", 'h', NULL, opt_help, "display this help and exit", NULL},
+	{"version", 'v', NULL, opt_version, "output version information and exit", NULL},
 };
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
 
@@ -406,7 +473,7 @@ void opts_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	probe_params_init(&cfg->probe);
 	cfg->output = RENDER_REPORT;
-	snprintf(cfg->fields, sizeof(cfg->fields), "%s", OPTS_DEFAULT_FIELDS);
+	snprintf(cfg->fields, sizeof(cfg->fields), "%s", FIELD_DEFAULT);
 }
 
 static const struct opt_spec *spec_for(int key)
@@ -425,11 +492,11 @@ static void build_getopt_tables(char *shorts, size_t n, struct option *longs)
 	shorts[k++] = ':';
 	for (size_t i = 0; i < N_OPTS; i++) {
 		const struct opt_spec *s = &opt_table[i];
-		longs[i] = (struct option){s->long_name, s->takes_arg ? required_argument : no_argument, NULL,
+		longs[i] = (struct option){s->long_name, s->arg ? required_argument : no_argument, NULL,
 					   s->key};
 		if (s->key < 256 && k + 2 < n) {
 			shorts[k++] = (char)s->key;
-			if (s->takes_arg)
+			if (s->arg)
 				shorts[k++] = ':';
 		}
 	}
@@ -470,7 +537,7 @@ static int check_combination(struct parse_ctx *p)
 		return fail(p, "-f: the first TTL (%u) is above the maximum TTL (%u)", c->probe.first_ttl,
 			    c->probe.max_ttl);
 	if (c->probe.proto == MODEL_PROTO_TCP && !p->port_given)
-		c->probe.port = 80; /* mtr's default for -T */
+		c->probe.port = OPTS_TCP_PORT;
 	return 0;
 }
 
@@ -564,46 +631,50 @@ void opts_free(struct opts *o)
 	o->n_targets = 0;
 }
 
-const char *opts_usage(void)
+/* " -c, --report-cycles COUNT" or "     --diagnose" */
+static void option_words(const struct opt_spec *s, char *buf, size_t len)
 {
-	return "usage: hopdoc [options] HOST...\n"
-	       "       hopdoc analyze [--json] OUTBOUND [RETURN]\n"
-	       "Network path diagnosis: an mtr-compatible prober that says where loss\n"
-	       "and latency live.\n"
-	       "\n"
-	       " -F, --filename FILE        read host names from a file (one per line)\n"
-	       " -4, --inet                 use IPv4 only\n"
-	       " -6, --inet6                use IPv6 only\n"
-	       " -u, --udp                  use UDP instead of ICMP echo\n"
-	       " -T, --tcp                  use TCP SYN instead of ICMP echo\n"
-	       " -I, --interface NAME       use the named network interface\n"
-	       " -a, --address ADDRESS      bind the outgoing socket to ADDRESS\n"
-	       " -f, --first-ttl NUMBER     TTL to start with (1)\n"
-	       " -m, --max-ttl NUMBER       maximum number of hops (30)\n"
-	       " -U, --max-unknown NUMBER   stop after this many silent hops (12)\n"
-	       " -P, --port PORT            target port for TCP or UDP (TCP: 80)\n"
-	       " -L, --localport LOCALPORT  source port for UDP or TCP\n"
-	       " -s, --psize PACKETSIZE     packet size in bytes (64)\n"
-	       " -B, --bitpattern NUMBER    payload byte 0-255; above 255: random\n"
-	       " -i, --interval SECONDS     seconds between rounds (1; below 1 needs root)\n"
-	       " -G, --gracetime SECONDS    wait for late replies after the last round (5)\n"
-	       " -Q, --tos NUMBER           type of service byte 0-255 (0)\n"
-	       " -Z, --timeout SECONDS      how long a probe waits for its reply (10)\n"
-	       " -M, --mark MARK            SO_MARK for each packet sent\n"
-	       " -r, --report               report mode (the default for now)\n"
-	       " -w, --report-wide          wide report: names are not cut\n"
-	       " -c, --report-cycles COUNT  number of rounds (10)\n"
-	       " -j, --json                 JSON output\n"
-	       " -x, --xml                  XML output\n"
-	       " -C, --csv                  CSV output (';'-separated, as mtr)\n"
-	       " -l, --raw                  raw output, streamed\n"
-	       " -p, --split                split output, streamed\n"
-	       " -n, --no-dns               do not resolve host names\n"
-	       " -b, --show-ips             show IP numbers and host names\n"
-	       " -o, --order FIELDS         select output fields (LS NABWV)\n"
-	       "     --diagnose             append where loss and latency live\n"
-	       " -h, --help                 display this help and exit\n"
-	       " -v, --version              output version information and exit\n"
-	       "\n"
-	       "See hopdoc(1) for details.\n";
+	char shorts[8] = "    ";
+	if (s->key < 256)
+		snprintf(shorts, sizeof(shorts), "-%c, ", s->key);
+	snprintf(buf, len, " %s--%s%s%s", shorts, s->long_name, s->arg ? " " : "", s->arg ? s->arg : "");
+}
+
+static int options_width(void)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < N_OPTS; i++) {
+		char words[64];
+		option_words(&opt_table[i], words, sizeof(words));
+		w = strlen(words) > w ? strlen(words) : w;
+	}
+	return (int)w + 2;
+}
+
+static void usage_line(struct sink *out, const struct opt_spec *s, const struct config *defaults,
+		       int width)
+{
+	char words[64], dflt[64];
+	option_words(s, words, sizeof(words));
+	sink_printf(out, "%-*s%s", width, words, s->help);
+	if (s->show_default) {
+		s->show_default(defaults, dflt, sizeof(dflt));
+		sink_printf(out, " (%s)", dflt);
+	}
+	sink_puts(out, "\n");
+}
+
+int opts_usage(struct sink *out)
+{
+	struct config defaults;
+	opts_defaults(&defaults);
+	sink_puts(out, "usage: hopdoc [options] HOST...\n"
+		       "       hopdoc analyze [--json] OUTBOUND [RETURN]\n"
+		       "Network path diagnosis: an mtr-compatible prober that says where loss\n"
+		       "and latency live.\n\n");
+	int width = options_width();
+	for (size_t i = 0; i < N_OPTS; i++)
+		usage_line(out, &opt_table[i], &defaults, width);
+	sink_puts(out, "\nSee hopdoc(1) for details.\n");
+	return sink_error(out);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/sink.h"
 #include "cli/config.h"
 
 #define OPTS_ERR_MAX 256
@@ -22,8 +23,7 @@
 #define OPTS_MAX_TTL 255
 #define OPTS_MIN_LOCALPORT 1024      /* mtr refuses privileged source ports */
 #define OPTS_MAX_FIELDS 20           /* mtr's MAXFLD */
-#define OPTS_FIELD_LETTERS "LDRSNBAWVGJMXI "
-#define OPTS_DEFAULT_FIELDS "LS NABWV"
+#define OPTS_TCP_PORT 80             /* -T without -P, as mtr */
 
 enum opts_action {
 	OPTS_RUN,     /* trace every target in turn */
@@ -59,7 +59,9 @@ int opts_read_targets(struct opts *o, FILE *in, char *err, size_t errlen);
 /* Frees the targets; o may then be parsed into again. */
 void opts_free(struct opts *o);
 
-/* The usage text printed by --help. */
-const char *opts_usage(void);
+/* Writes the --help text, made from the option table and the defaults
+ * opts_defaults sets, so neither can drift from the parser. Returns 0, or
+ * -1 when the sink failed. */
+int opts_usage(struct sink *out);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/field.h"
+
 /* jansson cannot say where a value was: the line of hub `index` is found
  * by walking the "hubs" array's top-level objects, skipping strings. */
 static unsigned hub_line(const char *text, size_t index)
@@ -77,17 +79,17 @@ static int hub_cells(json_t *hub, char *letters, char cells[][32], struct import
 	const char *key;
 	json_t *v;
 	json_object_foreach(hub, key, v) {
-		char letter = import_column_letter(key);
-		if (!letter || strchr(letters, letter))
+		const struct field *f = field_by_title(key);
+		if (!f || !f->letter || strchr(letters, f->letter))
 			continue;
-		bool integer = strchr("DRS", letter) != NULL;
+		bool integer = f->integer;
 		double d = 0;
 		if (!json_is_number(v) || json_ms(v, 1e12, &d) != 0)
 			return import_fail(err, line, "expected a non-negative number for \"%s\"", key);
 		if (integer && d != floor(d))
 			return import_fail(err, line, "expected an integer for \"%s\"", key);
 		snprintf(cells[k], 32, integer ? "%.0f" : "%.17g", d);
-		letters[k++] = letter;
+		letters[k++] = f->letter;
 		letters[k] = '\0';
 	}
 	return 0;

@@ -173,7 +173,8 @@ static int take_line(struct listing *l, struct model_trace *t, char *s, struct i
 
 int import_listing_parse(char *text, struct model_trace *t, struct import_error *err)
 {
-	struct listing l = { .letters = IMPORT_DEFAULT_COLUMNS };
+	struct listing l = { .last_ttl = 0 };
+	import_default_columns(l.letters, sizeof(l.letters));
 	char *cursor = text;
 	unsigned line = 0;
 	for (char *s; (s = import_next_line(&cursor, &line));)

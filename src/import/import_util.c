@@ -9,27 +9,25 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "model/field.h"
+
 /* ---- Columns -------------------------------------------------------------- */
-
-struct column_title {
-	const char *title;
-	char letter;
-};
-
-static const struct column_title column_titles[] = {
-	{ "Loss%", 'L' }, { "Loss", 'L' },  { "%", 'L' },      { "Drop", 'D' },   { "Rcv", 'R' },
-	{ "Recv", 'R' },  { "Snt", 'S' },   { "Sent", 'S' },   { "Last", 'N' },   { "Best", 'B' },
-	{ "Avg", 'A' },   { "Avrg", 'A' },  { "Wrst", 'W' },   { "Worst", 'W' },  { "StDev", 'V' },
-	{ "Gmean", 'G' }, { "Jttr", 'J' },  { "Javg", 'M' },   { "Jmax", 'X' },   { "Jint", 'I' },
-	{ "Loss %", 'L' },
-};
 
 char import_column_letter(const char *title)
 {
-	for (size_t i = 0; i < sizeof(column_titles) / sizeof(column_titles[0]); i++)
-		if (strcasecmp(title, column_titles[i].title) == 0)
-			return column_titles[i].letter;
-	return 0;
+	const struct field *f = field_by_title(title);
+	return f ? f->letter : 0;
+}
+
+const char *import_default_columns(char *buf, size_t len)
+{
+	size_t k = 0;
+	for (const char *c = FIELD_DEFAULT; *c && k + 1 < len; c++)
+		if (*c != ' ')
+			buf[k++] = *c;
+	if (len)
+		buf[k] = '\0';
+	return buf;
 }
 
 int import_check_columns(const char *letters, struct import_error *err, unsigned line)
@@ -43,72 +41,27 @@ int import_check_columns(const char *letters, struct import_error *err, unsigned
 	return 0;
 }
 
-static double *time_field(struct model_hop *h, char letter)
+static int set_field(struct model_hop *h, const struct field *f, const char *cell, double *loss_tol)
 {
-	switch (letter) {
-	case 'N': return &h->last;
-	case 'B': return &h->best;
-	case 'A': return &h->avg;
-	case 'W': return &h->wrst;
-	case 'V': return &h->stdev;
-	case 'G': return &h->gmean;
-	case 'J': return &h->jttr;
-	case 'M': return &h->javg;
-	case 'X': return &h->jmax;
-	case 'I': return &h->jint;
-	default: return NULL;
-	}
-}
-
-static unsigned has_bit(char letter)
-{
-	switch (letter) {
-	case 'R': return MODEL_HAS_RECV;
-	case 'D': return MODEL_HAS_DROP;
-	case 'N': return MODEL_HAS_LAST;
-	case 'V': return MODEL_HAS_STDEV;
-	case 'G': return MODEL_HAS_GMEAN;
-	case 'J': case 'M': case 'X': case 'I': return MODEL_HAS_JITTER;
-	default: return 0;
-	}
-}
-
-static unsigned long *count_field(struct model_hop *h, char letter)
-{
-	switch (letter) {
-	case 'D': return &h->drop;
-	case 'R': return &h->recv;
-	case 'S': return &h->snt;
-	default: return NULL;
-	}
-}
-
-static int set_field(struct model_hop *h, char letter, const char *cell, double *loss_tol)
-{
-	if (letter == 'L')
-		return import_percent(cell, &h->loss_pct, loss_tol);
-	unsigned long *count = count_field(h, letter);
+	if (f->style == FIELD_PCT)
+		return import_percent(cell, field_real(f, h), loss_tol);
+	unsigned long *count = field_count(f, h);
 	if (count)
 		return import_ulong(cell, IMPORT_MAX_PROBES, count);
-	double *ms = time_field(h, letter);
-	if (ms)
-		return import_double(cell, 0.0, IMPORT_MAX_MS, ms);
-	return 0; /* a column we do not keep */
+	return import_double(cell, 0.0, IMPORT_MAX_MS, field_real(f, h));
 }
 
 static const char *column_name(char letter)
 {
-	for (size_t i = 0; i < sizeof(column_titles) / sizeof(column_titles[0]); i++)
-		if (column_titles[i].letter == letter)
-			return column_titles[i].title;
-	return "?";
+	const struct field *f = field_for(letter);
+	return f ? f->title : "?";
 }
 
-static const char *range_text(char letter)
+static const char *range_text(const struct field *f)
 {
-	if (letter == 'L')
+	if (f->style == FIELD_PCT)
 		return "a percentage from 0 to 100";
-	if (letter && strchr("DRS", letter))
+	if (f->integer)
 		return "a whole number from 0 to 100000000";
 	return "milliseconds from 0 to 600000";
 }
@@ -127,10 +80,13 @@ int import_set_fields(struct model_hop *h, const char *letters, char *const *cel
 {
 	*loss_tol = -1.0; /* no Loss% column */
 	for (size_t i = 0; letters[i]; i++) {
-		if (set_field(h, letters[i], cells[i], loss_tol) != 0)
-			return import_fail(err, line, "expected %s for %s, found \"%.40s\"",
-					   range_text(letters[i]), column_name(letters[i]), cells[i]);
-		h->has |= has_bit(letters[i]);
+		const struct field *f = field_for(letters[i]);
+		if (!f || f->style == FIELD_GAP)
+			continue; /* a column we do not keep */
+		if (set_field(h, f, cells[i], loss_tol) != 0)
+			return import_fail(err, line, "expected %s for %s, found \"%.40s\"", range_text(f),
+					   f->title, cells[i]);
+		h->has |= f->has;
 	}
 	if (!strchr(letters, 'B'))
 		h->best = h->avg;

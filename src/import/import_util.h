@@ -53,8 +53,9 @@ struct model_responder *import_add_host(struct model_hop *h, const char *cell, b
 char import_column_letter(const char *title);
 /* "Loss% Snt Avg" for "LSA", for messages. Returns buf. */
 const char *import_column_titles(const char *letters, char *buf, size_t len);
-/* The letters mtr prints by default (-o "LS NABWV" without the gap). */
-#define IMPORT_DEFAULT_COLUMNS "LSNABWV"
+/* The letters mtr prints by default (-o "LS NABWV" without the gap) into
+ * buf. Returns buf. */
+const char *import_default_columns(char *buf, size_t len);
 /* Checks that the columns can carry a diagnosis: Snt, Loss% or Rcv, Avg. */
 int import_check_columns(const char *letters, struct import_error *err, unsigned line);
 /* Stores cells[i] in hop h as column letters[i] (n cells), range-checked;

@@ -9,7 +9,7 @@ static void print_header(const struct render_opts *o, struct sink *out)
 {
 	sink_puts(out, "Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
 	for (const char *c = render_field_letters(o); *c; c++) {
-		const struct render_field *f = render_field_for(*c);
+		const struct field *f = field_for(*c);
 		if (f)
 			sink_printf(out, "%s,", f->title);
 	}
@@ -24,7 +24,7 @@ static void print_hop(const struct model_trace *t, const struct model_hop *h, co
 	sink_printf(out, "MTR.%s,%lld,OK,%s,%u,%s", RENDER_CSV_MTR_VERSION, (long long)t->start_time, t->dst,
 		    h->ttl, label);
 	for (const char *c = render_field_letters(o); *c; c++) {
-		const struct render_field *f = render_field_for(*c);
+		const struct field *f = field_for(*c);
 		if (!f)
 			continue;
 		double v = render_field_value(f, h);

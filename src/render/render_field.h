@@ -1,5 +1,5 @@
-/* render_field: mtr's data fields (the -o letters), shared by every table
- * format so titles, widths and number formats are defined once.
+/* render_field: how every table format shows mtr's data fields (the table
+ * itself is model/field.h): values at mtr's grain, cells, offsets, labels.
  *
  * mtr writes each cell at a fixed offset (the previous offset plus the
  * field's width), whatever the cell's own length: so "100.0%" in a width-6
@@ -10,32 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/field.h"
 #include "model/model.h"
 #include "render/render_opts.h"
 
-#define RENDER_FIELD_DEFAULT "LS NABWV"
 #define RENDER_FIELD_CELL_MAX 64
-
-enum render_field_style {
-	RENDER_FIELD_GAP,  /* ' ': an empty column (which CSV fills with Drop) */
-	RENDER_FIELD_PCT,  /* " %4.1f%%" */
-	RENDER_FIELD_INT4, /* " %4d" */
-	RENDER_FIELD_INT5, /* " %5d" */
-	RENDER_FIELD_MS5,  /* " %5.1f" */
-	RENDER_FIELD_MS4,  /* " %4.1f" */
-};
-
-struct render_field {
-	char letter;
-	const char *title;
-	enum render_field_style style;
-	int width;
-	bool integer;
-	double (*value)(const struct model_hop *h);
-};
-
-/* The field for an -o letter; NULL when unknown. */
-const struct render_field *render_field_for(char letter);
 
 /* o, or the defaults (mtr's fields, addresses only) when o is NULL. */
 const struct render_opts *render_field_opts(const struct render_opts *o);
@@ -45,10 +24,10 @@ const char *render_field_letters(const struct render_opts *o);
 
 /* A value as mtr shows it: reals rounded to whole microseconds (mtr's grain),
  * counts exact. */
-double render_field_value(const struct render_field *f, const struct model_hop *h);
+double render_field_value(const struct field *f, const struct model_hop *h);
 
 /* The text cell (" %5.1f" etc.) into buf. */
-void render_field_cell(const struct render_field *f, const struct model_hop *h, char *buf, size_t len);
+void render_field_cell(const struct field *f, const struct model_hop *h, char *buf, size_t len);
 
 /* Writes text at offset `at` of line (NUL-terminated, cutting what was
  * there), as mtr's snprintf(buf + len, ...) does. Returns at + width. */

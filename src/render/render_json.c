@@ -35,7 +35,7 @@ static json_t *trace_header(const struct model_trace *t)
 			 "tests", (json_int_t)t->tests, "psize", psize, "bitpattern", pattern);
 }
 
-static json_t *field_value(const struct render_field *f, const struct model_hop *h)
+static json_t *field_value(const struct field *f, const struct model_hop *h)
 {
 	double v = render_field_value(f, h);
 	return f->integer ? json_integer((json_int_t)v) : json_real(v);
@@ -98,21 +98,14 @@ static void put_extra(json_t *hub, const char *key, json_t *value, int *failed)
 		put(hub, key, value, failed);
 }
 
+/* Every figure the hop carries that mtr's keys lack, in the table's order. */
 static void put_extras(json_t *hub, const struct model_hop *h, const struct render_opts *o, int *failed)
 {
-	if (h->has & MODEL_HAS_RECV)
-		put_extra(hub, "Recv", json_integer((json_int_t)h->recv), failed);
-	if (h->has & MODEL_HAS_DROP) {
-		put_extra(hub, "Drop", json_integer((json_int_t)h->drop), failed);
-		put_extra(hub, "Late", json_integer((json_int_t)h->late), failed);
-	}
-	static const char jitter[] = "GJMXI";
-	for (const char *c = jitter; *c; c++) {
-		unsigned need = *c == 'G' ? MODEL_HAS_GMEAN : MODEL_HAS_JITTER;
-		const struct render_field *f = render_field_for(*c);
-		if (h->has & need)
-			put_extra(hub, f->title, field_value(f, h), failed);
-	}
+	size_t n;
+	const struct field *f = field_table(&n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].extra_key && (h->has & f[i].has))
+			put_extra(hub, f[i].extra_key, field_value(&f[i], h), failed);
 	put_extra(hub, "hosts", hosts_list(h, o), failed);
 }
 
@@ -123,8 +116,8 @@ static json_t *hub(const struct model_hop *h, const struct render_opts *o)
 	json_t *obj = json_pack("{sI ss}", "count", (json_int_t)h->ttl, "host", label);
 	int failed = !obj;
 	for (const char *c = render_field_letters(o); obj && *c; c++) {
-		const struct render_field *f = render_field_for(*c);
-		if (f && f->style != RENDER_FIELD_GAP)
+		const struct field *f = field_for(*c);
+		if (f && f->style != FIELD_GAP)
 			put(obj, f->title, field_value(f, h), &failed);
 	}
 	if (obj)

@@ -44,7 +44,7 @@ static size_t hosts_width(const struct model_trace *t, const struct render_opts 
 static void put_fields(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o)
 {
 	for (const char *c = render_field_letters(o); *c; c++) {
-		const struct render_field *f = render_field_for(*c);
+		const struct field *f = field_for(*c);
 		if (!f)
 			continue;
 		char cell[RENDER_FIELD_CELL_MAX];

@@ -41,11 +41,10 @@ static void print_hub(const struct model_hop *h, const struct render_opts *o, st
 	print_escaped(render_field_hop_label(h, o, label, sizeof(label)), out);
 	sink_puts(out, "\">\n");
 	for (const char *c = render_field_letters(o); *c; c++) {
-		const struct render_field *f = render_field_for(*c);
-		if (!f || f->style == RENDER_FIELD_GAP)
+		const struct field *f = field_for(*c);
+		if (!f || f->style == FIELD_GAP)
 			continue;
-		/* XML names cannot hold '%' */
-		const char *tag = f->letter == 'L' ? "Loss" : f->title;
+		const char *tag = f->tag;
 		char cell[RENDER_FIELD_CELL_MAX];
 		render_field_cell(f, h, cell, sizeof(cell));
 		sink_printf(out, "        <%s>%s</%s>\n", tag, cell, tag);

@@ -4,24 +4,29 @@
  * tests/golden/render/README.md.
  *
  * usage: render_golden FORMAT [wide] [names] [ips] [fields=LETTERS]
- *                      [mtr-keys] [diagnosis] FILE
- * FORMAT: report json csv xml raw split; '_' in LETTERS stands for a space. */
+ *                      [mtr-keys] [diagnosis] [clients] FILE
+ * FORMAT: report json csv xml raw split, or analysis-text analysis-json
+ * analysis-summary (every trace of the file); '_' in LETTERS stands for a
+ * space. */
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/sink.h"
+#include "model/field.h"
 #include "model/finding.h"
 #include "model/model.h"
 #include "render/render.h"
-#include "render/render_json.h"
+#include "render/render_analysis.h"
 #include "render/render_raw.h"
 #include "render/render_split.h"
 #include "stats/collect.h"
 
 #define LINE_MAX_LEN 4096
+#define MAX_TRACES 8 /* analysis-* formats: the traces of one analysis */
 
 struct golden {
 	const char *format;
@@ -30,7 +35,12 @@ struct golden {
 	bool want_diagnosis;
 	char fields[32];
 	struct render_opts opts;
-	struct model_trace *t;
+	bool clients;  /* analysis-*: --clients rather than outbound/return */
+	struct model_trace *t; /* the trace being read: traces[n_traces - 1] */
+	struct model_trace *traces[MAX_TRACES];
+	char names[MAX_TRACES][64];
+	size_t n_traces;
+	bool named;    /* a "trace" line named traces[0] */
 	struct collect *collect;
 	struct finding_list findings;
 	struct render_raw *raw;
@@ -353,6 +363,22 @@ static int parse_event(const char *key, char *rest, struct event *ev)
 	return parse_reply(&save, ev);
 }
 
+/* "trace NAME": names the trace the lines before it filled, or, after the
+ * first, starts the next one. */
+static int start_trace(struct golden *g, const char *name)
+{
+	if (g->named) {
+		if (g->n_traces == MAX_TRACES)
+			return fail("too many traces", name);
+		if (!(g->t = model_trace_new()))
+			return fail("out of memory", name);
+		g->traces[g->n_traces++] = g->t;
+	}
+	g->named = true;
+	snprintf(g->names[g->n_traces - 1], sizeof(g->names[0]), "%s", name);
+	return 0;
+}
+
 static int parse_line(struct golden *g, char *line)
 {
 	line[strcspn(line, "\r\n")] = '\0';
@@ -365,6 +391,8 @@ static int parse_line(struct golden *g, char *line)
 		return done ? 0 : -1;
 	if (strcmp(line, "finding") == 0)
 		return parse_finding(&g->findings, rest);
+	if (strcmp(line, "trace") == 0 && !g->events)
+		return start_trace(g, rest);
 	if (!g->events) {
 		if (strcmp(line, "hop") == 0)
 			return parse_hop(g->t, rest);
@@ -405,6 +433,8 @@ static int parse_arg(struct golden *g, const char *arg)
 		g->mtr_keys = true;
 	else if (strcmp(arg, "diagnosis") == 0)
 		g->want_diagnosis = true;
+	else if (strcmp(arg, "clients") == 0)
+		g->clients = true;
 	else if (strncmp(arg, "fields=", 7) == 0) {
 		snprintf(g->fields, sizeof(g->fields), "%s", arg + 7);
 		for (char *c = g->fields; *c; c++)
@@ -431,33 +461,67 @@ static int setup_streams(struct golden *g)
 	return 0;
 }
 
-/* mtr's own keys only, as in the mtr samples: hopdoc's additions go, and
- * so do the optional figures the -o letters did not ask for. */
+/* mtr's own keys only, as in the mtr samples: hopdoc's additions go, except
+ * those the -o letters asked for under mtr's title. */
 static void strip_extras(json_t *root, const char *fields)
 {
-	static const char letters[] = "DGJMXI";
-	static const char *const titles[] = { "Drop", "Gmean", "Jttr", "Javg", "Jmax", "Jint" };
+	size_t n;
+	const struct field *f = field_table(&n);
 	json_t *hubs = json_object_get(json_object_get(root, "report"), "hubs");
 	size_t i;
 	json_t *hub;
 	json_array_foreach(hubs, i, hub) {
-		json_object_del(hub, "Recv");
-		json_object_del(hub, "Late");
 		json_object_del(hub, "hosts");
-		for (size_t k = 0; k < sizeof(titles) / sizeof(titles[0]); k++)
-			if (!strchr(fields, letters[k]))
-				json_object_del(hub, titles[k]);
+		for (size_t k = 0; k < n; k++) {
+			bool asked = f[k].letter && strchr(fields, f[k].letter) &&
+				     strcmp(f[k].title, f[k].extra_key ? f[k].extra_key : "") == 0;
+			if (f[k].extra_key && !asked)
+				json_object_del(hub, f[k].extra_key);
+		}
 	}
 }
 
+/* JSON through the public renderer; for mtr-keys it is read back, stripped
+ * and written as render_json writes (mtr's 4-space indent, 5 digits). */
 static int render_json_golden(struct golden *g)
 {
-	json_t *root = render_json_trace(g->t, &g->opts);
-	if (root && g->mtr_keys)
-		strip_extras(root, g->opts.fields ? g->opts.fields : "LS NABWV");
-	int rc = render_json_dump(root, g->out);
+	if (!g->mtr_keys)
+		return render_for(RENDER_JSON)(g->t, &g->opts, g->out);
+	struct sink *buf = sink_new_buffer();
+	int rc = buf ? render_for(RENDER_JSON)(g->t, &g->opts, buf) : -1;
+	json_t *root = rc == 0 ? json_loads(sink_buffer(buf, NULL), 0, NULL) : NULL;
+	sink_free(buf);
+	if (!root)
+		return fail("JSON", "cannot render or read back");
+	strip_extras(root, g->opts.fields ? g->opts.fields : FIELD_DEFAULT);
+	char *text = json_dumps(root, JSON_INDENT(4) | JSON_REAL_PRECISION(5));
 	json_decref(root);
+	rc = text ? sink_printf(g->out, "%s\n", text) : -1;
+	free(text);
 	return rc;
+}
+
+/* analysis-text, analysis-json, analysis-summary: every trace of the file,
+ * with its findings. */
+static int render_analysis_golden(struct golden *g, const char *kind)
+{
+	const char *names[MAX_TRACES];
+	for (size_t i = 0; i < g->n_traces; i++)
+		names[i] = g->names[i];
+	struct render_analysis a = {
+		.mode = g->clients ? RENDER_ANALYSIS_CLIENTS : RENDER_ANALYSIS_PAIR,
+		.traces = (const struct model_trace *const *)g->traces,
+		.names = names,
+		.n = g->n_traces,
+		.findings = &g->findings,
+	};
+	if (strcmp(kind, "text") == 0)
+		return render_analysis_text(&a, g->out);
+	if (strcmp(kind, "json") == 0)
+		return render_analysis_json(&a, g->out);
+	if (strcmp(kind, "summary") == 0)
+		return render_analysis_summary(&a, g->out);
+	return fail("unknown format", g->format);
 }
 
 static int render_final(struct golden *g)
@@ -470,6 +534,8 @@ static int render_final(struct golden *g)
 		return 0;
 	if (strcmp(g->format, "json") == 0)
 		return render_json_golden(g);
+	if (strncmp(g->format, "analysis-", 9) == 0)
+		return render_analysis_golden(g, g->format + 9);
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(g->format, formats[i].name) == 0)
 			return render_for(formats[i].out)(g->t, &g->opts, g->out);
@@ -502,13 +568,15 @@ int main(int argc, char **argv)
 {
 	struct golden g = { 0 };
 	finding_list_init(&g.findings);
-	g.t = model_trace_new();
+	g.t = g.traces[0] = model_trace_new();
+	g.n_traces = 1;
 	g.out = sink_new_file(stdout);
 	int rc = g.t && g.out ? run(&g, argc, argv) : -1;
 	render_raw_free(g.raw);
 	render_split_free(g.split);
 	collect_free(g.collect);
-	model_trace_free(g.t);
+	for (size_t i = 0; i < g.n_traces; i++)
+		model_trace_free(g.traces[i]);
 	finding_list_free(&g.findings);
 	sink_free(g.out);
 	return rc == 0 ? 0 : 1;

@@ -1,4 +1,9 @@
-/* opts: every mtr option, the defaults, and every range error. */
+/* opts: every mtr option, the defaults, every range error, and --help made
+ * from the option table. The table is private to opts.c, so this test
+ * compiles opts.c itself (as curl's UNITTEST does) instead of linking it;
+ * first, since cmocka defines a macro named fail. */
+#include "cli/opts.c"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cli/opts.h"
+#include "model/field.h"
+#include "probe/probe.h"
 
 #define MAX_ARGS 40
 
@@ -278,7 +284,101 @@ static void help_version_and_file(void **state)
 	o = ok("--filename=list");
 	assert_string_equal(o.targets_file, "list");
 	opts_free(&o);
-	assert_non_null(strstr(opts_usage(), "--diagnose"));
+}
+
+/* The --help text, from a buffer sink; the caller frees it with sink_free. */
+static const char *usage_text(struct sink **out)
+{
+	*out = sink_new_buffer();
+	assert_non_null(*out);
+	assert_int_equal(opts_usage(*out), 0);
+	return sink_buffer(*out, NULL);
+}
+
+/* The help line of --name; fails the test when there is none. */
+static void help_line(const char *help, const char *name, char *line, size_t len)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "--%s ", name);
+	const char *at = strstr(help, key);
+	if (!at) {
+		snprintf(key, sizeof(key), "--%s\n", name);
+		at = strstr(help, key);
+	}
+	if (!at)
+		fail_msg("--help lacks --%s", name);
+	const char *start = at;
+	while (start > help && start[-1] != '\n')
+		start--;
+	snprintf(line, len, "%.*s", (int)strcspn(start, "\n"), start);
+}
+
+static void help_lists_every_option(void **state)
+{
+	(void)state;
+	struct sink *out;
+	const char *help = usage_text(&out);
+	for (size_t i = 0; i < N_OPTS; i++) {
+		const struct opt_spec *s = &opt_table[i];
+		char line[256], want[64];
+		help_line(help, s->long_name, line, sizeof(line));
+		if (s->key < 256) {
+			snprintf(want, sizeof(want), " -%c, --%s", s->key, s->long_name);
+			if (strncmp(line, want, strlen(want)) != 0)
+				fail_msg("'%s' does not start with '%s'", line, want);
+		}
+		if (s->arg) {
+			snprintf(want, sizeof(want), "--%s %s ", s->long_name, s->arg);
+			assert_non_null(strstr(line, want));
+		}
+		assert_non_null(strstr(line, s->help));
+	}
+	sink_free(out);
+}
+
+static void help_contains(const char *help, const char *name, const char *want)
+{
+	char line[256];
+	help_line(help, name, line, sizeof(line));
+	if (!strstr(line, want))
+		fail_msg("--%s: '%s' lacks '%s'", name, line, want);
+}
+
+/* The defaults shown are the engine's and the parser's, not a copy. */
+static void help_shows_the_real_defaults(void **state)
+{
+	(void)state;
+	struct probe_params pp;
+	probe_params_init(&pp);
+	struct sink *out;
+	const char *help = usage_text(&out);
+	char want[64];
+	snprintf(want, sizeof(want), "(%lu)", pp.cycles);
+	help_contains(help, "report-cycles", want);
+	snprintf(want, sizeof(want), "(%u)", pp.first_ttl);
+	help_contains(help, "first-ttl", want);
+	snprintf(want, sizeof(want), "(%u)", pp.max_ttl);
+	help_contains(help, "max-ttl", want);
+	snprintf(want, sizeof(want), "(%u)", pp.max_unknown);
+	help_contains(help, "max-unknown", want);
+	snprintf(want, sizeof(want), "(%u)", pp.psize);
+	help_contains(help, "psize", want);
+	snprintf(want, sizeof(want), "(%d)", pp.tos);
+	help_contains(help, "tos", want);
+	snprintf(want, sizeof(want), "(%g;", pp.interval_s);
+	help_contains(help, "interval", want);
+	snprintf(want, sizeof(want), "(%g)", pp.gracetime_s);
+	help_contains(help, "gracetime", want);
+	snprintf(want, sizeof(want), "(%g)", pp.timeout_s);
+	help_contains(help, "timeout", want);
+	help_contains(help, "order", "(" FIELD_DEFAULT ")");
+	struct opts o = ok("-T h");
+	snprintf(want, sizeof(want), "(TCP: %u)", o.cfg.probe.port);
+	opts_free(&o);
+	help_contains(help, "port", want);
+	help_contains(help, "csv", "','-separated"); /* what render_csv writes */
+	assert_null(strstr(help, "';'"));
+	sink_free(out);
 }
 
 static void read_targets_from_a_file(void **state)
@@ -411,6 +511,8 @@ int main(void)
 	    cmocka_unit_test(families_flags_and_strings),
 	    cmocka_unit_test(field_order),
 	    cmocka_unit_test(help_version_and_file),
+	    cmocka_unit_test(help_lists_every_option),
+	    cmocka_unit_test(help_shows_the_real_defaults),
 	    cmocka_unit_test(read_targets_from_a_file),
 	    cmocka_unit_test(overlong_line_in_file_is_an_error),
 	    cmocka_unit_test(interval_below_one_second_needs_root),
