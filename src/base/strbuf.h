@@ -13,15 +13,18 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *buf;    /* NULL until the first append */
-	size_t len;   /* bytes before the terminating NUL */
-	size_t cap;   /* bytes allocated */
-	bool failed;  /* an append ran out of memory */
+	char *buf;   /* NULL until the first append */
+	size_t len;  /* bytes before the terminating NUL */
+	size_t cap;  /* bytes allocated */
+	bool failed; /* an append ran out of memory */
 	/* How the buffer grows; NULL means realloc. Lets a test make it fail. */
 	void *(*grow)(void *ptr, size_t size);
 };
 
-#define STRBUF_INIT { 0 }
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void strbuf_init(struct strbuf *sb);
 /* Frees the text and resets sb (keeping its grow function). */

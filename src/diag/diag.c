@@ -241,24 +241,24 @@ static bool read_tcp(const struct diag_host *h, struct host_reading *r)
 		return false;
 	r->sev = pct >= RETRANS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING;
 	r->loss_pct = pct;
-	strbuf_appendf(r->evidence, "R13: the server retransmitted %lu of %lu TCP segments (%.1f%%).",
+	strbuf_appendf(r->evidence,
+	               "R13: the server retransmitted %lu of %lu TCP segments (%.1f%%).",
 	               h->tcp_retrans_segs, h->tcp_out_segs, pct);
 	return true;
 }
 
 static const struct host_rule host_rules[] = {
-	{ read_nic, "The server's own network card drops packets.",
-	  "Enlarge the card's receive ring (ethtool -G), check the cable or virtual NIC, and ask "
-	  "the hosting provider about the host." },
-	{ read_softnet, "The server's CPU cannot keep up with incoming packets.",
-	  "Raise net.core.netdev_max_backlog, spread the load (RPS/RFS), or give the server more "
-	  "CPU." },
-	{ read_conntrack,
-	  "The server's firewall connection table is full and drops new connections.",
-	  "Raise net.netfilter.nf_conntrack_max or shorten its timeouts." },
-	{ read_tcp, "The server resends many TCP segments: its connections lose packets.",
-	  "Check the server's counters above and a trace from the server back to the clients to "
-	  "find where they are lost." },
+    {read_nic, "The server's own network card drops packets.",
+     "Enlarge the card's receive ring (ethtool -G), check the cable or virtual NIC, and ask "
+     "the hosting provider about the host."},
+    {read_softnet, "The server's CPU cannot keep up with incoming packets.",
+     "Raise net.core.netdev_max_backlog, spread the load (RPS/RFS), or give the server more "
+     "CPU."},
+    {read_conntrack, "The server's firewall connection table is full and drops new connections.",
+     "Raise net.netfilter.nf_conntrack_max or shorten its timeouts."},
+    {read_tcp, "The server resends many TCP segments: its connections lose packets.",
+     "Check the server's counters above and a trace from the server back to the clients to "
+     "find where they are lost."},
 };
 
 /* The counter's finding sits at the trace's destination hop, when given. */
@@ -279,7 +279,7 @@ static int host_rule(const struct host_rule *rule, const struct diag_host *h,
 {
 	struct diag_draft d;
 	diag_find_blank(&d, FINDING_LOSS, FINDING_OK, FINDING_DIR_UNKNOWN);
-	struct host_reading r = { .loss_pct = NAN, .evidence = &d.evidence };
+	struct host_reading r = {.loss_pct = NAN, .evidence = &d.evidence};
 	if (!rule->read(h, &r)) {
 		diag_find_free(&d);
 		return 0;

@@ -109,9 +109,10 @@ static bool long_link(const struct diag_view *v, const struct delay_scan *s, siz
 static void note_long_link(struct diag_view *v, const struct delay_scan *s, size_t i)
 {
 	char label[MODEL_NAME_MAX + 32];
-	strbuf_appendf(&v->notes, " R7: the steady %.1f ms step at %s persists to the destination with low "
-	                 "StDev: a long-distance link, not a fault.",
-	                 s->step_ms[i], diag_hop_label(diag_hop_at(v, i), label, sizeof(label)));
+	strbuf_appendf(&v->notes,
+	               " R7: the steady %.1f ms step at %s persists to the destination with low "
+	               "StDev: a long-distance link, not a fault.",
+	               s->step_ms[i], diag_hop_label(diag_hop_at(v, i), label, sizeof(label)));
 }
 
 static void describe_latency(struct diag_draft *d, const struct diag_view *v,
@@ -119,24 +120,28 @@ static void describe_latency(struct diag_draft *d, const struct diag_view *v,
 {
 	char label[MODEL_NAME_MAX + 32];
 	diag_hop_label(diag_hop_at(v, first), label, sizeof(label));
-	strbuf_appendf(&d->summary, "Delay rises by about %.0f ms at %s and stays high all the way to the "
-	         "destination: a slow link or congestion %s.",
-	         d->f.latency_ms, label, diag_find_segment_words(d->f.segment));
-	strbuf_appendf(&d->evidence, "R7: Avg before the step %.1f ms;",
-	                 s->base_ms[first]);
+	strbuf_appendf(&d->summary,
+	               "Delay rises by about %.0f ms at %s and stays high all the way to the "
+	               "destination: a slow link or congestion %s.",
+	               d->f.latency_ms, label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->evidence, "R7: Avg before the step %.1f ms;", s->base_ms[first]);
 	for (size_t i = first; i <= last && i < diag_n_hops(v); i++)
 		if (s->step[i]) {
 			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
-			strbuf_appendf(&d->evidence, " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
-			                 s->step_ms[i], diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->avg,
-			                 diag_hop_at(v, i)->best, diag_hop_at(v, i)->stdev);
+			strbuf_appendf(
+			    &d->evidence, " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
+			    s->step_ms[i], diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->avg,
+			    diag_hop_at(v, i)->best, diag_hop_at(v, i)->stdev);
 		}
-	strbuf_appendf(&d->evidence, " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
-	                 "segment %s.",
-	                 diag_hop_at(v, v->last_answering)->avg, d->f.hop, finding_segment_name(d->f.segment));
-	strbuf_appendf(&d->advice, "%s A trace measures round trips: a trace from the server back to you shows "
-	         "whether the delay is on the way there or back.",
-	         diag_find_segment_advice(d->f.segment));
+	strbuf_appendf(&d->evidence,
+	               " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
+	               "segment %s.",
+	               diag_hop_at(v, v->last_answering)->avg, d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "%s A trace measures round trips: a trace from the server back to you shows "
+	               "whether the delay is on the way there or back.",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 static int latency_steps(struct diag_view *v, const struct delay_scan *s, struct finding_list *out)
@@ -145,7 +150,8 @@ static int latency_steps(struct diag_view *v, const struct delay_scan *s, struct
 		if (!s->step[i])
 			continue;
 		size_t last = i;
-		while (next_trusted(v, s, last) < diag_n_hops(v) && s->step[next_trusted(v, s, last)])
+		while (next_trusted(v, s, last) < diag_n_hops(v) &&
+		       s->step[next_trusted(v, s, last)])
 			last = next_trusted(v, s, last);
 		if (last == i && long_link(v, s, i)) {
 			note_long_link(v, s, i);
@@ -170,19 +176,24 @@ static void describe_deprio(struct diag_draft *d, const struct diag_view *v, con
 {
 	(void)end;
 	const struct delay_scan *s = ctx;
-	strbuf_appendf(&d->summary, "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
-	         "router%s answer%s probes at low priority; this is not a delay of your traffic.",
-	         d->f.n_hops > 1 ? "Some routers answer" : "A router answers", d->f.latency_ms,
-	         d->f.n_hops > 1 ? "s" : "", d->f.n_hops > 1 ? "" : "s");
+	strbuf_appendf(
+	    &d->summary,
+	    "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
+	    "router%s answer%s probes at low priority; this is not a delay of your traffic.",
+	    d->f.n_hops > 1 ? "Some routers answer" : "A router answers", d->f.latency_ms,
+	    d->f.n_hops > 1 ? "s" : "", d->f.n_hops > 1 ? "" : "s");
 	strbuf_appendf(&d->evidence, "R7: the jump does not persist:");
 	for (size_t k = 0; k < d->f.n_hops; k++)
 		for (size_t i = 0; i < diag_n_hops(v); i++)
 			if (diag_hop_at(v, i)->ttl == d->f.hops[k] && timed(v, i))
-				strbuf_appendf(&d->evidence, " hop %u Avg %.1f ms where later hops keep only %.1f ms;",
+				strbuf_appendf(
+				    &d->evidence,
+				    " hop %u Avg %.1f ms where later hops keep only %.1f ms;",
 				    d->f.hops[k], diag_hop_at(v, i)->avg, s->floor[i]);
 	strbuf_appendf(&d->evidence, " R9: hop %u is in segment %s.", d->f.hop,
-	                 finding_segment_name(d->f.segment));
-	strbuf_appendf(&d->advice, "Nothing to fix: judge latency by the destination's figures (R1, R7).");
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "Nothing to fix: judge latency by the destination's figures (R1, R7).");
 }
 
 static bool deprio_starts(const struct diag_view *v, const void *ctx, size_t i)
@@ -208,12 +219,12 @@ static double deprio_excess(const struct diag_view *v, const void *ctx, size_t i
 
 /* R7: hops slow to answer whose delay later hops do not keep. */
 static const struct diag_run_rule deprioritized = {
-	.kind = FINDING_DEPRIORITIZED_HOP,
-	.figure_is_latency = true,
-	.starts = deprio_starts,
-	.end = deprio_end,
-	.figure = deprio_excess,
-	.describe = describe_deprio,
+    .kind = FINDING_DEPRIORITIZED_HOP,
+    .figure_is_latency = true,
+    .starts = deprio_starts,
+    .end = deprio_end,
+    .figure = deprio_excess,
+    .describe = describe_deprio,
 };
 
 /* R8: a spread that is large for the hop's Avg and sustained: Avg well above
@@ -230,21 +241,25 @@ static void describe_jitter(struct diag_draft *d, const struct diag_view *v, siz
 	char label[MODEL_NAME_MAX + 32];
 	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
 	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
-	strbuf_appendf(&d->summary, "Delay varies strongly from %s on, all the way to the destination (jitter): "
-	         "calls, games and video will stutter; the cause is %s.",
-	         label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->summary,
+	               "Delay varies strongly from %s on, all the way to the destination (jitter): "
+	               "calls, games and video will stutter; the cause is %s.",
+	               label, diag_find_segment_words(d->f.segment));
 	strbuf_appendf(&d->evidence, "R8: spread persists:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (timed(v, i)) {
 			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
-			strbuf_appendf(&d->evidence, " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
-			                 diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->stdev, diag_hop_at(v, i)->avg,
-			                 diag_hop_at(v, i)->best, diag_hop_at(v, i)->wrst);
+			strbuf_appendf(&d->evidence,
+			               " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
+			               diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->stdev,
+			               diag_hop_at(v, i)->avg, diag_hop_at(v, i)->best,
+			               diag_hop_at(v, i)->wrst);
 		}
-	strbuf_appendf(&d->evidence, " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
-	                 "segment %s.",
-	                 100.0 * spread(dest) / fmax(dest->avg, 1e-9), d->f.hop,
-	                 finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->evidence,
+	               " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
+	               "segment %s.",
+	               100.0 * spread(dest) / fmax(dest->avg, 1e-9), d->f.hop,
+	               finding_segment_name(d->f.segment));
 	strbuf_appendf(&d->advice, "%s", diag_find_segment_advice(d->f.segment));
 }
 
@@ -261,7 +276,8 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
 	if (start >= diag_n_hops(v))
 		return 0;
 	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
-	bool bad = spread(dest) >= JITTER_CRITICAL_REL * dest->avg && spread(dest) >= JITTER_CRITICAL_MS;
+	bool bad =
+	    spread(dest) >= JITTER_CRITICAL_REL * dest->avg && spread(dest) >= JITTER_CRITICAL_MS;
 	bool only_target = start == v->last_answering;
 	enum finding_severity sev = bad ? FINDING_CRITICAL : FINDING_WARNING;
 	struct diag_draft d;
@@ -269,9 +285,10 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
 	d.f.latency_ms = spread(dest);
 	describe_jitter(&d, v, start);
 	if (only_target)
-		strbuf_appendf(&d.evidence, " Only the target varies: its last link, or the target answering "
-		                 "probes irregularly itself; a TCP probe (-T) or a trace from the "
-		                 "other end separates them.");
+		strbuf_appendf(&d.evidence,
+		               " Only the target varies: its last link, or the target answering "
+		               "probes irregularly itself; a TCP probe (-T) or a trace from the "
+		               "other end separates them.");
 	return diag_find_add(out, &d);
 }
 
@@ -307,16 +324,18 @@ int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 	size_t first;
 	bool falls = falls_along_path(v, &first);
 	if (falls)
-		strbuf_appendf(&v->notes, " R7: the %s listing's delays fall along the path (%.1f ms at its "
-		                 "first hop, then mostly lower), so it is not a trace as measured "
-		                 "from its start (printed upside down?); its slow-answering hops "
-		                 "are not reported.",
-		                 finding_direction_name(v->dir), diag_hop_at(v, first)->avg);
+		strbuf_appendf(&v->notes,
+		               " R7: the %s listing's delays fall along the path (%.1f ms at its "
+		               "first hop, then mostly lower), so it is not a trace as measured "
+		               "from its start (printed upside down?); its slow-answering hops "
+		               "are not reported.",
+		               finding_direction_name(v->dir), diag_hop_at(v, first)->avg);
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	scan_floor(v, &s);
 	scan_steps(v, &s);
-	if (latency_steps(v, &s, out) != 0 || (!falls && diag_find_runs(v, &deprioritized, &s, out) != 0))
+	if (latency_steps(v, &s, out) != 0 ||
+	    (!falls && diag_find_runs(v, &deprioritized, &s, out) != 0))
 		return -1;
 	return jitter(v, out);
 }

@@ -22,7 +22,7 @@ struct diag_view {
 	size_t last_answering; /* index of the last answering hop; t->n_hops when none */
 	size_t last_probed;    /* index of the last probed hop; t->n_hops when none */
 	enum finding_segment seg[MODEL_MAX_HOPS];
-	struct strbuf notes;   /* facts that are not faults, for `healthy` */
+	struct strbuf notes; /* facts that are not faults, for `healthy` */
 };
 
 /* The hops the rules look at: a trace holds at most MODEL_MAX_HOPS. */

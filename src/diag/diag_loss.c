@@ -39,25 +39,29 @@ static size_t loop_start(const struct diag_view *v, const size_t *idx, size_t k,
 	return s;
 }
 
-static void describe_loop(struct diag_draft *d, const struct diag_view *v, const size_t *idx, size_t s,
-                          size_t k, size_t p)
+static void describe_loop(struct diag_draft *d, const struct diag_view *v, const size_t *idx,
+                          size_t s, size_t k, size_t p)
 {
 	char label[MODEL_NAME_MAX + 32];
 	for (size_t j = s; j < k; j++)
 		diag_find_add_hop(&d->f, diag_hop_at(v, idx[j])->ttl);
-	strbuf_appendf(&d->summary, "Packets go round in a loop from hop %u on and never reach the destination: "
-	         "a routing error %s.",
-	         diag_hop_at(v, idx[s])->ttl, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->summary,
+	               "Packets go round in a loop from hop %u on and never reach the destination: "
+	               "a routing error %s.",
+	               diag_hop_at(v, idx[s])->ttl, diag_find_segment_words(d->f.segment));
 	strbuf_appendf(&d->evidence, "R6: the sequence");
 	for (size_t j = s; j < s + p; j++)
 		strbuf_appendf(&d->evidence, " %s",
-		                 diag_hop_label(diag_hop_at(v, idx[j]), label, sizeof(label)));
-	strbuf_appendf(&d->evidence, " repeats at increasing hop numbers up to hop %u and the target never "
-	                 "answers. R9: hop %u is in segment %s.",
-	                 diag_hop_at(v, idx[k - 1])->ttl, d->f.hop, finding_segment_name(d->f.segment));
-	strbuf_appendf(&d->advice, "Contact the network that owns these routers; the route between them is "
-	         "misconfigured. %s",
-	         diag_find_segment_advice(d->f.segment));
+		               diag_hop_label(diag_hop_at(v, idx[j]), label, sizeof(label)));
+	strbuf_appendf(&d->evidence,
+	               " repeats at increasing hop numbers up to hop %u and the target never "
+	               "answers. R9: hop %u is in segment %s.",
+	               diag_hop_at(v, idx[k - 1])->ttl, d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "Contact the network that owns these routers; the route between them is "
+	               "misconfigured. %s",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found)
@@ -89,14 +93,19 @@ static int nothing_answers(const struct diag_view *v, struct finding_list *out)
 	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
 	for (size_t i = 0; i <= v->last_probed && i < diag_n_hops(v); i++)
 		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
-	strbuf_appendf(&d.summary, "Nothing on the path answered, not even the first router: the connection is "
-	         "cut close to where the trace started, or the probes are blocked there.");
-	strbuf_appendf(&d.evidence, "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
-	         "never answers.",
-	         (unsigned)d.f.n_hops);
-	strbuf_appendf(&d.advice, "Check the local connection and firewall first (can you reach your router?), "
-	         "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
-	         diag_find_segment_advice(d.f.segment));
+	strbuf_appendf(&d.summary,
+	               "Nothing on the path answered, not even the first router: the connection is "
+	               "cut close to where the trace started, or the probes are blocked there.");
+	strbuf_appendf(
+	    &d.evidence,
+	    "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
+	    "never answers.",
+	    (unsigned)d.f.n_hops);
+	strbuf_appendf(
+	    &d.advice,
+	    "Check the local connection and firewall first (can you reach your router?), "
+	    "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
+	    diag_find_segment_advice(d.f.segment));
 	return diag_find_add(out, &d);
 }
 
@@ -115,17 +124,23 @@ static int filtered(const struct diag_view *v, struct finding_list *out, bool na
 	d.f.loss_pct = 100.0;
 	diag_hop_label(diag_hop_at(v, v->last_answering), last, sizeof(last));
 	diag_hop_label(diag_hop_at(v, v->last_probed), target, sizeof(target));
-	strbuf_appendf(&d.summary, "The destination does not answer these probes although every router up to it "
-	         "does: the server or its firewall most likely ignores this kind of probe.");
-	strbuf_appendf(&d.evidence, "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last, target,
-	         diag_hop_at(v, v->last_probed)->snt);
+	strbuf_appendf(
+	    &d.summary,
+	    "The destination does not answer these probes although every router up to it "
+	    "does: the server or its firewall most likely ignores this kind of probe.");
+	strbuf_appendf(&d.evidence,
+	               "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last,
+	               target, diag_hop_at(v, v->last_probed)->snt);
 	if (!named)
-		strbuf_appendf(&d.evidence, " The silent hop may also be a router after a cut (R5): only one "
-		                 "silent hop follows the last answer, so the target is most likely "
-		                 "that hop.");
-	strbuf_appendf(&d.advice, "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
-	         "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
-	         "firewall, or run a trace from the server back to you.");
+		strbuf_appendf(&d.evidence,
+		               " The silent hop may also be a router after a cut (R5): only one "
+		               "silent hop follows the last answer, so the target is most likely "
+		               "that hop.");
+	strbuf_appendf(
+	    &d.advice,
+	    "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
+	    "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
+	    "firewall, or run a trace from the server back to you.");
 	return diag_find_add(out, &d);
 }
 
@@ -137,15 +152,20 @@ static int interrupted(const struct diag_view *v, struct finding_list *out)
 	diag_find_add_hop(&d.f, d.f.hop);
 	silent_hops(&d, v);
 	diag_hop_label(diag_hop_at(v, v->last_answering), last, sizeof(last));
-	strbuf_appendf(&d.summary, "Replies stop after hop %u: the path is broken at or just after %s, %s.", d.f.hop,
-	         last, diag_find_segment_words(d.f.segment));
-	strbuf_appendf(&d.evidence, "R5: the last answer comes from %s; the %zu hops after it are silent (no "
-	         "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
-	         "target itself only filters the probes (R4), a TCP probe to its port answers.",
-	         last, v->last_probed - v->last_answering, d.f.hop, finding_segment_name(d.f.segment));
-	strbuf_appendf(&d.advice, "Run a trace from the server back to you (return route) and contact the owner of "
-	         "hop %u. %s",
-	         d.f.hop, diag_find_segment_advice(d.f.segment));
+	strbuf_appendf(&d.summary,
+	               "Replies stop after hop %u: the path is broken at or just after %s, %s.",
+	               d.f.hop, last, diag_find_segment_words(d.f.segment));
+	strbuf_appendf(
+	    &d.evidence,
+	    "R5: the last answer comes from %s; the %zu hops after it are silent (no "
+	    "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
+	    "target itself only filters the probes (R4), a TCP probe to its port answers.",
+	    last, v->last_probed - v->last_answering, d.f.hop, finding_segment_name(d.f.segment));
+	strbuf_appendf(
+	    &d.advice,
+	    "Run a trace from the server back to you (return route) and contact the owner of "
+	    "hop %u. %s",
+	    d.f.hop, diag_find_segment_advice(d.f.segment));
 	return diag_find_add(out, &d);
 }
 
@@ -197,29 +217,34 @@ static void describe_loss(struct diag_draft *d, const struct diag_view *v, size_
 	char label[MODEL_NAME_MAX + 32];
 	bool only_target = start == v->last_answering;
 	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
-	strbuf_appendf(&d->summary, "About %.1f%% of packets are lost from %s on, all the way to the end of the "
-	         "path: the problem starts %s.",
-	         d->f.loss_pct, label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->summary,
+	               "About %.1f%% of packets are lost from %s on, all the way to the end of the "
+	               "path: the problem starts %s.",
+	               d->f.loss_pct, label, diag_find_segment_words(d->f.segment));
 	strbuf_appendf(&d->evidence, "R3: loss persists to the destination:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (diag_hop_answers(diag_hop_at(v, i))) {
 			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
-			strbuf_appendf(&d->evidence, " hop %u %.1f%%,",
-			                 diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->loss_pct);
+			strbuf_appendf(&d->evidence, " hop %u %.1f%%,", diag_hop_at(v, i)->ttl,
+			               diag_hop_at(v, i)->loss_pct);
 		}
-	strbuf_appendf(&d->evidence, " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
-	                 "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
-	                 diag_hop_at(v, v->last_answering)->snt, d->f.loss_pct, d->f.hop,
-	                 finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->evidence,
+	               " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
+	               "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
+	               diag_hop_at(v, v->last_answering)->snt, d->f.loss_pct, d->f.hop,
+	               finding_segment_name(d->f.segment));
 	if (only_target) {
-		strbuf_appendf(&d->summary, " It may also be the server limiting its replies to probes.");
-		strbuf_appendf(&d->evidence, " Only the target loses: real loss on its last link or ICMP rate "
-		    "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
-		    "separates them.");
+		strbuf_appendf(&d->summary,
+		               " It may also be the server limiting its replies to probes.");
+		strbuf_appendf(&d->evidence,
+		               " Only the target loses: real loss on its last link or ICMP rate "
+		               "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
+		               "separates them.");
 	}
-	strbuf_appendf(&d->advice, "%s A trace measures round trips: run one from "
-	         "the server back to you to see which direction loses.",
-	         diag_find_segment_advice(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "%s A trace measures round trips: run one from "
+	               "the server back to you to see which direction loses.",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 static int persistent_loss(const struct diag_view *v, struct finding_list *out)
@@ -250,22 +275,26 @@ static void describe_rate_limited(struct diag_draft *d, const struct diag_view *
 {
 	(void)ctx;
 	char label[MODEL_NAME_MAX + 32];
-	strbuf_appendf(&d->summary, "%s some probes but later hops lose none: %s probes at low priority "
-	         "(ICMP rate limiting); this is not packet loss and needs no action.",
-	         d->f.n_hops > 1 ? "Some routers drop" : "A router drops",
-	         d->f.n_hops > 1 ? "they answer" : "it answers");
+	strbuf_appendf(&d->summary,
+	               "%s some probes but later hops lose none: %s probes at low priority "
+	               "(ICMP rate limiting); this is not packet loss and needs no action.",
+	               d->f.n_hops > 1 ? "Some routers drop" : "A router drops",
+	               d->f.n_hops > 1 ? "they answer" : "it answers");
 	strbuf_appendf(&d->evidence, "R2:");
 	for (size_t i = 0; i < d->f.n_hops; i++)
 		for (size_t j = 0; j < diag_n_hops(v); j++)
 			if (diag_hop_at(v, j)->ttl == d->f.hops[i])
 				strbuf_appendf(&d->evidence, " hop %u loses %.1f%%,", d->f.hops[i],
-				                 diag_hop_at(v, j)->loss_pct);
-	strbuf_appendf(&d->evidence, " but %s loses 0.0%%: the loss does not persist, so it is in the "
-	                 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
-	                 diag_hop_label(diag_hop_at(v, clean), label, sizeof(label)), d->f.hop,
-	                 finding_segment_name(d->f.segment));
-	strbuf_appendf(&d->advice, "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
-	         "path by the destination's loss (R1).");
+				               diag_hop_at(v, j)->loss_pct);
+	strbuf_appendf(&d->evidence,
+	               " but %s loses 0.0%%: the loss does not persist, so it is in the "
+	               "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
+	               diag_hop_label(diag_hop_at(v, clean), label, sizeof(label)), d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(
+	    &d->advice,
+	    "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
+	    "path by the destination's loss (R1).");
 }
 
 static size_t first_clean_after(const struct diag_view *v, size_t i)
@@ -297,11 +326,11 @@ static double hop_loss(const struct diag_view *v, const void *ctx, size_t i)
 
 /* R2: loss at hops that a later hop does not keep. */
 static const struct diag_run_rule rate_limited = {
-	.kind = FINDING_RATE_LIMITED_HOP,
-	.starts = rate_limited_starts,
-	.end = rate_limited_end,
-	.figure = hop_loss,
-	.describe = describe_rate_limited,
+    .kind = FINDING_RATE_LIMITED_HOP,
+    .starts = rate_limited_starts,
+    .end = rate_limited_end,
+    .figure = hop_loss,
+    .describe = describe_rate_limited,
 };
 
 static int rate_limited_rules(const struct diag_view *v, struct finding_list *out)
@@ -337,16 +366,19 @@ static int repeated_router(const struct diag_view *v, size_t first, struct findi
 	for (size_t i = first; i <= v->last_answering; i++)
 		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
 	diag_hop_label(diag_hop_at(v, first), label, sizeof(label));
-	strbuf_appendf(&d.summary, "The path ends at %s: that router reports that it cannot reach the "
-	         "destination, %s.",
-	         label, diag_find_segment_words(d.f.segment));
-	strbuf_appendf(&d.evidence, "R5: %s answers for hops %u to %u as well (the same router at every later "
-	         "TTL: it reports the destination unreachable) and the target never answers. "
-	         "R9: hop %u is in segment %s.",
-	         label, d.f.hop, diag_hop_at(v, v->last_answering)->ttl, d.f.hop,
-	         finding_segment_name(d.f.segment));
-	strbuf_appendf(&d.advice, "Contact the owner of hop %u: it has no route to the destination. %s", d.f.hop,
-	         diag_find_segment_advice(d.f.segment));
+	strbuf_appendf(&d.summary,
+	               "The path ends at %s: that router reports that it cannot reach the "
+	               "destination, %s.",
+	               label, diag_find_segment_words(d.f.segment));
+	strbuf_appendf(&d.evidence,
+	               "R5: %s answers for hops %u to %u as well (the same router at every later "
+	               "TTL: it reports the destination unreachable) and the target never answers. "
+	               "R9: hop %u is in segment %s.",
+	               label, d.f.hop, diag_hop_at(v, v->last_answering)->ttl, d.f.hop,
+	               finding_segment_name(d.f.segment));
+	strbuf_appendf(&d.advice,
+	               "Contact the owner of hop %u: it has no route to the destination. %s",
+	               d.f.hop, diag_find_segment_advice(d.f.segment));
 	return diag_find_add(out, &d);
 }
 

@@ -1,6 +1,7 @@
 /* diag_pair: R10, an outbound and a return trace read together. The same
  * finding in both directions becomes one; a problem in one direction only
- * adds `asymmetric`, naming the devices both traces point at. */
+ * adds `asymmetric`, naming the devices both traces point at. Tested in
+ * tests/unit/diag/test_diag_pair.c. */
 #include "diag/diag.h"
 
 #include <math.h>
@@ -36,7 +37,8 @@ static int merge_into(struct finding *f, const struct finding *g)
 		f->loss_pct = g->loss_pct;
 	if (isnan(f->latency_ms) || g->latency_ms > f->latency_ms)
 		f->latency_ms = g->latency_ms;
-	return diag_find_edit(&f->summary, " The trace from the server back to you shows the same.");
+	return diag_find_edit(&f->summary,
+	                      " The trace from the server back to you shows the same.");
 }
 
 /* The first of r's findings not yet used with f's kind and segment, or r->n. */
@@ -130,10 +132,9 @@ static void explain_shared(struct diag_draft *d, const char *devices, bool outbo
 
 static void describe_asymmetric(struct diag_draft *d, const struct finding *p, bool outbound)
 {
-	strbuf_appendf(&d->summary,
-	               "Only the way %s shows the problem (%s); the other direction is clean.",
-	               outbound ? "to the server" : "back from the server",
-	               finding_kind_name(p->kind));
+	strbuf_appendf(
+	    &d->summary, "Only the way %s shows the problem (%s); the other direction is clean.",
+	    outbound ? "to the server" : "back from the server", finding_kind_name(p->kind));
 	strbuf_appendf(&d->evidence,
 	               "R10: the %s trace has %s from hop %u (%s); the %s trace has no loss, "
 	               "latency, jitter or interruption that persists.",

@@ -105,8 +105,9 @@ static int add_insufficient(struct finding_list *l, unsigned long probes,
 	               "R12: %lu probes per hop, fewer than %d; one lost probe is already %.0f%% "
 	               "loss. Every other finding's severity is lowered by one step.",
 	               probes, DIAG_MIN_PROBES, probes ? 100.0 / (double)probes : 100.0);
-	strbuf_append(&d.advice,
-	              "Run longer: at least a minute, better 100 cycles (hopdoc -r -c 100 TARGET).");
+	strbuf_append(
+	    &d.advice,
+	    "Run longer: at least a minute, better 100 cycles (hopdoc -r -c 100 TARGET).");
 	return diag_find_add(l, &d);
 }
 
@@ -130,8 +131,9 @@ int diag_add_healthy(struct finding_list *l, enum finding_direction dir, const c
 {
 	struct diag_draft d;
 	diag_find_blank(&d, FINDING_HEALTHY, FINDING_OK, dir);
-	strbuf_append(&d.summary,
-	              "The path is healthy: the destination answers without loss or lasting delay.");
+	strbuf_append(
+	    &d.summary,
+	    "The path is healthy: the destination answers without loss or lasting delay.");
 	strbuf_appendf(&d.evidence,
 	               "R1: the destination answers with 0%% loss and no persistent latency step, "
 	               "jitter, loop or interruption.%s",

@@ -5,8 +5,8 @@
 #include "diag/diag_hop.h"
 #include "diag/diag_segment.h"
 
-void diag_view_init(struct diag_view *v, const struct model_trace *t,
-                        enum finding_direction dir, bool client_first)
+void diag_view_init(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
+                    bool client_first)
 {
 	memset(v, 0, sizeof(*v));
 	v->t = t;

@@ -85,27 +85,35 @@ static const char *name_at(const char *const *names, size_t count, unsigned i)
 const char *finding_kind_name(enum finding_kind k)
 {
 	static const char *const names[] = {
-		"healthy", "loss", "latency", "jitter", "rate-limited-hop", "deprioritized-hop",
-		"destination-filtered", "path-interrupted", "routing-loop", "asymmetric",
-		"insufficient-data",
+	    "healthy",
+	    "loss",
+	    "latency",
+	    "jitter",
+	    "rate-limited-hop",
+	    "deprioritized-hop",
+	    "destination-filtered",
+	    "path-interrupted",
+	    "routing-loop",
+	    "asymmetric",
+	    "insufficient-data",
 	};
 	return NAME_AT(names, k);
 }
 
 const char *finding_severity_name(enum finding_severity s)
 {
-	static const char *const names[] = { "ok", "info", "warning", "critical" };
+	static const char *const names[] = {"ok", "info", "warning", "critical"};
 	return NAME_AT(names, s);
 }
 
 const char *finding_segment_name(enum finding_segment s)
 {
-	static const char *const names[] = { "local", "access", "transit", "destination", "unknown" };
+	static const char *const names[] = {"local", "access", "transit", "destination", "unknown"};
 	return NAME_AT(names, s);
 }
 
 const char *finding_direction_name(enum finding_direction d)
 {
-	static const char *const names[] = { "outbound", "return", "both", "unknown" };
+	static const char *const names[] = {"outbound", "return", "both", "unknown"};
 	return NAME_AT(names, d);
 }

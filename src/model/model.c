@@ -178,7 +178,7 @@ const char *model_addr_text(const struct model_addr *a, char *buf, size_t len)
 
 int model_addr_parse(const char *text, struct model_addr *a)
 {
-	struct model_addr out = { .family = AF_INET };
+	struct model_addr out = {.family = AF_INET};
 	if (inet_pton(AF_INET, text, out.bytes) != 1) {
 		out.family = AF_INET6;
 		if (inet_pton(AF_INET6, text, out.bytes) != 1)
@@ -208,8 +208,11 @@ const char *model_responder_label(const struct model_responder *r, bool want_nam
 static size_t utf8_sequence(const unsigned char *s)
 {
 	unsigned char c = s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-	         : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	size_t n = c < 0x80                 ? 1
+	           : c >= 0xC2 && c <= 0xDF ? 2
+	           : c >= 0xE0 && c <= 0xEF ? 3
+	           : c >= 0xF0 && c <= 0xF4 ? 4
+	                                    : 0;
 	unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
 	unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
 	for (size_t i = 1; i < n; i++) {

@@ -81,10 +81,10 @@ static void out_of_memory_is_an_error_not_a_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(grows_past_any_fixed_size),
-		cmocka_unit_test(take_of_nothing_is_empty_string),
-		cmocka_unit_test(adopt_then_append),
-		cmocka_unit_test(out_of_memory_is_an_error_not_a_cut),
+	    cmocka_unit_test(grows_past_any_fixed_size),
+	    cmocka_unit_test(take_of_nothing_is_empty_string),
+	    cmocka_unit_test(adopt_then_append),
+	    cmocka_unit_test(out_of_memory_is_an_error_not_a_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
