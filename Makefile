@@ -88,10 +88,10 @@ $(BUILD)/lab/%: tests/lab/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBS_CORE)
 $(BUILD)/tools/render_golden: tests/tools/render_golden.c $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_CORE)
 $(BUILD)/tools/probe_dump: tests/tools/probe_dump.c $(NET_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_NET) $(LIBS_CORE)
 
 tools: $(TOOL_BIN)
 labtools: $(LAB_BIN)
