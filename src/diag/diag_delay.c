@@ -28,19 +28,9 @@ struct delay_scan {
 	double base_ms[MODEL_MAX_HOPS]; /* the persistent latency before the step */
 };
 
-static size_t n_hops(const struct diag_view *v)
-{
-	return v->t->n_hops < MODEL_MAX_HOPS ? v->t->n_hops : MODEL_MAX_HOPS;
-}
-
-static const struct model_hop *hop(const struct diag_view *v, size_t i)
-{
-	return &v->t->hops[i];
-}
-
 static bool timed(const struct diag_view *v, size_t i)
 {
-	return i < n_hops(v) && diag_hop_answers(hop(v, i));
+	return i < diag_n_hops(v) && diag_hop_answers(diag_hop_at(v, i));
 }
 
 static bool has_stdev(const struct model_hop *h)
@@ -56,11 +46,11 @@ static double spread(const struct model_hop *h)
 static void scan_floor(const struct diag_view *v, struct delay_scan *s)
 {
 	double floor = INFINITY;
-	for (size_t i = n_hops(v); i-- > 0;)
+	for (size_t i = diag_n_hops(v); i-- > 0;)
 		if (timed(v, i)) {
-			floor = fmin(floor, hop(v, i)->avg);
+			floor = fmin(floor, diag_hop_at(v, i)->avg);
 			s->floor[i] = floor;
-			double excess = hop(v, i)->avg - floor;
+			double excess = diag_hop_at(v, i)->avg - floor;
 			s->deprio[i] = excess >= fmax(DEPRIO_MIN_MS, DEPRIO_REL * floor);
 		}
 }
@@ -69,10 +59,10 @@ static void scan_steps(const struct diag_view *v, struct delay_scan *s)
 {
 	double prev_floor = 0.0, prev_best = 0.0;
 	unsigned prev_ttl = 0;
-	for (size_t i = 0; i < n_hops(v); i++) {
+	for (size_t i = 0; i < diag_n_hops(v); i++) {
 		if (!timed(v, i) || s->deprio[i])
 			continue;
-		const struct model_hop *h = hop(v, i);
+		const struct model_hop *h = diag_hop_at(v, i);
 		double step = s->floor[i] - prev_floor;
 		unsigned spanned = h->ttl > prev_ttl ? h->ttl - prev_ttl : 1;
 		bool best_moved = h->best <= 0.0 || h->best - prev_best >= STEP_MIN_MS / 2;
@@ -90,145 +80,152 @@ static void scan_steps(const struct diag_view *v, struct delay_scan *s)
 /* The trusted hop after i (the next hop that is timed and not slow). */
 static size_t next_trusted(const struct diag_view *v, const struct delay_scan *s, size_t i)
 {
-	for (size_t j = i + 1; j < n_hops(v); j++)
+	for (size_t j = i + 1; j < diag_n_hops(v); j++)
 		if (timed(v, j) && !s->deprio[j])
 			return j;
-	return n_hops(v);
+	return diag_n_hops(v);
 }
 
 /* R7: a steady step of about 70 ms or more is a long link, not a fault,
  * unless the host names put both ends in one city. */
 static bool long_link(const struct diag_view *v, const struct delay_scan *s, size_t i)
 {
-	const struct model_hop *h = hop(v, i);
+	const struct model_hop *h = diag_hop_at(v, i);
 	bool is_target = v->target_answered && i == v->last_answering;
 	bool steady = spread(h) <= fmax(STEADY_MIN_MS, STEADY_REL * h->avg);
 	double prev_best = 0.0;
-	size_t prev = n_hops(v);
+	size_t prev = diag_n_hops(v);
 	for (size_t j = i; j-- > 0;)
 		if (timed(v, j) && !s->deprio[j]) {
-			prev_best = hop(v, j)->best;
+			prev_best = diag_hop_at(v, j)->best;
 			prev = j;
 			break;
 		}
 	bool best_moved = h->best - prev_best >= 0.8 * s->step_ms[i];
-	bool one_city = prev < n_hops(v) && diag_hop_same_place(hop(v, prev), h);
+	bool one_city = prev < diag_n_hops(v) && diag_hop_same_place(diag_hop_at(v, prev), h);
 	return !is_target && !one_city && steady && best_moved && s->step_ms[i] >= LONG_LINK_MS;
 }
 
 static void note_long_link(struct diag_view *v, const struct delay_scan *s, size_t i)
 {
 	char label[MODEL_NAME_MAX + 32];
-	diag_find_append(v->notes, sizeof(v->notes),
-	                 " R7: the steady %.1f ms step at %s persists to the destination with low "
-	                 "StDev: a long-distance link, not a fault.",
-	                 s->step_ms[i], diag_hop_label(hop(v, i), label, sizeof(label)));
+	strbuf_appendf(&v->notes,
+	               " R7: the steady %.1f ms step at %s persists to the destination with low "
+	               "StDev: a long-distance link, not a fault.",
+	               s->step_ms[i], diag_hop_label(diag_hop_at(v, i), label, sizeof(label)));
 }
 
-static void describe_latency(struct finding *f, const struct diag_view *v,
+static void describe_latency(struct diag_draft *d, const struct diag_view *v,
                              const struct delay_scan *s, size_t first, size_t last)
 {
 	char label[MODEL_NAME_MAX + 32];
-	diag_hop_label(hop(v, first), label, sizeof(label));
-	snprintf(f->summary, sizeof(f->summary),
-	         "Delay rises by about %.0f ms at %s and stays high all the way to the "
-	         "destination: a slow link or congestion %s.",
-	         f->latency_ms, label, diag_find_segment_words(f->segment));
-	diag_find_append(f->evidence, sizeof(f->evidence), "R7: Avg before the step %.1f ms;",
-	                 s->base_ms[first]);
-	for (size_t i = first; i <= last && i < n_hops(v); i++)
+	diag_hop_label(diag_hop_at(v, first), label, sizeof(label));
+	strbuf_appendf(&d->summary,
+	               "Delay rises by about %.0f ms at %s and stays high all the way to the "
+	               "destination: a slow link or congestion %s.",
+	               d->f.latency_ms, label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->evidence, "R7: Avg before the step %.1f ms;", s->base_ms[first]);
+	for (size_t i = first; i <= last && i < diag_n_hops(v); i++)
 		if (s->step[i]) {
-			diag_find_add_hop(f, hop(v, i)->ttl);
-			diag_find_append(f->evidence, sizeof(f->evidence),
-			                 " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
-			                 s->step_ms[i], hop(v, i)->ttl, hop(v, i)->avg,
-			                 hop(v, i)->best, hop(v, i)->stdev);
+			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
+			strbuf_appendf(
+			    &d->evidence, " +%.1f ms at hop %u (Avg %.1f, Best %.1f, StDev %.1f);",
+			    s->step_ms[i], diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->avg,
+			    diag_hop_at(v, i)->best, diag_hop_at(v, i)->stdev);
 		}
-	diag_find_append(f->evidence, sizeof(f->evidence),
-	                 " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
-	                 "segment %s.",
-	                 hop(v, v->last_answering)->avg, f->hop, finding_segment_name(f->segment));
-	snprintf(f->advice, sizeof(f->advice),
-	         "%s A trace measures round trips: a trace from the server back to you shows "
-	         "whether the delay is on the way there or back.",
-	         diag_find_segment_advice(f->segment));
-}
-
-static int add(struct finding_list *out, const struct finding *f)
-{
-	return finding_list_add(out, f) ? 0 : -1;
+	strbuf_appendf(&d->evidence,
+	               " every later hop keeps it (destination Avg %.1f ms). R9: hop %u is in "
+	               "segment %s.",
+	               diag_hop_at(v, v->last_answering)->avg, d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "%s A trace measures round trips: a trace from the server back to you shows "
+	               "whether the delay is on the way there or back.",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 static int latency_steps(struct diag_view *v, const struct delay_scan *s, struct finding_list *out)
 {
-	for (size_t i = 0; i < n_hops(v); i++) {
+	for (size_t i = 0; i < diag_n_hops(v); i++) {
 		if (!s->step[i])
 			continue;
 		size_t last = i;
-		while (next_trusted(v, s, last) < n_hops(v) && s->step[next_trusted(v, s, last)])
+		while (next_trusted(v, s, last) < diag_n_hops(v) &&
+		       s->step[next_trusted(v, s, last)])
 			last = next_trusted(v, s, last);
 		if (last == i && long_link(v, s, i)) {
 			note_long_link(v, s, i);
 			continue;
 		}
 		double total = s->floor[last] - s->base_ms[i];
-		struct finding f;
-		diag_find_init(&f, v, FINDING_LATENCY,
+		struct diag_draft d;
+		diag_find_init(&d, v, FINDING_LATENCY,
 		               total >= LATENCY_CRITICAL_MS ? FINDING_CRITICAL : FINDING_WARNING,
 		               i);
-		f.latency_ms = total;
-		describe_latency(&f, v, s, i, last);
-		if (add(out, &f) != 0)
+		d.f.latency_ms = total;
+		describe_latency(&d, v, s, i, last);
+		if (diag_find_add(out, &d) != 0)
 			return -1;
 		i = last;
 	}
 	return 0;
 }
 
-static void describe_deprio(struct finding *f, const struct diag_view *v,
-                            const struct delay_scan *s)
+static void describe_deprio(struct diag_draft *d, const struct diag_view *v, const void *ctx,
+                            size_t end)
 {
-	snprintf(f->summary, sizeof(f->summary),
-	         "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
-	         "router%s answer%s probes at low priority; this is not a delay of your traffic.",
-	         f->n_hops > 1 ? "Some routers answer" : "A router answers", f->latency_ms,
-	         f->n_hops > 1 ? "s" : "", f->n_hops > 1 ? "" : "s");
-	diag_find_append(f->evidence, sizeof(f->evidence), "R7: the jump does not persist:");
-	for (size_t k = 0; k < f->n_hops; k++)
-		for (size_t i = 0; i < n_hops(v); i++)
-			if (hop(v, i)->ttl == f->hops[k] && timed(v, i))
-				diag_find_append(
-				    f->evidence, sizeof(f->evidence),
+	(void)end;
+	const struct delay_scan *s = ctx;
+	strbuf_appendf(
+	    &d->summary,
+	    "%s slowly (up to %.0f ms more) but later hops do not keep the delay: the "
+	    "router%s answer%s probes at low priority; this is not a delay of your traffic.",
+	    d->f.n_hops > 1 ? "Some routers answer" : "A router answers", d->f.latency_ms,
+	    d->f.n_hops > 1 ? "s" : "", d->f.n_hops > 1 ? "" : "s");
+	strbuf_appendf(&d->evidence, "R7: the jump does not persist:");
+	for (size_t k = 0; k < d->f.n_hops; k++)
+		for (size_t i = 0; i < diag_n_hops(v); i++)
+			if (diag_hop_at(v, i)->ttl == d->f.hops[k] && timed(v, i))
+				strbuf_appendf(
+				    &d->evidence,
 				    " hop %u Avg %.1f ms where later hops keep only %.1f ms;",
-				    f->hops[k], hop(v, i)->avg, s->floor[i]);
-	diag_find_append(f->evidence, sizeof(f->evidence), " R9: hop %u is in segment %s.", f->hop,
-	                 finding_segment_name(f->segment));
-	snprintf(f->advice, sizeof(f->advice),
-	         "Nothing to fix: judge latency by the destination's figures (R1, R7).");
+				    d->f.hops[k], diag_hop_at(v, i)->avg, s->floor[i]);
+	strbuf_appendf(&d->evidence, " R9: hop %u is in segment %s.", d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "Nothing to fix: judge latency by the destination's figures (R1, R7).");
 }
 
-static int deprioritized(const struct diag_view *v, const struct delay_scan *s,
-                         struct finding_list *out)
+static bool deprio_starts(const struct diag_view *v, const void *ctx, size_t i)
 {
-	for (size_t i = 0; i < n_hops(v); i++) {
-		if (!timed(v, i) || !s->deprio[i])
-			continue;
-		struct finding f;
-		diag_find_init(&f, v, FINDING_DEPRIORITIZED_HOP, FINDING_INFO, i);
-		f.latency_ms = 0.0;
-		size_t j = i;
-		for (; j < n_hops(v) && (!timed(v, j) || s->deprio[j]); j++)
-			if (timed(v, j)) {
-				diag_find_add_hop(&f, hop(v, j)->ttl);
-				f.latency_ms = fmax(f.latency_ms, hop(v, j)->avg - s->floor[j]);
-			}
-		describe_deprio(&f, v, s);
-		if (add(out, &f) != 0)
-			return -1;
-		i = j;
-	}
-	return 0;
+	const struct delay_scan *s = ctx;
+	return timed(v, i) && s->deprio[i];
 }
+
+static size_t deprio_end(const struct diag_view *v, const void *ctx, size_t i)
+{
+	const struct delay_scan *s = ctx;
+	size_t j = i;
+	while (j < diag_n_hops(v) && (!timed(v, j) || s->deprio[j]))
+		j++;
+	return j;
+}
+
+static double deprio_excess(const struct diag_view *v, const void *ctx, size_t i)
+{
+	const struct delay_scan *s = ctx;
+	return diag_hop_at(v, i)->avg - s->floor[i];
+}
+
+/* R7: hops slow to answer whose delay later hops do not keep. */
+static const struct diag_run_rule deprioritized = {
+    .kind = FINDING_DEPRIORITIZED_HOP,
+    .figure_is_latency = true,
+    .starts = deprio_starts,
+    .end = deprio_end,
+    .figure = deprio_excess,
+    .describe = describe_deprio,
+};
 
 /* R8: a spread that is large for the hop's Avg and sustained: Avg well above
  * Best, which one spike in many probes does not do. */
@@ -239,58 +236,60 @@ static bool jittery(const struct model_hop *h)
 	return sd >= JITTER_MIN_MS && sd >= JITTER_REL * h->avg && sustained;
 }
 
-static void describe_jitter(struct finding *f, const struct diag_view *v, size_t start)
+static void describe_jitter(struct diag_draft *d, const struct diag_view *v, size_t start)
 {
 	char label[MODEL_NAME_MAX + 32];
-	const struct model_hop *d = hop(v, v->last_answering);
-	diag_hop_label(hop(v, start), label, sizeof(label));
-	snprintf(f->summary, sizeof(f->summary),
-	         "Delay varies strongly from %s on, all the way to the destination (jitter): "
-	         "calls, games and video will stutter; the cause is %s.",
-	         label, diag_find_segment_words(f->segment));
-	diag_find_append(f->evidence, sizeof(f->evidence), "R8: spread persists:");
+	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
+	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
+	strbuf_appendf(&d->summary,
+	               "Delay varies strongly from %s on, all the way to the destination (jitter): "
+	               "calls, games and video will stutter; the cause is %s.",
+	               label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->evidence, "R8: spread persists:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (timed(v, i)) {
-			diag_find_add_hop(f, hop(v, i)->ttl);
-			diag_find_append(f->evidence, sizeof(f->evidence),
-			                 " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
-			                 hop(v, i)->ttl, hop(v, i)->stdev, hop(v, i)->avg,
-			                 hop(v, i)->best, hop(v, i)->wrst);
+			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
+			strbuf_appendf(&d->evidence,
+			               " hop %u StDev %.1f / Avg %.1f ms (Best %.1f, Wrst %.1f);",
+			               diag_hop_at(v, i)->ttl, diag_hop_at(v, i)->stdev,
+			               diag_hop_at(v, i)->avg, diag_hop_at(v, i)->best,
+			               diag_hop_at(v, i)->wrst);
 		}
-	diag_find_append(f->evidence, sizeof(f->evidence),
-	                 " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
-	                 "segment %s.",
-	                 100.0 * spread(d) / fmax(d->avg, 1e-9), f->hop,
-	                 finding_segment_name(f->segment));
-	snprintf(f->advice, sizeof(f->advice), "%s", diag_find_segment_advice(f->segment));
+	strbuf_appendf(&d->evidence,
+	               " at the destination the spread is %.0f%% of Avg. R9: hop %u is in "
+	               "segment %s.",
+	               100.0 * spread(dest) / fmax(dest->avg, 1e-9), d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice, "%s", diag_find_segment_advice(d->f.segment));
 }
 
 static int jitter(const struct diag_view *v, struct finding_list *out)
 {
-	size_t start = n_hops(v);
+	size_t start = diag_n_hops(v);
 	for (size_t i = v->last_answering + 1; i-- > 0;) {
 		if (!timed(v, i))
 			continue;
-		if (!jittery(hop(v, i)))
+		if (!jittery(diag_hop_at(v, i)))
 			break;
 		start = i;
 	}
-	if (start >= n_hops(v))
+	if (start >= diag_n_hops(v))
 		return 0;
-	const struct model_hop *d = hop(v, v->last_answering);
-	bool bad = spread(d) >= JITTER_CRITICAL_REL * d->avg && spread(d) >= JITTER_CRITICAL_MS;
+	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
+	bool bad =
+	    spread(dest) >= JITTER_CRITICAL_REL * dest->avg && spread(dest) >= JITTER_CRITICAL_MS;
 	bool only_target = start == v->last_answering;
 	enum finding_severity sev = bad ? FINDING_CRITICAL : FINDING_WARNING;
-	struct finding f;
-	diag_find_init(&f, v, FINDING_JITTER, only_target ? FINDING_INFO : sev, start);
-	f.latency_ms = spread(d);
-	describe_jitter(&f, v, start);
+	struct diag_draft d;
+	diag_find_init(&d, v, FINDING_JITTER, only_target ? FINDING_INFO : sev, start);
+	d.f.latency_ms = spread(dest);
+	describe_jitter(&d, v, start);
 	if (only_target)
-		diag_find_append(f.evidence, sizeof(f.evidence),
-		                 " Only the target varies: its last link, or the target answering "
-		                 "probes irregularly itself; a TCP probe (-T) or a trace from the "
-		                 "other end separates them.");
-	return add(out, &f);
+		strbuf_appendf(&d.evidence,
+		               " Only the target varies: its last link, or the target answering "
+		               "probes irregularly itself; a TCP probe (-T) or a trace from the "
+		               "other end separates them.");
+	return diag_find_add(out, &d);
 }
 
 /* A listing whose delays fall along the path is not a trace as measured
@@ -298,16 +297,16 @@ static int jitter(const struct diag_view *v, struct finding_list *out)
  * every hop but the last would look slow to answer, which says nothing. */
 static bool falls_along_path(const struct diag_view *v, size_t *first)
 {
-	size_t pairs = 0, falls = 0, prev = n_hops(v);
+	size_t pairs = 0, falls = 0, prev = diag_n_hops(v);
 	double lowest = INFINITY;
-	*first = n_hops(v);
-	for (size_t i = 0; i < n_hops(v); i++) {
+	*first = diag_n_hops(v);
+	for (size_t i = 0; i < diag_n_hops(v); i++) {
 		if (!timed(v, i))
 			continue;
-		lowest = fmin(lowest, hop(v, i)->avg);
-		if (prev < n_hops(v)) {
+		lowest = fmin(lowest, diag_hop_at(v, i)->avg);
+		if (prev < diag_n_hops(v)) {
 			pairs++;
-			falls += hop(v, i)->avg < hop(v, prev)->avg;
+			falls += diag_hop_at(v, i)->avg < diag_hop_at(v, prev)->avg;
 		} else {
 			*first = i;
 		}
@@ -315,27 +314,28 @@ static bool falls_along_path(const struct diag_view *v, size_t *first)
 	}
 	if (pairs < 3 || 3 * falls < 2 * pairs)
 		return false;
-	return hop(v, *first)->avg - lowest >= STEP_MIN_MS;
+	return diag_hop_at(v, *first)->avg - lowest >= STEP_MIN_MS;
 }
 
 int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 {
-	if (v->last_answering >= n_hops(v))
+	if (v->last_answering >= diag_n_hops(v))
 		return 0;
 	size_t first;
 	bool falls = falls_along_path(v, &first);
 	if (falls)
-		diag_find_append(v->notes, sizeof(v->notes),
-		                 " R7: the %s listing's delays fall along the path (%.1f ms at its "
-		                 "first hop, then mostly lower), so it is not a trace as measured "
-		                 "from its start (printed upside down?); its slow-answering hops "
-		                 "are not reported.",
-		                 finding_direction_name(v->dir), hop(v, first)->avg);
+		strbuf_appendf(&v->notes,
+		               " R7: the %s listing's delays fall along the path (%.1f ms at its "
+		               "first hop, then mostly lower), so it is not a trace as measured "
+		               "from its start (printed upside down?); its slow-answering hops "
+		               "are not reported.",
+		               finding_direction_name(v->dir), diag_hop_at(v, first)->avg);
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	scan_floor(v, &s);
 	scan_steps(v, &s);
-	if (latency_steps(v, &s, out) != 0 || (!falls && deprioritized(v, &s, out) != 0))
+	if (latency_steps(v, &s, out) != 0 ||
+	    (!falls && diag_find_runs(v, &deprioritized, &s, out) != 0))
 		return -1;
 	return jitter(v, out);
 }

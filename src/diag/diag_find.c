@@ -5,20 +5,62 @@
 #include <stdio.h>
 #include <string.h>
 
-void diag_find_init(struct finding *f, const struct diag_view *v, enum finding_kind kind,
+#include "diag/diag_hop.h"
+
+void diag_find_blank(struct diag_draft *d, enum finding_kind kind, enum finding_severity sev,
+                     enum finding_direction dir)
+{
+	memset(d, 0, sizeof(*d));
+	d->f.kind = kind;
+	d->f.severity = sev;
+	d->f.segment = FINDING_SEG_UNKNOWN;
+	d->f.direction = dir;
+	d->f.loss_pct = NAN;
+	d->f.latency_ms = NAN;
+}
+
+void diag_find_init(struct diag_draft *d, const struct diag_view *v, enum finding_kind kind,
                     enum finding_severity sev, size_t idx)
 {
-	memset(f, 0, sizeof(*f));
-	f->kind = kind;
-	f->severity = sev;
-	f->direction = v->dir;
-	f->segment = FINDING_SEG_UNKNOWN;
-	f->loss_pct = NAN;
-	f->latency_ms = NAN;
-	if (idx < v->t->n_hops && idx < MODEL_MAX_HOPS) {
-		f->segment = v->seg[idx];
-		f->hop = v->t->hops[idx].ttl;
+	diag_find_blank(d, kind, sev, v->dir);
+	if (idx < diag_n_hops(v)) {
+		d->f.segment = v->seg[idx];
+		d->f.hop = diag_hop_at(v, idx)->ttl;
 	}
+}
+
+void diag_find_free(struct diag_draft *d)
+{
+	strbuf_free(&d->summary);
+	strbuf_free(&d->evidence);
+	strbuf_free(&d->advice);
+}
+
+int diag_find_add(struct finding_list *out, struct diag_draft *d)
+{
+	struct finding f = d->f;
+	f.summary = strbuf_take(&d->summary);
+	f.evidence = strbuf_take(&d->evidence);
+	f.advice = strbuf_take(&d->advice);
+	if (!f.summary || !f.evidence || !f.advice) {
+		finding_free_texts(&f);
+		return -1;
+	}
+	return finding_list_take(out, &f) ? 0 : -1;
+}
+
+int diag_find_edit(char **text, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_adopt(&sb, *text);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = strbuf_vappendf(&sb, fmt, ap);
+	va_end(ap);
+	/* A failed append leaves the text whole: hand it back as it was. */
+	sb.failed = false;
+	*text = sb.buf;
+	return rc;
 }
 
 void diag_find_add_hop(struct finding *f, unsigned ttl)
@@ -27,15 +69,35 @@ void diag_find_add_hop(struct finding *f, unsigned ttl)
 		f->hops[f->n_hops++] = ttl;
 }
 
-void diag_find_append(char *buf, size_t size, const char *fmt, ...)
+static double run_hops(struct finding *f, const struct diag_view *v, const struct diag_run_rule *r,
+                       const void *ctx, size_t from, size_t end)
 {
-	size_t used = strnlen(buf, size);
-	if (used + 1 >= size)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
+	double most = 0.0;
+	for (size_t j = from; j < end && j < diag_n_hops(v); j++)
+		if (diag_hop_answers(diag_hop_at(v, j))) {
+			diag_find_add_hop(f, diag_hop_at(v, j)->ttl);
+			most = fmax(most, r->figure(v, ctx, j));
+		}
+	return most;
+}
+
+int diag_find_runs(const struct diag_view *v, const struct diag_run_rule *r, const void *ctx,
+                   struct finding_list *out)
+{
+	for (size_t i = 0; i < diag_n_hops(v); i++) {
+		if (!r->starts(v, ctx, i))
+			continue;
+		struct diag_draft d;
+		diag_find_init(&d, v, r->kind, FINDING_INFO, i);
+		size_t end = r->end(v, ctx, i);
+		double most = run_hops(&d.f, v, r, ctx, i, end);
+		*(r->figure_is_latency ? &d.f.latency_ms : &d.f.loss_pct) = most;
+		r->describe(&d, v, ctx, end);
+		if (diag_find_add(out, &d) != 0)
+			return -1;
+		i = end;
+	}
+	return 0;
 }
 
 const char *diag_find_segment_advice(enum finding_segment seg)

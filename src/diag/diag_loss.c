@@ -11,28 +11,13 @@
 #define LOSS_CRITICAL_PCT 10.0 /* R3: critical from 10% */
 #define LOOP_MIN_CYCLES 2      /* a sequence seen twice is a loop, once is a path */
 
-static size_t n_hops(const struct diag_view *v)
-{
-	return v->t->n_hops < MODEL_MAX_HOPS ? v->t->n_hops : MODEL_MAX_HOPS;
-}
-
-static const struct model_hop *hop(const struct diag_view *v, size_t i)
-{
-	return &v->t->hops[i];
-}
-
-static int add(struct finding_list *out, const struct finding *f)
-{
-	return finding_list_add(out, f) ? 0 : -1;
-}
-
 /* ---- R6 ---- */
 
 static size_t answering_hops(const struct diag_view *v, size_t *idx)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n_hops(v); i++)
-		if (diag_hop_answers(hop(v, i)))
+	for (size_t i = 0; i < diag_n_hops(v); i++)
+		if (diag_hop_answers(diag_hop_at(v, i)))
 			idx[k++] = i;
 	return k;
 }
@@ -43,39 +28,40 @@ static size_t loop_start(const struct diag_view *v, const size_t *idx, size_t k,
 {
 	size_t s = k;
 	for (size_t j = k; j-- > p;) {
-		if (!diag_hop_same_responder(hop(v, idx[j]), hop(v, idx[j - p])))
+		if (!diag_hop_same_responder(diag_hop_at(v, idx[j]), diag_hop_at(v, idx[j - p])))
 			break;
 		s = j - p;
 	}
 	if (s == k || k - s < LOOP_MIN_CYCLES * p)
 		return k;
-	if (diag_hop_same_responder(hop(v, idx[s]), hop(v, idx[s + 1])))
+	if (diag_hop_same_responder(diag_hop_at(v, idx[s]), diag_hop_at(v, idx[s + 1])))
 		return k; /* one router repeating: not a loop of several */
 	return s;
 }
 
-static void describe_loop(struct finding *f, const struct diag_view *v, const size_t *idx, size_t s,
-                          size_t k, size_t p)
+static void describe_loop(struct diag_draft *d, const struct diag_view *v, const size_t *idx,
+                          size_t s, size_t k, size_t p)
 {
 	char label[MODEL_NAME_MAX + 32];
 	for (size_t j = s; j < k; j++)
-		diag_find_add_hop(f, hop(v, idx[j])->ttl);
-	snprintf(f->summary, sizeof(f->summary),
-	         "Packets go round in a loop from hop %u on and never reach the destination: "
-	         "a routing error %s.",
-	         hop(v, idx[s])->ttl, diag_find_segment_words(f->segment));
-	diag_find_append(f->evidence, sizeof(f->evidence), "R6: the sequence");
+		diag_find_add_hop(&d->f, diag_hop_at(v, idx[j])->ttl);
+	strbuf_appendf(&d->summary,
+	               "Packets go round in a loop from hop %u on and never reach the destination: "
+	               "a routing error %s.",
+	               diag_hop_at(v, idx[s])->ttl, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->evidence, "R6: the sequence");
 	for (size_t j = s; j < s + p; j++)
-		diag_find_append(f->evidence, sizeof(f->evidence), " %s",
-		                 diag_hop_label(hop(v, idx[j]), label, sizeof(label)));
-	diag_find_append(f->evidence, sizeof(f->evidence),
-	                 " repeats at increasing hop numbers up to hop %u and the target never "
-	                 "answers. R9: hop %u is in segment %s.",
-	                 hop(v, idx[k - 1])->ttl, f->hop, finding_segment_name(f->segment));
-	snprintf(f->advice, sizeof(f->advice),
-	         "Contact the network that owns these routers; the route between them is "
-	         "misconfigured. %s",
-	         diag_find_segment_advice(f->segment));
+		strbuf_appendf(&d->evidence, " %s",
+		               diag_hop_label(diag_hop_at(v, idx[j]), label, sizeof(label)));
+	strbuf_appendf(&d->evidence,
+	               " repeats at increasing hop numbers up to hop %u and the target never "
+	               "answers. R9: hop %u is in segment %s.",
+	               diag_hop_at(v, idx[k - 1])->ttl, d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(&d->advice,
+	               "Contact the network that owns these routers; the route between them is "
+	               "misconfigured. %s",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found)
@@ -90,11 +76,11 @@ int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *fo
 		size_t s = loop_start(v, idx, k, p);
 		if (s == k)
 			continue;
-		struct finding f;
-		diag_find_init(&f, v, FINDING_ROUTING_LOOP, FINDING_CRITICAL, idx[s]);
-		describe_loop(&f, v, idx, s, k, p);
+		struct diag_draft d;
+		diag_find_init(&d, v, FINDING_ROUTING_LOOP, FINDING_CRITICAL, idx[s]);
+		describe_loop(&d, v, idx, s, k, p);
 		*found = true;
-		return add(out, &f);
+		return diag_find_add(out, &d);
 	}
 	return 0;
 }
@@ -103,85 +89,91 @@ int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *fo
 
 static int nothing_answers(const struct diag_view *v, struct finding_list *out)
 {
-	struct finding f;
-	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
-	for (size_t i = 0; i <= v->last_probed && i < n_hops(v); i++)
-		diag_find_add_hop(&f, hop(v, i)->ttl);
-	snprintf(f.summary, sizeof(f.summary),
-	         "Nothing on the path answered, not even the first router: the connection is "
-	         "cut close to where the trace started, or the probes are blocked there.");
-	snprintf(f.evidence, sizeof(f.evidence),
-	         "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
-	         "never answers.",
-	         (unsigned)f.n_hops);
-	snprintf(f.advice, sizeof(f.advice),
-	         "Check the local connection and firewall first (can you reach your router?), "
-	         "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
-	         diag_find_segment_advice(f.segment));
-	return add(out, &f);
+	struct diag_draft d;
+	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
+	for (size_t i = 0; i <= v->last_probed && i < diag_n_hops(v); i++)
+		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
+	strbuf_appendf(&d.summary,
+	               "Nothing on the path answered, not even the first router: the connection is "
+	               "cut close to where the trace started, or the probes are blocked there.");
+	strbuf_appendf(
+	    &d.evidence,
+	    "R5: all %u probed hops are silent (100%% loss, no statistics) and the target "
+	    "never answers.",
+	    (unsigned)d.f.n_hops);
+	strbuf_appendf(
+	    &d.advice,
+	    "Check the local connection and firewall first (can you reach your router?), "
+	    "then try a TCP probe (hopdoc -T -P 443) in case ICMP is blocked. %s",
+	    diag_find_segment_advice(d.f.segment));
+	return diag_find_add(out, &d);
 }
 
-static void silent_hops(struct finding *f, const struct diag_view *v)
+static void silent_hops(struct diag_draft *d, const struct diag_view *v)
 {
 	for (size_t i = v->last_answering + 1; i <= v->last_probed; i++)
-		diag_find_add_hop(f, hop(v, i)->ttl);
+		diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
 }
 
 static int filtered(const struct diag_view *v, struct finding_list *out, bool named)
 {
-	struct finding f;
+	struct diag_draft d;
 	char last[MODEL_NAME_MAX + 32], target[MODEL_NAME_MAX + 32];
-	diag_find_init(&f, v, FINDING_DESTINATION_FILTERED, FINDING_WARNING, v->last_probed);
-	silent_hops(&f, v);
-	f.loss_pct = 100.0;
-	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
-	diag_hop_label(hop(v, v->last_probed), target, sizeof(target));
-	snprintf(f.summary, sizeof(f.summary),
-	         "The destination does not answer these probes although every router up to it "
-	         "does: the server or its firewall most likely ignores this kind of probe.");
-	snprintf(f.evidence, sizeof(f.evidence),
-	         "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last, target,
-	         hop(v, v->last_probed)->snt);
+	diag_find_init(&d, v, FINDING_DESTINATION_FILTERED, FINDING_WARNING, v->last_probed);
+	silent_hops(&d, v);
+	d.f.loss_pct = 100.0;
+	diag_hop_label(diag_hop_at(v, v->last_answering), last, sizeof(last));
+	diag_hop_label(diag_hop_at(v, v->last_probed), target, sizeof(target));
+	strbuf_appendf(
+	    &d.summary,
+	    "The destination does not answer these probes although every router up to it "
+	    "does: the server or its firewall most likely ignores this kind of probe.");
+	strbuf_appendf(&d.evidence,
+	               "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last,
+	               target, diag_hop_at(v, v->last_probed)->snt);
 	if (!named)
-		diag_find_append(f.evidence, sizeof(f.evidence),
-		                 " The silent hop may also be a router after a cut (R5): only one "
-		                 "silent hop follows the last answer, so the target is most likely "
-		                 "that hop.");
-	snprintf(f.advice, sizeof(f.advice),
-	         "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
-	         "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
-	         "firewall, or run a trace from the server back to you.");
-	return add(out, &f);
+		strbuf_appendf(&d.evidence,
+		               " The silent hop may also be a router after a cut (R5): only one "
+		               "silent hop follows the last answer, so the target is most likely "
+		               "that hop.");
+	strbuf_appendf(
+	    &d.advice,
+	    "Probe the service's own port instead (hopdoc -T -P 443, or -u for UDP); if that "
+	    "answers, the path is fine and ICMP is filtered. Otherwise check the server's "
+	    "firewall, or run a trace from the server back to you.");
+	return diag_find_add(out, &d);
 }
 
 static int interrupted(const struct diag_view *v, struct finding_list *out)
 {
-	struct finding f;
+	struct diag_draft d;
 	char last[MODEL_NAME_MAX + 32];
-	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, v->last_answering);
-	diag_find_add_hop(&f, f.hop);
-	silent_hops(&f, v);
-	diag_hop_label(hop(v, v->last_answering), last, sizeof(last));
-	snprintf(f.summary, sizeof(f.summary),
-	         "Replies stop after hop %u: the path is broken at or just after %s, %s.", f.hop,
-	         last, diag_find_segment_words(f.segment));
-	snprintf(f.evidence, sizeof(f.evidence),
-	         "R5: the last answer comes from %s; the %zu hops after it are silent (no "
-	         "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
-	         "target itself only filters the probes (R4), a TCP probe to its port answers.",
-	         last, v->last_probed - v->last_answering, f.hop, finding_segment_name(f.segment));
-	snprintf(f.advice, sizeof(f.advice),
-	         "Run a trace from the server back to you (return route) and contact the owner of "
-	         "hop %u. %s",
-	         f.hop, diag_find_segment_advice(f.segment));
-	return add(out, &f);
+	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, v->last_answering);
+	diag_find_add_hop(&d.f, d.f.hop);
+	silent_hops(&d, v);
+	diag_hop_label(diag_hop_at(v, v->last_answering), last, sizeof(last));
+	strbuf_appendf(&d.summary,
+	               "Replies stop after hop %u: the path is broken at or just after %s, %s.",
+	               d.f.hop, last, diag_find_segment_words(d.f.segment));
+	strbuf_appendf(
+	    &d.evidence,
+	    "R5: the last answer comes from %s; the %zu hops after it are silent (no "
+	    "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
+	    "target itself only filters the probes (R4), a TCP probe to its port answers.",
+	    last, v->last_probed - v->last_answering, d.f.hop, finding_segment_name(d.f.segment));
+	strbuf_appendf(
+	    &d.advice,
+	    "Run a trace from the server back to you (return route) and contact the owner of "
+	    "hop %u. %s",
+	    d.f.hop, diag_find_segment_advice(d.f.segment));
+	return diag_find_add(out, &d);
 }
 
 static int unreachable_rules(const struct diag_view *v, struct finding_list *out)
 {
-	if (v->last_answering >= n_hops(v))
+	if (v->last_answering >= diag_n_hops(v))
 		return nothing_answers(v, out);
-	const struct model_hop *last = hop(v, v->last_probed);
+	const struct model_hop *last = diag_hop_at(v, v->last_probed);
 	size_t silent = v->last_probed - v->last_answering;
 	/* One silent hop is most likely the target ignoring the probes (R4),
 	 * unless the probes already went to a TCP port, R4's own remedy. */
@@ -205,10 +197,10 @@ static enum finding_severity loss_severity(double pct)
 /* The first index of the trailing run of answering hops that all lose. */
 static size_t persistent_start(const struct diag_view *v, double *lowest)
 {
-	size_t start = n_hops(v);
+	size_t start = diag_n_hops(v);
 	*lowest = 100.0;
 	for (size_t i = v->last_answering + 1; i-- > 0;) {
-		const struct model_hop *h = hop(v, i);
+		const struct model_hop *h = diag_hop_at(v, i);
 		if (!diag_hop_answers(h))
 			continue;
 		if (h->loss_pct <= 0.0)
@@ -220,53 +212,52 @@ static size_t persistent_start(const struct diag_view *v, double *lowest)
 	return start;
 }
 
-static void describe_loss(struct finding *f, const struct diag_view *v, size_t start)
+static void describe_loss(struct diag_draft *d, const struct diag_view *v, size_t start)
 {
 	char label[MODEL_NAME_MAX + 32];
 	bool only_target = start == v->last_answering;
-	diag_hop_label(hop(v, start), label, sizeof(label));
-	snprintf(f->summary, sizeof(f->summary),
-	         "About %.1f%% of packets are lost from %s on, all the way to the end of the "
-	         "path: the problem starts %s.",
-	         f->loss_pct, label, diag_find_segment_words(f->segment));
-	diag_find_append(f->evidence, sizeof(f->evidence), "R3: loss persists to the destination:");
+	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
+	strbuf_appendf(&d->summary,
+	               "About %.1f%% of packets are lost from %s on, all the way to the end of the "
+	               "path: the problem starts %s.",
+	               d->f.loss_pct, label, diag_find_segment_words(d->f.segment));
+	strbuf_appendf(&d->evidence, "R3: loss persists to the destination:");
 	for (size_t i = start; i <= v->last_answering; i++)
-		if (diag_hop_answers(hop(v, i))) {
-			diag_find_add_hop(f, hop(v, i)->ttl);
-			diag_find_append(f->evidence, sizeof(f->evidence), " hop %u %.1f%%,",
-			                 hop(v, i)->ttl, hop(v, i)->loss_pct);
+		if (diag_hop_answers(diag_hop_at(v, i))) {
+			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
+			strbuf_appendf(&d->evidence, " hop %u %.1f%%,", diag_hop_at(v, i)->ttl,
+			               diag_hop_at(v, i)->loss_pct);
 		}
-	diag_find_append(f->evidence, sizeof(f->evidence),
-	                 " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
-	                 "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
-	                 hop(v, v->last_answering)->snt, f->loss_pct, f->hop,
-	                 finding_segment_name(f->segment));
+	strbuf_appendf(&d->evidence,
+	               " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
+	               "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
+	               diag_hop_at(v, v->last_answering)->snt, d->f.loss_pct, d->f.hop,
+	               finding_segment_name(d->f.segment));
 	if (only_target) {
-		diag_find_append(f->summary, sizeof(f->summary),
-		                 " It may also be the server limiting its replies to probes.");
-		diag_find_append(
-		    f->evidence, sizeof(f->evidence),
-		    " Only the target loses: real loss on its last link or ICMP rate "
-		    "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
-		    "separates them.");
+		strbuf_appendf(&d->summary,
+		               " It may also be the server limiting its replies to probes.");
+		strbuf_appendf(&d->evidence,
+		               " Only the target loses: real loss on its last link or ICMP rate "
+		               "limiting at the target; a slower probe rate (-i 2) or a TCP probe "
+		               "separates them.");
 	}
-	snprintf(f->advice, sizeof(f->advice),
-	         "%s A trace measures round trips: run one from "
-	         "the server back to you to see which direction loses.",
-	         diag_find_segment_advice(f->segment));
+	strbuf_appendf(&d->advice,
+	               "%s A trace measures round trips: run one from "
+	               "the server back to you to see which direction loses.",
+	               diag_find_segment_advice(d->f.segment));
 }
 
 static int persistent_loss(const struct diag_view *v, struct finding_list *out)
 {
 	double lowest;
 	size_t start = persistent_start(v, &lowest);
-	if (start >= n_hops(v))
+	if (start >= diag_n_hops(v))
 		return 0;
-	struct finding f;
-	diag_find_init(&f, v, FINDING_LOSS, loss_severity(lowest), start);
-	f.loss_pct = lowest;
-	describe_loss(&f, v, start);
-	return add(out, &f);
+	struct diag_draft d;
+	diag_find_init(&d, v, FINDING_LOSS, loss_severity(lowest), start);
+	d.f.loss_pct = lowest;
+	describe_loss(&d, v, start);
+	return diag_find_add(out, &d);
 }
 
 /* ---- R2 ---- */
@@ -274,66 +265,77 @@ static int persistent_loss(const struct diag_view *v, struct finding_list *out)
 static bool later_clean_hop(const struct diag_view *v, size_t i)
 {
 	for (size_t j = i + 1; j <= v->last_answering; j++)
-		if (diag_hop_answers(hop(v, j)) && hop(v, j)->loss_pct <= 0.0)
+		if (diag_hop_answers(diag_hop_at(v, j)) && diag_hop_at(v, j)->loss_pct <= 0.0)
 			return true;
 	return false;
 }
 
-static void describe_rate_limited(struct finding *f, const struct diag_view *v, size_t clean)
+static void describe_rate_limited(struct diag_draft *d, const struct diag_view *v, const void *ctx,
+                                  size_t clean)
 {
+	(void)ctx;
 	char label[MODEL_NAME_MAX + 32];
-	snprintf(f->summary, sizeof(f->summary),
-	         "%s some probes but later hops lose none: %s probes at low priority "
-	         "(ICMP rate limiting); this is not packet loss and needs no action.",
-	         f->n_hops > 1 ? "Some routers drop" : "A router drops",
-	         f->n_hops > 1 ? "they answer" : "it answers");
-	diag_find_append(f->evidence, sizeof(f->evidence), "R2:");
-	for (size_t i = 0; i < f->n_hops; i++)
-		for (size_t j = 0; j < n_hops(v); j++)
-			if (hop(v, j)->ttl == f->hops[i])
-				diag_find_append(f->evidence, sizeof(f->evidence),
-				                 " hop %u loses %.1f%%,", f->hops[i],
-				                 hop(v, j)->loss_pct);
-	diag_find_append(f->evidence, sizeof(f->evidence),
-	                 " but %s loses 0.0%%: the loss does not persist, so it is in the "
-	                 "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
-	                 diag_hop_label(hop(v, clean), label, sizeof(label)), f->hop,
-	                 finding_segment_name(f->segment));
-	snprintf(f->advice, sizeof(f->advice),
-	         "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
-	         "path by the destination's loss (R1).");
+	strbuf_appendf(&d->summary,
+	               "%s some probes but later hops lose none: %s probes at low priority "
+	               "(ICMP rate limiting); this is not packet loss and needs no action.",
+	               d->f.n_hops > 1 ? "Some routers drop" : "A router drops",
+	               d->f.n_hops > 1 ? "they answer" : "it answers");
+	strbuf_appendf(&d->evidence, "R2:");
+	for (size_t i = 0; i < d->f.n_hops; i++)
+		for (size_t j = 0; j < diag_n_hops(v); j++)
+			if (diag_hop_at(v, j)->ttl == d->f.hops[i])
+				strbuf_appendf(&d->evidence, " hop %u loses %.1f%%,", d->f.hops[i],
+				               diag_hop_at(v, j)->loss_pct);
+	strbuf_appendf(&d->evidence,
+	               " but %s loses 0.0%%: the loss does not persist, so it is in the "
+	               "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
+	               diag_hop_label(diag_hop_at(v, clean), label, sizeof(label)), d->f.hop,
+	               finding_segment_name(d->f.segment));
+	strbuf_appendf(
+	    &d->advice,
+	    "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "
+	    "path by the destination's loss (R1).");
 }
 
 static size_t first_clean_after(const struct diag_view *v, size_t i)
 {
 	for (size_t j = i + 1; j <= v->last_answering; j++)
-		if (diag_hop_answers(hop(v, j)) && hop(v, j)->loss_pct <= 0.0)
+		if (diag_hop_answers(diag_hop_at(v, j)) && diag_hop_at(v, j)->loss_pct <= 0.0)
 			return j;
 	return v->last_answering;
 }
 
-static int rate_limited(const struct diag_view *v, struct finding_list *out)
+static bool rate_limited_starts(const struct diag_view *v, const void *ctx, size_t i)
 {
-	for (size_t i = 0; i < n_hops(v) && i <= v->last_answering; i++) {
-		const struct model_hop *h = hop(v, i);
-		if (!diag_hop_answers(h) || h->loss_pct <= 0.0 || !later_clean_hop(v, i))
-			continue;
-		struct finding f;
-		diag_find_init(&f, v, FINDING_RATE_LIMITED_HOP, FINDING_INFO, i);
-		f.loss_pct = 0.0;
-		size_t clean = first_clean_after(v, i);
-		for (size_t j = i; j < clean; j++)
-			if (diag_hop_answers(hop(v, j))) {
-				diag_find_add_hop(&f, hop(v, j)->ttl);
-				if (hop(v, j)->loss_pct > f.loss_pct)
-					f.loss_pct = hop(v, j)->loss_pct;
-			}
-		describe_rate_limited(&f, v, clean);
-		if (add(out, &f) != 0)
-			return -1;
-		i = clean;
-	}
-	return 0;
+	(void)ctx;
+	const struct model_hop *h = diag_hop_at(v, i);
+	return diag_hop_answers(h) && h->loss_pct > 0.0 && later_clean_hop(v, i);
+}
+
+static size_t rate_limited_end(const struct diag_view *v, const void *ctx, size_t i)
+{
+	(void)ctx;
+	return first_clean_after(v, i);
+}
+
+static double hop_loss(const struct diag_view *v, const void *ctx, size_t i)
+{
+	(void)ctx;
+	return diag_hop_at(v, i)->loss_pct;
+}
+
+/* R2: loss at hops that a later hop does not keep. */
+static const struct diag_run_rule rate_limited = {
+    .kind = FINDING_RATE_LIMITED_HOP,
+    .starts = rate_limited_starts,
+    .end = rate_limited_end,
+    .figure = hop_loss,
+    .describe = describe_rate_limited,
+};
+
+static int rate_limited_rules(const struct diag_view *v, struct finding_list *out)
+{
+	return diag_find_runs(v, &rate_limited, NULL, out);
 }
 
 /* A router that answers for every TTL after its own (it reports the
@@ -344,52 +346,52 @@ static size_t unreachable_repeat(const struct diag_view *v)
 	const struct model_trace *t = v->t;
 	size_t last = v->last_answering, first = last;
 	if (t->dst_addr.family == AF_UNSPEC || !v->target_answered || t->reached)
-		return n_hops(v);
-	while (first > 0 && diag_hop_answers(hop(v, first - 1)) &&
-	       diag_hop_same_responder(hop(v, first - 1), hop(v, last)))
+		return diag_n_hops(v);
+	while (first > 0 && diag_hop_answers(diag_hop_at(v, first - 1)) &&
+	       diag_hop_same_responder(diag_hop_at(v, first - 1), diag_hop_at(v, last)))
 		first--;
 	struct model_addr a;
-	const struct model_hop *h = hop(v, last);
+	const struct model_hop *h = diag_hop_at(v, last);
 	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
 		if (diag_hop_addr(&h->resp[i], &a) && model_addr_equal(&a, &t->dst_addr))
-			return n_hops(v);
-	return first < last ? first : n_hops(v);
+			return diag_n_hops(v);
+	return first < last ? first : diag_n_hops(v);
 }
 
 static int repeated_router(const struct diag_view *v, size_t first, struct finding_list *out)
 {
-	struct finding f;
+	struct diag_draft d;
 	char label[MODEL_NAME_MAX + 32];
-	diag_find_init(&f, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, first);
+	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, first);
 	for (size_t i = first; i <= v->last_answering; i++)
-		diag_find_add_hop(&f, hop(v, i)->ttl);
-	diag_hop_label(hop(v, first), label, sizeof(label));
-	snprintf(f.summary, sizeof(f.summary),
-	         "The path ends at %s: that router reports that it cannot reach the "
-	         "destination, %s.",
-	         label, diag_find_segment_words(f.segment));
-	snprintf(f.evidence, sizeof(f.evidence),
-	         "R5: %s answers for hops %u to %u as well (the same router at every later "
-	         "TTL: it reports the destination unreachable) and the target never answers. "
-	         "R9: hop %u is in segment %s.",
-	         label, f.hop, hop(v, v->last_answering)->ttl, f.hop,
-	         finding_segment_name(f.segment));
-	snprintf(f.advice, sizeof(f.advice),
-	         "Contact the owner of hop %u: it has no route to the destination. %s", f.hop,
-	         diag_find_segment_advice(f.segment));
-	return add(out, &f);
+		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
+	diag_hop_label(diag_hop_at(v, first), label, sizeof(label));
+	strbuf_appendf(&d.summary,
+	               "The path ends at %s: that router reports that it cannot reach the "
+	               "destination, %s.",
+	               label, diag_find_segment_words(d.f.segment));
+	strbuf_appendf(&d.evidence,
+	               "R5: %s answers for hops %u to %u as well (the same router at every later "
+	               "TTL: it reports the destination unreachable) and the target never answers. "
+	               "R9: hop %u is in segment %s.",
+	               label, d.f.hop, diag_hop_at(v, v->last_answering)->ttl, d.f.hop,
+	               finding_segment_name(d.f.segment));
+	strbuf_appendf(&d.advice,
+	               "Contact the owner of hop %u: it has no route to the destination. %s",
+	               d.f.hop, diag_find_segment_advice(d.f.segment));
+	return diag_find_add(out, &d);
 }
 
 int diag_loss_rules(const struct diag_view *v, struct finding_list *out)
 {
-	if (n_hops(v) == 0 || v->last_probed >= n_hops(v))
+	if (diag_n_hops(v) == 0 || v->last_probed >= diag_n_hops(v))
 		return 0;
 	size_t repeat = unreachable_repeat(v);
-	if (repeat < n_hops(v))
-		return repeated_router(v, repeat, out) == 0 ? rate_limited(v, out) : -1;
+	if (repeat < diag_n_hops(v))
+		return repeated_router(v, repeat, out) == 0 ? rate_limited_rules(v, out) : -1;
 	if (!v->target_answered && unreachable_rules(v, out) != 0)
 		return -1;
 	if (v->target_answered && persistent_loss(v, out) != 0)
 		return -1;
-	return rate_limited(v, out);
+	return rate_limited_rules(v, out);
 }

@@ -5,8 +5,12 @@
 
 #include "diag/diag_int.h"
 
-/* Fills v for trace t, segments included (diag_segment). */
+/* Fills v for trace t, segments included (diag_segment). v holds no notes
+ * yet: fresh, or emptied by diag_view_free. */
 void diag_view_init(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
                     bool client_first);
+
+/* Frees the notes; v can be initialised again. */
+void diag_view_free(struct diag_view *v);
 
 #endif

@@ -134,9 +134,9 @@ static void fold_target_copies(struct model_trace *t)
 	for (size_t i = 0; i < t->n_hops; i++)
 		most = t->hops[i].snt > most ? t->hops[i].snt : most;
 	while (t->n_hops >= 2 && t->hops[t->n_hops - 1].snt * 2 < most)
-		t->n_hops--;
+		model_trace_truncate(t, t->n_hops - 1);
 	while (t->n_hops >= 2 && same_single_host(&t->hops[t->n_hops - 1], &t->hops[t->n_hops - 2]))
-		t->n_hops--;
+		model_trace_truncate(t, t->n_hops - 1);
 }
 
 int import_raw_parse(char *text, struct model_trace *t, struct import_error *err)

@@ -7,7 +7,6 @@
 #include <stddef.h>
 
 #define FINDING_MAX_HOPS 32
-#define FINDING_TEXT_MAX 512
 
 enum finding_kind {
 	FINDING_HEALTHY,
@@ -50,12 +49,15 @@ struct finding {
 	size_t n_hops;
 	double loss_pct;                   /* NAN when it does not apply */
 	double latency_ms;                 /* NAN when it does not apply */
-	char summary[FINDING_TEXT_MAX];    /* one plain sentence */
-	char evidence[FINDING_TEXT_MAX * 2]; /* the numbers, citing rules (R1..R13) */
-	char advice[FINDING_TEXT_MAX];
+	/* Heap strings of any length, owned by the list that holds the finding
+	 * and never NULL there. */
+	char *summary;                     /* one plain sentence */
+	char *evidence;                    /* the numbers, citing rules (R1..R13) */
+	char *advice;
 };
 
-/* A diagnosis: findings, most important first; never empty once made. */
+/* A diagnosis: findings, most important first; never empty once made.
+ * The list owns its findings' texts. */
 struct finding_list {
 	struct finding *items;
 	size_t n;
@@ -64,8 +66,14 @@ struct finding_list {
 
 void finding_list_init(struct finding_list *l);
 void finding_list_free(struct finding_list *l);
-/* Appends a copy; returns the stored element or NULL when out of memory. */
+/* Appends a copy of f, texts included (a NULL text as ""); returns the stored
+ * element or NULL when out of memory. */
 struct finding *finding_list_add(struct finding_list *l, const struct finding *f);
+/* Appends f and takes its texts (heap strings; NULL as ""): they belong to
+ * the list afterwards, or are freed when memory runs out (NULL returned). */
+struct finding *finding_list_take(struct finding_list *l, struct finding *f);
+/* Frees a finding's texts (not held by a list) and sets them to NULL. */
+void finding_free_texts(struct finding *f);
 
 /* The JSON value names of diagnosis.md ("rate-limited-hop", "critical", ...). */
 const char *finding_kind_name(enum finding_kind k);

@@ -15,12 +15,73 @@ struct model_trace *model_trace_new(void)
 	return t;
 }
 
+void model_hop_free(struct model_hop *h)
+{
+	free(h->resp);
+	h->resp = NULL;
+	h->n_resp = h->cap_resp = 0;
+}
+
+void model_trace_truncate(struct model_trace *t, size_t n)
+{
+	/* Hops past n_hops hold no responders, so model_trace_hop can clear them. */
+	while (t->n_hops > n)
+		model_hop_free(&t->hops[--t->n_hops]);
+}
+
 void model_trace_free(struct model_trace *t)
 {
 	if (!t)
 		return;
+	model_trace_truncate(t, 0);
 	free(t->hops);
 	free(t);
+}
+
+int model_hop_copy(struct model_hop *dst, const struct model_hop *src)
+{
+	struct model_responder *resp = dst->resp;
+	unsigned cap = dst->cap_resp;
+	if (src->n_resp > cap) {
+		resp = realloc(resp, src->n_resp * sizeof(*resp));
+		if (!resp)
+			return -1;
+		cap = src->n_resp;
+	}
+	*dst = *src;
+	dst->resp = resp;
+	dst->cap_resp = cap;
+	if (src->n_resp)
+		memcpy(resp, src->resp, src->n_resp * sizeof(*resp));
+	return 0;
+}
+
+int model_trace_copy_hops(struct model_trace *dst, const struct model_trace *src, size_t n)
+{
+	if (n > src->n_hops)
+		n = src->n_hops;
+	if (n && !model_trace_hop(dst, (unsigned)n))
+		return -1;
+	model_trace_truncate(dst, n);
+	for (size_t i = 0; i < n; i++)
+		if (model_hop_copy(&dst->hops[i], &src->hops[i]) != 0)
+			return -1;
+	return 0;
+}
+
+struct model_trace *model_trace_dup(const struct model_trace *t)
+{
+	struct model_trace *d = model_trace_new();
+	if (!d)
+		return NULL;
+	*d = *t;
+	d->hops = NULL;
+	d->n_hops = d->cap_hops = 0;
+	if (model_trace_copy_hops(d, t, t->n_hops) != 0) {
+		model_trace_free(d);
+		return NULL;
+	}
+	return d;
 }
 
 static int grow_hops(struct model_trace *t, size_t want)
@@ -52,9 +113,24 @@ struct model_hop *model_trace_hop(struct model_trace *t, unsigned ttl)
 	return &t->hops[ttl - 1];
 }
 
+static int grow_responders(struct model_hop *h)
+{
+	unsigned cap = h->cap_resp ? h->cap_resp * 2 : 1;
+	if (cap > MODEL_MAX_RESPONDERS)
+		cap = MODEL_MAX_RESPONDERS;
+	struct model_responder *r = realloc(h->resp, cap * sizeof(*r));
+	if (!r)
+		return -1;
+	h->resp = r;
+	h->cap_resp = cap;
+	return 0;
+}
+
 static struct model_responder *add_responder(struct model_hop *h)
 {
 	if (h->n_resp >= MODEL_MAX_RESPONDERS)
+		return NULL;
+	if (h->n_resp == h->cap_resp && grow_responders(h) != 0)
 		return NULL;
 	struct model_responder *r = &h->resp[h->n_resp++];
 	memset(r, 0, sizeof(*r));
@@ -102,7 +178,7 @@ const char *model_addr_text(const struct model_addr *a, char *buf, size_t len)
 
 int model_addr_parse(const char *text, struct model_addr *a)
 {
-	struct model_addr out = { .family = AF_INET };
+	struct model_addr out = {.family = AF_INET};
 	if (inet_pton(AF_INET, text, out.bytes) != 1) {
 		out.family = AF_INET6;
 		if (inet_pton(AF_INET6, text, out.bytes) != 1)
@@ -132,8 +208,11 @@ const char *model_responder_label(const struct model_responder *r, bool want_nam
 static size_t utf8_sequence(const unsigned char *s)
 {
 	unsigned char c = s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-	         : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	size_t n = c < 0x80                 ? 1
+	           : c >= 0xC2 && c <= 0xDF ? 2
+	           : c >= 0xE0 && c <= 0xEF ? 3
+	           : c >= 0xF0 && c <= 0xF4 ? 4
+	                                    : 0;
 	unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
 	unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
 	for (size_t i = 1; i < n; i++) {

@@ -52,8 +52,11 @@ enum model_hop_has {
 /* Statistics are per TTL, as in mtr. */
 struct model_hop {
 	unsigned ttl; /* 1-based hop number */
-	struct model_responder resp[MODEL_MAX_RESPONDERS];
+	/* Most hops have one responder, a few up to MODEL_MAX_RESPONDERS: they
+	 * are allocated as they come (the hop owns them; model_hop_free). */
+	struct model_responder *resp;
 	unsigned n_resp;        /* 0: nobody answered (mtr prints ???) */
+	unsigned cap_resp;      /* allocation bookkeeping */
 	unsigned latest;        /* index in resp of the most recent responder */
 	unsigned long snt;      /* probes sent */
 	unsigned long recv;     /* replies received in time */
@@ -86,12 +89,32 @@ struct model_trace {
 struct model_trace *model_trace_new(void);
 void model_trace_free(struct model_trace *t);
 
+/* A deep copy of t (hops and their responders); NULL out of memory. */
+struct model_trace *model_trace_dup(const struct model_trace *t);
+
+/* Makes dst's first n hops copies of src's (n <= src->n_hops) and drops the
+ * rest of dst's; 0, or -1 out of memory (dst still a valid trace). */
+int model_trace_copy_hops(struct model_trace *dst, const struct model_trace *src, size_t n);
+
+/* Drops the hops from index n on (their responders freed). */
+void model_trace_truncate(struct model_trace *t, size_t n);
+
+/* Frees a hop's responders; the hop then has none. For hops outside a
+ * trace (a trace frees its own). */
+void model_hop_free(struct model_hop *h);
+
+/* Makes dst a copy of src, responders included (dst's own reused or freed);
+ * 0, or -1 out of memory (dst unchanged). */
+int model_hop_copy(struct model_hop *dst, const struct model_hop *src);
+
 /* The hop with this TTL, created (with every hop before it) when missing.
  * NULL when ttl is 0 or above MODEL_MAX_HOPS, or memory runs out. */
 struct model_hop *model_trace_hop(struct model_trace *t, unsigned ttl);
 
 /* The responder with this address at the hop, added when new; NULL when the
- * hop already holds MODEL_MAX_RESPONDERS others. Does not change `latest`. */
+ * hop already holds MODEL_MAX_RESPONDERS others or memory runs out. Does not
+ * change `latest`. Adding may move the hop's responders: a pointer to one
+ * is good until the next responder is added. */
 struct model_responder *model_hop_responder(struct model_hop *h, const struct model_addr *a);
 
 /* The responder whose host string is `text` (for imports without addresses). */

@@ -72,11 +72,8 @@ static int sync_all(struct collect *c)
 	size_t n = hops_to_show(c);
 	if (n > c->full->n_hops)
 		n = c->full->n_hops;
-	if (n && !model_trace_hop(c->t, (unsigned)n))
+	if (model_trace_copy_hops(c->t, c->full, n) != 0)
 		return -1;
-	if (n)
-		memcpy(c->t->hops, c->full->hops, n * sizeof(*c->t->hops));
-	c->t->n_hops = n;
 	c->shown = n;
 	return 0;
 }
@@ -88,7 +85,7 @@ static int sync_hop(struct collect *c, unsigned ttl)
 	if (hops_to_show(c) != c->shown || c->t->n_hops != c->shown)
 		return sync_all(c);
 	if (ttl <= c->shown)
-		c->t->hops[ttl - 1] = c->full->hops[ttl - 1];
+		return model_hop_copy(&c->t->hops[ttl - 1], &c->full->hops[ttl - 1]);
 	return 0;
 }
 

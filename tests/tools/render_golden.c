@@ -241,11 +241,11 @@ static int parse_hops_list(char *s, struct finding *f)
 	return 0;
 }
 
-/* "summary | evidence | advice", each trimmed. */
+/* "summary | evidence | advice", each trimmed; f's texts point into texts
+ * until finding_list_add copies them. */
 static void parse_texts(char *texts, struct finding *f)
 {
-	char *parts[3] = { f->summary, f->evidence, f->advice };
-	size_t sizes[3] = { sizeof(f->summary), sizeof(f->evidence), sizeof(f->advice) };
+	char **parts[3] = { &f->summary, &f->evidence, &f->advice };
 	for (int i = 0; i < 3 && texts; i++) {
 		char *bar = strchr(texts, '|');
 		if (bar)
@@ -255,7 +255,7 @@ static void parse_texts(char *texts, struct finding *f)
 		size_t n = strlen(texts);
 		while (n && texts[n - 1] == ' ')
 			texts[--n] = '\0';
-		snprintf(parts[i], sizes[i], "%s", texts);
+		*parts[i] = texts;
 		texts = bar;
 	}
 }

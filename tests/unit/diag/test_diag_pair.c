@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "diag_build.h"
@@ -268,6 +269,50 @@ static void host_counters_explain_destination_loss(void **state)
 	model_trace_free(t);
 }
 
+/* 40 hops losing both ways: each direction's R3 evidence names every hop
+ * (about 700 characters), and R10 keeps both whole, as the single traces
+ * would print them (it once cut each at 440 characters). */
+static void long_evidence_of_both_directions_kept_whole(void **state)
+{
+	(void)state;
+	struct hs o[40], r[40];
+	char names[80][32];
+	for (size_t i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "10.1.0.%zu", i + 1);
+		snprintf(names[40 + i], sizeof(names[40 + i]), "10.2.0.%zu", i + 1);
+		o[i] = (struct hs){ names[i], i >= 4 ? 5.0 : 0.0, 2.0 * (double)(i + 1),
+		                    2.0 * (double)(i + 1) - 0.5, 2.0 * (double)(i + 1) + 1, 0.3 };
+		r[i] = o[i];
+		r[i].host = names[40 + i];
+	}
+	struct model_trace *to = build_trace(o, 40, 100), *tr = build_trace(r, 40, 100);
+	struct finding_list single_o, single_r, l;
+	finding_list_init(&single_o);
+	finding_list_init(&single_r);
+	finding_list_init(&l);
+	assert_int_equal(diag_trace(to, &single_o), 0);
+	assert_int_equal(diag_pair(NULL, tr, &single_r), 0);
+	assert_int_equal(diag_pair(to, tr, &l), 0);
+	int io = find_kind(&single_o, FINDING_LOSS), ir = find_kind(&single_r, FINDING_LOSS);
+	int ib = find_kind(&l, FINDING_LOSS);
+	assert_true(io >= 0 && ir >= 0 && ib >= 0);
+	const char *eo = single_o.items[io].evidence, *er = single_r.items[ir].evidence;
+	assert_true(strlen(eo) > 600 && strlen(er) > 600);
+	const char *merged = l.items[ib].evidence;
+	assert_int_equal(l.items[ib].direction, FINDING_DIR_BOTH);
+	char want[4096];
+	assert_true((size_t)snprintf(want, sizeof(want),
+	                             "R10: the same in both directions. Outbound: %s Return: %s",
+	                             eo, er) < sizeof(want));
+	assert_string_equal(merged, want);
+	assert_non_null(strstr(merged, "hop 40 5.0%"));
+	finding_list_free(&single_o);
+	finding_list_free(&single_r);
+	finding_list_free(&l);
+	model_trace_free(to);
+	model_trace_free(tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +327,7 @@ int main(void)
 	    cmocka_unit_test(shared_hop_points_at_the_clients_side),
 	    cmocka_unit_test(all_clients_clean),
 	    cmocka_unit_test(host_counters_explain_destination_loss),
+	    cmocka_unit_test(long_evidence_of_both_directions_kept_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,7 @@ static void host_cells(void **state)
 	assert_string_equal(r->text, "b.core.lab.example");
 	assert_string_equal(r->name, "");
 	assert_int_equal(h.n_resp, 4);
+	model_hop_free(&h);
 }
 
 static void recv_is_derived_only_when_exact(void **state)
@@ -110,6 +111,7 @@ static void recv_is_derived_only_when_exact(void **state)
 	assert_int_equal(import_check_hop(&h, -1, &err, 1), 0);
 	assert_true(fabs(h.loss_pct - 10.0) < 1e-9);
 	assert_int_equal(h.drop, 6);
+	model_hop_free(&h);
 }
 
 static void contradictions_are_errors(void **state)
@@ -134,6 +136,7 @@ static void contradictions_are_errors(void **state)
 	h.wrst = 10.5;
 	assert_int_equal(import_check_hop(&h, -1, &err, 3), -1);
 	assert_non_null(strstr(err.msg, "Best <= Avg <= Wrst"));
+	model_hop_free(&h);
 }
 
 static void detection(void **state)

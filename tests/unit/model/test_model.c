@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -43,6 +44,7 @@ static void responders_are_unique_and_bounded(void **state)
 	a.bytes[3] = 200;
 	assert_null(model_hop_responder(&h, &a));
 	assert_int_equal(h.n_resp, MODEL_MAX_RESPONDERS);
+	model_hop_free(&h);
 }
 
 static void addresses_round_trip(void **state)
@@ -97,11 +99,70 @@ static void text_clean_keeps_utf8_and_marks_the_rest(void **state)
 	assert_string_equal(bad, "??|???|????|??");
 }
 
+/* A trace with a few hops, the second with three responders. */
+static struct model_trace *sample_trace(void)
+{
+	struct model_trace *t = model_trace_new();
+	assert_non_null(t);
+	snprintf(t->dst, sizeof(t->dst), "target.example");
+	for (unsigned ttl = 1; ttl <= 3; ttl++) {
+		struct model_hop *h = model_trace_hop(t, ttl);
+		assert_non_null(h);
+		h->snt = 10 * ttl;
+		for (unsigned k = 0; k < (ttl == 2 ? 3u : 1u); k++) {
+			struct model_addr a = { .family = AF_INET, .bytes = { 10, 0, (uint8_t)ttl, (uint8_t)k } };
+			assert_non_null(model_hop_responder(h, &a));
+		}
+	}
+	return t;
+}
+
+static void trace_copy_is_independent_of_its_source(void **state)
+{
+	(void)state;
+	struct model_trace *src = sample_trace();
+	struct model_trace *copy = model_trace_dup(src);
+	assert_non_null(copy);
+	assert_ptr_not_equal(copy->hops, src->hops);
+	assert_ptr_not_equal(copy->hops[1].resp, src->hops[1].resp);
+	/* Change and grow the source, then free it: the copy keeps what it had. */
+	snprintf(src->hops[1].resp[0].text, sizeof(src->hops[1].resp[0].text), "changed");
+	struct model_addr a = { .family = AF_INET, .bytes = { 10, 9, 9, 9 } };
+	assert_non_null(model_hop_responder(&src->hops[1], &a));
+	assert_non_null(model_trace_hop(src, 5));
+	model_trace_free(src);
+	assert_string_equal(copy->dst, "target.example");
+	assert_int_equal(copy->n_hops, 3);
+	assert_int_equal(copy->hops[1].n_resp, 3);
+	assert_int_equal(copy->hops[2].snt, 30);
+	assert_string_equal(copy->hops[1].resp[0].text, "10.0.2.0");
+	assert_string_equal(copy->hops[1].resp[2].text, "10.0.2.2");
+	model_trace_free(copy); /* ASan (make unit-san): no leak, no double free */
+}
+
+/* collect's case: the shown trace follows the full one as it grows and shrinks. */
+static void copy_hops_follows_the_source(void **state)
+{
+	(void)state;
+	struct model_trace *src = sample_trace(), *dst = model_trace_new();
+	assert_int_equal(model_trace_copy_hops(dst, src, 3), 0);
+	assert_int_equal(dst->n_hops, 3);
+	assert_int_equal(dst->hops[1].n_resp, 3);
+	assert_int_equal(model_trace_copy_hops(dst, src, 1), 0);
+	assert_int_equal(dst->n_hops, 1);
+	assert_int_equal(model_trace_copy_hops(dst, src, 3), 0);
+	assert_string_equal(dst->hops[1].resp[1].text, "10.0.2.1");
+	model_trace_free(src);
+	model_trace_free(dst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hop_creates_every_earlier_hop),
 		cmocka_unit_test(responders_are_unique_and_bounded),
+		cmocka_unit_test(trace_copy_is_independent_of_its_source),
+		cmocka_unit_test(copy_hops_follows_the_source),
 		cmocka_unit_test(addresses_round_trip),
 		cmocka_unit_test(buffer_sink_grows),
 		cmocka_unit_test(finding_names_match_the_spec),

@@ -1,0 +1,255 @@
+/* diag_pair: R10, an outbound and a return trace read together. The same
+ * finding in both directions becomes one; a problem in one direction only
+ * adds `asymmetric`, naming the devices both traces point at. Tested in
+ * tests/unit/diag/test_diag_pair.c. */
+#include "diag/diag.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "diag/diag_find.h"
+#include "diag/diag_hop.h"
+#include "diag/diag_verdict.h"
+#include "diag/diag_view.h"
+
+static enum finding_severity worse(enum finding_severity a, enum finding_severity b)
+{
+	return a > b ? a : b;
+}
+
+/* f (in the output list) takes g's figures where they are worse, and both
+ * directions' evidence whole. */
+static int merge_into(struct finding *f, const struct finding *g)
+{
+	struct strbuf ev = STRBUF_INIT;
+	strbuf_appendf(&ev, "R10: the same in both directions. Outbound: %s Return: %s",
+	               f->evidence, g->evidence);
+	char *merged = strbuf_take(&ev);
+	if (!merged)
+		return -1;
+	free(f->evidence);
+	f->evidence = merged;
+	f->direction = FINDING_DIR_BOTH;
+	f->severity = worse(f->severity, g->severity);
+	if (isnan(f->loss_pct) || g->loss_pct > f->loss_pct)
+		f->loss_pct = g->loss_pct;
+	if (isnan(f->latency_ms) || g->latency_ms > f->latency_ms)
+		f->latency_ms = g->latency_ms;
+	return diag_find_edit(&f->summary,
+	                      " The trace from the server back to you shows the same.");
+}
+
+/* The first of r's findings not yet used with f's kind and segment, or r->n. */
+static size_t match_in(const struct finding *f, const struct finding_list *r, const bool *used)
+{
+	for (size_t j = 0; j < r->n; j++)
+		if (!used[j] && r->items[j].kind == f->kind && r->items[j].segment == f->segment)
+			return j;
+	return r->n;
+}
+
+/* R10: the same finding (kind and segment) in both directions becomes one. */
+static int merge_pair(const struct finding_list *o, const struct finding_list *r,
+                      struct finding_list *out)
+{
+	bool *used = calloc(r->n ? r->n : 1, sizeof(*used)); /* one per return finding */
+	int rc = used ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < o->n; i++) {
+		struct finding *f = finding_list_add(out, &o->items[i]);
+		size_t j = f ? match_in(f, r, used) : r->n;
+		rc = !f ? -1 : j < r->n ? merge_into(f, &r->items[j]) : 0;
+		if (j < r->n)
+			used[j] = true;
+	}
+	for (size_t j = 0; rc == 0 && j < r->n; j++)
+		if (!used[j] && !finding_list_add(out, &r->items[j]))
+			rc = -1;
+	free(used);
+	return rc;
+}
+
+static const struct finding *worst_problem(const struct finding_list *l)
+{
+	const struct finding *w = NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (diag_is_problem(&l->items[i]) && (!w || diag_before(&l->items[i], w)))
+			w = &l->items[i];
+	return w;
+}
+
+static bool named_by(const struct model_hop *a, const struct finding_list *other,
+                     const struct model_trace *ot)
+{
+	for (size_t j = 0; j < other->n; j++)
+		for (size_t k = 0; k < other->items[j].n_hops; k++) {
+			const struct model_hop *b = diag_hop_by_ttl(ot, other->items[j].hops[k]);
+			if (b && diag_hop_same_responder(a, b))
+				return true;
+		}
+	return false;
+}
+
+/* R10: "say which devices both point at": responders of the problem's hops
+ * that the other direction's findings also name. */
+static void shared_devices(struct strbuf *buf, const struct finding *p,
+                           const struct model_trace *pt, const struct finding_list *other,
+                           const struct model_trace *ot)
+{
+	char label[MODEL_NAME_MAX + 32];
+	for (size_t i = 0; i < p->n_hops; i++) {
+		const struct model_hop *a = diag_hop_by_ttl(pt, p->hops[i]);
+		if (a && named_by(a, other, ot))
+			strbuf_appendf(buf, " %s", diag_hop_label(a, label, sizeof(label)));
+	}
+}
+
+/* The asymmetric finding takes its place and figures from the problem. */
+static void asymmetric_from(struct diag_draft *d, const struct finding *p)
+{
+	diag_find_blank(d, FINDING_ASYMMETRIC, FINDING_INFO, p->direction);
+	d->f.segment = p->segment;
+	d->f.hop = p->hop;
+	d->f.n_hops = p->n_hops;
+	memcpy(d->f.hops, p->hops, sizeof(d->f.hops));
+	d->f.loss_pct = p->loss_pct;
+	d->f.latency_ms = p->latency_ms;
+}
+
+static void explain_shared(struct diag_draft *d, const char *devices, bool outbound)
+{
+	strbuf_appendf(&d->evidence,
+	               " Both directions point at:%s. The %s trace shows them only "
+	               "answering probes at low priority: a trace measures round trips, so "
+	               "had they lost or delayed traffic either way, every later hop of it "
+	               "would show it too. Either traffic towards the %s suffers there, or "
+	               "these devices limit their replies to the %s trace's probes; a "
+	               "slower rate (-i 2) or a TCP probe (-T) separates the two.",
+	               devices, outbound ? "return" : "outbound", outbound ? "server" : "client",
+	               outbound ? "outbound" : "return");
+}
+
+static void describe_asymmetric(struct diag_draft *d, const struct finding *p, bool outbound)
+{
+	strbuf_appendf(
+	    &d->summary, "Only the way %s shows the problem (%s); the other direction is clean.",
+	    outbound ? "to the server" : "back from the server", finding_kind_name(p->kind));
+	strbuf_appendf(&d->evidence,
+	               "R10: the %s trace has %s from hop %u (%s); the %s trace has no loss, "
+	               "latency, jitter or interruption that persists.",
+	               outbound ? "outbound" : "return", finding_kind_name(p->kind), p->hop,
+	               finding_segment_name(p->segment), outbound ? "return" : "outbound");
+	strbuf_appendf(&d->advice,
+	               "Send both traces when you report it: the problem is one-directional. %s",
+	               diag_find_segment_advice(p->segment));
+}
+
+static int add_asymmetric(const struct finding_list *bad, const struct model_trace *bt,
+                          const struct finding_list *good, const struct diag_view *gv,
+                          struct finding_list *out)
+{
+	const struct finding *p = worst_problem(bad);
+	bool outbound = p->direction == FINDING_DIR_OUTBOUND;
+	struct diag_draft d;
+	asymmetric_from(&d, p);
+	describe_asymmetric(&d, p, outbound);
+	struct strbuf devices = STRBUF_INIT;
+	shared_devices(&devices, p, bt, good, gv->t);
+	if (devices.len)
+		explain_shared(&d, strbuf_str(&devices), outbound);
+	if (strbuf_failed(&devices))
+		d.evidence.failed = true; /* the devices are part of the evidence */
+	strbuf_free(&devices);
+	strbuf_append(&d.evidence, strbuf_str(&gv->notes));
+	return diag_find_add(out, &d);
+}
+
+static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct model_trace *o,
+                      const struct model_trace *r, struct finding_list *out)
+{
+	struct finding_list lo, lr;
+	finding_list_init(&lo);
+	finding_list_init(&lr);
+	int rc = diag_view_rules(vo, o, FINDING_DIR_OUTBOUND, true, &lo);
+	if (rc == 0)
+		rc = diag_view_rules(vr, r, FINDING_DIR_RETURN, false, &lr);
+	if (rc == 0)
+		rc = merge_pair(&lo, &lr, out);
+	if (rc == 0 && diag_has_problem(&lo) && !diag_has_problem(&lr))
+		rc = add_asymmetric(&lo, o, &lr, vr, out);
+	else if (rc == 0 && diag_has_problem(&lr) && !diag_has_problem(&lo))
+		rc = add_asymmetric(&lr, r, &lo, vo, out);
+	finding_list_free(&lo);
+	finding_list_free(&lr);
+	return rc;
+}
+
+/* No outbound trace: the return trace alone, named `return`. */
+static int diag_return_only(const struct model_trace *ret, struct finding_list *out)
+{
+	struct diag_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return -1;
+	size_t from = out->n;
+	int rc = diag_view_rules(v, ret, FINDING_DIR_RETURN, false, out);
+	if (rc == 0)
+		rc = diag_finish(out, from, diag_probes_sent(ret), FINDING_DIR_RETURN,
+		                 strbuf_str(&v->notes));
+	diag_view_free(v);
+	free(v);
+	return rc;
+}
+
+/* R12 for a pair names the direction that ran short, or both. */
+static enum finding_direction short_direction(unsigned long po, unsigned long pr)
+{
+	if (po < DIAG_MIN_PROBES && pr < DIAG_MIN_PROBES)
+		return FINDING_DIR_BOTH;
+	return po < pr ? FINDING_DIR_OUTBOUND : FINDING_DIR_RETURN;
+}
+
+/* Both directions were measured and found clean: `healthy` says so. */
+static void mark_healthy_both(struct finding_list *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++)
+		if (out->items[i].kind == FINDING_HEALTHY)
+			out->items[i].direction = FINDING_DIR_BOTH;
+}
+
+static int finish_pair(struct finding_list *out, size_t from, const struct diag_view *v,
+                       const struct model_trace *o, const struct model_trace *r)
+{
+	unsigned long po = diag_probes_sent(o), pr = diag_probes_sent(r);
+	struct strbuf notes = STRBUF_INIT;
+	strbuf_append(&notes, strbuf_str(&v[0].notes));
+	strbuf_append(&notes, strbuf_str(&v[1].notes));
+	int rc = strbuf_failed(&notes) ? -1 : 0;
+	if (rc == 0)
+		rc = diag_finish(out, from, po < pr ? po : pr, short_direction(po, pr),
+		                 strbuf_str(&notes));
+	if (rc == 0)
+		mark_healthy_both(out, from);
+	strbuf_free(&notes);
+	return rc;
+}
+
+int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
+              struct finding_list *out)
+{
+	if (!ret)
+		return diag_trace(outbound, out);
+	if (!outbound)
+		return diag_return_only(ret, out);
+	struct diag_view *v = calloc(2, sizeof(*v));
+	if (!v)
+		return -1;
+	size_t from = out->n;
+	int rc = pair_rules(&v[0], &v[1], outbound, ret, out);
+	if (rc == 0)
+		rc = finish_pair(out, from, v, outbound, ret);
+	diag_view_free(&v[0]);
+	diag_view_free(&v[1]);
+	free(v);
+	return rc;
+}
