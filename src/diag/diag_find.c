@@ -65,6 +65,8 @@ int diag_find_edit(char **text, const char *fmt, ...)
 
 void diag_find_add_hop(struct finding *f, unsigned ttl)
 {
+	/* The bound is a guard, never reached: the list has room for every TTL
+	 * of two traces, and no rule names more. */
 	if (f->n_hops < FINDING_MAX_HOPS)
 		f->hops[f->n_hops++] = ttl;
 }

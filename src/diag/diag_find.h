@@ -39,7 +39,7 @@ void diag_find_free(struct diag_draft *d);
  * -1 when memory runs out, the text then left as it was. */
 int diag_find_edit(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Adds a hop number to f->hops; beyond FINDING_MAX_HOPS it is not listed. */
+/* Adds a hop number to f->hops (which has room for every TTL of two traces). */
 void diag_find_add_hop(struct finding *f, unsigned ttl);
 
 /* A rule that reports runs of hops (R2 rate limiting, R7 slow answers): a

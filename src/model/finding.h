@@ -6,7 +6,11 @@
 
 #include <stddef.h>
 
-#define FINDING_MAX_HOPS 32
+#include "model/model.h"
+
+/* Room for every TTL of both directions (R10 joins an outbound and a return
+ * trace), so a finding's hop list is never cut. */
+#define FINDING_MAX_HOPS (2 * MODEL_MAX_HOPS)
 
 enum finding_kind {
 	FINDING_HEALTHY,
