@@ -53,7 +53,7 @@ LAB_BIN  := $(LAB_SRC:tests/lab/%.c=$(BUILD)/lab/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps tools labtools unit unit-build unit-san clang golden lab layers nm-core \
+.PHONY: all deps tools labtools unit unit-build unit-san clang golden lab layers test-map nm-core \
         fuzz-build fuzz-smoke check demo bench install clean
 
 all: $(BUILD)/hopdoc
@@ -122,6 +122,10 @@ lab: all tools labtools
 # Every #include against the allowed directions (scripts/layers.sh).
 layers:
 	@scripts/layers.sh
+
+# Every module has its own test, or its header names the tests covering it.
+test-map:
+	@scripts/check-tests.sh
 
 # The core archive must not reach the network.
 nm-core: $(CORE_LIB)

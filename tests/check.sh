@@ -2,13 +2,14 @@
 # `make check`: every stage in turn, each line of the form "PASS: name" or
 # "FAIL: name", then one total. Stages: build (gcc and clang), unit tests,
 # the same under ASan+UBSan, golden files, lab tests (root), fuzz smoke runs;
-# first the layer check (scripts/layers.sh) and, after the build, the check
-# that the core archive makes no socket calls (scripts/nm-core.sh).
+# first the layer check (scripts/layers.sh) and the test map
+# (scripts/check-tests.sh), and after the build the check that the core
+# archive makes no socket calls (scripts/nm-core.sh).
 set -u
 cd "$(dirname "$0")/.."
 mkdir -p build/logs
 start=$(date +%s)
-stages=(layers all nm-core clang unit unit-san golden lab fuzz-smoke)
+stages=(layers test-map all nm-core clang unit unit-san golden lab fuzz-smoke)
 total_pass=0 total_fail=0
 for s in "${stages[@]}"; do
 	log=build/logs/$s.log

@@ -1,5 +1,6 @@
 /* sink: where a renderer writes. A FILE for the CLI, a growing buffer for
- * tests, so every renderer can be golden-tested without touching stdout. */
+ * tests, so every renderer can be golden-tested without touching stdout.
+ * Tests: tests/unit/model/test_model.c tests/unit/render/test_render.c. */
 #ifndef HOPDOC_SINK_H
 #define HOPDOC_SINK_H
 

@@ -1,5 +1,6 @@
 /* analyze: `hopdoc analyze [--json] OUTBOUND [RETURN]`, `--clients A B ...`:
- * import reports made by mtr, WinMTR or hopdoc and diagnose them. */
+ * import reports made by mtr, WinMTR or hopdoc and diagnose them.
+ * Tests: tests/golden/analyze tests/golden/analyze-out tests/lab/t_cli.sh. */
 #ifndef HOPDOC_ANALYZE_H
 #define HOPDOC_ANALYZE_H
 

@@ -1,6 +1,7 @@
 /* The CLI layer: the only place that prints diagnostics and exits.
  * `hopdoc analyze ...` diagnoses reports made elsewhere; everything else is a
- * live run with mtr's command line. */
+ * live run with mtr's command line.
+ * Tests: tests/lab/t_cli.sh tests/golden/analyze. */
 #include <string.h>
 
 #include "cli/analyze.h"

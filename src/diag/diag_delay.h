@@ -1,5 +1,6 @@
 /* diag_delay: the rules about time: R7 (latency steps: persistent, or a
- * router slow to answer, or a long-distance link) and R8 (jitter). */
+ * router slow to answer, or a long-distance link) and R8 (jitter).
+ * Tests: tests/unit/diag/test_diag.c tests/golden/analyze. */
 #ifndef HOPDOC_DIAG_DELAY_H
 #define HOPDOC_DIAG_DELAY_H
 

@@ -1,6 +1,7 @@
 /* diag_find: building findings: drafts whose texts grow as the rules write
  * them, hop lists, runs of hops, and the advice that goes with each segment
- * (R9). Internal to the diag_* modules. */
+ * (R9). Internal to the diag_* modules.
+ * Tests: tests/unit/diag/test_diag.c tests/unit/diag/test_diag_pair.c. */
 #ifndef HOPDOC_DIAG_FIND_H
 #define HOPDOC_DIAG_FIND_H
 

@@ -1,5 +1,6 @@
 /* diag_hop: what the diagnosis needs to know about one hop (does it answer,
- * is its address private, which network it belongs to). Internal to src/diag. */
+ * is its address private, which network it belongs to). Internal to src/diag.
+ * Tests: tests/unit/diag/test_diag_segment.c tests/unit/diag/test_diag.c. */
 #ifndef HOPDOC_DIAG_HOP_H
 #define HOPDOC_DIAG_HOP_H
 

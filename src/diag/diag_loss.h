@@ -1,6 +1,7 @@
 /* diag_loss: the rules about replies that do not come back: R2 (loss that
  * does not persist), R3 (loss that persists), R4 (destination filters the
- * probes), R5 (path interrupted) and R6 (routing loop). */
+ * probes), R5 (path interrupted) and R6 (routing loop).
+ * Tests: tests/unit/diag/test_diag.c tests/golden/analyze. */
 #ifndef HOPDOC_DIAG_LOSS_H
 #define HOPDOC_DIAG_LOSS_H
 

@@ -1,7 +1,8 @@
 /* diag_verdict: what every entry point (diag_trace, diag_pair, diag_clients)
  * shares: the per-trace rules over a view, R12 (enough data), the `healthy`
  * verdict and the order of the findings. Internal to src/diag; tested
- * through tests/unit/diag/test_diag.c and test_diag_pair.c. */
+ * through tests/unit/diag/test_diag.c and test_diag_pair.c.
+ * Tests: tests/unit/diag/test_diag.c tests/unit/diag/test_diag_pair.c. */
 #ifndef HOPDOC_DIAG_VERDICT_H
 #define HOPDOC_DIAG_VERDICT_H
 

@@ -1,5 +1,6 @@
 /* diag_view: builds the view of one trace the rules share (diag_int.h), once
- * per trace. Internal to src/diag. */
+ * per trace. Internal to src/diag.
+ * Tests: tests/unit/diag/test_diag_segment.c tests/unit/diag/test_diag.c. */
 #ifndef HOPDOC_DIAG_VIEW_H
 #define HOPDOC_DIAG_VIEW_H
 

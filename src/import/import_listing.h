@@ -4,7 +4,8 @@
  * with or without "|--", with or without a header (mtr's titles in any order;
  * a header in another language is ignored and mtr's default order assumed),
  * names with blanks ("Ziel-IP (Server)"), "# " prefixes and trailing notes
- * ("<- your gateway"). Prose around the listing is skipped. */
+ * ("<- your gateway"). Prose around the listing is skipped.
+ * Tests: tests/unit/import/test_import_formats.c fuzz/fuzz_import_listing.c tests/golden/analyze. */
 #ifndef HOPDOC_IMPORT_LISTING_H
 #define HOPDOC_IMPORT_LISTING_H
 

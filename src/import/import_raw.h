@@ -4,7 +4,8 @@
  * Recv, Last, Avg, Best, Wrst and StDev from p. Older mtr printed no x lines;
  * then Snt is taken as the most replies any hop got (documented guess).
  * The TTLs past the target that mtr probes in its first rounds only (far
- * fewer probes than the path's hops) are dropped. */
+ * fewer probes than the path's hops) are dropped.
+ * Tests: tests/unit/import/test_import_formats.c fuzz/fuzz_import_raw.c tests/golden/analyze. */
 #ifndef HOPDOC_IMPORT_RAW_H
 #define HOPDOC_IMPORT_RAW_H
 

@@ -1,6 +1,7 @@
 /* import_util: the toolkit the format parsers share: lines, tokens,
  * range-checked numbers, mtr's column letters, hop checks. Internal to
- * src/import (the parsers and the dispatcher in import.c). */
+ * src/import (the parsers and the dispatcher in import.c).
+ * Tests: tests/unit/import/test_import.c tests/unit/import/test_import_formats.c. */
 #ifndef HOPDOC_IMPORT_UTIL_H
 #define HOPDOC_IMPORT_UTIL_H
 

@@ -8,7 +8,8 @@
  * HTML: a <table> whose first row names the columns (Hostname, Nr, Loss %,
  * Sent, Recv, Best, Avrg, Worst, Last; older versions lack Nr) and one <tr>
  * per hop. Neither has StDev or Last-but-one figures; Loss% comes from Sent
- * and Recv. */
+ * and Recv.
+ * Tests: tests/unit/import/test_import_formats.c fuzz/fuzz_import_winmtr.c tests/golden/analyze. */
 #ifndef HOPDOC_IMPORT_WINMTR_H
 #define HOPDOC_IMPORT_WINMTR_H
 

@@ -1,6 +1,7 @@
 /* finding: the output of the diagnosis, as ../shared/docs/diagnosis.md specifies.
  * Defined apart from the rules so renderers can print findings without
- * depending on how they are made. */
+ * depending on how they are made.
+ * Tests: tests/unit/model/test_model.c tests/unit/diag/test_diag.c. */
 #ifndef HOPDOC_FINDING_H
 #define HOPDOC_FINDING_H
 

@@ -1,7 +1,8 @@
 /* render_analysis: what `hopdoc analyze` prints for imported reports and
  * their diagnosis: the text report, the JSON document and the --summary
  * lines. Pure functions of the traces and findings onto a sink, so each is
- * golden-tested (tests/golden/render/analysis-*). */
+ * golden-tested (tests/golden/render/analysis-*).
+ * Tests: tests/golden/render tests/golden/analyze-out. */
 #ifndef HOPDOC_RENDER_ANALYSIS_H
 #define HOPDOC_RENDER_ANALYSIS_H
 

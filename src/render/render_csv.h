@@ -1,4 +1,5 @@
-/* render_csv: mtr's CSV (-C), and the diagnosis as a second table. */
+/* render_csv: mtr's CSV (-C), and the diagnosis as a second table.
+ * Tests: tests/golden/render tests/unit/render/test_render.c. */
 #ifndef HOPDOC_RENDER_CSV_H
 #define HOPDOC_RENDER_CSV_H
 

@@ -3,7 +3,8 @@
  *
  * mtr writes each cell at a fixed offset (the previous offset plus the
  * field's width), whatever the cell's own length: so "100.0%" in a width-6
- * column loses its '%' to the next cell. render_field_place reproduces that. */
+ * column loses its '%' to the next cell. render_field_place reproduces that.
+ * Tests: tests/golden/render tests/unit/render/test_render.c. */
 #ifndef HOPDOC_RENDER_FIELD_H
 #define HOPDOC_RENDER_FIELD_H
 

@@ -1,4 +1,5 @@
-/* render_json: mtr's JSON (-j), with hopdoc's extra keys after mtr's. */
+/* render_json: mtr's JSON (-j), with hopdoc's extra keys after mtr's.
+ * Tests: tests/unit/render/test_render.c tests/golden/render. */
 #ifndef HOPDOC_RENDER_JSON_H
 #define HOPDOC_RENDER_JSON_H
 

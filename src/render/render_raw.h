@@ -3,7 +3,8 @@
  * mtr does: once joining the hop's list, once becoming its latest), "m HOP
  * LABEL TC S TTL" MPLS, "p HOP USEC SEQ" reply, "d HOP NAME" reverse DNS.
  * HOP is 0-based (TTL - 1). Late replies print nothing: mtr has no line for
- * them. */
+ * them.
+ * Tests: tests/unit/render/test_render.c tests/golden/render. */
 #ifndef HOPDOC_RENDER_RAW_H
 #define HOPDOC_RENDER_RAW_H
 

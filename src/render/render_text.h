@@ -1,5 +1,6 @@
 /* render_text: mtr's report (-r) and wide report (-w), and the diagnosis as
- * text under the table. */
+ * text under the table.
+ * Tests: tests/golden/render tests/golden/seeds. */
 #ifndef HOPDOC_RENDER_TEXT_H
 #define HOPDOC_RENDER_TEXT_H
 

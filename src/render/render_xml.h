@@ -1,4 +1,5 @@
-/* render_xml: mtr's XML (-x), and the diagnosis as a <DIAGNOSIS> element. */
+/* render_xml: mtr's XML (-x), and the diagnosis as a <DIAGNOSIS> element.
+ * Tests: tests/golden/render tests/unit/render/test_render.c. */
 #ifndef HOPDOC_RENDER_XML_H
 #define HOPDOC_RENDER_XML_H
 
