@@ -12,26 +12,12 @@
 # when any check failed. Needs root and jq.
 # Usage: t_diagnose.sh [SCENARIO_FILE...]   (default: every scenario)
 # Env: DIAG_CYCLES (50), DIAG_INTERVAL (0.1), HOPDOC.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" diagnose
 # 50 probes: with 20, a hop behind a 30%-loss link shows 0% about once in
 # 1,300 runs (0.7^20), which R2 rightly reads as rate limiting; 0.7^50 is 2e-8.
 CYCLES=${DIAG_CYCLES:-50}
 INTERVAL=${DIAG_INTERVAL:-0.1}
-# shellcheck source=tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
-
-fails=0
-pass() { echo "PASS: lab/diagnose/$1"; }
-fail() {
-	echo "FAIL: lab/diagnose/$1"
-	shift
-	[ $# -gt 0 ] && printf '    %s\n' "$@"
-	fails=$((fails + 1))
-}
-
-target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
 
 # One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY.
 findings() { # FAMILY [PROBE-ARGS...]

@@ -22,25 +22,13 @@
 # Usage: t_probe.sh [SCENARIO_FILE...]   (default: every scenario)
 # Env: PROBE_CYCLES (20), PROBE_INTERVAL (0.1), HOPDOC, PROBE_RUNNER=dump to
 # use build/tools/probe_dump instead of hopdoc (the engine alone).
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" probe
 DUMP=$ROOT/build/tools/probe_dump
 WIREPAIR=$ROOT/build/lab/wirepair
 CYCLES=${PROBE_CYCLES:-20}
 INTERVAL=${PROBE_INTERVAL:-0.1}
 RUNNER=${PROBE_RUNNER:-hopdoc}
-# shellcheck source=tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
-
-fails=0
-pass() { echo "PASS: lab/probe/$1"; }
-fail() {
-	echo "FAIL: lab/probe/$1"
-	shift
-	[ $# -gt 0 ] && printf '    %s\n' "$@"
-	fails=$((fails + 1))
-}
 
 proto_args() { # PROTO -> hopdoc/probe_dump arguments
 	case $1 in icmp) ;; udp) echo -u ;; tcp) echo -T ;; esac
@@ -117,8 +105,6 @@ compare() {
 icmp_only() { # SCENARIO -> true when its truth is about ICMP only
 	grep -Eq '^(firewall|ratelimit|slowicmp)([[:space:]]|$)' "$1"
 }
-
-target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
 
 check_truth() { # SCENARIO
 	local scn=$1 fam proto name problems work=$2
