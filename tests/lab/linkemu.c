@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -662,6 +663,10 @@ int main(int argc, char **argv)
 	struct sched_param sp = { .sched_priority = 10 };
 	if (!normal_sched)
 		sched_setscheduler(0, SCHED_FIFO, &sp);
+	/* A page fault (a new frame's memory, a page reclaimed under the memory
+	 * pressure of the builds beside us) would stall the forwarding path;
+	 * locked memory has none. Best effort, like the priority. */
+	mlockall(MCL_CURRENT | MCL_FUTURE);
 	int rc = 1;
 	if (load_config(emu, argv[optind]) == 0 && signal_setup(&waitmask) == 0 &&
 	    open_links(emu) == 0 && (!ready || write_ready(ready) == 0))
