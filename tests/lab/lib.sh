@@ -39,6 +39,9 @@
 #   lab_emu_lateness       the emulator's lateness so far, as a phrase
 #                          ("max 0.310 ms, p99 0.021 ms, mean 1.2 us, n=5321"),
 #                          for a test to add to a failed timing check
+#   lab_emu_stalls         how many frames the emulator has released more
+#                          than 1 ms late so far (compare two readings to
+#                          know whether it stalled during one measurement)
 # Needs root, iproute2, nftables and build/lab/linkemu (built if missing).
 # Env: LAB_EMU (emulator binary), LAB_KEEP_EMU_LOG=FILE (lab_down copies the
 # emulator's exit counters and lateness there), LAB_EMU_REPORT=FILE (lab_down
@@ -511,10 +514,10 @@ _lab_lateness_text() { # FRAMES MEAN P99 MAX ...
 		printf "max %.3f ms, p99 %.3f ms, mean %.1f us, n=%d\n", max / 1000, p99 / 1000, mean, n }'
 }
 
-# lab_emu_lateness: see the API note at the top. SIGUSR1 makes the emulator
-# print its figures so far; empty output when it does not answer in 1 s.
-lab_emu_lateness() {
-	local log=$_LAB_DIR/emu.log before i f
+# The emulator's figures so far (fields as _lab_lateness_fields): SIGUSR1
+# makes it print them; fails when it does not answer within 1 s.
+_lab_emu_snapshot() {
+	local log=$_LAB_DIR/emu.log before i
 	[ -n "$_LAB_EMU_PID" ] && [ -n "$_LAB_DIR" ] || return 1
 	before=$(grep -c 'lateness' "$log" 2>/dev/null)
 	kill -USR1 "$_LAB_EMU_PID" 2>/dev/null || return 1
@@ -522,9 +525,22 @@ lab_emu_lateness() {
 		[ "$(grep -c 'lateness' "$log" 2>/dev/null)" -gt "$before" ] && break
 		sleep 0.02
 	done
-	f=$(_lab_lateness_fields "$log") || return 1
+	[ "$i" -lt 50 ] && _lab_lateness_fields "$log"
+}
+
+# lab_emu_lateness, lab_emu_stalls: see the API note at the top.
+lab_emu_lateness() {
+	local f
+	f=$(_lab_emu_snapshot) || return 1
 	# shellcheck disable=SC2086 # fields are words
 	_lab_lateness_text $f
+}
+
+lab_emu_stalls() {
+	local f
+	f=$(_lab_emu_snapshot) || return 1
+	read -r _ _ _ _ f _ <<<"$f"
+	echo "$f"
 }
 
 # After the emulator stopped: its figures into $LAB_EMU_REPORT, and a line on

@@ -39,16 +39,27 @@ check_family() { # SCENARIO FAMILY WORKDIR
 }
 
 check_expect() { # FAMILY WORKDIR WANT [PROBE-ARGS...]
-	local fam=$1 work=$2 want=$3 got name="$LAB_NAME/ipv$1"
+	local fam=$1 work=$2 want=$3 got name="$LAB_NAME/ipv$1" stalls0 stalls1 note=
 	shift 3
 	[ $# -gt 0 ] && name="$name/$(echo "$*" | tr -d ' -')"
+	stalls0=$(lab_emu_stalls)
 	if ! findings "$fam" "$@" >"$work/f" 2>"$work/err" || [ ! -s "$work/f" ]; then
 		fail "$name" "run failed: $(head -3 "$work/err")"
 		return
 	fi
 	got=$(awk 'NR == 1 { print $1, $2, $3, $4 }' "$work/f")
+	stalls1=$(lab_emu_stalls)
+	# A link emulator that stalled (frames released over 1 ms late: the
+	# machine did not run it) during the run injected delay spikes the
+	# scenario does not have, which can read as jitter: that run is void and
+	# gets one more; a real misdiagnosis fails both. The line says so.
+	if [ "$got" != "$want" ] && [ -n "$stalls0" ] && [ -n "$stalls1" ] &&
+		[ "$stalls1" -gt "$stalls0" ] && findings "$fam" "$@" >"$work/f" 2>"$work/err"; then
+		note=" (passed on a second run: the link emulator released $((stalls1 - stalls0)) frames over 1 ms late during the first, which found: $got)"
+		got=$(awk 'NR == 1 { print $1, $2, $3, $4 }' "$work/f")
+	fi
 	if [ "$got" = "$want" ]; then
-		pass "$name $(head -1 "$work/f")"
+		pass "$name $(head -1 "$work/f")$note"
 	else
 		mapfile -t lines <"$work/f"
 		local hint=()
