@@ -20,7 +20,7 @@ failed=0 start=$SECONDS
 # summed up: the worst lab's max and p99, the mean over every frame.
 lateness_summary() { # NAME REPORTFILE
 	[ -s "$2" ] || return 0
-	awk -v name="$1" '{ labs++; n += $2; sum += $2 * $3; over += $6
+	awk -v name="$1" 'BEGIN { max = -1 } { labs++; n += $2; sum += $2 * $3; over += $6
 		if ($5 > max) { max = $5; maxlab = $1 } if ($4 > p99) p99 = $4 }
 		END { printf "# linkemu lateness (%s, labs %d): max %.3f ms (%s), worst p99 %.3f ms, mean %.1f us, n=%d, over 1 ms: %d\n",
 			name, labs, max / 1000, maxlab, p99 / 1000, n ? sum / n : 0, n, over }' "$2"
