@@ -16,7 +16,7 @@ for s in "${stages[@]}"; do
 	echo "== $s"
 	make --no-print-directory -j2 "$s" >"$log" 2>&1
 	rc=$?
-	grep -E '^(PASS|FAIL|SKIP): ' "$log" || true
+	grep -E '^(PASS|FAIL|SKIP): |^# linkemu lateness' "$log" || true
 	p=$(grep -c '^PASS: ' "$log"); f=$(grep -c '^FAIL: ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1; echo "FAIL: stage $s (exit $rc)"; tail -n 30 "$log" | sed 's/^/    /'

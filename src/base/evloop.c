@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct evloop {
 	size_t n_heap, cap_heap;
 	evloop_timer_id next_id;
 	const volatile sig_atomic_t *flag;
+	const sigset_t *wait_mask; /* ppoll's mask while a flag is watched */
 	bool stopped;
 	bool dispatching;          /* watch indices must stay put meanwhile */
 };
@@ -276,7 +278,7 @@ static int poll_once(struct evloop *loop)
 		ts.tv_nsec = (long)(wait % 1000000000);
 		tsp = &ts;
 	}
-	int rc = ppoll(loop->pfd, (nfds_t)n, tsp, NULL);
+	int rc = ppoll(loop->pfd, (nfds_t)n, tsp, loop->wait_mask);
 	if (rc < 0)
 		return errno == EINTR ? 0 : -1;
 	if (rc > 0)
@@ -284,9 +286,8 @@ static int poll_once(struct evloop *loop)
 	return 0;
 }
 
-int evloop_run(struct evloop *loop)
+static int run_loop(struct evloop *loop)
 {
-	loop->stopped = false;
 	while (!should_stop(loop)) {
 		run_due_timers(loop);
 		if (should_stop(loop) || (loop->n_watch == 0 && loop->n_heap == 0))
@@ -295,4 +296,38 @@ int evloop_run(struct evloop *loop)
 			return -1;
 	}
 	return 0;
+}
+
+/* The stop signals are held from here on and let in only by ppoll, which
+ * unblocks them atomically with going to sleep: a signal between the flag
+ * check and ppoll is then delivered inside ppoll and ends it with EINTR. */
+static int block_stop_signals(sigset_t *old, sigset_t *wait)
+{
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &stop, old) != 0)
+		return -1;
+	*wait = *old;
+	sigdelset(wait, SIGINT);
+	sigdelset(wait, SIGTERM);
+	return 0;
+}
+
+int evloop_run(struct evloop *loop)
+{
+	loop->stopped = false;
+	if (!loop->flag)
+		return run_loop(loop);
+	sigset_t old, wait;
+	if (block_stop_signals(&old, &wait) < 0)
+		return -1;
+	loop->wait_mask = &wait;
+	int rc = run_loop(loop);
+	int saved = errno;
+	loop->wait_mask = NULL;
+	pthread_sigmask(SIG_SETMASK, &old, NULL); /* a pending stop signal runs now */
+	errno = saved;
+	return rc;
 }

@@ -43,8 +43,11 @@ evloop_timer_id evloop_add_timer(struct evloop *loop, int64_t when_ns, evloop_ti
 /* Cancels a pending timer; 0, or -1 when it already ran or never existed. */
 int evloop_cancel_timer(struct evloop *loop, evloop_timer_id id);
 
-/* Stops the loop when *flag becomes non-zero (a signal handler sets it;
- * ppoll returns EINTR when the signal arrives, so the loop notices at once). */
+/* Stops the loop when *flag becomes non-zero: a SIGINT or SIGTERM handler
+ * sets it. While evloop_run runs with a flag watched, those two signals are
+ * blocked except inside its ppoll (the caller's mask is restored on return),
+ * so one that lands after the flag was checked stays pending and ends the
+ * sleep at once instead of waiting for the next timer. */
 void evloop_watch_flag(struct evloop *loop, const volatile sig_atomic_t *flag);
 
 /* Runs until evloop_stop, the watched flag, or nothing is left to wait for

@@ -36,9 +36,17 @@
 #       the server to LAB_CLIENT4/6 (not for loop, cut or nat scenarios);
 #       its expect lines come from the file's expectr lines
 #   lab_scenarios          list the scenario files, one path per line
+#   lab_emu_lateness       the emulator's lateness so far, as a phrase
+#                          ("max 0.310 ms, p99 0.021 ms, mean 1.2 us, n=5321"),
+#                          for a test to add to a failed timing check
+#   lab_emu_stalls         how many frames the emulator has released more
+#                          than 1 ms late so far (compare two readings to
+#                          know whether it stalled during one measurement)
 # Needs root, iproute2, nftables and build/lab/linkemu (built if missing).
 # Env: LAB_EMU (emulator binary), LAB_KEEP_EMU_LOG=FILE (lab_down copies the
-# emulator's exit counters and lateness there).
+# emulator's exit counters and lateness there), LAB_EMU_REPORT=FILE (lab_down
+# appends "NAME FRAMES MEAN_US P99_US MAX_US OVER1MS WAKEP99_US WAKEMAX_US"
+# there for every lab; run.sh sets it and prints a summary per test file).
 #
 # Scenario file format: docs/lab.md ("Scenario files").
 
@@ -494,6 +502,58 @@ _lab_start_emu() {
 
 _lab_trap_sig() { lab_down; trap - EXIT; exit "$1"; }
 
+# The emulator's lateness line (see linkemu.c) as fields:
+# FRAMES MEAN_US P99_US MAX_US OVER1MS WAKEP99_US WAKEMAX_US.
+_lab_lateness_fields() {
+	awk '$1 == "linkemu:" && $2 == "lateness" && $3 == "frames" && $16 == "wake" { l = $0 }
+		END { if (l == "") exit 1; $0 = l; print $4, $6, $9, $12, $15, $18, $21 }' "$1"
+}
+
+_lab_lateness_text() { # FRAMES MEAN P99 MAX ...
+	awk -v n="$1" -v mean="$2" -v p99="$3" -v max="$4" 'BEGIN {
+		printf "max %.3f ms, p99 %.3f ms, mean %.1f us, n=%d\n", max / 1000, p99 / 1000, mean, n }'
+}
+
+# The emulator's figures so far (fields as _lab_lateness_fields): SIGUSR1
+# makes it print them; fails when it does not answer within 1 s.
+_lab_emu_snapshot() {
+	local log=$_LAB_DIR/emu.log before i
+	[ -n "$_LAB_EMU_PID" ] && [ -n "$_LAB_DIR" ] || return 1
+	before=$(grep -c 'lateness' "$log" 2>/dev/null)
+	kill -USR1 "$_LAB_EMU_PID" 2>/dev/null || return 1
+	for ((i = 0; i < 50; i++)); do
+		[ "$(grep -c 'lateness' "$log" 2>/dev/null)" -gt "$before" ] && break
+		sleep 0.02
+	done
+	[ "$i" -lt 50 ] && _lab_lateness_fields "$log"
+}
+
+# lab_emu_lateness, lab_emu_stalls: see the API note at the top.
+lab_emu_lateness() {
+	local f
+	f=$(_lab_emu_snapshot) || return 1
+	# shellcheck disable=SC2086 # fields are words
+	_lab_lateness_text $f
+}
+
+lab_emu_stalls() {
+	local f
+	f=$(_lab_emu_snapshot) || return 1
+	read -r _ _ _ _ f _ <<<"$f"
+	echo "$f"
+}
+
+# After the emulator stopped: its figures into $LAB_EMU_REPORT, and a line on
+# stderr for the test's log.
+_lab_emu_report() {
+	local f
+	f=$(_lab_lateness_fields "$_LAB_DIR/emu.log") || return 0
+	# shellcheck disable=SC2086 # fields are words
+	echo "# linkemu lateness ($LAB_PREFIX ${_S_name:-?}): $(_lab_lateness_text $f)" >&2
+	[ -n "${LAB_EMU_REPORT:-}" ] && echo "${_S_name:-?} $f" >>"$LAB_EMU_REPORT"
+	return 0
+}
+
 # lab_up SCENARIO_FILE: see the API note at the top.
 lab_up() {
 	local file=$1 node
@@ -563,6 +623,7 @@ lab_down() {
 		kill -KILL "$_LAB_EMU_PID" 2>/dev/null
 		wait "$_LAB_EMU_PID" 2>/dev/null
 		[ -n "$_LAB_DIR" ] && [ -n "${LAB_KEEP_EMU_LOG:-}" ] && cp "$_LAB_DIR/emu.log" "$LAB_KEEP_EMU_LOG"
+		[ -n "$_LAB_DIR" ] && _lab_emu_report
 		_LAB_EMU_PID=
 	fi
 	for ns in "${_LAB_NS[@]}"; do

@@ -18,8 +18,14 @@
  * times never decrease and ties go by arrival sequence.
  *
  * READYFILE is created once every TAP exists. SIGTERM/SIGINT end the run;
- * the exit prints per-link counters and the measured wake-up lateness (how
- * late frames left relative to their due time: the emulator's own delay). */
+ * the exit prints per-link counters and the measured lateness (how late
+ * frames left relative to their due time: the emulator's own delay), as one
+ * line lib.sh parses:
+ *   linkemu: lateness frames N mean M us p99 P us max X us over1ms K
+ *            wake p99 P us max X us
+ * ("wake": how late the timed sleep ended, against the spin margin -S).
+ * SIGUSR1 prints that line at once, without stopping (a test that fails a
+ * timing check asks how late the emulator was so far). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +51,13 @@ enum {
 	MAX_FRAME = 65536,
 	MAX_QUEUED_PER_DIR = 20000,
 	READS_PER_WAKE = 64,
+	LATE_BUCKETS = 10000, /* 1 us each, so up to 10 ms; beyond in the last */
+};
+
+/* Lateness of one kind: sum, max and a 1 us histogram for the p99. */
+struct lateness {
+	uint64_t sum_ns, max_ns, count, over_1ms;
+	uint32_t hist[LATE_BUCKETS + 1];
 };
 
 struct direction {
@@ -74,17 +88,21 @@ struct emu {
 	size_t heap_len, heap_cap;
 	uint64_t seq;
 	uint64_t rng;
-	uint64_t late_sum_ns, late_max_ns, late_count;
+	struct lateness late; /* frame written vs its due time */
+	struct lateness wake; /* timed sleep's end vs when it was asked to end */
 	uint64_t spin_ns; /* wake this early, then spin to the due time */
 	unsigned char buf[MAX_FRAME];
 };
 
-static volatile sig_atomic_t stop_requested;
+/* The handlers' flags (the only globals): stop, and print the lateness. */
+static volatile sig_atomic_t stop_requested, stats_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		stats_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static uint64_t now_ns(void)
@@ -377,17 +395,44 @@ static void read_direction(struct emu *e, struct direction *d)
 	}
 }
 
+static void late_add(struct lateness *l, uint64_t ns)
+{
+	uint64_t us = ns / 1000u;
+	l->sum_ns += ns;
+	l->count++;
+	if (ns > l->max_ns)
+		l->max_ns = ns;
+	if (ns > 1000000u)
+		l->over_1ms++;
+	l->hist[us < LATE_BUCKETS ? us : LATE_BUCKETS]++;
+}
+
+/* The upper edge (us) of the bucket holding the q-quantile; 0 when empty. */
+static double late_quantile_us(const struct lateness *l, double q)
+{
+	if (l->count == 0)
+		return 0;
+	uint64_t want = (uint64_t)ceil(q * (double)l->count), seen = 0;
+	for (size_t i = 0; i <= LATE_BUCKETS; i++) {
+		seen += l->hist[i];
+		if (seen >= want)
+			return i < LATE_BUCKETS ? (double)(i + 1) : (double)l->max_ns / 1e3;
+	}
+	return (double)l->max_ns / 1e3;
+}
+
+static double late_mean_us(const struct lateness *l)
+{
+	return l->count ? (double)l->sum_ns / (double)l->count / 1e3 : 0;
+}
+
 static void deliver_due(struct emu *e)
 {
 	uint64_t now = now_ns();
 	while (e->heap_len > 0 && e->heap[0]->due_ns <= now) {
 		struct frame *f = heap_pop(e);
 		struct direction *d = f->dir;
-		uint64_t late = now - f->due_ns;
-		e->late_sum_ns += late;
-		e->late_count++;
-		if (late > e->late_max_ns)
-			e->late_max_ns = late;
+		late_add(&e->late, now - f->due_ns);
 		/* A full TAP queue on the far side behaves like a full wire: drop. */
 		if (write(d->out_fd, f->data, f->len) == (ssize_t)f->len)
 			d->forwarded++;
@@ -414,24 +459,49 @@ static void spin_until_due(const struct emu *e)
 
 /* When ppoll finds fds ready it returns without delivering a signal that
  * arrived meanwhile (the mask is restored first), so a busy link could keep
- * SIGTERM pending for ever: look for it by hand. */
-static void note_pending_stop(void)
+ * SIGTERM pending for ever: look for it by hand (and take a pending SIGUSR1
+ * off the queue, as its handler would have). */
+static void note_pending_signals(void)
 {
-	sigset_t pending;
-	if (sigpending(&pending) == 0 &&
-	    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1))
+	sigset_t pending, usr1;
+	if (sigpending(&pending) != 0)
+		return;
+	if (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1)
 		stop_requested = 1;
+	if (sigismember(&pending, SIGUSR1) == 1) {
+		const struct timespec zero = { 0, 0 };
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		if (sigtimedwait(&usr1, NULL, &zero) == SIGUSR1)
+			stats_requested = 1;
+	}
 }
 
-static struct timespec *next_timeout(const struct emu *e, struct timespec *ts)
+/* The timeout that ends the sleep spin_ns before the first due time; *wake
+ * is when that is (0: no timed sleep), to measure how late the sleep ends. */
+static struct timespec *next_timeout(const struct emu *e, struct timespec *ts, uint64_t *wake)
 {
+	*wake = 0;
 	if (e->heap_len == 0)
 		return NULL;
 	uint64_t now = now_ns(), due = e->heap[0]->due_ns;
 	uint64_t wait = due > now + e->spin_ns ? due - now - e->spin_ns : 0;
+	if (wait > 0)
+		*wake = now + wait;
 	ts->tv_sec = (time_t)(wait / 1000000000u);
 	ts->tv_nsec = (long)(wait % 1000000000u);
 	return ts;
+}
+
+static void print_lateness(const struct emu *e)
+{
+	fprintf(stderr,
+		"linkemu: lateness frames %llu mean %.1f us p99 %.1f us max %.1f us over1ms %llu"
+		" wake p99 %.1f us max %.1f us\n",
+		(unsigned long long)e->late.count, late_mean_us(&e->late),
+		late_quantile_us(&e->late, 0.99), (double)e->late.max_ns / 1e3,
+		(unsigned long long)e->late.over_1ms, late_quantile_us(&e->wake, 0.99),
+		(double)e->wake.max_ns / 1e3);
 }
 
 static int run(struct emu *e, const sigset_t *waitmask)
@@ -449,9 +519,12 @@ static int run(struct emu *e, const sigset_t *waitmask)
 	size_t alive = n;
 	while (!stop_requested && alive > 0) {
 		struct timespec ts;
-		int rc = ppoll(pfd, n, next_timeout(e, &ts), waitmask);
+		uint64_t wake;
+		int rc = ppoll(pfd, n, next_timeout(e, &ts, &wake), waitmask);
 		if (rc < 0 && errno != EINTR)
 			return -1;
+		if (rc == 0 && wake)
+			late_add(&e->wake, now_ns() - wake);
 		for (size_t i = 0; rc > 0 && i < n; i++) {
 			if (pfd[i].revents & POLLIN)
 				read_direction(e, dirs[i]);
@@ -465,7 +538,11 @@ static int run(struct emu *e, const sigset_t *waitmask)
 		if (rc == 0)
 			spin_until_due(e);
 		deliver_due(e);
-		note_pending_stop();
+		note_pending_signals();
+		if (stats_requested) {
+			stats_requested = 0;
+			print_lateness(e);
+		}
 	}
 	return 0;
 }
@@ -481,9 +558,7 @@ static void print_stats(const struct emu *e)
 				d->dropped_full);
 		}
 	}
-	double mean_us = e->late_count ? (double)e->late_sum_ns / (double)e->late_count / 1e3 : 0;
-	fprintf(stderr, "linkemu: lateness frames %llu mean %.1f us max %.1f us\n",
-		(unsigned long long)e->late_count, mean_us, (double)e->late_max_ns / 1e3);
+	print_lateness(e);
 }
 
 static void cleanup(struct emu *e)
@@ -520,11 +595,13 @@ static int signal_setup(sigset_t *waitmask)
 	sigaddset(&block, SIGINT);
 	/* Blocked except inside ppoll, so a signal can never slip in between the
 	 * flag test and the sleep. */
+	sigaddset(&block, SIGUSR1);
 	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ||
-	    sigprocmask(SIG_BLOCK, &block, waitmask))
+	    sigaction(SIGUSR1, &sa, NULL) || sigprocmask(SIG_BLOCK, &block, waitmask))
 		return -1;
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGUSR1);
 	return 0;
 }
 
@@ -586,6 +663,10 @@ int main(int argc, char **argv)
 	struct sched_param sp = { .sched_priority = 10 };
 	if (!normal_sched)
 		sched_setscheduler(0, SCHED_FIFO, &sp);
+	/* A page fault (a new frame's memory, a page reclaimed under the memory
+	 * pressure of the builds beside us) would stall the forwarding path;
+	 * locked memory has none. Best effort, like the priority. */
+	mlockall(MCL_CURRENT | MCL_FUTURE);
 	int rc = 1;
 	if (load_config(emu, argv[optind]) == 0 && signal_setup(&waitmask) == 0 &&
 	    open_links(emu) == 0 && (!ready || write_ready(ready) == 0))

@@ -4,17 +4,10 @@
 # give the same hop list; usage errors must exit 2 with a message naming the
 # option; SIGINT must still print the report. Prints PASS:/FAIL: lines.
 # Needs root. SCENARIO (a scenario file) may be given as $1.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
 LAB_PREFIX=${LAB_PREFIX:-hl7c$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
-# shellcheck source=tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
-
-fails=0
-pass() { echo "PASS: lab/cli/$1"; }
-fail() { echo "FAIL: lab/cli/$1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; fails=$((fails + 1)); }
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" cli
 
 # ---- usage: no probing at all ------------------------------------------------
 usage_case() { # NAME EXPECTED_MESSAGE ARGS...
@@ -57,7 +50,7 @@ ipv6 yes
 link 2 delay 2ms
 link 4 delay 3ms
 EOF
-lab_up "$SCN" || { echo "FAIL: lab/cli/setup"; exit 1; }
+lab_up "$SCN" || { fail setup; exit 1; }
 trap 'lab_down; rm -rf "$WORK"' EXIT
 trap 'exit 1' INT TERM
 
@@ -94,6 +87,31 @@ else
 	fail sigint "exit $rc" "$(cat "$WORK/int.out")"
 fi
 
+# SIGINT during the grace wait (-G): the run has sent its one round and the
+# target never answers (the server drops the client's probes), so hopdoc
+# waits out -G 10. A stop signal must end that wait at once, not at the next
+# timer. The control shows the wait is real: without a signal the run is
+# still waiting after 4 s. Bounds are generous (a busy machine); the point is
+# "well before the grace expired".
+lab_server nft add table inet hl7grace
+lab_server nft add chain inet hl7grace input '{ type filter hook input priority 0; }'
+lab_server nft add rule inet hl7grace input ip saddr "$LAB_CLIENT4" drop
+grace_args=(-r -n -c 1 -G 10 "$LAB_TARGET4")
+lab_client timeout -s KILL 4 "$HOPDOC" "${grace_args[@]}" >/dev/null 2>&1
+control_rc=$?
+t0=$(date +%s%N)
+lab_client timeout --preserve-status -s INT 1 "$HOPDOC" "${grace_args[@]}" >"$WORK/grace.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+lab_server nft delete table inet hl7grace
+if [ "$control_rc" -ne 137 ]; then
+	fail sigint-grace "control: without a signal the run ended (exit $control_rc) before 4 s of -G 10"
+elif [ "$rc" -eq 0 ] && [ "$ms" -lt 3000 ] && [ "$(hops_of <"$WORK/grace.out" | wc -l)" -ge 4 ]; then
+	pass "sigint-grace (SIGINT at 1 s of -G 10: report after $ms ms; still waiting at 4 s without it)"
+else
+	fail sigint-grace "exit $rc after $ms ms (want 0, < 3000 ms, a report)" "$(cat "$WORK/grace.out")"
+fi
+
 # -F: hosts from a file (and "-" for stdin), traced one after the other.
 printf '# lab target, twice\n%s\n\n  %s  \n' "$LAB_TARGET4" "$LAB_TARGET4" >"$WORK/hosts"
 n_file=$(lab_client "$HOPDOC" -r -n -c 2 -i 0.1 -F "$WORK/hosts" 2>&1 | grep -c '^HOST: ')
@@ -107,4 +125,4 @@ rc=$?
 if [ "$rc" -eq 1 ] && grep -q '^hopdoc: ' "$WORK/err"; then pass runtime-failure
 else fail runtime-failure "exit $rc: $(cat "$WORK/err")"; fi
 
-[ "$fails" -eq 0 ]
+check_done

@@ -12,26 +12,12 @@
 # when any check failed. Needs root and jq.
 # Usage: t_diagnose.sh [SCENARIO_FILE...]   (default: every scenario)
 # Env: DIAG_CYCLES (50), DIAG_INTERVAL (0.1), HOPDOC.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" diagnose
 # 50 probes: with 20, a hop behind a 30%-loss link shows 0% about once in
 # 1,300 runs (0.7^20), which R2 rightly reads as rate limiting; 0.7^50 is 2e-8.
 CYCLES=${DIAG_CYCLES:-50}
 INTERVAL=${DIAG_INTERVAL:-0.1}
-# shellcheck source=tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
-
-fails=0
-pass() { echo "PASS: lab/diagnose/$1"; }
-fail() {
-	echo "FAIL: lab/diagnose/$1"
-	shift
-	[ $# -gt 0 ] && printf '    %s\n' "$@"
-	fails=$((fails + 1))
-}
-
-target_of() { [ "$1" = 6 ] && echo "$LAB_TARGET6" || echo "$LAB_TARGET4"; }
 
 # One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY.
 findings() { # FAMILY [PROBE-ARGS...]
@@ -53,16 +39,27 @@ check_family() { # SCENARIO FAMILY WORKDIR
 }
 
 check_expect() { # FAMILY WORKDIR WANT [PROBE-ARGS...]
-	local fam=$1 work=$2 want=$3 got name="$LAB_NAME/ipv$1"
+	local fam=$1 work=$2 want=$3 got name="$LAB_NAME/ipv$1" stalls0 stalls1 note=
 	shift 3
 	[ $# -gt 0 ] && name="$name/$(echo "$*" | tr -d ' -')"
+	stalls0=$(lab_emu_stalls)
 	if ! findings "$fam" "$@" >"$work/f" 2>"$work/err" || [ ! -s "$work/f" ]; then
 		fail "$name" "run failed: $(head -3 "$work/err")"
 		return
 	fi
 	got=$(awk 'NR == 1 { print $1, $2, $3, $4 }' "$work/f")
+	stalls1=$(lab_emu_stalls)
+	# A link emulator that stalled (frames released over 1 ms late: the
+	# machine did not run it) during the run injected delay spikes the
+	# scenario does not have, which can read as jitter: that run is void and
+	# gets one more; a real misdiagnosis fails both. The line says so.
+	if [ "$got" != "$want" ] && [ -n "$stalls0" ] && [ -n "$stalls1" ] &&
+		[ "$stalls1" -gt "$stalls0" ] && findings "$fam" "$@" >"$work/f" 2>"$work/err"; then
+		note=" (passed on a second run: the link emulator released $((stalls1 - stalls0)) frames over 1 ms late during the first, which found: $got)"
+		got=$(awk 'NR == 1 { print $1, $2, $3, $4 }' "$work/f")
+	fi
 	if [ "$got" = "$want" ]; then
-		pass "$name $(head -1 "$work/f")"
+		pass "$name $(head -1 "$work/f")$note"
 	else
 		mapfile -t lines <"$work/f"
 		local hint=()

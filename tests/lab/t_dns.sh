@@ -5,17 +5,10 @@
 # exec bind-mounts /etc/netns/NAME/resolv.conf). Then the same run with the
 # server's udp/53 dropped: the report must come as fast, with addresses.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure. Needs root.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOPDOC=${HOPDOC:-$ROOT/build/hopdoc}
 LAB_PREFIX=${LAB_PREFIX:-hl7d$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
-# shellcheck source=tests/lab/lib.sh
-source "$ROOT/tests/lab/lib.sh"
-
-fails=0
-pass() { echo "PASS: lab/dns/$1"; }
-fail() { echo "FAIL: lab/dns/$1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; fails=$((fails + 1)); }
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" dns
 
 WORK=$(mktemp -d /tmp/hl7dns.XXXXXX)
 DNS_PID=
@@ -37,7 +30,7 @@ family 4
 ipv6 no
 EOF
 
-lab_up "$WORK/dns.scn" || { echo "FAIL: lab/dns/setup"; exit 1; }
+lab_up "$WORK/dns.scn" || { fail setup; exit 1; }
 trap 'cleanup' EXIT
 trap 'exit 1' INT TERM
 
@@ -128,4 +121,4 @@ else
 	fail no-dns "PTR queries before $before, after $after" "$OUT"
 fi
 
-[ "$fails" -eq 0 ]
+check_done

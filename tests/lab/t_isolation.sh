@@ -4,9 +4,9 @@
 # in each of them. Route lookups only: no packet is sent anywhere.
 # A negative control adds a default route in the client for a moment and
 # checks that the same test notices it, so this test can fail.
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-source tests/lab/lib.sh
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" isolation
+cd "$ROOT" || exit 1
 
 OUTSIDE4=(8.8.8.8 1.1.1.1 10.200.0.1)
 OUTSIDE6=(2001:4860:4860::8888 2606:4700:4700::1111)
@@ -27,9 +27,9 @@ leaks() {
 }
 
 main() {
-	[ "$(id -u)" = 0 ] || { echo "FAIL: lab/isolation (needs root)"; return 1; }
+	[ "$(id -u)" = 0 ] || { fail "(needs root)"; return 1; }
 	local scn=tests/lab/scenarios/ecmp.scn node bad='' nodes n
-	lab_up "$scn" || { echo "FAIL: lab/isolation (lab_up failed)"; return 1; }
+	lab_up "$scn" || { fail "(lab_up failed)"; return 1; }
 	nodes=$(_lab_nodes)
 	for node in $nodes; do
 		bad+=$(leaks "$node")
@@ -42,14 +42,14 @@ main() {
 	lab_client ip route del default
 	lab_down
 	if [ -n "$bad" ]; then
-		echo "FAIL: lab/isolation ($bad)"
+		fail "($bad)"
 		return 1
 	fi
 	if [ -z "$control" ]; then
-		echo "FAIL: lab/isolation (negative control: an added default route went unnoticed)"
+		fail "(negative control: an added default route went unnoticed)"
 		return 1
 	fi
-	echo "PASS: lab/isolation ($n namespaces: no default route, outside lookups unreachable; control caught: ${control%%$'\n'*})"
+	pass "($n namespaces: no default route, outside lookups unreachable; control caught: ${control%%$'\n'*})"
 }
 
 main "$@"

@@ -8,9 +8,9 @@
 #   delay:   ping's min within 0.3 ms above the injected 6 ms, avg within 1 ms;
 #   loss:    within 4 binomial standard deviations of 20%.
 # Also reports the emulator's own mean lateness from its exit counters.
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-source tests/lab/lib.sh
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" linkemu
+cd "$ROOT" || exit 1
 
 work=$(mktemp -d)
 cleanup() { lab_down; rm -rf "$work"; }
@@ -28,14 +28,15 @@ burst() {
 }
 
 main() {
-	[ "$(id -u)" = 0 ] || { echo "FAIL: lab/linkemu (needs root)"; return 1; }
+	[ "$(id -u)" = 0 ] || { fail "(needs root)"; return 1; }
 	printf 'routers 1\nipv6 no\nlink 1 delay 2ms/2ms\nlink 2 delay 1ms/1ms loss 20/0\n' >"$work/plain.scn"
 	printf 'routers 1\nipv6 no\nlink 1 delay 2ms/2ms jitter 0/8ms\nlink 2 delay 1ms/1ms\n' >"$work/jitter.scn"
 	local plain jit
-	plain=$(burst "$work/plain.scn") || { echo "FAIL: lab/linkemu (lab_up)"; return 1; }
+	plain=$(burst "$work/plain.scn") || { fail "(lab_up)"; return 1; }
 	local late
-	late=$(grep -o 'lateness.*' "$work/emu.log")
-	jit=$(burst "$work/jitter.scn") || { echo "FAIL: lab/linkemu (lab_up)"; return 1; }
+	# shellcheck disable=SC2046 # fields are words
+	late="emulator lateness $(_lab_lateness_text $(_lab_lateness_fields "$work/emu.log"))"
+	jit=$(burst "$work/jitter.scn") || { fail "(lab_up)"; return 1; }
 	read -r inv loss min avg <<<"$plain"
 	read -r jinv _ <<<"$jit"
 	local why=
@@ -46,11 +47,11 @@ main() {
 	awk -v l="$loss" 'BEGIN { sd = 100 * sqrt(0.2 * 0.8 / 500); exit !(l >= 20 - 4 * sd && l <= 20 + 4 * sd) }' ||
 		why+=" loss $loss% not 20% +- 4 sd;"
 	if [ -n "$why" ]; then
-		echo "FAIL: lab/linkemu ($why)"
-		sed 's/^/    /' "$work/ping" | tail -5
+		mapfile -t lines < <(tail -5 "$work/ping")
+		fail "($why)" "${lines[@]}"
 		return 1
 	fi
-	echo "PASS: lab/linkemu (500 pings: 0 reordered, $jinv with jitter; min $min avg $avg ms for 6 ms injected; loss $loss% for 20%; $late)"
+	pass "(500 pings: 0 reordered, $jinv with jitter; min $min avg $avg ms for 6 ms injected; loss $loss% for 20%; $late)"
 }
 
 main "$@"

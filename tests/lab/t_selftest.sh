@@ -8,9 +8,9 @@
 # this probe count, and above 0), none elsewhere (one lost probe tolerated).
 # Usage: t_selftest.sh [SCENARIO...]   (default: every scenario)
 # Env: SELFTEST_CYCLES (20), SELFTEST_INTERVAL (0.1).
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-source tests/lab/lib.sh
+# shellcheck source=tests/lab/check.sh
+source "$(dirname "$0")/check.sh" selftest
+cd "$ROOT" || exit 1
 
 cycles=${SELFTEST_CYCLES:-20}
 interval=${SELFTEST_INTERVAL:-0.1}
@@ -94,16 +94,16 @@ run_family() {
 	local opts=(-n -C -c "$cycles" -i "$interval" -G 1 -m "$LAB_MAXTTL")
 	[ "$fam" = 6 ] && opts+=(-6)
 	if ! lab_exec "$from" $PRIO timeout 60 mtr "${opts[@]}" "$target" >"$out" 2>&1; then
-		echo "FAIL: lab/selftest/$name (mtr failed: $(head -c 300 "$out"))"
+		fail "$name (mtr failed: $(head -c 300 "$out"))"
 		rm -f "$truth" "$out"
 		return 1
 	fi
 	verdict=$(judge "$truth" <"$out")
 	if [[ $verdict == ok* ]]; then
-		echo "PASS: lab/selftest/$name (${verdict#ok })"
+		pass "$name (${verdict#ok })"
 	else
-		echo "FAIL: lab/selftest/$name (${verdict#bad })"
-		sed 's/^/    /' "$out"
+		mapfile -t lines <"$out"
+		fail "$name (${verdict#bad })" "${lines[@]}"
 		rm -f "$truth" "$out"
 		return 1
 	fi
@@ -124,9 +124,9 @@ check_ecmp_spread() {
 		done
 	done
 	if [ "$a" -gt 0 ] && [ "$b" -gt 0 ]; then
-		echo "PASS: lab/selftest/$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
+		pass "$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
 	else
-		echo "FAIL: lab/selftest/$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
+		fail "$LAB_NAME/spread (r$((e - 1)) hashes UDP flows: $a via r$e, $b via r${e}b)"
 		return 1
 	fi
 }
@@ -134,7 +134,7 @@ check_ecmp_spread() {
 run_scenario() {
 	local scn=$1 fam rc=0
 	if ! lab_up "$scn" 2>"${TMPDIR:-/tmp}/selftest.$$.err"; then
-		echo "FAIL: lab/selftest/$(basename "$scn" .scn) (lab_up: $(head -c 300 "${TMPDIR:-/tmp}/selftest.$$.err"))"
+		fail "$(basename "$scn" .scn) (lab_up: $(head -c 300 "${TMPDIR:-/tmp}/selftest.$$.err"))"
 		rm -f "${TMPDIR:-/tmp}/selftest.$$.err"
 		return 1
 	fi
@@ -162,7 +162,7 @@ run_scenario() {
 main() {
 	local scn fails=0 start=$SECONDS
 	if [ "$(id -u)" != 0 ]; then
-		echo "FAIL: lab/selftest (needs root)"
+		fail "(needs root)"
 		return 1
 	fi
 	local list=("$@")

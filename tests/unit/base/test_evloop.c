@@ -4,9 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -178,6 +180,77 @@ static void signal_flag_stops_idle_loop(void **state)
 	evloop_free(loop);
 }
 
+/* The lost wake-up: a stop signal that lands after the loop checked its flag
+ * but before ppoll sleeps. To hit that window every time, this test binary
+ * defines ppoll itself (the library's call resolves here): when armed, it
+ * raises the signal first, then sleeps in the real system call. */
+static int raise_before_ppoll; /* signal number, 0 = pass through */
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
+{
+	if (raise_before_ppoll) {
+		raise(raise_before_ppoll);
+		raise_before_ppoll = 0;
+	}
+	/* The kernel's sigset is 8 bytes (_NSIG / 8), not glibc's 128. */
+	return (int)syscall(SYS_ppoll, fds, n, ts, mask, (size_t)(_NSIG / 8));
+}
+
+static void signal_just_before_ppoll_wakes_it(int sig)
+{
+	struct evloop *loop = evloop_new();
+	struct sigaction sa, old_sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(sig, &sa, &old_sa);
+	stop_flag = 0;
+	evloop_watch_flag(loop, &stop_flag);
+	int64_t now = evloop_now_ns();
+	/* The far timer is what an unfixed loop sleeps until (the -G wait). */
+	evloop_add_timer(loop, now + 3000 * MS, never, NULL);
+	raise_before_ppoll = sig;
+	assert_int_equal(evloop_run(loop), 0);
+	int64_t took = evloop_now_ns() - now;
+	assert_int_equal(stop_flag, 1);
+	assert_true(took < 1000 * MS); /* at once, not 3 s later */
+	/* The caller's mask is back: the signal is not left blocked. */
+	sigset_t cur;
+	pthread_sigmask(SIG_SETMASK, NULL, &cur);
+	assert_int_equal(sigismember(&cur, sig), 0);
+	sigaction(sig, &old_sa, NULL);
+	evloop_free(loop);
+}
+
+static void sigint_just_before_ppoll_wakes_it(void **state)
+{
+	(void)state;
+	signal_just_before_ppoll_wakes_it(SIGINT);
+}
+
+static void sigterm_just_before_ppoll_wakes_it(void **state)
+{
+	(void)state;
+	signal_just_before_ppoll_wakes_it(SIGTERM);
+}
+
+/* Without a watched flag the loop leaves the signal mask alone. */
+static void no_flag_leaves_mask_alone(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct order o = { .loop = loop };
+	struct tagged t = { &o, 1 };
+	evloop_add_timer(loop, evloop_now_ns() + 1 * MS, record, &t);
+	sigset_t before, after;
+	pthread_sigmask(SIG_SETMASK, NULL, &before);
+	assert_int_equal(evloop_run(loop), 0);
+	pthread_sigmask(SIG_SETMASK, NULL, &after);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(sigismember(&after, SIGINT), sigismember(&before, SIGINT));
+	assert_int_equal(sigismember(&after, SIGTERM), sigismember(&before, SIGTERM));
+	evloop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +259,9 @@ int main(void)
 		cmocka_unit_test(fd_event_wakes_the_loop),
 		cmocka_unit_test(stop_returns_before_later_timers),
 		cmocka_unit_test(signal_flag_stops_idle_loop),
+		cmocka_unit_test(sigint_just_before_ppoll_wakes_it),
+		cmocka_unit_test(sigterm_just_before_ppoll_wakes_it),
+		cmocka_unit_test(no_flag_leaves_mask_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
