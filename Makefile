@@ -127,8 +127,8 @@ layers:
 nm-core: $(CORE_LIB)
 	@scripts/nm-core.sh $(CORE_LIB)
 
-# Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet also
-# with the pure packet code), built with clang, ASan and UBSan.
+# Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet and
+# fuzz_errqueue also with the pure packet code), built with clang, ASan and UBSan.
 FUZZ_DIR   := build/fuzz
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=undefined
@@ -142,6 +142,7 @@ fuzz-build:
 		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 
