@@ -206,6 +206,28 @@ static int open_family(struct probe_socks *s, int family, const struct probe_par
 	return 0;
 }
 
+/* Opens the families cfg asks for; the count opened, and the first errno of
+ * a family that failed. */
+static int open_families(struct probe_sockets *s, const struct probe_params *cfg,
+                         int *first_errno)
+{
+	static const int families[2] = { AF_INET, AF_INET6 };
+	int opened = 0;
+	for (int i = 0; i < 2; i++) {
+		s->fam[i] = (struct probe_socks){ .icmp = -1, .send = -1, .route = -1 };
+		if (cfg->family != AF_UNSPEC && cfg->family != families[i])
+			continue;
+		if (open_family(&s->fam[i], families[i], cfg) == 0) {
+			opened++;
+			continue;
+		}
+		if (!*first_errno)
+			*first_errno = errno;
+		close_socks(&s->fam[i]);
+	}
+	return opened;
+}
+
 struct probe_sockets *probe_sockets_open(const struct probe_params *cfg, char *err,
                                          size_t errlen)
 {
@@ -215,22 +237,8 @@ struct probe_sockets *probe_sockets_open(const struct probe_params *cfg, char *e
 		return NULL;
 	}
 	s->proto = cfg->proto;
-	for (int i = 0; i < 2; i++)
-		s->fam[i] = (struct probe_socks){ .icmp = -1, .send = -1, .route = -1 };
-	static const int families[2] = { AF_INET, AF_INET6 };
-	int opened = 0, first_errno = 0;
-	for (int i = 0; i < 2; i++) {
-		if (cfg->family != AF_UNSPEC && cfg->family != families[i])
-			continue;
-		if (open_family(&s->fam[i], families[i], cfg) == 0) {
-			opened++;
-			continue;
-		}
-		if (!first_errno)
-			first_errno = errno;
-		close_socks(&s->fam[i]);
-	}
-	if (opened == 0) {
+	int first_errno = 0;
+	if (open_families(s, cfg, &first_errno) == 0) {
 		probe_set_err(err, errlen, "cannot open probe sockets: %s%s", strerror(first_errno),
 		              first_errno == EPERM ? " (needs root or CAP_NET_RAW)" : "");
 		free(s);
