@@ -86,12 +86,13 @@ $(eval $(call test_rule,cli,$(CLI_LIB) $(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS
 $(BUILD)/lab/%: tests/lab/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBS_CORE)
+# $^ would also hold the headers the -MMD files add as prerequisites.
 $(BUILD)/tools/render_golden: tests/tools/render_golden.c $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_CORE)
 $(BUILD)/tools/probe_dump: tests/tools/probe_dump.c $(NET_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_NET) $(LIBS_CORE)
 
 tools: $(TOOL_BIN)
 labtools: $(LAB_BIN)

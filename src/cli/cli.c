@@ -67,10 +67,19 @@ static FILE *open_targets_file(const char *path)
 	return f;
 }
 
-static int read_targets_file(struct opts *o, FILE *f)
+static void close_targets_file(FILE **f)
+{
+	if (*f && *f != stdin)
+		fclose(*f);
+	*f = NULL;
+}
+
+/* Reads and closes *f: no descriptor is held while the targets are traced. */
+static int read_targets_file(struct opts *o, FILE **f)
 {
 	char err[OPTS_ERR_MAX];
-	int rc = opts_read_targets(o, f, err, sizeof(err));
+	int rc = opts_read_targets(o, *f, err, sizeof(err));
+	close_targets_file(f);
 	if (rc < 0)
 		complain(o->targets_file, err);
 	else if (o->n_targets == 0)
@@ -108,7 +117,7 @@ static int complain_each(const struct opts *o, const char *err)
 	return EXIT_RUNTIME;
 }
 
-static int live_run(struct opts *o, FILE *targets)
+static int live_run(struct opts *o, FILE **targets)
 {
 	char err[256], open_err[256];
 	struct probe_sockets *socks =
@@ -116,7 +125,7 @@ static int live_run(struct opts *o, FILE *targets)
 	int status = EXIT_RUNTIME;
 	if (privdrop_drop(err, sizeof(err)) < 0) {
 		complain(NULL, err); /* half-dropped privileges: go no further */
-	} else if (targets && read_targets_file(o, targets) < 0) {
+	} else if (*targets && read_targets_file(o, targets) < 0) {
 		status = EXIT_RUNTIME;
 	} else if (!socks) {
 		status = complain_each(o, open_err);
@@ -133,9 +142,8 @@ static int run_live(struct opts *o)
 	FILE *targets = NULL;
 	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
 		return EXIT_RUNTIME;
-	int status = live_run(o, targets);
-	if (targets && targets != stdin)
-		fclose(targets);
+	int status = live_run(o, &targets);
+	close_targets_file(&targets);
 	return status;
 }
 
