@@ -86,6 +86,7 @@ $(eval $(call test_rule,cli,$(CLI_LIB) $(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS
 $(BUILD)/lab/%: tests/lab/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBS_CORE)
+# $^ would also hold the headers the -MMD files add as prerequisites.
 $(BUILD)/tools/render_golden: tests/tools/render_golden.c $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_CORE)
@@ -131,8 +132,8 @@ test-map:
 nm-core: $(CORE_LIB)
 	@scripts/nm-core.sh $(CORE_LIB)
 
-# Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet also
-# with the pure packet code), built with clang, ASan and UBSan.
+# Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet and
+# fuzz_errqueue also with the pure packet code), built with clang, ASan and UBSan.
 FUZZ_DIR   := build/fuzz
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=undefined
@@ -146,6 +147,7 @@ fuzz-build:
 		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 

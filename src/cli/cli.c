@@ -1,10 +1,11 @@
 /* cli: the only place of a live run that prints diagnostics and picks the
- * exit status: 0 ok, 1 runtime failure, 2 usage. Order matters: every probe
- * socket is opened first, then privileges go, then names, output and the
- * loop. */
+ * exit status: 0 ok, 1 runtime failure, 2 usage. Order matters: the one set
+ * of probe sockets is opened first, then privileges go, then the -F file is
+ * read, then each target is resolved and traced in turn. */
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "cli/opts.h"
 #include "cli/run.h"
 #include "probe/privdrop.h"
+#include "probe/probe.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -45,24 +47,39 @@ static void complain(const char *what, const char *msg)
 		fprintf(stderr, "hopdoc: %s\n", msg);
 }
 
-static int read_targets_file(struct opts *o)
+/* -F's file is opened with the rights of the user who started hopdoc (the
+ * kernel checks them at open: no access() race; a setuid install cannot be
+ * made to read what its user cannot) and read once privileges are gone. It is
+ * opened before they go because root drops to nobody, who could not open
+ * root's own files. NULL after complaining. */
+static FILE *open_targets_file(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	int fd = privdrop_open_as_user(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		complain(path, strerror(e));
+	}
+	return f;
+}
+
+static void close_targets_file(FILE **f)
+{
+	if (*f && *f != stdin)
+		fclose(*f);
+	*f = NULL;
+}
+
+/* Reads and closes *f: no descriptor is held while the targets are traced. */
+static int read_targets_file(struct opts *o, FILE **f)
 {
 	char err[OPTS_ERR_MAX];
-	bool is_stdin = strcmp(o->targets_file, "-") == 0;
-	/* The file is read before privileges drop; access() asks with the real
-	 * uid, so a setuid install cannot be made to read what its user cannot. */
-	if (!is_stdin && access(o->targets_file, R_OK) != 0) {
-		complain(o->targets_file, strerror(errno));
-		return -1;
-	}
-	FILE *f = is_stdin ? stdin : fopen(o->targets_file, "r");
-	if (!f) {
-		complain(o->targets_file, strerror(errno));
-		return -1;
-	}
-	int rc = opts_read_targets(o, f, err, sizeof(err));
-	if (!is_stdin)
-		fclose(f);
+	int rc = opts_read_targets(o, *f, err, sizeof(err));
+	close_targets_file(f);
 	if (rc < 0)
 		complain(o->targets_file, err);
 	else if (o->n_targets == 0)
@@ -70,34 +87,16 @@ static int read_targets_file(struct opts *o)
 	return rc < 0 || o->n_targets == 0 ? -1 : 0;
 }
 
-/* Every target's sockets, opened while privileges last. A target whose
- * sockets fail is reported and skipped, as mtr does in report mode. */
-static size_t open_runs(struct opts *o, struct config *cfgs, struct run **runs)
-{
-	size_t opened = 0;
-	for (size_t i = 0; i < o->n_targets; i++) {
-		char err[256];
-		cfgs[i] = o->cfg;
-		cfgs[i].probe.target = o->targets[i];
-		runs[i] = run_open(&cfgs[i], err, sizeof(err));
-		if (runs[i])
-			opened++;
-		else
-			complain(o->targets[i], err);
-	}
-	return opened;
-}
-
-static int trace_all(const struct opts *o, struct run **runs)
+/* Each target in turn, on the one socket set; a target that fails is
+ * reported and the next one traced, as mtr does in report mode. */
+static int trace_all(const struct opts *o, struct probe_sockets *socks)
 {
 	int status = EXIT_OK;
 	for (size_t i = 0; i < o->n_targets && !stop_requested; i++) {
 		char err[256];
-		if (!runs[i]) {
-			status = EXIT_RUNTIME;
-			continue;
-		}
-		if (run_trace(runs[i], &stop_requested, stdout, err, sizeof(err)) < 0) {
+		struct config cfg = o->cfg;
+		cfg.probe.target = o->targets[i];
+		if (run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}
@@ -109,26 +108,42 @@ static int trace_all(const struct opts *o, struct run **runs)
 	return status;
 }
 
-static int live_run(struct opts *o)
+/* Without sockets no target can be traced; each is named, as when every
+ * target had sockets of its own. */
+static int complain_each(const struct opts *o, const char *err)
 {
-	struct config *cfgs = calloc(o->n_targets, sizeof(*cfgs));
-	struct run **runs = calloc(o->n_targets, sizeof(*runs));
+	for (size_t i = 0; i < o->n_targets; i++)
+		complain(o->targets[i], err);
+	return EXIT_RUNTIME;
+}
+
+static int live_run(struct opts *o, FILE **targets)
+{
+	char err[256], open_err[256];
+	struct probe_sockets *socks =
+	    probe_sockets_open(&o->cfg.probe, open_err, sizeof(open_err));
 	int status = EXIT_RUNTIME;
-	char err[256];
-	if (!cfgs || !runs) {
-		complain(NULL, "out of memory");
-	} else if (open_runs(o, cfgs, runs) == 0) {
-		status = EXIT_RUNTIME;
-	} else if (privdrop_drop(err, sizeof(err)) < 0) {
+	if (privdrop_drop(err, sizeof(err)) < 0) {
 		complain(NULL, err); /* half-dropped privileges: go no further */
+	} else if (*targets && read_targets_file(o, targets) < 0) {
+		status = EXIT_RUNTIME;
+	} else if (!socks) {
+		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
-		status = trace_all(o, runs);
+		status = trace_all(o, socks);
 	}
-	for (size_t i = 0; runs && i < o->n_targets; i++)
-		run_free(runs[i]);
-	free(runs);
-	free(cfgs);
+	probe_sockets_close(socks);
+	return status;
+}
+
+static int run_live(struct opts *o)
+{
+	FILE *targets = NULL;
+	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
+		return EXIT_RUNTIME;
+	int status = live_run(o, &targets);
+	close_targets_file(&targets);
 	return status;
 }
 
@@ -154,10 +169,8 @@ int cli_main(int argc, char **argv)
 		printf("hopdoc %s\n", HOPDOC_VERSION);
 	else if (o.action == OPTS_HELP)
 		status = print_usage();
-	else if (o.targets_file && read_targets_file(&o) < 0)
-		status = EXIT_RUNTIME;
 	else
-		status = live_run(&o);
+		status = run_live(&o);
 	opts_free(&o);
 	return status;
 }

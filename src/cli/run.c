@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,12 +20,15 @@
 #include "render/render_raw.h"
 #include "render/render_split.h"
 #include "resolve/dns.h"
+#include "resolve/target.h"
 #include "stats/collect.h"
 
+/* One trace, from resolving its target to the printed report. */
 struct run {
 	const struct config *cfg;
+	struct probe_sockets *socks;
+	struct probe_params prm;      /* cfg->probe with the resolved address */
 	struct probe *probe;
-	/* set up by run_trace, freed by trace_teardown */
 	struct evloop *loop;
 	struct model_trace *trace;
 	struct collect *collect;
@@ -34,22 +38,6 @@ struct run {
 	struct render_split *split;
 	struct render_opts ropts;
 };
-
-struct run *run_open(const struct config *cfg, char *err, size_t errlen)
-{
-	struct run *r = calloc(1, sizeof(*r));
-	if (!r) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	r->cfg = cfg;
-	r->probe = probe_open(&cfg->probe, err, errlen);
-	if (!r->probe) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
 
 /* The engine's event function: every responder is worth a name (the cache
  * makes repeats free), then the collector takes the event. */
@@ -98,6 +86,27 @@ static int add_stream_printer(struct run *r)
 	return 0;
 }
 
+static unsigned usable_families(const struct probe_sockets *s)
+{
+	return (probe_sockets_can(s, AF_INET) ? TARGET_INET : 0) |
+	       (probe_sockets_can(s, AF_INET6) ? TARGET_INET6 : 0);
+}
+
+/* The target is resolved only now, when its turn comes, and with privileges
+ * gone: a name that does not resolve fails this trace alone. */
+static int start_probe(struct run *r, char *err, size_t errlen)
+{
+	r->prm = r->cfg->probe;
+	if (target_resolve(r->prm.target, r->prm.family, usable_families(r->socks), &r->prm.dst,
+	                   err, errlen) < 0)
+		return -1;
+	r->probe = probe_setup(r->socks, &r->prm, r->loop, run_on_event, r, err, errlen);
+	if (!r->probe)
+		return -1;
+	r->trace->dst_addr = r->prm.dst;
+	return 0;
+}
+
 static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *out, char *err,
 		       size_t errlen)
 {
@@ -120,20 +129,13 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 	/* Names are a nicety: without a resolver the report shows addresses. */
 	if (!r->cfg->no_dns)
 		r->dns = dns_new(r->loop, collect_event, r->collect, NULL, dns_err, sizeof(dns_err));
-	if (probe_setup(r->probe, r->loop, run_on_event, r, err, errlen) < 0)
-		return -1;
-	const struct model_addr *dst = probe_target(r->probe);
-	if (dst)
-		r->trace->dst_addr = *dst;
-	return 0;
+	return start_probe(r, err, errlen);
 }
 
-/* The probe goes first: it unregisters its sockets and timers from the loop.
- * A run traces once, so its probe goes with the trace. */
+/* The probe goes first: it unregisters its sockets and timers from the loop. */
 static void trace_teardown(struct run *r)
 {
 	probe_free(r->probe);
-	r->probe = NULL;
 	dns_free(r->dns);
 	render_raw_free(r->raw);
 	render_split_free(r->split);
@@ -141,13 +143,6 @@ static void trace_teardown(struct run *r)
 	sink_free(r->sink);
 	model_trace_free(r->trace);
 	evloop_free(r->loop);
-	r->dns = NULL;
-	r->raw = NULL;
-	r->split = NULL;
-	r->collect = NULL;
-	r->sink = NULL;
-	r->trace = NULL;
-	r->loop = NULL;
 }
 
 static int render_diagnosis_with(struct run *r, render_fn fn)
@@ -198,32 +193,22 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-int run_trace(struct run *r, const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
+int run_trace(const struct config *cfg, struct probe_sockets *socks,
+              const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
 {
-	if (!r->probe) {
-		snprintf(err, errlen, "a run traces only once");
-		return -1;
-	}
-	if (trace_setup(r, stop, out, err, errlen) < 0) {
-		trace_teardown(r);
+	struct run r = { .cfg = cfg, .socks = socks };
+	if (trace_setup(&r, stop, out, err, errlen) < 0) {
+		trace_teardown(&r);
 		return -1;
 	}
 	char probe_err[256] = "";
-	int probed = probe_and_wait(r, probe_err, sizeof(probe_err));
+	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
 	/* Whatever was gathered is reported, even after a failure mid-run. */
-	int rendered = render_final(r, err, errlen);
-	trace_teardown(r);
+	int rendered = render_final(&r, err, errlen);
+	trace_teardown(&r);
 	if (probed < 0) {
 		snprintf(err, errlen, "%s", probe_err);
 		return -1;
 	}
 	return rendered;
-}
-
-void run_free(struct run *r)
-{
-	if (!r)
-		return;
-	trace_teardown(r);
-	free(r);
 }

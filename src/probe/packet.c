@@ -3,6 +3,9 @@
  * in an error, never in a read past the buffer. */
 #include "probe/packet.h"
 
+#include <time.h> /* linux/errqueue.h needs struct timespec */
+
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -556,4 +559,83 @@ enum packet_match packet_match(const struct packet_flow *f, const struct packet_
 		break;
 	}
 	return PACKET_NOT_OURS;
+}
+
+/* ---- the error queue of a datagram ICMP socket ------------------------------ */
+
+static bool errq_is_recverr(const struct packet_errq *q)
+{
+	if (q->family == AF_INET)
+		return q->level == IPPROTO_IP && q->type == IP_RECVERR;
+	return q->family == AF_INET6 && q->level == IPPROTO_IPV6 && q->type == IPV6_RECVERR;
+}
+
+/* The offender's address after the sock_extended_err; AF_UNSPEC when the
+ * kernel names none. -1 when the message is cut short. */
+static int errq_offender(const struct packet_errq *q, struct model_addr *a)
+{
+	const uint8_t *p = (const uint8_t *)q->data + sizeof(struct sock_extended_err);
+	size_t left = q->data_len - sizeof(struct sock_extended_err);
+	sa_family_t fam = AF_UNSPEC;
+	memset(a, 0, sizeof(*a));
+	if (left > 0 && left < sizeof(fam))
+		return -1;
+	if (left > 0)
+		memcpy(&fam, p, sizeof(fam));
+	if (fam == AF_INET && left >= sizeof(struct sockaddr_in)) {
+		a->family = AF_INET;
+		memcpy(a->bytes, p + offsetof(struct sockaddr_in, sin_addr), 4);
+	} else if (fam == AF_INET6 && left >= sizeof(struct sockaddr_in6)) {
+		a->family = AF_INET6;
+		memcpy(a->bytes, p + offsetof(struct sockaddr_in6, sin6_addr), 16);
+	} else if (fam == AF_INET || fam == AF_INET6) {
+		return -1;
+	}
+	return 0;
+}
+
+static enum packet_kind errq_kind(int family, uint8_t type)
+{
+	bool v4 = family == AF_INET;
+	if (type == (v4 ? ICMP4_TIME_EXCEEDED : ICMP6_TIME_EXCEEDED))
+		return PACKET_TIME_EXCEEDED;
+	if (type == (v4 ? ICMP4_UNREACH : ICMP6_UNREACH))
+		return PACKET_UNREACHABLE;
+	return PACKET_OTHER;
+}
+
+int packet_parse_errqueue(const struct packet_errq *q, struct packet_reply *r)
+{
+	struct sock_extended_err ee;
+	if (!errq_is_recverr(q) || q->data_len < sizeof(ee) || q->quote_len < ICMP_HDR)
+		return -1;
+	memcpy(&ee, q->data, sizeof(ee));
+	if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->kind = errq_kind(q->family, ee.ee_type);
+	if (r->kind == PACKET_OTHER || errq_offender(q, &r->from) < 0)
+		return -1;
+	const uint8_t *echo = q->quote;
+	r->family = q->family;
+	r->type = ee.ee_type;
+	r->code = ee.ee_code;
+	r->has_quote = true;
+	r->quote.proto = (uint8_t)(q->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	r->quote.icmp_type = echo[0];
+	r->quote.icmp_id = get16(echo + 4);
+	r->quote.icmp_seq = get16(echo + 6);
+	return 0;
+}
+
+enum packet_match packet_match_errqueue(const struct packet_flow *f, const struct packet_reply *r,
+                                        uint16_t *seq)
+{
+	if (r->kind != PACKET_TIME_EXCEEDED && r->kind != PACKET_UNREACHABLE)
+		return PACKET_NOT_OURS;
+	if (!r->has_quote || r->quote.icmp_seq >= PACKET_SEQ_SPACE)
+		return PACKET_NOT_OURS;
+	*seq = r->quote.icmp_seq;
+	bool from_target = model_addr_equal(&r->from, &f->dst);
+	return r->kind == PACKET_UNREACHABLE && from_target ? PACKET_FROM_TARGET : PACKET_FROM_HOP;
 }

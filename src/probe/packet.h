@@ -148,4 +148,33 @@ enum packet_match {
 enum packet_match packet_match(const struct packet_flow *f, const struct packet_reply *r,
                                uint16_t *seq);
 
+/* One control message from a datagram ICMP socket's error queue
+ * (IP_RECVERR / IPV6_RECVERR) and the bytes recvmsg returned with it. Such a
+ * socket hands over ICMP errors this way, already matched to it by the
+ * kernel: no IP header, the offender's address in the control message, and
+ * our own echo request as the quote. */
+struct packet_errq {
+	int family;              /* the socket's: AF_INET or AF_INET6 */
+	int level, type;         /* cmsg_level, cmsg_type */
+	const void *data;        /* CMSG_DATA: struct sock_extended_err, then the
+	                            offender's sockaddr_in or sockaddr_in6 */
+	size_t data_len;         /* cmsg_len - CMSG_LEN(0) */
+	const void *quote;       /* our echo request, from its ICMP header */
+	size_t quote_len;
+};
+
+/* Decodes an ICMP time exceeded or destination unreachable from the error
+ * queue into r (from = the offender, the quoted echo request in r->quote).
+ * Returns 0, or -1 for anything else: another control message, an error of
+ * another origin or type (the kernel queues redirects, source quench,
+ * parameter problems and packet too big as well), a truncated message or a
+ * quote too short to name the probe. */
+int packet_parse_errqueue(const struct packet_errq *q, struct packet_reply *r);
+
+/* Whether an error-queue reply answers one of f's probes, and which (*seq).
+ * The kernel matched the identifier already; the target is the one who says
+ * unreachable from f->dst. */
+enum packet_match packet_match_errqueue(const struct packet_flow *f, const struct packet_reply *r,
+                                        uint16_t *seq);
+
 #endif

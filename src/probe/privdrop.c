@@ -2,6 +2,7 @@
 #include "probe/privdrop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -62,6 +63,40 @@ static int switch_user(char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+static int become(uid_t uid, gid_t gid)
+{
+	/* The group first: changing it needs the privileged uid. */
+	if (getegid() != gid && setegid(gid) < 0)
+		return -1;
+	if (geteuid() != uid && seteuid(uid) < 0)
+		return -1;
+	return 0;
+}
+
+int privdrop_open_as_user(const char *path, int flags)
+{
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+	if (euid == getuid() && egid == getgid())
+		return open(path, flags);
+	if (become(getuid(), getgid()) < 0) {
+		int e = errno;
+		(void)become(euid, egid);
+		errno = e;
+		return -1;
+	}
+	int fd = open(path, flags);
+	int e = errno;
+	if (seteuid(euid) < 0 || setegid(egid) < 0) { /* the uid back first, then the gid */
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	errno = e;
+	return fd;
 }
 
 static void drop_bounding_set(void)

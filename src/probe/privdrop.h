@@ -22,6 +22,13 @@ int privdrop_drop(char *err, size_t errlen);
  * available. */
 int privdrop_target(const char *sudo_uid, const char *sudo_gid, uid_t *uid, gid_t *gid);
 
+/* Opens path (open(2) flags) with the rights of the user who started hopdoc:
+ * the real uid and gid, whatever the effective ones. For a setuid install
+ * that is the calling user, never root; for root (or sudo) it is root, as for
+ * mtr. The kernel checks at open, so there is no window between a check and
+ * the use. The fd, or -1 with errno. */
+int privdrop_open_as_user(const char *path, int flags);
+
 /* Whether the process holds any capability in its effective or permitted set. */
 bool privdrop_has_caps(void);
 

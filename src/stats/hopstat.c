@@ -32,11 +32,6 @@ void hopstat_sent(struct hopstat *s)
 	s->snt++;
 }
 
-unsigned long hopstat_sent_count(const struct hopstat *s)
-{
-	return s->snt;
-}
-
 unsigned long hopstat_in_flight(const struct hopstat *s)
 {
 	unsigned long done = s->recv + s->drop + s->late;

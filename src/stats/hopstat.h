@@ -26,7 +26,6 @@ void hopstat_timeout(struct hopstat *s);
 /* A reply to a probe that had already timed out. */
 void hopstat_late(struct hopstat *s);
 
-unsigned long hopstat_sent_count(const struct hopstat *s);
 unsigned long hopstat_in_flight(const struct hopstat *s);
 
 /* Writes snt, recv, drop, late, loss_pct, the RTT and jitter figures and the

@@ -24,6 +24,7 @@
 #include "base/evloop.h"
 #include "probe/privdrop.h"
 #include "probe/probe.h"
+#include "resolve/target.h"
 
 static int num(const char *s, double lo, double hi, double *out)
 {
@@ -122,8 +123,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[256];
-	struct probe *p = probe_open(&c, err, sizeof(err));
-	if (!p) {
+	struct probe_sockets *socks = probe_sockets_open(&c, err, sizeof(err));
+	if (!socks) {
 		fprintf(stderr, "probe_dump: %s\n", err);
 		return 1;
 	}
@@ -131,12 +132,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "probe_dump: %s\n", err);
 		return 1;
 	}
+	unsigned usable = (probe_sockets_can(socks, AF_INET) ? TARGET_INET : 0) |
+	                  (probe_sockets_can(socks, AF_INET6) ? TARGET_INET6 : 0);
+	if (target_resolve(c.target, c.family, usable, &c.dst, err, sizeof(err)) < 0) {
+		fprintf(stderr, "probe_dump: %s\n", err);
+		return 1;
+	}
 	struct evloop *loop = evloop_new();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	evloop_watch_flag(loop, &interrupted);
-	if (!loop || probe_setup(p, loop, print_event, NULL, err, sizeof(err)) < 0 ||
-	    probe_start(p) < 0) {
+	struct probe *p = loop ? probe_setup(socks, &c, loop, print_event, NULL, err, sizeof(err))
+	                       : NULL;
+	if (!p || probe_start(p) < 0) {
 		fprintf(stderr, "probe_dump: %s\n", loop ? err : "out of memory");
 		return 1;
 	}
@@ -146,6 +154,7 @@ int main(int argc, char **argv)
 	if (probe_status(p) < 0)
 		fprintf(stderr, "probe_dump: %s\n", probe_error(p));
 	probe_free(p);
+	probe_sockets_close(socks);
 	evloop_free(loop);
 	return status < 0 ? 1 : 0;
 }

@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <time.h> /* linux/errqueue.h needs struct timespec */
+
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -751,6 +754,143 @@ static void other_icmp_is_parsed_but_unused(void **state)
 	parse_one(&rx, m, 7, -1);
 }
 
+/* ---- the error queue of a datagram ICMP socket ------------------------------ */
+
+/* A control message as the kernel writes it (sock_extended_err, then the
+ * offender's sockaddr) and our echo request as the quote. */
+struct errq_msg {
+	uint8_t data[sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in6)];
+	uint8_t echo[64];
+	struct packet_errq q;
+};
+
+static void errq_build(struct errq_msg *m, int family, uint8_t type, uint8_t code,
+                       const char *offender, uint16_t seq)
+{
+	memset(m, 0, sizeof(*m));
+	struct sock_extended_err ee = { .ee_origin = family == AF_INET ? SO_EE_ORIGIN_ICMP
+	                                                               : SO_EE_ORIGIN_ICMP6,
+		                        .ee_type = type, .ee_code = code };
+	memcpy(m->data, &ee, sizeof(ee));
+	struct model_addr a = addr(offender);
+	size_t len = sizeof(ee);
+	if (family == AF_INET) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		memcpy(&sin.sin_addr, a.bytes, 4);
+		memcpy(m->data + sizeof(ee), &sin, sizeof(sin));
+		len += sizeof(sin);
+	} else {
+		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+		memcpy(&sin6.sin6_addr, a.bytes, 16);
+		memcpy(m->data + sizeof(ee), &sin6, sizeof(sin6));
+		len += sizeof(sin6);
+	}
+	m->echo[0] = family == AF_INET ? 8 : 128;
+	put16(m->echo + 4, 0x4242);
+	put16(m->echo + 6, seq);
+	m->q = (struct packet_errq){ .family = family,
+		                     .level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		                     .type = family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
+		                     .data = m->data, .data_len = len, .quote = m->echo,
+		                     .quote_len = 8 + 36 };
+}
+
+static void errqueue_time_exceeded_is_a_hop(void **state)
+{
+	(void)state;
+	const int fam[2] = { AF_INET, AF_INET6 };
+	const uint8_t te[2] = { 11, 3 };
+	for (int i = 0; i < 2; i++) {
+		struct packet_flow f = flow(fam[i], MODEL_PROTO_ICMP);
+		const char *router = fam[i] == AF_INET ? v4_router : v6_router;
+		struct errq_msg m;
+		errq_build(&m, fam[i], te[i], 0, router, 1234);
+		struct packet_reply r;
+		assert_int_equal(packet_parse_errqueue(&m.q, &r), 0);
+		assert_int_equal(r.kind, PACKET_TIME_EXCEEDED);
+		assert_int_equal(r.family, fam[i]);
+		assert_int_equal(r.type, te[i]);
+		struct model_addr want = addr(router);
+		assert_true(model_addr_equal(&r.from, &want));
+		assert_int_equal(r.quote.icmp_seq, 1234);
+		assert_int_equal(r.quote.icmp_id, 0x4242);
+		uint16_t seq = 0;
+		assert_int_equal(packet_match_errqueue(&f, &r, &seq), PACKET_FROM_HOP);
+		assert_int_equal(seq, 1234);
+	}
+}
+
+static void errqueue_unreachable_from_the_target_reaches_it(void **state)
+{
+	(void)state;
+	struct packet_flow f = flow(AF_INET, MODEL_PROTO_ICMP);
+	struct errq_msg m;
+	errq_build(&m, AF_INET, 3, 3, v4_dst, 7);
+	struct packet_reply r;
+	uint16_t seq = 0;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), 0);
+	assert_int_equal(r.kind, PACKET_UNREACHABLE);
+	assert_int_equal(r.code, 3);
+	assert_int_equal(packet_match_errqueue(&f, &r, &seq), PACKET_FROM_TARGET);
+	assert_int_equal(seq, 7);
+	/* The same from a router is a hop. */
+	errq_build(&m, AF_INET, 3, 1, v4_router, 7);
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), 0);
+	assert_int_equal(packet_match_errqueue(&f, &r, &seq), PACKET_FROM_HOP);
+}
+
+static void errqueue_rejects_what_answers_no_probe(void **state)
+{
+	(void)state;
+	struct errq_msg m;
+	struct packet_reply r;
+	/* Redirect, packet too big, parameter problem: queued too, not answers. */
+	errq_build(&m, AF_INET, 5, 0, v4_router, 1);
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	errq_build(&m, AF_INET6, 2, 0, v6_router, 1);
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	/* Another origin (a local error, a TX stamp). */
+	errq_build(&m, AF_INET, 11, 0, v4_router, 1);
+	m.data[offsetof(struct sock_extended_err, ee_origin)] = SO_EE_ORIGIN_LOCAL;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	m.data[offsetof(struct sock_extended_err, ee_origin)] = SO_EE_ORIGIN_TIMESTAMPING;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	/* Another control message, or one for the other family. */
+	errq_build(&m, AF_INET, 11, 0, v4_router, 1);
+	m.q.type = IP_TTL;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	errq_build(&m, AF_INET, 11, 0, v4_router, 1);
+	m.q.family = AF_INET6;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	/* A quote too short to hold the echo sequence. */
+	errq_build(&m, AF_INET, 11, 0, v4_router, 1);
+	m.q.quote_len = 7;
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
+	/* A sequence we never send is nobody's. */
+	struct packet_flow f = flow(AF_INET, MODEL_PROTO_ICMP);
+	errq_build(&m, AF_INET, 11, 0, v4_router, PACKET_SEQ_SPACE + 1);
+	assert_int_equal(packet_parse_errqueue(&m.q, &r), 0);
+	uint16_t seq = 0;
+	assert_int_equal(packet_match_errqueue(&f, &r, &seq), PACKET_NOT_OURS);
+}
+
+static void errqueue_truncation_is_safe(void **state)
+{
+	(void)state;
+	struct errq_msg m;
+	struct packet_reply r;
+	errq_build(&m, AF_INET6, 3, 0, v6_router, 1);
+	size_t full = m.q.data_len;
+	for (size_t n = 0; n < full; n++) {
+		m.q.data_len = n;
+		/* Without the whole offender address nothing is taken. */
+		int want = n == sizeof(struct sock_extended_err) ? 0 : -1;
+		assert_int_equal(packet_parse_errqueue(&m.q, &r), want);
+		if (want == 0)
+			assert_int_equal(r.from.family, AF_UNSPEC); /* the kernel named none */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +915,10 @@ int main(void)
 		cmocka_unit_test(malformed_headers_are_rejected),
 		cmocka_unit_test(malformed_tcp_is_rejected),
 		cmocka_unit_test(other_icmp_is_parsed_but_unused),
+		cmocka_unit_test(errqueue_time_exceeded_is_a_hop),
+		cmocka_unit_test(errqueue_unreachable_from_the_target_reaches_it),
+		cmocka_unit_test(errqueue_rejects_what_answers_no_probe),
+		cmocka_unit_test(errqueue_truncation_is_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

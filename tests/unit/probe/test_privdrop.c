@@ -1,16 +1,21 @@
 /* privdrop: the target user, and (as root) a real drop in a child process:
  * afterwards no capability, no way back to root, no new raw socket, while a
- * raw socket opened before still sends. */
+ * raw socket opened before still sends; and opening a file with the real
+ * user's rights, as a setuid install would (real uid nobody, effective root). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,12 +102,65 @@ static void drop_as_root_in_a_child(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Exit codes of the child say which check failed. */
+static int child_opens_as_user(const char *secret, const char *open_file)
+{
+	int fd = privdrop_open_as_user(secret, O_RDONLY); /* still really root */
+	if (fd < 0)
+		return 20;
+	close(fd);
+	if (setresgid(65534, 0, 0) < 0 || setresuid(65534, 0, 0) < 0) /* setuid-root by nobody */
+		return 21;
+	fd = privdrop_open_as_user(secret, O_RDONLY);
+	if (fd >= 0 || errno != EACCES)
+		return 22;
+	fd = privdrop_open_as_user(open_file, O_RDONLY);
+	if (fd < 0)
+		return 23;
+	close(fd);
+	if (geteuid() != 0 || getegid() != 0 || getuid() != 65534)
+		return 24; /* the effective ids come back */
+	return 0;
+}
+
+static int temp_file(char *path, mode_t mode)
+{
+	int fd = mkstemp(path);
+	if (fd < 0 || fchmod(fd, mode) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static void open_as_user_checks_the_real_ids(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: needs root\n");
+		skip();
+	}
+	char secret[] = "/tmp/hopdoc-privdrop-XXXXXX", open_file[] = "/tmp/hopdoc-privdrop-XXXXXX";
+	assert_int_equal(temp_file(secret, 0600), 0);
+	assert_int_equal(temp_file(open_file, 0644), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_opens_as_user(secret, open_file));
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(secret);
+	unlink(open_file);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(target_prefers_valid_sudo_ids),
 		cmocka_unit_test(target_rejects_bad_sudo_ids),
 		cmocka_unit_test(drop_as_root_in_a_child),
+		cmocka_unit_test(open_as_user_checks_the_real_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

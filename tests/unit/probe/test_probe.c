@@ -1,5 +1,7 @@
-/* The probe engine's pure parts (TTL limit, pacing, in-flight table) and,
- * where the process may open raw sockets, a whole run against loopback. */
+/* The probe engine's pure parts (probe_pace: TTL limit, pacing; probe_table:
+ * the in-flight table) and, where the process may open raw sockets, whole
+ * runs against loopback, two in turn on one socket set. Covers probe.c,
+ * probe_sock.c, probe_sched.c, probe_send.c and probe_rx.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include "base/evloop.h"
 #include "probe/packet.h"
 #include "probe/probe.h"
+#include "probe/probe_pace.h"
+#include "probe/probe_table.h"
 
 static bool answered[MODEL_MAX_HOPS + 1], silent[MODEL_MAX_HOPS + 1];
 
@@ -117,19 +121,27 @@ static void table_tracks_states_and_rounds(void **state)
 	probe_table_sent(t, 3, 1, 1, 200);
 	assert_int_equal(probe_table_waiting(t, 0), 3);
 	assert_int_equal(probe_table_waiting(t, 1), 1);
-	struct probe_slot *s1 = probe_table_slot(t, probe_wire_seq(1));
+	const struct probe_slot *s1 = probe_table_slot(t, probe_wire_seq(1));
 	assert_int_equal(s1->ttl, 2);
 	assert_int_equal(s1->run_seq, 1);
 	assert_int_equal(s1->state, PROBE_SLOT_WAITING);
-	probe_table_resolve(t, s1, PROBE_SLOT_ANSWERED);
-	probe_table_resolve(t, s1, PROBE_SLOT_ANSWERED); /* a duplicate changes nothing */
+	probe_table_resolve(t, probe_wire_seq(1), PROBE_SLOT_ANSWERED);
+	probe_table_resolve(t, probe_wire_seq(1), PROBE_SLOT_ANSWERED); /* a duplicate changes nothing */
+	assert_int_equal(s1->state, PROBE_SLOT_ANSWERED);
 	assert_int_equal(probe_table_waiting(t, 0), 2);
-	struct probe_slot *s2 = probe_table_slot(t, probe_wire_seq(2));
-	probe_table_resolve(t, s2, PROBE_SLOT_TIMED_OUT);
+	probe_table_resolve(t, probe_wire_seq(2), PROBE_SLOT_TIMED_OUT);
 	assert_int_equal(probe_table_waiting(t, 0), 1);
 	/* A late answer to a timed-out probe does not count twice. */
-	probe_table_resolve(t, s2, PROBE_SLOT_ANSWERED);
+	probe_table_resolve(t, probe_wire_seq(2), PROBE_SLOT_ANSWERED);
 	assert_int_equal(probe_table_waiting(t, 0), 1);
+	/* A TX stamp moves the send time of a waiting probe only. */
+	probe_table_restamp(t, 0, 150);
+	assert_true(probe_table_slot(t, 0)->sent_ns == 150);
+	probe_table_restamp(t, 2, 150);
+	assert_true(probe_table_slot(t, 2)->sent_ns == 102);
+	probe_table_restamp(t, PACKET_SEQ_SPACE, 150); /* another probe of slot 0 */
+	assert_true(probe_table_slot(t, 0)->sent_ns == 150);
+	probe_table_resolve(t, PACKET_SEQ_SPACE, PROBE_SLOT_ANSWERED); /* outside: ignored */
 	/* A never-used sequence is free; one outside the wire space is none. */
 	assert_int_equal(probe_table_slot(t, 1000)->state, PROBE_SLOT_FREE);
 	assert_null(probe_table_slot(t, PACKET_SEQ_SPACE));
@@ -193,21 +205,14 @@ static int count_event(void *ctx, const struct event *ev)
 	return 0;
 }
 
-static void loopback_run(enum model_proto proto, int family, const char *target)
+/* One trace of c->dst on socks, checked from its events. */
+static void check_run(struct probe_sockets *socks, struct probe_params *c)
 {
-	struct probe_params c = { .target = target, .family = family, .proto = proto,
-		                  .interval_s = 0.02, .cycles = 5, .first_ttl = 1, .max_ttl = 30,
-		                  .max_unknown = 10, .timeout_s = 1, .gracetime_s = 1, .psize = 64,
-		                  .port = proto == MODEL_PROTO_TCP ? 9 : 0, .max_pps = 1000 };
 	char err[256];
-	struct probe *p = probe_open(&c, err, sizeof(err));
-	if (!p) {
-		print_message("skipped: %s\n", err);
-		skip();
-	}
 	struct evloop *loop = evloop_new();
 	struct tally t = { .rounds_in_order = true, .reply_after_sent = true };
-	assert_int_equal(probe_setup(p, loop, count_event, &t, err, sizeof(err)), 0);
+	struct probe *p = probe_setup(socks, c, loop, count_event, &t, err, sizeof(err));
+	assert_non_null(p);
 	assert_int_equal(probe_start(p), 0);
 	int64_t t0 = evloop_now_ns();
 	assert_int_equal(evloop_run(loop), 0);
@@ -227,6 +232,52 @@ static void loopback_run(enum model_proto proto, int family, const char *target)
 	assert_true(t.reply_after_sent);
 	probe_free(p);
 	evloop_free(loop);
+}
+
+/* Two traces in turn on one socket set: the second must not see the first's
+ * replies (same target, same wire sequences) and must get its own stamps. */
+static void loopback_run(enum model_proto proto, int family, const char *target)
+{
+	struct probe_params c = { .target = target, .family = family, .proto = proto,
+		                  .interval_s = 0.02, .cycles = 5, .first_ttl = 1, .max_ttl = 30,
+		                  .max_unknown = 10, .timeout_s = 1, .gracetime_s = 1, .psize = 64,
+		                  .port = proto == MODEL_PROTO_TCP ? 9 : 0, .max_pps = 1000 };
+	assert_int_equal(model_addr_parse(target, &c.dst), 0);
+	char err[256];
+	struct probe_sockets *socks = probe_sockets_open(&c, err, sizeof(err));
+	if (!socks) {
+		print_message("skipped: %s\n", err);
+		skip();
+	}
+	assert_true(probe_sockets_can(socks, family));
+	for (int i = 0; i < 2; i++)
+		check_run(socks, &c);
+	probe_sockets_close(socks);
+}
+
+static void setup_refuses_what_the_sockets_cannot_probe(void **state)
+{
+	(void)state;
+	struct probe_params c;
+	probe_params_init(&c);
+	c.family = AF_INET;
+	c.target = "::1";
+	char err[256];
+	struct probe_sockets *socks = probe_sockets_open(&c, err, sizeof(err));
+	if (!socks) {
+		print_message("skipped: %s\n", err);
+		skip();
+	}
+	struct evloop *loop = evloop_new();
+	assert_int_equal(model_addr_parse("::1", &c.dst), 0);
+	assert_false(probe_sockets_can(socks, AF_INET6));
+	assert_null(probe_setup(socks, &c, loop, count_event, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "no address of a family we can probe"));
+	c.proto = MODEL_PROTO_UDP; /* the sockets are ICMP ones */
+	assert_int_equal(model_addr_parse("127.0.0.1", &c.dst), 0);
+	assert_null(probe_setup(socks, &c, loop, count_event, NULL, err, sizeof(err)));
+	evloop_free(loop);
+	probe_sockets_close(socks);
 }
 
 static void icmp4_loopback(void **state)
@@ -259,6 +310,7 @@ int main(void)
 		cmocka_unit_test(icmp4_loopback),
 		cmocka_unit_test(udp6_loopback),
 		cmocka_unit_test(tcp4_loopback),
+		cmocka_unit_test(setup_refuses_what_the_sockets_cannot_probe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,116 @@
+/* probe_int: the engine's state and the calls between its files. Internal to
+ * src/probe (scripts/layers.sh). One job per file:
+ *   probe.c        parameters: defaults and their check
+ *   probe_trace.c  a trace's lifecycle (setup, free), events, the end
+ *   probe_sock.c   the privileged open, socket options, source address
+ *   probe_sched.c  rounds, pacing, timeouts, the grace wait
+ *   probe_send.c   one probe onto the wire
+ *   probe_rx.c     replies, ICMP errors, kernel timestamps
+ *   probe_table.c, probe_pace.c   pure helpers (their own headers) */
+#ifndef HOPDOC_PROBE_INT_H
+#define HOPDOC_PROBE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "probe/packet.h"
+#include "probe/probe.h"
+#include "probe/probe_pace.h"
+#include "probe/probe_table.h"
+
+/* One family's sockets. They outlive traces, so what the kernel counts per
+ * socket (the TX stamp key) lives here too. */
+struct probe_socks {
+	int icmp;      /* sends ICMP probes, receives every ICMP reply */
+	int send;      /* raw UDP or TCP socket sending those probes; -1 for ICMP */
+	int route;     /* UDP socket used to learn the source address */
+	bool dgram;    /* icmp is a datagram ICMP socket (unprivileged) */
+	bool tx_stamps;         /* SO_TIMESTAMPING is on for the sender */
+	uint32_t tx_next_key;   /* the sender's next OPT_ID stamp key */
+};
+
+struct probe_sockets {
+	enum model_proto proto;
+	struct probe_socks fam[2];   /* [0] IPv4, [1] IPv6; fds -1 when not open */
+};
+
+struct probe_tx {
+	unsigned long run_seq;
+	int64_t before_ns, after_ns;  /* monotonic, around sendmsg */
+};
+
+struct probe {
+	struct probe_params prm;
+	struct probe_socks *s;        /* the target's family */
+	struct evloop *loop;
+	event_fn on_event;
+	void *ctx;
+	struct packet_flow flow;
+	struct probe_table *table;
+	uint8_t *txbuf;
+	size_t txlen;
+
+	bool answered[MODEL_MAX_HOPS + 1];
+	bool silent[MODEL_MAX_HOPS + 1];
+	unsigned path_len;
+
+	unsigned long next_seq;       /* next event seq */
+	unsigned long round;          /* round being sent */
+	unsigned long rounds_begun;   /* rounds whose sending started */
+	unsigned long next_end;       /* lowest round without ROUND_END */
+	bool round_sent;              /* every probe of `round` went out */
+	unsigned next_ttl;
+	int64_t round_start_ns;
+	int64_t next_round_ns;        /* when the next round is due */
+	struct probe_bucket bucket;
+
+	unsigned long *fifo;          /* run seqs in send order, for timeouts */
+	size_t fifo_head, fifo_len;
+
+	/* Kernel TX stamps come back by a per-socket counter (OPT_ID); this maps
+	 * the counter to the probe and the window its stamp must fall in. */
+	struct probe_tx *tx;
+
+	bool fds_added;
+	evloop_timer_id send_timer, timeout_timer, grace_timer;
+	bool sending_done, finished;
+	bool seen_late;      /* a reply on this path came after its -Z */
+	int status;
+	char error[256];
+};
+
+/* probe_trace.c */
+void probe_emit(struct probe *p, struct event *ev);
+void probe_emit_slot(struct probe *p, enum event_type type, const struct probe_slot *s);
+void probe_finish(struct probe *p);
+void probe_fail(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void probe_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* probe_sock.c */
+size_t probe_fam_index(int family);
+int probe_icmp_proto(int family);
+void probe_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a);
+socklen_t probe_sockaddr_from_addr(const struct model_addr *a, uint16_t port,
+                                   struct sockaddr_storage *ss);
+int probe_sock_learn_source(struct probe *p, char *err, size_t errlen);
+int probe_sock_dgram_ident(struct probe *p);
+void probe_sock_drain(const struct probe_socks *s);
+int probe_sender_fd(const struct probe *p);
+
+/* probe_sched.c */
+void probe_sched_end_rounds(struct probe *p);
+void probe_sched_track(struct probe *p, unsigned long seq);
+void probe_sched_arm_timeout(struct probe *p);
+void probe_sched_expire(struct probe *p, uint16_t wseq);
+
+/* probe_send.c: 0, or -1 when sending failed for good (p->error says why). */
+int probe_send(struct probe *p, unsigned ttl);
+
+/* probe_rx.c */
+int probe_rx_register(struct probe *p);
+bool probe_rx_tx_stamp(struct probe *p, int fd);
+bool probe_rx_icmp_error(struct probe *p);
+
+#endif

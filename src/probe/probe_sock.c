@@ -1,0 +1,328 @@
+/* probe_sock: the privileged step (opening and shaping the sockets, once per
+ * run) and what a trace asks of them (source address, draining). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/icmp.h>
+#include <linux/net_tstamp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe/probe_int.h"
+
+size_t probe_fam_index(int family)
+{
+	return family == AF_INET6 ? 1 : 0;
+}
+
+int probe_icmp_proto(int family)
+{
+	return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+}
+
+void probe_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (sa->sa_family == AF_INET) {
+		a->family = AF_INET;
+		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		a->family = AF_INET6;
+		memcpy(a->bytes, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	} else {
+		a->family = AF_UNSPEC;
+	}
+}
+
+socklen_t probe_sockaddr_from_addr(const struct model_addr *a, uint16_t port,
+                                   struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	memcpy(&sin6->sin6_addr, a->bytes, 16);
+	return sizeof(*sin6);
+}
+
+/* ---- opening (the privileged step) ----------------------------------------- */
+
+static int transport_proto(enum model_proto proto)
+{
+	return proto == MODEL_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
+/* Only the ICMP types that can answer a probe wake us up. */
+static int filter_icmp(int fd, int family)
+{
+	if (family == AF_INET) {
+		struct icmp_filter f = { .data = ~((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) |
+		                                  (1u << ICMP_TIME_EXCEEDED)) };
+		return setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f));
+	}
+	struct icmp6_filter f;
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
+}
+
+/* A send-only raw UDP socket would otherwise queue every UDP datagram the
+ * host receives. */
+static int drop_all_input(int fd)
+{
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
+static int apply_common(int fd, int family, const struct probe_params *cfg)
+{
+	if (cfg->interface && *cfg->interface &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->interface,
+	               (socklen_t)strlen(cfg->interface) + 1) < 0)
+		return -1;
+	if (cfg->mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg->mark, sizeof(cfg->mark)) < 0)
+		return -1;
+	if (cfg->tos) {
+		int tos = cfg->tos;
+		if (family == AF_INET ? setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos))
+		                      : setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)))
+			return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -1;
+	return 0;
+}
+
+static int bind_source(int fd, int family, const struct probe_params *cfg)
+{
+	if (!cfg->src_addr || !*cfg->src_addr)
+		return 0;
+	struct model_addr a;
+	if (model_addr_parse(cfg->src_addr, &a) < 0 || a.family != family)
+		return family == AF_INET6 ? 0 : -1; /* only the -a family is bound */
+	struct sockaddr_storage ss;
+	socklen_t len = probe_sockaddr_from_addr(&a, 0, &ss);
+	return bind(fd, (struct sockaddr *)&ss, len);
+}
+
+static int enable_rx_stamps(int fd)
+{
+	int one = 1;
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+}
+
+static int open_one(int family, int type, int proto, const struct probe_params *cfg)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -1;
+	if (apply_common(fd, family, cfg) < 0 || bind_source(fd, family, cfg) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int open_icmp(struct probe_socks *s, int family, const struct probe_params *cfg)
+{
+	s->icmp = open_one(family, SOCK_RAW, probe_icmp_proto(family), cfg);
+	if (s->icmp < 0 && (errno == EPERM || errno == EACCES) && cfg->proto == MODEL_PROTO_ICMP) {
+		s->icmp = open_one(family, SOCK_DGRAM, probe_icmp_proto(family), cfg);
+		s->dgram = s->icmp >= 0;
+	}
+	if (s->icmp < 0)
+		return -1;
+	if (!s->dgram && filter_icmp(s->icmp, family) < 0)
+		return -1;
+	if (s->dgram) {
+		int one = 1;
+		if (setsockopt(s->icmp, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		               family == AF_INET ? IP_RECVERR : IPV6_RECVERR, &one, sizeof(one)) < 0)
+			return -1;
+	}
+	return enable_rx_stamps(s->icmp);
+}
+
+static int open_sender(struct probe_socks *s, int family, const struct probe_params *cfg)
+{
+	if (cfg->proto == MODEL_PROTO_ICMP)
+		return 0;
+	s->send = open_one(family, SOCK_RAW, transport_proto(cfg->proto), cfg);
+	if (s->send < 0)
+		return -1;
+	if (cfg->proto == MODEL_PROTO_UDP)
+		return drop_all_input(s->send);
+	return enable_rx_stamps(s->send); /* SYN-ACK and RST arrive here */
+}
+
+/* The kernel's software TX stamp is taken when the packet reaches the device,
+ * where a capture sees it; without it the send time is read just before
+ * sendmsg. Failing to enable it is not an error. Enabled once per socket:
+ * the OPT_ID key counts on from there, across traces. */
+static void enable_tx_stamps(struct probe_socks *s, enum model_proto proto)
+{
+	if (s->dgram) /* its error queue carries ICMP errors; keep it simple */
+		return;
+	unsigned flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+	                 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	int fd = proto == MODEL_PROTO_ICMP ? s->icmp : s->send;
+	s->tx_stamps = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) == 0;
+}
+
+static void close_socks(struct probe_socks *s)
+{
+	if (s->icmp >= 0)
+		close(s->icmp);
+	if (s->send >= 0)
+		close(s->send);
+	if (s->route >= 0)
+		close(s->route);
+	*s = (struct probe_socks){ .icmp = -1, .send = -1, .route = -1 };
+}
+
+static int open_family(struct probe_socks *s, int family, const struct probe_params *cfg)
+{
+	if (open_icmp(s, family, cfg) < 0 || open_sender(s, family, cfg) < 0)
+		return -1;
+	s->route = open_one(family, SOCK_DGRAM, IPPROTO_UDP, cfg);
+	if (s->route < 0)
+		return -1;
+	enable_tx_stamps(s, cfg->proto);
+	return 0;
+}
+
+/* Opens the families cfg asks for; the count opened, and the first errno of
+ * a family that failed. */
+static int open_families(struct probe_sockets *s, const struct probe_params *cfg,
+                         int *first_errno)
+{
+	static const int families[2] = { AF_INET, AF_INET6 };
+	int opened = 0;
+	for (int i = 0; i < 2; i++) {
+		s->fam[i] = (struct probe_socks){ .icmp = -1, .send = -1, .route = -1 };
+		if (cfg->family != AF_UNSPEC && cfg->family != families[i])
+			continue;
+		if (open_family(&s->fam[i], families[i], cfg) == 0) {
+			opened++;
+			continue;
+		}
+		if (!*first_errno)
+			*first_errno = errno;
+		close_socks(&s->fam[i]);
+	}
+	return opened;
+}
+
+struct probe_sockets *probe_sockets_open(const struct probe_params *cfg, char *err,
+                                         size_t errlen)
+{
+	struct probe_sockets *s = calloc(1, sizeof(*s));
+	if (!s) {
+		probe_set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->proto = cfg->proto;
+	int first_errno = 0;
+	if (open_families(s, cfg, &first_errno) == 0) {
+		probe_set_err(err, errlen, "cannot open probe sockets: %s%s", strerror(first_errno),
+		              first_errno == EPERM ? " (needs root or CAP_NET_RAW)" : "");
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+bool probe_sockets_can(const struct probe_sockets *s, int family)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return false;
+	return s->fam[probe_fam_index(family)].icmp >= 0;
+}
+
+void probe_sockets_close(struct probe_sockets *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++)
+		close_socks(&s->fam[i]);
+	free(s);
+}
+
+/* ---- what a trace asks of them ---------------------------------------------- */
+
+int probe_sender_fd(const struct probe *p)
+{
+	return p->prm.proto == MODEL_PROTO_ICMP ? p->s->icmp : p->s->send;
+}
+
+/* The source address the kernel would choose towards dst (for checksums and
+ * for matching quotes), learned by connecting a UDP socket: nothing is sent.
+ * A UDP socket may be connected again, so one serves every trace. */
+int probe_sock_learn_source(struct probe *p, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = probe_sockaddr_from_addr(&p->flow.dst, 33434, &ss);
+	if (connect(p->s->route, (struct sockaddr *)&ss, len) < 0) {
+		probe_set_err(err, errlen, "no route to %s: %s", p->prm.target, strerror(errno));
+		return -1;
+	}
+	len = sizeof(ss);
+	if (getsockname(p->s->route, (struct sockaddr *)&ss, &len) < 0) {
+		probe_set_err(err, errlen, "getsockname: %s", strerror(errno));
+		return -1;
+	}
+	probe_addr_from_sockaddr((struct sockaddr *)&ss, &p->flow.src);
+	return 0;
+}
+
+/* A datagram ICMP socket's identifier is its port, chosen by the kernel at
+ * the first bind; later traces find it bound (EINVAL) and read the same port. */
+int probe_sock_dgram_ident(struct probe *p)
+{
+	struct sockaddr_storage ss;
+	struct model_addr any = { .family = p->flow.family };
+	socklen_t len = probe_sockaddr_from_addr(&any, 0, &ss);
+	if (bind(p->s->icmp, (struct sockaddr *)&ss, len) < 0 && errno != EINVAL)
+		return -1;
+	len = sizeof(ss);
+	if (getsockname(p->s->icmp, (struct sockaddr *)&ss, &len) < 0)
+		return -1;
+	p->flow.ident = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+	                                        : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+static void drain_fd(int fd)
+{
+	char buf[64];
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+	while (recv(fd, buf, sizeof(buf), MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
+		;
+}
+
+/* What the sockets queued before a trace starts cannot answer its probes:
+ * late replies of the trace before (the same target may come twice, with the
+ * same wire sequences), stray traffic, old TX stamps. Reading a datagram ICMP
+ * socket's error queue also clears its pending error. */
+void probe_sock_drain(const struct probe_socks *s)
+{
+	drain_fd(s->icmp);
+	if (s->send >= 0)
+		drain_fd(s->send);
+}

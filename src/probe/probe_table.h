@@ -1,0 +1,55 @@
+/* probe_table: every probe in flight, by its 15-bit wire sequence, so a reply
+ * finds its probe, a late reply is known as late, and a duplicate or stray is
+ * ignored. Internal to src/probe (tested in tests/unit/probe/test_probe.c). */
+#ifndef HOPDOC_PROBE_TABLE_H
+#define HOPDOC_PROBE_TABLE_H
+
+#include <stdint.h>
+
+#define PROBE_ROUND_RING 1024u   /* rounds that may be open at once */
+
+struct probe_table;
+
+enum probe_slot_state {
+	PROBE_SLOT_FREE,
+	PROBE_SLOT_WAITING,   /* sent, no answer, not timed out */
+	PROBE_SLOT_ANSWERED,
+	PROBE_SLOT_TIMED_OUT,
+};
+
+struct probe_slot {
+	unsigned long run_seq;   /* the event seq */
+	unsigned long round;
+	int64_t sent_ns;         /* monotonic */
+	uint8_t ttl;
+	uint8_t state;           /* enum probe_slot_state */
+};
+
+/* About 1 MiB, zeroed lazily by the kernel: allocate per trace. */
+struct probe_table *probe_table_new(void);
+void probe_table_free(struct probe_table *t);
+
+/* The wire sequence of run_seq. */
+uint16_t probe_wire_seq(unsigned long run_seq);
+
+/* Records probe run_seq as sent (overwriting whatever held its slot). */
+void probe_table_sent(struct probe_table *t, unsigned long run_seq, unsigned long round,
+                      unsigned ttl, int64_t sent_ns);
+
+/* The slot of wire sequence seq (any state); NULL outside the wire space.
+ * Read-only: states change through probe_table_resolve, so the waiting
+ * counts stay true. */
+const struct probe_slot *probe_table_slot(const struct probe_table *t, uint16_t seq);
+
+/* Marks slot seq answered or timed out; a waiting slot leaves its round's
+ * waiting count. */
+void probe_table_resolve(struct probe_table *t, uint16_t seq, enum probe_slot_state st);
+
+/* A better send time for probe run_seq (its kernel TX stamp), taken only
+ * while the probe still holds its slot and waits. */
+void probe_table_restamp(struct probe_table *t, unsigned long run_seq, int64_t sent_ns);
+
+/* Probes of `round` still waiting. */
+unsigned probe_table_waiting(const struct probe_table *t, unsigned long round);
+
+#endif

@@ -1,0 +1,189 @@
+/* probe_trace: a trace's lifecycle (setup on the shared sockets, free),
+ * its events and its end. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe/probe_int.h"
+
+void probe_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void probe_fail(struct probe *p, const char *fmt, ...)
+{
+	p->status = -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->error, sizeof(p->error), fmt, ap);
+	va_end(ap);
+}
+
+/* The sockets must be the ones these parameters ask for: a set opened for
+ * another protocol or family would send the wrong probes. */
+static bool sockets_fit(const struct probe_sockets *s, const struct probe_params *pp, char *err,
+                        size_t errlen)
+{
+	if (s->proto != pp->proto) {
+		probe_set_err(err, errlen, "the sockets were opened for another protocol");
+		return false;
+	}
+	if (!probe_sockets_can(s, pp->dst.family)) {
+		probe_set_err(err, errlen, "%s: no address of a family we can probe",
+		              pp->target ? pp->target : "target");
+		return false;
+	}
+	return true;
+}
+
+static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_params *pp)
+{
+	struct probe *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->prm = *pp;
+	p->s = &s->fam[probe_fam_index(pp->dst.family)];
+	p->table = probe_table_new();
+	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
+	p->tx = calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
+	if (!p->table || !p->fifo || !p->tx) {
+		probe_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void fill_flow(struct probe *p)
+{
+	const struct probe_params *c = &p->prm;
+	p->flow.dst = c->dst;
+	p->flow.family = c->dst.family;
+	p->flow.proto = c->proto;
+	p->flow.ident = (uint16_t)(1024 + (unsigned)getpid() % (65536u - 1024u));
+	p->flow.local_port = (uint16_t)c->local_port;
+	p->flow.remote_port = (uint16_t)c->port;
+	p->flow.psize = c->psize;
+	p->flow.pattern = (uint8_t)c->bitpattern;
+}
+
+static int attach(struct probe *p, char *err, size_t errlen)
+{
+	fill_flow(p);
+	if (probe_sock_learn_source(p, err, errlen) < 0)
+		return -1;
+	if (p->s->dgram && probe_sock_dgram_ident(p) < 0) {
+		probe_set_err(err, errlen, "datagram ICMP socket: %s", strerror(errno));
+		return -1;
+	}
+	p->txlen = packet_probe_len(&p->flow);
+	p->txbuf = calloc(1, p->txlen ? p->txlen : 1);
+	probe_sock_drain(p->s);
+	if (!p->txbuf || probe_rx_register(p) < 0) {
+		probe_set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+struct probe *probe_setup(struct probe_sockets *s, const struct probe_params *pp,
+                          struct evloop *loop, event_fn on_event, void *ctx, char *err,
+                          size_t errlen)
+{
+	if (probe_params_check(pp, err, errlen) < 0 || !sockets_fit(s, pp, err, errlen))
+		return NULL;
+	struct probe *p = probe_alloc(s, pp);
+	if (!p) {
+		probe_set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->loop = loop;
+	p->on_event = on_event;
+	p->ctx = ctx;
+	if (attach(p, err, errlen) < 0) {
+		probe_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	if (p->fds_added) {
+		evloop_del_fd(p->loop, p->s->icmp);
+		if (p->s->send >= 0)
+			evloop_del_fd(p->loop, p->s->send);
+	}
+	if (p->loop) {
+		evloop_cancel_timer(p->loop, p->send_timer);
+		evloop_cancel_timer(p->loop, p->timeout_timer);
+		evloop_cancel_timer(p->loop, p->grace_timer);
+	}
+	probe_table_free(p->table);
+	free(p->fifo);
+	free(p->tx);
+	free(p->txbuf);
+	free(p);
+}
+
+unsigned probe_path_len(const struct probe *p)
+{
+	return p->path_len;
+}
+
+bool probe_done(const struct probe *p)
+{
+	return p->finished;
+}
+
+int probe_status(const struct probe *p)
+{
+	return p->status;
+}
+
+const char *probe_error(const struct probe *p)
+{
+	return p->error;
+}
+
+/* ---- events and the end ---------------------------------------------------- */
+
+void probe_emit(struct probe *p, struct event *ev)
+{
+	if (p->finished && ev->type != EVENT_ROUND_END)
+		return;
+	if (p->on_event(p->ctx, ev) < 0 && !p->finished) {
+		probe_fail(p, "stopped by the consumer");
+		probe_finish(p);
+	}
+}
+
+void probe_emit_slot(struct probe *p, enum event_type type, const struct probe_slot *s)
+{
+	struct event ev = { .type = type, .ttl = s->ttl, .seq = s->run_seq, .round = s->round };
+	probe_emit(p, &ev);
+}
+
+void probe_finish(struct probe *p)
+{
+	if (p->finished)
+		return;
+	p->finished = true;
+	evloop_timer_id *timers[3] = { &p->send_timer, &p->timeout_timer, &p->grace_timer };
+	for (int i = 0; i < 3; i++) {
+		if (*timers[i])
+			evloop_cancel_timer(p->loop, *timers[i]);
+		*timers[i] = 0;
+	}
+	evloop_stop(p->loop);
+}
