@@ -6,7 +6,8 @@
  *     privdrop_drop(...)
  *     run_trace(cfg, s, stop, out, ...)          for each target in turn
  *     probe_sockets_close(s)
- * Nothing here prints to stderr or exits; errors come back in err. */
+ * Nothing here prints to stderr or exits; errors come back in err.
+ * Tests: tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh. */
 #ifndef HOPDOC_RUN_H
 #define HOPDOC_RUN_H
 

@@ -1,5 +1,6 @@
 /* probe_pace: how far a round probes and how fast its probes leave. Pure;
- * internal to src/probe (tested in tests/unit/probe/test_probe.c). */
+ * internal to src/probe.
+ * Tests: tests/unit/probe/test_probe.c. */
 #ifndef HOPDOC_PROBE_PACE_H
 #define HOPDOC_PROBE_PACE_H
 

@@ -1,6 +1,7 @@
 /* probe_rx: replies, ICMP errors from a datagram socket's error queue, and
  * kernel timestamps. Every socket has its own callback, so none has to work
- * out which socket woke it. */
+ * out which socket woke it.
+ * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh. */
 #include <time.h> /* linux/errqueue.h needs struct timespec */
 
 #include <assert.h>

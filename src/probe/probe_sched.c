@@ -1,6 +1,7 @@
 /* probe_sched: when probes go and when they are given up. Rounds start every
  * -i, their probes leave one rate-limit interval apart, a FIFO in send order
- * times them out after -Z, and after the last round -G bounds the wait. */
+ * times them out after -Z, and after the last round -G bounds the wait.
+ * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh. */
 #include "probe/probe_int.h"
 
 static bool round_complete(const struct probe *p, unsigned long r)

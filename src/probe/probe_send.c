@@ -1,5 +1,6 @@
 /* probe_send: one probe onto the wire, with the TTL in a control message, and
- * its bookkeeping (table, timeout FIFO, TX stamp ring). */
+ * its bookkeeping (table, timeout FIFO, TX stamp ring).
+ * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>

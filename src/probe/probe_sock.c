@@ -1,5 +1,6 @@
 /* probe_sock: the privileged step (opening and shaping the sockets, once per
- * run) and what a trace asks of them (source address, draining). */
+ * run) and what a trace asks of them (source address, draining).
+ * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh tests/lab/t_cli.sh. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>

@@ -1,6 +1,7 @@
 /* probe_table: every probe in flight, by its 15-bit wire sequence, so a reply
  * finds its probe, a late reply is known as late, and a duplicate or stray is
- * ignored. Internal to src/probe (tested in tests/unit/probe/test_probe.c). */
+ * ignored. Internal to src/probe.
+ * Tests: tests/unit/probe/test_probe.c. */
 #ifndef HOPDOC_PROBE_TABLE_H
 #define HOPDOC_PROBE_TABLE_H
 

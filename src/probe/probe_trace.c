@@ -1,5 +1,6 @@
 /* probe_trace: a trace's lifecycle (setup on the shared sockets, free),
- * its events and its end. */
+ * its events and its end.
+ * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
