@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 struct model_trace *model_trace_new(void)
@@ -194,6 +195,39 @@ bool model_addr_equal(const struct model_addr *a, const struct model_addr *b)
 		return false;
 	size_t n = a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
 	return memcmp(a->bytes, b->bytes, n) == 0;
+}
+
+void model_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_UNSPEC;
+	if (sa->sa_family == AF_INET) {
+		a->family = AF_INET;
+		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		a->family = AF_INET6;
+		memcpy(a->bytes, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	}
+}
+
+unsigned model_addr_to_sockaddr(const struct model_addr *a, uint16_t port,
+                                struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		return sizeof(*sin);
+	}
+	if (a->family != AF_INET6)
+		return 0;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	memcpy(&sin6->sin6_addr, a->bytes, 16);
+	return sizeof(*sin6);
 }
 
 const char *model_responder_label(const struct model_responder *r, bool want_names)

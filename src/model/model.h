@@ -129,6 +129,17 @@ int model_addr_parse(const char *text, struct model_addr *a);
 
 bool model_addr_equal(const struct model_addr *a, const struct model_addr *b);
 
+struct sockaddr;
+struct sockaddr_storage;
+
+/* The address of an AF_INET/AF_INET6 socket address; AF_UNSPEC otherwise. */
+void model_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a);
+
+/* a (AF_INET or AF_INET6) with port as a socket address; returns its length,
+ * or 0 when a has no family. */
+unsigned model_addr_to_sockaddr(const struct model_addr *a, uint16_t port,
+                                struct sockaddr_storage *ss);
+
 /* The name a report shows for a responder: the DNS name when there is one and
  * names are wanted, else its text. */
 const char *model_responder_label(const struct model_responder *r, bool want_names);

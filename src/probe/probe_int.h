@@ -91,9 +91,6 @@ void probe_set_err(char *err, size_t errlen, const char *fmt, ...)
 /* probe_sock.c */
 size_t probe_fam_index(int family);
 int probe_icmp_proto(int family);
-void probe_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a);
-socklen_t probe_sockaddr_from_addr(const struct model_addr *a, uint16_t port,
-                                   struct sockaddr_storage *ss);
 int probe_sock_learn_source(struct probe *p, char *err, size_t errlen);
 int probe_sock_dgram_ident(struct probe *p);
 void probe_sock_drain(const struct probe_socks *s);

@@ -76,7 +76,7 @@ static void handle_datagram(struct probe *p, uint8_t proto, const uint8_t *buf, 
 {
 	struct packet_rx rx = { .family = p->flow.family, .proto = proto };
 	rx.ip_header = p->flow.family == AF_INET && !p->s->dgram;
-	probe_addr_from_sockaddr((const struct sockaddr *)from, &rx.from);
+	model_addr_from_sockaddr((const struct sockaddr *)from, &rx.from);
 	struct packet_reply r;
 	if (packet_parse(&rx, buf, len, &r) < 0)
 		return;

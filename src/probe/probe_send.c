@@ -28,7 +28,7 @@ static int send_wire(struct probe *p, uint16_t wseq, unsigned ttl, struct probe_
 	}
 	struct sockaddr_storage ss;
 	/* Raw IPv6 sockets take the port field as the protocol; it must be 0. */
-	socklen_t slen = probe_sockaddr_from_addr(&p->flow.dst, 0, &ss);
+	socklen_t slen = (socklen_t)model_addr_to_sockaddr(&p->flow.dst, 0, &ss);
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];

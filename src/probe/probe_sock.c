@@ -24,38 +24,6 @@ int probe_icmp_proto(int family)
 	return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 }
 
-void probe_addr_from_sockaddr(const struct sockaddr *sa, struct model_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (sa->sa_family == AF_INET) {
-		a->family = AF_INET;
-		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		a->family = AF_INET6;
-		memcpy(a->bytes, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
-	} else {
-		a->family = AF_UNSPEC;
-	}
-}
-
-socklen_t probe_sockaddr_from_addr(const struct model_addr *a, uint16_t port,
-                                   struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		memcpy(&sin->sin_addr, a->bytes, 4);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	memcpy(&sin6->sin6_addr, a->bytes, 16);
-	return sizeof(*sin6);
-}
-
 /* ---- opening (the privileged step) ----------------------------------------- */
 
 static int transport_proto(enum model_proto proto)
@@ -115,7 +83,7 @@ static int bind_source(int fd, int family, const struct probe_params *cfg)
 	if (model_addr_parse(cfg->src_addr, &a) < 0 || a.family != family)
 		return family == AF_INET6 ? 0 : -1; /* only the -a family is bound */
 	struct sockaddr_storage ss;
-	socklen_t len = probe_sockaddr_from_addr(&a, 0, &ss);
+	socklen_t len = (socklen_t)model_addr_to_sockaddr(&a, 0, &ss);
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
@@ -277,7 +245,7 @@ int probe_sender_fd(const struct probe *p)
 int probe_sock_learn_source(struct probe *p, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = probe_sockaddr_from_addr(&p->flow.dst, 33434, &ss);
+	socklen_t len = (socklen_t)model_addr_to_sockaddr(&p->flow.dst, 33434, &ss);
 	if (connect(p->s->route, (struct sockaddr *)&ss, len) < 0) {
 		probe_set_err(err, errlen, "no route to %s: %s", p->prm.target, strerror(errno));
 		return -1;
@@ -287,7 +255,7 @@ int probe_sock_learn_source(struct probe *p, char *err, size_t errlen)
 		probe_set_err(err, errlen, "getsockname: %s", strerror(errno));
 		return -1;
 	}
-	probe_addr_from_sockaddr((struct sockaddr *)&ss, &p->flow.src);
+	model_addr_from_sockaddr((struct sockaddr *)&ss, &p->flow.src);
 	return 0;
 }
 
@@ -297,7 +265,7 @@ int probe_sock_dgram_ident(struct probe *p)
 {
 	struct sockaddr_storage ss;
 	struct model_addr any = { .family = p->flow.family };
-	socklen_t len = probe_sockaddr_from_addr(&any, 0, &ss);
+	socklen_t len = (socklen_t)model_addr_to_sockaddr(&any, 0, &ss);
 	if (bind(p->s->icmp, (struct sockaddr *)&ss, len) < 0 && errno != EINVAL)
 		return -1;
 	len = sizeof(ss);

@@ -392,21 +392,9 @@ int dns_lookup(struct dns *d, const struct model_addr *a)
 int dns_resolve_system(const struct model_addr *a, char *name, size_t len)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	memset(&ss, 0, sizeof(ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a->bytes, 4);
-		sl = sizeof(*sin);
-	} else if (a->family == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a->bytes, 16);
-		sl = sizeof(*sin6);
-	} else {
+	socklen_t sl = (socklen_t)model_addr_to_sockaddr(a, 0, &ss);
+	if (sl == 0)
 		return -1;
-	}
 	char host[NI_MAXHOST];
 	if (getnameinfo((const struct sockaddr *)&ss, sl, host, sizeof(host), NULL, 0, NI_NAMEREQD) != 0)
 		return -1;

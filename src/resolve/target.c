@@ -14,16 +14,6 @@ static bool usable_family(unsigned usable, int family)
 	       (family == AF_INET6 && (usable & TARGET_INET6));
 }
 
-static void addr_of(const struct sockaddr *sa, struct model_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = sa->sa_family;
-	if (sa->sa_family == AF_INET)
-		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-	else
-		memcpy(a->bytes, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
-}
-
 int target_resolve(const char *name, int family, unsigned usable, struct model_addr *out,
                    char *err, size_t errlen)
 {
@@ -43,7 +33,7 @@ int target_resolve(const char *name, int family, unsigned usable, struct model_a
 	out->family = AF_UNSPEC;
 	for (const struct addrinfo *ai = res; ai && out->family == AF_UNSPEC; ai = ai->ai_next)
 		if (usable_family(usable, ai->ai_family))
-			addr_of(ai->ai_addr, out);
+			model_addr_from_sockaddr(ai->ai_addr, out);
 	freeaddrinfo(res);
 	if (out->family == AF_UNSPEC) {
 		snprintf(err, errlen, "%s: no address of a family we can probe", name);

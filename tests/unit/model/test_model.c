@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "base/sink.h"
@@ -71,6 +72,32 @@ static void buffer_sink_grows(void **state)
 	assert_int_equal(len, 5000);
 	assert_memory_equal(b + 4995, "0999\n", 5);
 	sink_free(s);
+}
+
+static void sockaddrs_round_trip(void **state)
+{
+	(void)state;
+	const char *texts[] = { "198.51.100.7", "fd00::7" };
+	for (size_t i = 0; i < 2; i++) {
+		struct model_addr a, back;
+		struct sockaddr_storage ss;
+		assert_int_equal(model_addr_parse(texts[i], &a), 0);
+		unsigned len = model_addr_to_sockaddr(&a, 33434, &ss);
+		assert_int_equal(len, a.family == AF_INET ? sizeof(struct sockaddr_in)
+		                                          : sizeof(struct sockaddr_in6));
+		assert_int_equal(ss.ss_family, a.family);
+		assert_int_equal(ntohs(a.family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+		                                           : ((struct sockaddr_in6 *)&ss)->sin6_port),
+		                 33434);
+		model_addr_from_sockaddr((const struct sockaddr *)&ss, &back);
+		assert_true(model_addr_equal(&a, &back));
+	}
+	struct model_addr none = { .family = AF_UNSPEC };
+	struct sockaddr_storage ss;
+	assert_int_equal(model_addr_to_sockaddr(&none, 0, &ss), 0);
+	ss.ss_family = AF_UNIX;
+	model_addr_from_sockaddr((const struct sockaddr *)&ss, &none);
+	assert_int_equal(none.family, AF_UNSPEC);
 }
 
 static void finding_names_match_the_spec(void **state)
@@ -164,6 +191,7 @@ int main(void)
 		cmocka_unit_test(trace_copy_is_independent_of_its_source),
 		cmocka_unit_test(copy_hops_follows_the_source),
 		cmocka_unit_test(addresses_round_trip),
+		cmocka_unit_test(sockaddrs_round_trip),
 		cmocka_unit_test(buffer_sink_grows),
 		cmocka_unit_test(finding_names_match_the_spec),
 		cmocka_unit_test(text_clean_keeps_utf8_and_marks_the_rest),
