@@ -21,17 +21,7 @@
 
 int diag_trace(const struct model_trace *t, struct finding_list *out)
 {
-	struct diag_view *v = calloc(1, sizeof(*v));
-	if (!v)
-		return -1;
-	size_t from = out->n;
-	int rc = diag_view_rules(v, t, FINDING_DIR_OUTBOUND, true, out);
-	if (rc == 0)
-		rc = diag_finish(out, from, diag_probes_sent(t), FINDING_DIR_OUTBOUND,
-		                 strbuf_str(&v->notes));
-	diag_view_free(v);
-	free(v);
-	return rc;
+	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, out);
 }
 
 /* ---- R11: several clients ---- */

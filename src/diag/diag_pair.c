@@ -185,22 +185,6 @@ static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct m
 	return rc;
 }
 
-/* No outbound trace: the return trace alone, named `return`. */
-static int diag_return_only(const struct model_trace *ret, struct finding_list *out)
-{
-	struct diag_view *v = calloc(1, sizeof(*v));
-	if (!v)
-		return -1;
-	size_t from = out->n;
-	int rc = diag_view_rules(v, ret, FINDING_DIR_RETURN, false, out);
-	if (rc == 0)
-		rc = diag_finish(out, from, diag_probes_sent(ret), FINDING_DIR_RETURN,
-		                 strbuf_str(&v->notes));
-	diag_view_free(v);
-	free(v);
-	return rc;
-}
-
 /* R12 for a pair names the direction that ran short, or both. */
 static enum finding_direction short_direction(unsigned long po, unsigned long pr)
 {
@@ -240,7 +224,7 @@ int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
 	if (!ret)
 		return diag_trace(outbound, out);
 	if (!outbound)
-		return diag_return_only(ret, out);
+		return diag_one_trace(ret, FINDING_DIR_RETURN, false, out); /* named `return` */
 	struct diag_view *v = calloc(2, sizeof(*v));
 	if (!v)
 		return -1;

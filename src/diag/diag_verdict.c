@@ -1,5 +1,8 @@
 #include "diag/diag_verdict.h"
 
+#include <stdlib.h>
+
+#include "base/strbuf.h"
 #include "diag/diag_delay.h"
 #include "diag/diag_find.h"
 #include "diag/diag_loss.h"
@@ -166,4 +169,19 @@ const struct model_hop *diag_hop_by_ttl(const struct model_trace *t, unsigned tt
 		if (t->hops[i].ttl == ttl)
 			return &t->hops[i];
 	return NULL;
+}
+
+int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool client_first,
+                   struct finding_list *out)
+{
+	struct diag_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return -1;
+	size_t from = out->n;
+	int rc = diag_view_rules(v, t, dir, client_first, out);
+	if (rc == 0)
+		rc = diag_finish(out, from, diag_probes_sent(t), dir, strbuf_str(&v->notes));
+	diag_view_free(v);
+	free(v);
+	return rc;
 }

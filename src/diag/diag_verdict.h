@@ -1,7 +1,6 @@
 /* diag_verdict: what every entry point (diag_trace, diag_pair, diag_clients)
  * shares: the per-trace rules over a view, R12 (enough data), the `healthy`
- * verdict and the order of the findings. Internal to src/diag; tested
- * through tests/unit/diag/test_diag.c and test_diag_pair.c.
+ * verdict and the order of the findings. Internal to src/diag.
  * Tests: tests/unit/diag/test_diag.c tests/unit/diag/test_diag_pair.c. */
 #ifndef HOPDOC_DIAG_VERDICT_H
 #define HOPDOC_DIAG_VERDICT_H
@@ -19,6 +18,12 @@
  * it; its notes stay in v. 0, or -1 out of memory. */
 int diag_view_rules(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
                     bool client_first, struct finding_list *out);
+
+/* One trace alone, from start to verdict: the rules, R12 and `healthy`, every
+ * finding named with dir (diag_trace; diag_pair when there is no outbound
+ * trace). 0, or -1 out of memory. */
+int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool client_first,
+                   struct finding_list *out);
 
 /* The most probes any hop was sent: how long the trace ran. */
 unsigned long diag_probes_sent(const struct model_trace *t);

@@ -107,6 +107,14 @@ int import_fail(struct import_error *err, unsigned line, const char *fmt, ...)
 	return -1;
 }
 
+unsigned import_line_at(const char *text, const char *p)
+{
+	unsigned line = 1;
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
 char *import_next_line(char **cursor, unsigned *lineno)
 {
 	char *s = *cursor;

@@ -24,6 +24,10 @@ int import_fail(struct import_error *err, unsigned line, const char *fmt, ...)
  * counts it in *lineno; NULL at the end. */
 char *import_next_line(char **cursor, unsigned *lineno);
 
+/* The 1-based line of position p in text (for parsers that scan the whole
+ * text rather than line by line). */
+unsigned import_line_at(const char *text, const char *p);
+
 /* Splits s in place at blanks into at most max tokens; returns the count,
  * or max + 1 when there were more. */
 size_t import_split(char *s, char **tok, size_t max);

@@ -148,14 +148,6 @@ int import_winmtr_text_parse(char *text, struct model_trace *t, struct import_er
 
 /* ---- HTML ----------------------------------------------------------------- */
 
-static unsigned line_at(const char *text, const char *p)
-{
-	unsigned line = 1;
-	for (; text < p; text++)
-		line += *text == '\n';
-	return line;
-}
-
 /* Removes tags, decodes the common entities and trims, in place. */
 static char *cell_text(char *s)
 {
@@ -249,7 +241,7 @@ int import_winmtr_html_parse(char *text, struct model_trace *t, struct import_er
 	struct winmtr_table w = { .have_header = false };
 	char *p = find_ci(text, "<tr");
 	while (p) {
-		unsigned line = line_at(text, p);
+		unsigned line = import_line_at(text, p);
 		char *next = find_ci(p + 3, "<tr");
 		char *end = find_ci(p + 3, "</table");
 		if (end && (!next || end < next))
@@ -265,7 +257,7 @@ int import_winmtr_html_parse(char *text, struct model_trace *t, struct import_er
 		p = next;
 	}
 	if (t->n_hops == 0)
-		return import_fail(err, line_at(text, text + strlen(text)),
+		return import_fail(err, import_line_at(text, text + strlen(text)),
 				   "expected a WinMTR table: a header row and one <tr> per hop");
 	return 0;
 }

@@ -18,14 +18,6 @@ struct xml_reader {
 	bool closed_mtr;
 };
 
-static unsigned line_at(const char *text, const char *p)
-{
-	unsigned line = 1;
-	for (; text < p; text++)
-		line += *text == '\n';
-	return line;
-}
-
 /* Decodes the five predefined entities in place. */
 static void decode_entities(char *s)
 {
@@ -152,7 +144,7 @@ static int take_field(struct xml_reader *r, const char *name, const char *value,
 
 static int take_tag(struct xml_reader *r, const char *lt, const char *gt, const char **next)
 {
-	unsigned line = line_at(r->text, lt);
+	unsigned line = import_line_at(r->text, lt);
 	char name[40];
 	size_t n = 0;
 	const char *p = lt + 1;
@@ -196,24 +188,24 @@ int import_xml_parse(char *text, struct model_trace *t, struct import_error *err
 	while ((lt = strchr(p, '<'))) {
 		const char *after = skip_markup(lt);
 		if (!after)
-			return import_fail(err, line_at(text, lt), "expected the end of the comment or declaration");
+			return import_fail(err, import_line_at(text, lt), "expected the end of the comment or declaration");
 		if (after != lt) {
 			p = after;
 			continue;
 		}
 		const char *gt = strchr(lt, '>');
 		if (!gt)
-			return import_fail(err, line_at(text, lt), "expected '>' to close the tag");
+			return import_fail(err, import_line_at(text, lt), "expected '>' to close the tag");
 		if (take_tag(&r, lt, gt, &p) != 0)
 			return -1;
 	}
 	if (r.hop)
-		return import_fail(err, line_at(text, p), "expected </HUB>; the XML is cut short");
+		return import_fail(err, import_line_at(text, p), "expected </HUB>; the XML is cut short");
 	if (!r.seen_mtr)
 		return import_fail(err, 1, "expected an <MTR> element (mtr --xml)");
 	if (t->n_hops == 0)
-		return import_fail(err, line_at(text, p), "expected at least one <HUB>");
+		return import_fail(err, import_line_at(text, p), "expected at least one <HUB>");
 	if (!r.closed_mtr)
-		return import_fail(err, line_at(text, text + strlen(text)), "expected </MTR>; the XML is cut short");
+		return import_fail(err, import_line_at(text, text + strlen(text)), "expected </MTR>; the XML is cut short");
 	return 0;
 }
