@@ -101,6 +101,9 @@ void probe_sched_end_rounds(struct probe *p);
 void probe_sched_track(struct probe *p, unsigned long seq);
 void probe_sched_arm_timeout(struct probe *p);
 void probe_sched_expire(struct probe *p, uint16_t wseq);
+/* Times out, in send order, every probe whose -Z ran out by when_ns: what the
+ * timeout timer would have done by then had it run on time. */
+void probe_sched_expire_by(struct probe *p, int64_t when_ns);
 
 /* probe_send.c: 0, or -1 when sending failed for good (p->error says why). */
 int probe_send(struct probe *p, unsigned ttl);

@@ -54,6 +54,10 @@ static void learn_from_reply(struct probe *p, unsigned ttl, bool from_target)
 static void deliver(struct probe *p, const struct packet_reply *r, enum packet_match m,
                     uint16_t wseq, int64_t rx_ns)
 {
+	/* The kernel stamped the reply at rx_ns. A process woken late (a busy
+	 * machine) reads it after its -Z ran out but before the timeout timer
+	 * ran: time out what was due by then first, so it counts as late. */
+	probe_sched_expire_by(p, rx_ns);
 	const struct probe_slot *s = probe_table_slot(p->table, wseq);
 	if (!s || (s->state != PROBE_SLOT_WAITING && s->state != PROBE_SLOT_TIMED_OUT))
 		return; /* never sent, or a duplicate */

@@ -79,6 +79,11 @@ static void expire_due(struct probe *p, int64_t now_ns, bool all)
 	}
 }
 
+void probe_sched_expire_by(struct probe *p, int64_t when_ns)
+{
+	expire_due(p, when_ns, false);
+}
+
 static void on_timeout_timer(void *ctx)
 {
 	struct probe *p = ctx;

@@ -244,11 +244,29 @@ check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 # -Z shorter than the deeper hops' round trip: their replies must come back
 # as late (JSON "Late"), not vanish as loss; nearer hops answer in time; and
 # late answers still map the path, so every hop up to the target is shown.
-check_late() { # WORK
-	local work=$1 name="$LAB_NAME/late/icmp/ipv4" report
+# With "stall", hopdoc is also stopped for 20 ms of every 30 (SIGSTOP), as a
+# busy machine does to it: then it reads replies after their -Z ran out but
+# before its timeout timer ran, and they must still count as late (their
+# kernel stamps say so).
+check_late() { # WORK [stall]
+	local work=$1 stall=${2:-} name="$LAB_NAME/late/icmp/ipv4" report
 	[ -s "$work/truth4" ] || return 0
-	lab_client "$HOPDOC" -n -j -c 5 -i 0.1 -Z 0.005 -G 0.5 -4 "$LAB_TARGET4" 2>"$work/err" |
-		jq -r '.report.hubs[] | [.count, .Snt, (.Recv // -1), (.Late // -1)] | @tsv' >"$work/late"
+	[ -n "$stall" ] && name="$LAB_NAME/late-stalled/icmp/ipv4"
+	local args=(-n -j -c 9 -i 0.1 -Z 0.005 -G 0.5 -4 "$LAB_TARGET4")
+	lab_client "$HOPDOC" "${args[@]}" >"$work/late.json" 2>"$work/err" &
+	local runner=$! pid=
+	if [ -n "$stall" ]; then
+		for _ in $(seq 100); do
+			pid=$(pgrep -f -- "${args[*]}" | head -1)
+			[ -n "$pid" ] && break
+			sleep 0.01
+		done
+		while [ -n "$pid" ] && kill -0 "$runner" 2>/dev/null; do
+			kill -STOP "$pid" 2>/dev/null; sleep 0.02; kill -CONT "$pid" 2>/dev/null; sleep 0.01
+		done
+	fi
+	wait "$runner"
+	jq -r '.report.hubs[] | [.count, .Snt, (.Recv // -1), (.Late // -1)] | @tsv' "$work/late.json" >"$work/late"
 	report=$(awk 'FNR == NR { if ($1 == "hop") { rtt[$2] = $4; hops++ }; next }
 		{ n++; t = $1; snt = $2; recv = $3; late = $4
 		  if (rtt[t] + 0 < 4.5 && (recv != snt || late != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
@@ -258,6 +276,7 @@ check_late() { # WORK
 		      if (n != hops) bad = bad sprintf(" %d hops shown, the path has %d;", n, hops)
 		      printf "%s", bad }' \
 		"$work/truth4" "$work/late")
+	[ -n "$stall" ] && [ -z "$pid" ] && report="hopdoc's process was not found to stall it"
 	if [ -z "$report" ]; then
 		pass "$name (-Z 5 ms: $(awk '{ printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $3, $4 }' "$work/late") recv/late)"
 	else
@@ -297,6 +316,7 @@ run_scenario() { # SCENARIO EXTRAS(0|1)
 			for fam in $LAB_FAMILIES; do check_unpriv "$work" "$fam"; done
 			check_options "$work"
 			check_late "$work"
+			check_late "$work" stall
 		fi
 	fi
 	lab_down
