@@ -7,24 +7,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../event_build.h"
 #include "base/sink.h"
 #include "model/model.h"
 #include "render/render.h"
 #include "render/render_json.h"
 #include "render/render_raw.h"
-
-static struct event probe(enum event_type type, unsigned ttl, unsigned long seq, const char *from, double rtt)
-{
-	struct event ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.ttl = ttl;
-	ev.seq = seq;
-	ev.rtt_ms = rtt;
-	if (from)
-		assert_int_equal(model_addr_parse(from, &ev.from), 0);
-	return ev;
-}
 
 static void table_has_final_formats_only(void **state)
 {

@@ -8,21 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../event_build.h"
 #include "model/model.h"
 #include "stats/collect.h"
-
-static struct event probe(enum event_type type, unsigned ttl, unsigned long seq, const char *from, double rtt)
-{
-	struct event ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.ttl = ttl;
-	ev.seq = seq;
-	ev.rtt_ms = rtt;
-	if (from)
-		assert_int_equal(model_addr_parse(from, &ev.from), 0);
-	return ev;
-}
 
 static void feed(struct collect *c, struct event ev)
 {
