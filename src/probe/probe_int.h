@@ -33,6 +33,10 @@ struct probe_socks {
 struct probe_sockets {
 	enum model_proto proto;
 	struct probe_socks fam[2];   /* [0] IPv4, [1] IPv6; fds -1 when not open */
+	/* Where the next trace's probe numbers start: each trace on these
+	 * sockets goes on from the last one's, so a late reply to the last trace
+	 * (the same address may come twice in -F) finds no probe of the next. */
+	unsigned long next_seq;
 };
 
 struct probe_tx {
@@ -55,7 +59,9 @@ struct probe {
 	bool silent[MODEL_MAX_HOPS + 1];
 	unsigned path_len;
 
-	unsigned long next_seq;       /* next event seq */
+	struct probe_sockets *socks;
+	unsigned long seq_base;       /* socks->next_seq when the trace began */
+	unsigned long next_seq;       /* the next probe's number; events count from seq_base */
 	unsigned long round;          /* round being sent */
 	unsigned long rounds_begun;   /* rounds whose sending started */
 	unsigned long next_end;       /* lowest round without ROUND_END */
@@ -101,9 +107,8 @@ void probe_sched_end_rounds(struct probe *p);
 void probe_sched_track(struct probe *p, unsigned long seq);
 void probe_sched_arm_timeout(struct probe *p);
 void probe_sched_expire(struct probe *p, uint16_t wseq);
-/* Times out, in send order, every probe whose -Z ran out by when_ns: what the
- * timeout timer would have done by then had it run on time. */
-void probe_sched_expire_by(struct probe *p, int64_t when_ns);
+/* -Z in nanoseconds. */
+int64_t probe_sched_timeout_ns(const struct probe *p);
 
 /* probe_send.c: 0, or -1 when sending failed for good (p->error says why). */
 int probe_send(struct probe *p, unsigned ttl);

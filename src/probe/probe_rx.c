@@ -54,19 +54,21 @@ static void learn_from_reply(struct probe *p, unsigned ttl, bool from_target)
 static void deliver(struct probe *p, const struct packet_reply *r, enum packet_match m,
                     uint16_t wseq, int64_t rx_ns)
 {
-	/* The kernel stamped the reply at rx_ns. A process woken late (a busy
-	 * machine) reads it after its -Z ran out but before the timeout timer
-	 * ran: time out what was due by then first, so it counts as late. */
-	probe_sched_expire_by(p, rx_ns);
 	const struct probe_slot *s = probe_table_slot(p->table, wseq);
 	if (!s || (s->state != PROBE_SLOT_WAITING && s->state != PROBE_SLOT_TIMED_OUT))
 		return; /* never sent, or a duplicate */
+	/* The reply's own kernel stamp decides: a process woken late (a busy
+	 * machine) may read it after its -Z ran out but before the timeout timer
+	 * ran. Only this probe is timed out here; queues are not read in stamp
+	 * order, so others are left to the timer. */
+	if (s->state == PROBE_SLOT_WAITING && rx_ns >= s->sent_ns + probe_sched_timeout_ns(p))
+		probe_sched_expire(p, wseq);
 	bool late = s->state == PROBE_SLOT_TIMED_OUT;
 	p->seen_late = p->seen_late || late;
 	probe_table_resolve(p->table, wseq, PROBE_SLOT_ANSWERED);
 	int64_t rtt = rx_ns - s->sent_ns;
 	struct event ev = { .type = late ? EVENT_LATE : EVENT_REPLY, .ttl = s->ttl,
-		            .seq = s->run_seq, .round = s->round, .from = r->from,
+		            .seq = s->run_seq - p->seq_base, .round = s->round, .from = r->from,
 		            .from_target = m == PACKET_FROM_TARGET,
 		            .rtt_ms = (double)(rtt > 0 ? rtt : 0) / 1e6 };
 	ev.n_mpls = r->n_mpls < MODEL_MAX_MPLS ? r->n_mpls : MODEL_MAX_MPLS;

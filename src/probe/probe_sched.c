@@ -26,7 +26,7 @@ void probe_sched_end_rounds(struct probe *p)
 
 /* ---- timeouts ------------------------------------------------------------- */
 
-static int64_t timeout_ns(const struct probe *p)
+int64_t probe_sched_timeout_ns(const struct probe *p)
 {
 	return (int64_t)(p->prm.timeout_s * 1e9);
 }
@@ -51,7 +51,7 @@ void probe_sched_arm_timeout(struct probe *p)
 		return;
 	unsigned long seq;
 	const struct probe_slot *s = fifo_oldest(p, &seq);
-	p->timeout_timer = evloop_add_timer(p->loop, s->sent_ns + timeout_ns(p), on_timeout_timer, p);
+	p->timeout_timer = evloop_add_timer(p->loop, s->sent_ns + probe_sched_timeout_ns(p), on_timeout_timer, p);
 }
 
 void probe_sched_expire(struct probe *p, uint16_t wseq)
@@ -71,17 +71,12 @@ static void expire_due(struct probe *p, int64_t now_ns, bool all)
 		unsigned long seq;
 		const struct probe_slot *s = fifo_oldest(p, &seq);
 		bool waiting = s->run_seq == seq && s->state == PROBE_SLOT_WAITING;
-		if (!all && waiting && s->sent_ns + timeout_ns(p) > now_ns)
+		if (!all && waiting && s->sent_ns + probe_sched_timeout_ns(p) > now_ns)
 			break;
 		fifo_pop(p);
 		if (waiting)
 			probe_sched_expire(p, probe_wire_seq(seq));
 	}
-}
-
-void probe_sched_expire_by(struct probe *p, int64_t when_ns)
-{
-	expire_due(p, when_ns, false);
 }
 
 static void on_timeout_timer(void *ctx)

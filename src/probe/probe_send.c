@@ -120,7 +120,8 @@ int probe_send(struct probe *p, unsigned ttl)
 	if (rc < 0 && send_failed_fatally(p, errno))
 		return -1;
 	record_sent(p, ttl, &tx, rc == 0);
-	struct event ev = { .type = EVENT_SENT, .ttl = ttl, .seq = tx.run_seq, .round = p->round };
+	struct event ev = { .type = EVENT_SENT, .ttl = ttl, .seq = tx.run_seq - p->seq_base,
+			    .round = p->round };
 	probe_emit(p, &ev);
 	probe_sched_arm_timeout(p);
 	return 0;

@@ -286,9 +286,10 @@ static void drain_fd(int fd)
 }
 
 /* What the sockets queued before a trace starts cannot answer its probes:
- * late replies of the trace before (the same target may come twice, with the
- * same wire sequences), stray traffic, old TX stamps. Reading a datagram ICMP
- * socket's error queue also clears its pending error. */
+ * late replies of the trace before, stray traffic, old TX stamps. (Replies
+ * still on their way are told apart by their sequence numbers, which go on
+ * from trace to trace.) Reading a datagram ICMP socket's error queue also
+ * clears its pending error. */
 void probe_sock_drain(const struct probe_socks *s)
 {
 	drain_fd(s->icmp);

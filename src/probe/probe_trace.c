@@ -52,7 +52,9 @@ static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_par
 	if (!p)
 		return NULL;
 	p->prm = *pp;
+	p->socks = s;
 	p->s = &s->fam[probe_fam_index(pp->dst.family)];
+	p->seq_base = p->next_seq = s->next_seq;
 	p->table = probe_table_new();
 	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
 	p->tx = calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
@@ -116,20 +118,28 @@ struct probe *probe_setup(struct probe_sockets *s, const struct probe_params *pp
 	return p;
 }
 
+static void cancel_timers(struct probe *p)
+{
+	evloop_timer_id *timers[3] = { &p->send_timer, &p->timeout_timer, &p->grace_timer };
+	for (int i = 0; i < 3; i++) {
+		if (*timers[i])
+			evloop_cancel_timer(p->loop, *timers[i]);
+		*timers[i] = 0;
+	}
+}
+
 void probe_free(struct probe *p)
 {
 	if (!p)
 		return;
+	p->socks->next_seq = p->next_seq;
 	if (p->fds_added) {
 		evloop_del_fd(p->loop, p->s->icmp);
 		if (p->s->send >= 0)
 			evloop_del_fd(p->loop, p->s->send);
 	}
-	if (p->loop) {
-		evloop_cancel_timer(p->loop, p->send_timer);
-		evloop_cancel_timer(p->loop, p->timeout_timer);
-		evloop_cancel_timer(p->loop, p->grace_timer);
-	}
+	if (p->loop)
+		cancel_timers(p);
 	probe_table_free(p->table);
 	free(p->fifo);
 	free(p->tx);
@@ -171,7 +181,8 @@ void probe_emit(struct probe *p, struct event *ev)
 
 void probe_emit_slot(struct probe *p, enum event_type type, const struct probe_slot *s)
 {
-	struct event ev = { .type = type, .ttl = s->ttl, .seq = s->run_seq, .round = s->round };
+	struct event ev = { .type = type, .ttl = s->ttl, .seq = s->run_seq - p->seq_base,
+			    .round = s->round };
 	probe_emit(p, &ev);
 }
 
@@ -180,11 +191,6 @@ void probe_finish(struct probe *p)
 	if (p->finished)
 		return;
 	p->finished = true;
-	evloop_timer_id *timers[3] = { &p->send_timer, &p->timeout_timer, &p->grace_timer };
-	for (int i = 0; i < 3; i++) {
-		if (*timers[i])
-			evloop_cancel_timer(p->loop, *timers[i]);
-		*timers[i] = 0;
-	}
+	cancel_timers(p);
 	evloop_stop(p->loop);
 }
