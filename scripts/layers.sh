@@ -15,7 +15,7 @@ base       -                                    evloop.h sink.h strbuf.h version
 model      base                                 model.h finding.h event.h field.h
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h target.h
-stats      base,model,probe,resolve             collect.h
+stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
@@ -29,6 +29,7 @@ while read -r dir deps pub; do
 	public[$dir]=" $pub "
 done <<<"$table"
 
+layers=$(echo "${!uses[@]}" | tr ' ' '|')
 bad=0
 report() { echo "layers: $*"; bad=$((bad + 1)); }
 
@@ -44,6 +45,9 @@ check_file() {
 		esac
 		to=${inc%%/*} hdr=${inc#*/}
 		[ "${file#tests/}" != "$file" ] && [ "$to" = .. ] && continue
+		case "$hdr" in
+		*/* | *..*) report "$file:$n: \"$inc\" must be LAYER/HEADER.h"; continue ;;
+		esac
 		if [ -z "${uses[$to]+x}" ]; then
 			report "$file:$n: \"$inc\": no such layer"; continue
 		fi
@@ -57,6 +61,11 @@ check_file() {
 		*) report "$file:$n: \"$inc\" is internal to $to/" ;;
 		esac
 	done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file")
+	# <layer/x.h> would find the same files through -Isrc, unchecked.
+	grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<('"$layers"')/' "$file" |
+		while IFS=: read -r n inc; do
+			echo "layers: $file:$n: a layer header in <>: write it with quotes"
+		done | grep . && bad=$((bad + 1))
 }
 
 for dir in "${!uses[@]}"; do
