@@ -309,9 +309,11 @@ static int block_stop_signals(sigset_t *old, sigset_t *wait)
 	sigaddset(&stop, SIGTERM);
 	if (pthread_sigmask(SIG_BLOCK, &stop, old) != 0)
 		return -1;
-	*wait = *old;
-	sigdelset(wait, SIGINT);
-	sigdelset(wait, SIGTERM);
+	*wait = *old; /* a signal the caller blocked stays blocked */
+	if (!sigismember(old, SIGINT))
+		sigdelset(wait, SIGINT);
+	if (!sigismember(old, SIGTERM))
+		sigdelset(wait, SIGTERM);
 	return 0;
 }
 
