@@ -117,7 +117,8 @@ static int complain_each(const struct opts *o, const char *err)
 	return EXIT_RUNTIME;
 }
 
-static int live_run(struct opts *o, FILE **targets)
+/* Sockets first (privileged), then the drop, then the -F list and names. */
+static int trace_targets(struct opts *o, FILE **targets)
 {
 	char err[256], open_err[256];
 	struct probe_sockets *socks =
@@ -137,12 +138,13 @@ static int live_run(struct opts *o, FILE **targets)
 	return status;
 }
 
+/* The -F list is opened while privileges last, as the user who ran us. */
 static int run_live(struct opts *o)
 {
 	FILE *targets = NULL;
 	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
 		return EXIT_RUNTIME;
-	int status = live_run(o, &targets);
+	int status = trace_targets(o, &targets);
 	close_targets_file(&targets);
 	return status;
 }
