@@ -133,13 +133,15 @@ static int print(const struct analyze_args *a, struct model_trace **t, const str
 		.findings = l,
 	};
 	struct sink *out = sink_new_file(stdout);
-	if (!out)
-		return 1;
-	int rc = a->summary ? render_analysis_summary(&r, out)
+	int rc = !out ? -1
+	         : a->summary ? render_analysis_summary(&r, out)
 	         : a->json  ? render_analysis_json(&r, out)
 	                    : render_analysis_text(&r, out);
 	sink_free(out);
-	return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
+	if (rc == 0 && fflush(stdout) == 0)
+		return 0;
+	fprintf(stderr, "hopdoc analyze: cannot write the output\n");
+	return 1;
 }
 
 int analyze_main(int argc, char **argv)

@@ -36,5 +36,12 @@ for a in *.args; do
 		diff <(cat "$name.expected" 2>/dev/null) <(printf '%s\n' "$actual") | sed 's/^/    /' | head -20
 	fi
 done
+# Output that cannot be written is an error with a message, not a silent 1.
+full=$("$hopdoc" analyze inputs/seed000-ex1-out.txt 2>&1 >/dev/full; echo "exit: $?")
+if [ "$full" = "$(printf 'hopdoc analyze: cannot write the output\nexit: 1')" ]; then
+	pass=$((pass + 1)); echo "PASS: golden/analyze/dev-full"
+else
+	fail=$((fail + 1)); echo "FAIL: golden/analyze/dev-full"; echo "$full" | sed 's/^/    /'
+fi
 echo "golden/analyze: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
