@@ -28,14 +28,7 @@ int diag_trace(const struct model_trace *t, struct finding_list *out)
 
 static int prefix_client(struct finding *f, size_t client)
 {
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_appendf(&sb, "Client %zu: %s", client + 1, f->summary);
-	char *summary = strbuf_take(&sb);
-	if (!summary)
-		return -1;
-	free(f->summary);
-	f->summary = summary;
-	return 0;
+	return diag_find_set(&f->summary, "Client %zu: %s", client + 1, f->summary);
 }
 
 /* How many clean clients' routes pass through hop h; their numbers go to names. */
@@ -62,16 +55,11 @@ static int blame_route(struct finding *f, const struct model_trace *t, const str
 	bool is_target = h == &t->hops[t->n_hops - 1];
 	if (f->segment == FINDING_SEG_DESTINATION && !is_target)
 		f->segment = FINDING_SEG_TRANSIT;
-	struct strbuf advice = STRBUF_INIT;
-	strbuf_appendf(&advice,
-	               "Report it to client %zu's internet provider with this trace; the server "
-	               "and the other clients' routes are fine.",
-	               c + 1);
-	char *text = strbuf_take(&advice);
-	if (!text)
+	if (diag_find_set(&f->advice,
+	                  "Report it to client %zu's internet provider with this trace; the "
+	                  "server and the other clients' routes are fine.",
+	                  c + 1) != 0)
 		return -1;
-	free(f->advice);
-	f->advice = text;
 	return diag_find_edit(&f->evidence,
 	                      " R11: %zu other client(s) reach the server cleanly and none of "
 	                      "their routes passes hop %u: the fault is in this route's ISP or "

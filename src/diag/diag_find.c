@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag/diag_hop.h"
@@ -47,6 +48,21 @@ int diag_find_add(struct finding_list *out, struct diag_draft *d)
 		return -1;
 	}
 	return finding_list_take(out, &f) ? 0 : -1;
+}
+
+int diag_find_set(char **text, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vappendf(&sb, fmt, ap);
+	va_end(ap);
+	char *fresh = strbuf_take(&sb);
+	if (!fresh)
+		return -1;
+	free(*text);
+	*text = fresh;
+	return 0;
 }
 
 int diag_find_edit(char **text, const char *fmt, ...)

@@ -36,6 +36,10 @@ int diag_find_add(struct finding_list *out, struct diag_draft *d);
 /* Frees a draft's texts. */
 void diag_find_free(struct diag_draft *d);
 
+/* Replaces heap text *text with a new formatted one; on failure (out of
+ * memory) *text stays as it was and -1 is returned. */
+int diag_find_set(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Appends formatted text to a finding's heap text (one already in a list);
  * -1 when memory runs out, the text then left as it was. */
 int diag_find_edit(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

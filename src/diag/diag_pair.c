@@ -23,14 +23,9 @@ static enum finding_severity worse(enum finding_severity a, enum finding_severit
  * directions' evidence whole. */
 static int merge_into(struct finding *f, const struct finding *g)
 {
-	struct strbuf ev = STRBUF_INIT;
-	strbuf_appendf(&ev, "R10: the same in both directions. Outbound: %s Return: %s",
-	               f->evidence, g->evidence);
-	char *merged = strbuf_take(&ev);
-	if (!merged)
+	if (diag_find_set(&f->evidence, "R10: the same in both directions. Outbound: %s Return: %s",
+	                  f->evidence, g->evidence) != 0)
 		return -1;
-	free(f->evidence);
-	f->evidence = merged;
 	f->direction = FINDING_DIR_BOTH;
 	f->severity = worse(f->severity, g->severity);
 	if (isnan(f->loss_pct) || g->loss_pct > f->loss_pct)
