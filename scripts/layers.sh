@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # folder   may use                              public headers
 table='
 base       -                                    evloop.h sink.h strbuf.h version.h
-model      base                                 model.h finding.h event.h field.h
+model      base                                 model.h finding.h event.h field.h history.h
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
