@@ -169,6 +169,8 @@ static int analyze_each(const struct analyze_args *a, struct model_trace **t, si
 		snprintf(name, sizeof(name), "%s (report %zu of %zu)", a->files[0], k + 1, n);
 		struct analyze_args one = *a;
 		one.files[0] = name;
+		if (k > 0 && !a->summary && !a->json && putchar('\n') == EOF)
+			return 1;
 		rc = diagnose_and_print(&one, &t[k]);
 	}
 	return rc;

@@ -149,6 +149,32 @@ static int add_row(struct listing *l, struct model_trace *t, unsigned ttl, char 
 	return import_check_hop(h, tol, err, line);
 }
 
+/* "4. (waiting for reply)": mtr's screen for a hop nothing answered yet.
+ * A silent hop (R5), probed as often as the hop before it. */
+static int waiting_row(struct listing *l, struct model_trace *t, unsigned ttl,
+		       struct import_error *err, unsigned line)
+{
+	if (ttl <= l->last_ttl)
+		return import_fail(err, line, "expected hop %u or above after hop %u (one listing per file)",
+				   l->last_ttl + 1, l->last_ttl);
+	unsigned long snt = t->n_hops ? t->hops[t->n_hops - 1].snt : 0;
+	struct model_hop *h = model_trace_hop(t, ttl);
+	if (!h)
+		return import_fail(err, line, "out of memory");
+	h->snt = snt ? snt : 1;
+	h->loss_pct = 100.0;
+	h->has = MODEL_HAS_RECV;
+	l->last_ttl = ttl;
+	l->last_line = line;
+	return import_check_hop(h, 0.05, err, line);
+}
+
+static bool is_waiting(char **tok, size_t n, size_t host)
+{
+	return n == host + 3 && strcasecmp(tok[host], "(waiting") == 0 &&
+	       strcasecmp(tok[host + 1], "for") == 0 && strncasecmp(tok[host + 2], "reply)", 6) == 0;
+}
+
 static int take_line(struct listing *l, struct model_trace *t, char *s, struct import_error *err,
 		     unsigned line)
 {
@@ -168,6 +194,8 @@ static int take_line(struct listing *l, struct model_trace *t, char *s, struct i
 		host++;
 	if (host >= n)
 		return 0; /* a numbered sentence or list item, not a hop */
+	if (is_waiting(tok, n, host))
+		return waiting_row(l, t, ttl, err, line);
 	return add_row(l, t, ttl, tok, n, host, err, line);
 }
 
