@@ -177,14 +177,21 @@ static void note_long_link(struct diag_view *v, const struct delay_scan *s, size
 	               "with Avg: a long-distance link, not a fault.");
 }
 
+static bool all_steady(const struct diag_view *v, const struct delay_scan *s, size_t first,
+                       size_t last)
+{
+	for (size_t i = first; i <= last && i < diag_n_hops(v); i++)
+		if (s->step[i] && !steady_step(v, s, i))
+			return false;
+	return true;
+}
+
 static void describe_latency(struct diag_draft *d, const struct diag_view *v,
                              const struct delay_scan *s, size_t first, size_t last)
 {
 	char label[MODEL_NAME_MAX + 32];
 	diag_hop_label(diag_hop_at(v, first), label, sizeof(label));
-	bool steady = true;
-	for (size_t i = first; i <= last && i < diag_n_hops(v); i++)
-		steady &= !s->step[i] || steady_step(v, s, i);
+	bool steady = all_steady(v, s, first, last);
 	strbuf_appendf(&d->summary,
 	               "Delay rises by about %.0f ms at %s and stays high all the way to the "
 	               "destination: %s %s.",
@@ -307,13 +314,10 @@ static bool jittery(const struct delay_scan *s, const struct model_hop *h)
 	return sd >= JITTER_MIN_MS && sd >= JITTER_REL * h->avg && sustained;
 }
 
-static void describe_jitter(struct diag_draft *d, const struct diag_view *v,
-                            const struct delay_scan *s, size_t start)
+/* "Will stutter" only for what a call's jitter buffer no longer hides. */
+static void jitter_summary(struct diag_draft *d, double ms, const char *label)
 {
-	char label[MODEL_NAME_MAX + 32];
-	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
-	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
-	if (d->f.severity >= FINDING_WARNING && spread(s, dest) >= JITTER_STUTTER_MS)
+	if (d->f.severity >= FINDING_WARNING && ms >= JITTER_STUTTER_MS)
 		strbuf_appendf(&d->summary,
 		               "Delay varies strongly from %s on, all the way to the destination "
 		               "(jitter): calls, games and video will stutter; the cause is %s.",
@@ -323,7 +327,16 @@ static void describe_jitter(struct diag_draft *d, const struct diag_view *v,
 		               "Delay varies by about %.1f ms from %s on, all the way to the "
 		               "destination (jitter): noticeable for the path, but less than what a "
 		               "call's jitter buffer absorbs; the cause is %s.",
-		               spread(s, dest), label, diag_find_segment_words(d->f.segment));
+		               ms, label, diag_find_segment_words(d->f.segment));
+}
+
+static void describe_jitter(struct diag_draft *d, const struct diag_view *v,
+                            const struct delay_scan *s, size_t start)
+{
+	char label[MODEL_NAME_MAX + 32];
+	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
+	diag_hop_label(diag_hop_at(v, start), label, sizeof(label));
+	jitter_summary(d, spread(s, dest), label);
 	strbuf_appendf(&d->evidence, "R8: spread persists:");
 	for (size_t i = start; i <= v->last_answering; i++)
 		if (timed(v, i)) {
