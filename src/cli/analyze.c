@@ -32,6 +32,7 @@ static const char usage[] =
 	"Reads reports made by mtr (-r, -w, -j, -C, -x, -l), WinMTR (Export TEXT or\n"
 	"HTML), hopdoc, or hop listings pasted from a guide, and diagnoses the path.\n"
 	"RETURN is the report of the way back (made on the server towards the client).\n"
+	"One file holding several reports (pasted one after another) gets a verdict each.\n"
 	"--clients compares several clients' reports to one server. \"-\" reads stdin.\n"
 	"--summary prints one line per hop and per finding (for scripts and tests).\n";
 
