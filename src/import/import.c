@@ -156,7 +156,7 @@ static bool winmtr_table(const char *p, const char *end)
 static enum import_format detect_clean(const char *p, const char *end, const char **at)
 {
 	*at = p;
-	if (contains(p, end, "<table") || contains(p, end, "<tr")) {
+	if (contains(p, end, "<table") || contains(p, end, "<tr>") || contains(p, end, "<tr ")) {
 		const char *x;
 		if (opening_line(p, end, &x) != IMPORT_FMT_XML)
 			return IMPORT_FMT_WINMTR_HTML;

@@ -12,6 +12,7 @@ struct listing {
 	char letters[MAX_COLUMNS + 1]; /* the columns after the host */
 	unsigned last_ttl;
 	unsigned last_line;
+	unsigned first_numbered; /* the first "N." line: where a listing was expected */
 };
 
 /* "3." or "3.|--": the hop number; 0 when the token is not one. */
@@ -192,6 +193,8 @@ static int take_line(struct listing *l, struct model_trace *t, char *s, struct i
 	size_t host = 1;
 	if (host < n && strcmp(tok[host], "|--") == 0)
 		host++;
+	if (!l->first_numbered)
+		l->first_numbered = line;
 	if (host >= n)
 		return 0; /* a numbered sentence or list item, not a hop */
 	if (is_waiting(tok, n, host))
@@ -209,6 +212,6 @@ int import_listing_parse(char *text, struct model_trace *t, struct import_error 
 		if (take_line(&l, t, s, err, line) != 0)
 			return -1;
 	if (t->n_hops == 0)
-		return import_fail(err, line ? line : 1, "expected hop lines like \"1. 10.0.0.1  0.0%%  20  1.2  1.3  1.1  2.0  0.3\"");
+		return import_fail(err, l.first_numbered ? l.first_numbered : 1, "expected hop lines like \"1. 10.0.0.1  0.0%%  20  1.2  1.3  1.1  2.0  0.3\"");
 	return import_check_columns(l.letters, err, l.last_line);
 }
