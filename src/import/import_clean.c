@@ -50,19 +50,21 @@ static size_t leading_blanks(const char *s, size_t n)
 	return i;
 }
 
-/* Removes markdown or mail quote marks ("> ", ">> ") at the line's start. */
+/* Removes markdown or mail quote marks ("> ", ">> ", "> > ") at the line's
+ * start, in one move (a line of a million '>' stays linear). */
 static size_t strip_quotes(char *s, size_t n)
 {
+	size_t cut = 0;
 	for (;;) {
-		size_t i = leading_blanks(s, n);
-		if (i > 3 || i >= n || s[i] != '>')
-			return n;
-		i++;
-		if (i < n && s[i] == ' ')
-			i++;
-		memmove(s, s + i, n - i);
-		n -= i;
+		size_t i = cut + leading_blanks(s + cut, n - cut);
+		if (i - cut > 3 || i >= n || s[i] != '>')
+			break;
+		cut = i + 1;
+		if (cut < n && s[cut] == ' ')
+			cut++;
 	}
+	memmove(s, s + cut, n - cut);
+	return n - cut;
 }
 
 /* Backticks around the report (inline code, a fence glued to a figure). */
@@ -229,14 +231,18 @@ static bool continues(const char *prev, const char *s)
 	return import_starts_with(prev, "HOST:") && all_words(s, title_word);
 }
 
-/* "0,0%" and "12,3" in a hop row: a locale's decimal comma. */
-static void decimal_commas(char *s)
+/* "0,0%" and "12,3": a locale's decimal comma, in a hop row's figures. */
+static void commas_to_points(char *s)
 {
-	if (!hop_number_word(s))
-		return;
 	for (char *c = strchr(s, ','); c; c = strchr(c + 1, ','))
 		if (c > s && isdigit((unsigned char)c[-1]) && isdigit((unsigned char)c[1]))
 			*c = '.';
+}
+
+static void decimal_commas(char *s)
+{
+	if (hop_number_word(s))
+		commas_to_points(s);
 }
 
 /* ---- Whole text ------------------------------------------------------------ */
@@ -257,7 +263,7 @@ static void keep_line(struct cleaner *c, size_t start, unsigned line)
 	if (c->have_prev && !blank(s) && continues(c->out + c->prev_start, s)) {
 		c->out[start - 1] = ' '; /* the previous line's '\n' */
 		c->w = start + n;
-		decimal_commas(c->out + c->prev_start);
+		commas_to_points(s); /* the rest of a hop row */
 		return;
 	}
 	c->origin[c->n_lines++] = line;

@@ -30,6 +30,9 @@ static void quotes_fences_and_backticks_go(void **state)
 	static const unsigned o2[] = { 1, 2 };
 	check_clean("```HOST: a\n 1. b 2```", "HOST: a\n 1. b 2\n", o2);
 	check_clean(">> > deep\n", "deep\n", o2);
+	/* a row wrapped over several lines, decimal commas in every part */
+	static const unsigned o3[] = { 1 };
+	check_clean(" 1. a 0,0%\n10\n1,5 2,5\n", "1. a 0.0% 10 1.5 2.5\n", o3);
 }
 
 static void prompts_and_command_lines_go(void **state)
