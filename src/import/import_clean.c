@@ -185,6 +185,9 @@ static bool figure_word(const char *w, size_t n)
 		return false;
 	memcpy(tok, w, n);
 	tok[n] = '\0';
+	char *comma = strchr(tok, ','); /* a decimal comma, converted once joined */
+	if (comma)
+		*comma = '.';
 	if (tok[n - 1] == '%' && n > 1)
 		tok[n - 1] = '\0';
 	const char *dot = strchr(tok, '.');
