@@ -160,12 +160,20 @@ static int interrupted(const struct diag_view *v, struct finding_list *out)
 	strbuf_appendf(&d.summary,
 	               "Replies stop after hop %u: the path is broken at or just after %s, %s.",
 	               d.f.hop, last, diag_find_segment_words(d.f.segment));
+	size_t silent = v->last_probed - v->last_answering;
 	strbuf_appendf(
 	    &d.evidence,
-	    "R5: the last answer comes from %s; the %zu hops after it are silent (no "
-	    "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
-	    "target itself only filters the probes (R4), a TCP probe to its port answers.",
-	    last, v->last_probed - v->last_answering, d.f.hop, finding_segment_name(d.f.segment));
+	    "R5: the last answer comes from %s; the %zu hop%s after it %s silent (no "
+	    "statistics) and the target never answers. R9: hop %u is in segment %s.",
+	    last, silent, silent == 1 ? "" : "s", silent == 1 ? "is" : "are", d.f.hop,
+	    finding_segment_name(d.f.segment));
+	if (silent == 1 && v->t->proto != MODEL_PROTO_TCP)
+		strbuf_appendf(&d.evidence,
+		               " One silent hop would most likely be the target ignoring the probes "
+		               "(R4), but the replies stop inside your own network or provider, "
+		               "where no server sits right behind.");
+	strbuf_appendf(&d.evidence, " If the target itself only filters the probes (R4), a TCP "
+	                            "probe to its port answers.");
 	strbuf_appendf(
 	    &d.advice,
 	    "Run a trace from the server back to you (return route) and contact the owner of "
