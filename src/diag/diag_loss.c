@@ -96,6 +96,9 @@ static int nothing_answers(const struct diag_view *v, struct finding_list *out)
 {
 	struct diag_draft d;
 	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
+	/* even when the only hop is the trace's last (mtr's empty hubs list):
+	 * nothing is known beyond the client's own end */
+	d.f.segment = FINDING_SEG_LOCAL;
 	for (size_t i = 0; i <= v->last_probed && i < diag_n_hops(v); i++)
 		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
 	strbuf_appendf(&d.summary,

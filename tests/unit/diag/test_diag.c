@@ -207,6 +207,12 @@ static void nothing_answers(void **state)
 	assert_int_equal(l.items[0].hop, 1);
 	assert_int_equal(l.items[0].segment, FINDING_SEG_LOCAL);
 	finding_list_free(&l);
+	/* one silent hop (mtr's JSON with an empty hubs list): still local */
+	struct hs one[1] = {{NULL, 0, 0, 0, 0, 0}};
+	l = diagnose(BUILD(one, 10));
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_LOCAL);
+	finding_list_free(&l);
 }
 
 /* R5: a router answering for every later TTL (destination unreachable) while
