@@ -32,6 +32,7 @@ static const char usage[] =
 	"Reads reports made by mtr (-r, -w, -j, -C, -x, -l), WinMTR (Export TEXT or\n"
 	"HTML), hopdoc, or hop listings pasted from a guide, and diagnoses the path.\n"
 	"RETURN is the report of the way back (made on the server towards the client).\n"
+	"One file holding several reports (pasted one after another) gets a verdict each.\n"
 	"--clients compares several clients' reports to one server. \"-\" reads stdin.\n"
 	"--summary prints one line per hop and per finding (for scripts and tests).\n";
 
@@ -144,6 +145,48 @@ static int print(const struct analyze_args *a, struct model_trace **t, const str
 	return 1;
 }
 
+static int diagnose_and_print(const struct analyze_args *a, struct model_trace **t)
+{
+	int rc;
+	struct finding_list l;
+	finding_list_init(&l);
+	if (diagnose(a, t, &l) != 0) {
+		fputs("hopdoc analyze: out of memory\n", stderr);
+		rc = 1;
+	} else {
+		rc = print(a, t, &l);
+	}
+	finding_list_free(&l);
+	return rc;
+}
+
+/* One file holding several reports (pasted one after the other): one
+ * verdict each, headed "FILE (report K of N)". */
+static int analyze_each(const struct analyze_args *a, struct model_trace **t, size_t n)
+{
+	int rc = 0;
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		char name[4096];
+		snprintf(name, sizeof(name), "%s (report %zu of %zu)", a->files[0], k + 1, n);
+		struct analyze_args one = *a;
+		one.files[0] = name;
+		if (k > 0 && !a->summary && !a->json && putchar('\n') == EOF)
+			return 1;
+		rc = diagnose_and_print(&one, &t[k]);
+	}
+	return rc;
+}
+
+static int load_one_file(const struct analyze_args *a, struct model_trace **t, size_t *n)
+{
+	struct import_error err;
+	if (import_file_all(a->files[0], t, IMPORT_MAX_REPORTS, n, &err) == 0)
+		return 0;
+	char msg[IMPORT_FILE_MAX + IMPORT_MSG_MAX + 32];
+	fprintf(stderr, "hopdoc analyze: %s\n", import_error_text(&err, msg, sizeof(msg)));
+	return -1;
+}
+
 int analyze_main(int argc, char **argv)
 {
 	struct analyze_args a = { .json = false, .mode = MODE_PAIR };
@@ -151,17 +194,14 @@ int analyze_main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	struct model_trace *t[MAX_FILES] = { NULL };
-	if (load_traces(&a, t) != 0)
+	size_t n = a.n_files;
+	if (a.mode == MODE_PAIR && a.n_files == 1) {
+		if (load_one_file(&a, t, &n) != 0)
+			return 2;
+	} else if (load_traces(&a, t) != 0) {
 		return 2;
-	struct finding_list l;
-	finding_list_init(&l);
-	if (diagnose(&a, t, &l) != 0) {
-		fputs("hopdoc analyze: out of memory\n", stderr);
-		rc = 1;
-	} else {
-		rc = print(&a, t, &l);
 	}
-	finding_list_free(&l);
-	free_traces(t, a.n_files);
+	rc = n > a.n_files ? analyze_each(&a, t, n) : diagnose_and_print(&a, t);
+	free_traces(t, n);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "diag/diag_loss.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +11,10 @@
 #define LOSS_WARNING_PCT 2.0   /* R3: warning from 2% end-to-end */
 #define LOSS_CRITICAL_PCT 10.0 /* R3: critical from 10% */
 #define LOOP_MIN_CYCLES 2      /* a sequence seen twice is a loop, once is a path */
+#define LOSS_Z 1.645           /* one-sided 95% */
+#define LOSS_RUN_SHARE 0.25    /* a hop losing less than this share of the destination's loss
+				  is not where the loss starts */
+#define MAX_TTL_DEFAULT 30     /* mtr's and hopdoc's default -m */
 
 /* ---- R6 ---- */
 
@@ -91,6 +96,9 @@ static int nothing_answers(const struct diag_view *v, struct finding_list *out)
 {
 	struct diag_draft d;
 	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, 0);
+	/* even when the only hop is the trace's last (mtr's empty hubs list):
+	 * nothing is known beyond the client's own end */
+	d.f.segment = FINDING_SEG_LOCAL;
 	for (size_t i = 0; i <= v->last_probed && i < diag_n_hops(v); i++)
 		diag_find_add_hop(&d.f, diag_hop_at(v, i)->ttl);
 	strbuf_appendf(&d.summary,
@@ -155,12 +163,20 @@ static int interrupted(const struct diag_view *v, struct finding_list *out)
 	strbuf_appendf(&d.summary,
 	               "Replies stop after hop %u: the path is broken at or just after %s, %s.",
 	               d.f.hop, last, diag_find_segment_words(d.f.segment));
+	size_t silent = v->last_probed - v->last_answering;
 	strbuf_appendf(
 	    &d.evidence,
-	    "R5: the last answer comes from %s; the %zu hops after it are silent (no "
-	    "statistics) and the target never answers. R9: hop %u is in segment %s. If the "
-	    "target itself only filters the probes (R4), a TCP probe to its port answers.",
-	    last, v->last_probed - v->last_answering, d.f.hop, finding_segment_name(d.f.segment));
+	    "R5: the last answer comes from %s; the %zu hop%s after it %s silent (no "
+	    "statistics) and the target never answers. R9: hop %u is in segment %s.",
+	    last, silent, silent == 1 ? "" : "s", silent == 1 ? "is" : "are", d.f.hop,
+	    finding_segment_name(d.f.segment));
+	if (silent == 1 && v->t->proto != MODEL_PROTO_TCP)
+		strbuf_appendf(&d.evidence,
+		               " One silent hop would most likely be the target ignoring the probes "
+		               "(R4), but the replies stop inside your own network or provider, "
+		               "where no server sits right behind.");
+	strbuf_appendf(&d.evidence, " If the target itself only filters the probes (R4), a TCP "
+	                            "probe to its port answers.");
 	strbuf_appendf(
 	    &d.advice,
 	    "Run a trace from the server back to you (return route) and contact the owner of "
@@ -178,36 +194,59 @@ static int unreachable_rules(const struct diag_view *v, struct finding_list *out
 	/* One silent hop is most likely the target ignoring the probes (R4),
 	 * unless the probes already went to a TCP port, R4's own remedy. */
 	bool tcp = v->t->proto == MODEL_PROTO_TCP;
-	if (last->n_resp > 0 || (silent == 1 && !tcp))
+	/* ...unless replies stop inside the client's own network or provider:
+	 * no server sits right behind the user's access router. */
+	enum finding_segment seg = v->seg[v->last_answering];
+	bool client_side = v->client_first && (seg == FINDING_SEG_LOCAL || seg == FINDING_SEG_ACCESS);
+	if (last->n_resp > 0 || (silent == 1 && !tcp && !client_side))
 		return filtered(v, out, last->n_resp > 0);
 	return interrupted(v, out);
 }
 
 /* ---- R3 ---- */
 
-static enum finding_severity loss_severity(double pct)
+/* The lower end of the loss rate a count supports: Wilson's score bound,
+ * one-sided 95% (z = 1.645). 1 of 10 is 10% measured but may well be 0.5%. */
+static double loss_lower_bound(unsigned long lost, unsigned long sent)
 {
-	if (pct >= LOSS_CRITICAL_PCT)
-		return FINDING_CRITICAL;
-	if (pct >= LOSS_WARNING_PCT)
-		return FINDING_WARNING;
-	return FINDING_INFO;
+	if (sent == 0)
+		return 0.0;
+	double n = (double)sent, p = (double)lost / n, z2 = LOSS_Z * LOSS_Z;
+	double centre = p + z2 / (2.0 * n);
+	double half = LOSS_Z * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+	return fmax(0.0, (centre - half) / (1.0 + z2 / n));
 }
 
-/* The first index of the trailing run of answering hops that all lose. */
-static size_t persistent_start(const struct diag_view *v, double *lowest)
+static unsigned long lost_probes(const struct model_hop *h)
+{
+	return (unsigned long)lround(h->loss_pct * (double)h->snt / 100.0);
+}
+
+/* R3 with counts: warning or critical only when at least two probes were
+ * lost and the bound reaches the warning line; then the measured loss
+ * decides between them. */
+static enum finding_severity loss_severity(const struct model_hop *dest)
+{
+	unsigned long lost = lost_probes(dest);
+	if (lost < 2 || 100.0 * loss_lower_bound(lost, dest->snt) < LOSS_WARNING_PCT)
+		return FINDING_INFO;
+	return dest->loss_pct >= LOSS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING;
+}
+
+/* The first index of the trailing run of answering hops whose loss is real:
+ * walking back from the destination, each loses at least a quarter of what
+ * the destination loses (2 of 2,639 before a 63% loss are not its start). */
+static size_t persistent_start(const struct diag_view *v)
 {
 	size_t start = diag_n_hops(v);
-	*lowest = 100.0;
+	double dest = diag_hop_at(v, v->last_answering)->loss_pct;
 	for (size_t i = v->last_answering + 1; i-- > 0;) {
 		const struct model_hop *h = diag_hop_at(v, i);
 		if (!diag_hop_answers(h))
 			continue;
-		if (h->loss_pct <= 0.0)
+		if (h->loss_pct <= 0.0 || h->loss_pct < LOSS_RUN_SHARE * dest)
 			break;
 		start = i;
-		if (h->loss_pct < *lowest)
-			*lowest = h->loss_pct;
 	}
 	return start;
 }
@@ -228,10 +267,14 @@ static void describe_loss(struct diag_draft *d, const struct diag_view *v, size_
 			strbuf_appendf(&d->evidence, " hop %u %.1f%%,", diag_hop_at(v, i)->ttl,
 			               diag_hop_at(v, i)->loss_pct);
 		}
+	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
 	strbuf_appendf(&d->evidence,
-	               " of %lu probes; the lowest of this run, %.1f%%, is the end-to-end loss "
-	               "(R3: warning from 2%%, critical from 10%%). R9: hop %u is in segment %s.",
-	               diag_hop_at(v, v->last_answering)->snt, d->f.loss_pct, d->f.hop,
+	               " of %lu probes; the destination's %.1f%% (%lu lost) is the end-to-end loss "
+	               "(R3: warning from 2%%, critical from 10%%, when at least 2 probes were "
+	               "lost and the 95%% lower bound, %.1f%%, reaches 2%%). R9: hop %u is in "
+	               "segment %s.",
+	               dest->snt, d->f.loss_pct, lost_probes(dest),
+	               100.0 * loss_lower_bound(lost_probes(dest), dest->snt), d->f.hop,
 	               finding_segment_name(d->f.segment));
 	if (only_target) {
 		strbuf_appendf(&d->summary,
@@ -249,13 +292,13 @@ static void describe_loss(struct diag_draft *d, const struct diag_view *v, size_
 
 static int persistent_loss(const struct diag_view *v, struct finding_list *out)
 {
-	double lowest;
-	size_t start = persistent_start(v, &lowest);
+	size_t start = persistent_start(v);
 	if (start >= diag_n_hops(v))
 		return 0;
+	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
 	struct diag_draft d;
-	diag_find_init(&d, v, FINDING_LOSS, loss_severity(lowest), start);
-	d.f.loss_pct = lowest;
+	diag_find_init(&d, v, FINDING_LOSS, loss_severity(dest), start);
+	d.f.loss_pct = dest->loss_pct;
 	describe_loss(&d, v, start);
 	return diag_find_add(out, &d);
 }
@@ -382,6 +425,32 @@ static int repeated_router(const struct diag_view *v, size_t first, struct findi
 	return diag_find_add(out, &d);
 }
 
+/* The last hop answers but is not the target the report names: the trace
+ * stopped short (a report cut off, or the maximum TTL reached). */
+static int stops_short(const struct diag_view *v, struct finding_list *out)
+{
+	struct diag_draft d;
+	char last[MODEL_NAME_MAX + 32];
+	const struct model_trace *t = v->t;
+	diag_find_init(&d, v, FINDING_PATH_INTERRUPTED, FINDING_CRITICAL, v->last_answering);
+	diag_find_add_hop(&d.f, d.f.hop);
+	diag_hop_label(diag_hop_at(v, v->last_answering), last, sizeof(last));
+	bool max_ttl = diag_hop_at(v, v->last_answering)->ttl >= MAX_TTL_DEFAULT;
+	if (max_ttl)
+		d.f.severity = FINDING_WARNING;
+	strbuf_appendf(&d.summary, "The trace ends at %s without reaching %s: %s.", last, t->dst,
+	               max_ttl ? "the path is longer than the trace's hop limit, or loops beyond it"
+	                       : "the path breaks after that hop, or the report was cut short");
+	strbuf_appendf(&d.evidence,
+	               "R5: the report names the target %s, but its last hop, %s, is another "
+	               "address; the target never answers. R9: hop %u is in segment %s.",
+	               t->dst, last, d.f.hop, finding_segment_name(d.f.segment));
+	strbuf_appendf(&d.advice, "%s Run the whole trace again (hopdoc -r -m 64 %s).",
+	               max_ttl ? "Raise the hop limit." : "Check that the report is complete.",
+	               t->dst);
+	return diag_find_add(out, &d);
+}
+
 int diag_loss_rules(const struct diag_view *v, struct finding_list *out)
 {
 	if (diag_n_hops(v) == 0 || v->last_probed >= diag_n_hops(v))
@@ -391,6 +460,8 @@ int diag_loss_rules(const struct diag_view *v, struct finding_list *out)
 		return repeated_router(v, repeat, out) == 0 ? rate_limited_rules(v, out) : -1;
 	if (!v->target_answered && unreachable_rules(v, out) != 0)
 		return -1;
+	if (v->target_answered && !v->t->reached && v->t->dst_addr.family != AF_UNSPEC)
+		return stops_short(v, out) == 0 ? rate_limited_rules(v, out) : -1;
 	if (v->target_answered && persistent_loss(v, out) != 0)
 		return -1;
 	return rate_limited_rules(v, out);

@@ -147,6 +147,30 @@ int diag_add_healthy(struct finding_list *l, enum finding_direction dir, const c
 	return diag_find_add(l, &d);
 }
 
+/* Findings that say nothing is wrong with the path itself. */
+static bool harmless(const struct finding *f)
+{
+	return f->kind == FINDING_RATE_LIMITED_HOP || f->kind == FINDING_DEPRIORITIZED_HOP ||
+	       f->kind == FINDING_INSUFFICIENT_DATA || f->kind == FINDING_HEALTHY;
+}
+
+/* A clean path whose only findings are routers answering probes slowly or
+ * rarely: the first line the user reads says the path is fine. */
+static int headline_fine(struct finding_list *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++)
+		if (!harmless(&out->items[i]))
+			return 0;
+	struct finding *first = &out->items[from];
+	if (from >= out->n || first->kind == FINDING_HEALTHY ||
+	    first->kind == FINDING_INSUFFICIENT_DATA)
+		return 0;
+	return diag_find_set(&first->summary,
+	                     "The path is fine: the destination answers without loss or lasting "
+	                     "delay. %s",
+	                     first->summary);
+}
+
 int diag_finish(struct finding_list *out, size_t from, unsigned long probes,
                 enum finding_direction dir, const char *notes)
 {
@@ -160,7 +184,7 @@ int diag_finish(struct finding_list *out, size_t from, unsigned long probes,
 	    diag_add_healthy(out, healthy_dir, notes) != 0)
 		return -1;
 	diag_sort(out->items + from, out->n - from);
-	return 0;
+	return headline_fine(out, from);
 }
 
 const struct model_hop *diag_hop_by_ttl(const struct model_trace *t, unsigned ttl)

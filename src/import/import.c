@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "import/import_clean.h"
 #include "import/import_csv.h"
 #include "import/import_json.h"
 #include "import/import_listing.h"
@@ -48,9 +49,8 @@ const char *import_format_name(enum import_format f)
 
 static const char *skip_space(const char *p, const char *end)
 {
-	while (p < end && (isspace((unsigned char)*p) || (unsigned char)*p == 0xef ||
-			   (unsigned char)*p == 0xbb || (unsigned char)*p == 0xbf))
-		p++; /* blanks and a UTF-8 byte-order mark */
+	while (p < end && isspace((unsigned char)*p))
+		p++;
 	return p;
 }
 
@@ -77,22 +77,23 @@ static bool looks_raw(const char *p, const char *end)
 	       isdigit((unsigned char)p[2]);
 }
 
+static const char *next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl + 1 : end;
+}
+
 /* Any line whose first word is a hop number "N." (after blanks or '#'). */
 static bool has_hop_line(const char *p, const char *end)
 {
-	bool at_start = true;
-	for (; p < end; p++) {
-		if (*p == '\n') {
-			at_start = true;
-			continue;
-		}
-		if (!at_start || *p == ' ' || *p == '\t' || *p == '#')
-			continue;
-		at_start = false;
-		const char *q = p;
+	for (const char *l = p; l < end; l = next_line(l, end)) {
+		const char *q = l;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '#'))
+			q++;
+		const char *d = q;
 		while (q < end && isdigit((unsigned char)*q))
 			q++;
-		if (q > p && q < end && *q == '.')
+		if (q > d && q < end && *q == '.')
 			return true;
 	}
 	return false;
@@ -100,39 +101,88 @@ static bool has_hop_line(const char *p, const char *end)
 
 static bool has_line_starting(const char *p, const char *end, const char *prefix)
 {
-	for (const char *l = p; l < end;) {
-		const char *s = skip_space(l, end);
-		if (line_starts(s, end, prefix))
+	for (const char *l = p; l < end; l = next_line(l, end))
+		if (line_starts(skip_space(l, end), end, prefix))
 			return true;
-		const char *nl = memchr(l, '\n', (size_t)(end - l));
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
 	return false;
+}
+
+/* A raw line followed by another (or ending the text): one line starting
+ * "x 0" is not yet mtr's raw format. */
+static bool raw_starts(const char *s, const char *end)
+{
+	if (!looks_raw(s, end))
+		return false;
+	const char *n = skip_space(next_line(s, end), end);
+	return n >= end || looks_raw(n, end);
+}
+
+/* '{', or '[' opening a list of objects: not a prompt's '['. */
+static bool json_starts(const char *s, const char *end)
+{
+	if (*s == '{')
+		return true;
+	return *s == '[' && skip_space(s + 1, end) < end && *skip_space(s + 1, end) == '{';
+}
+
+/* The format whose first line is the first one met, and that line's start. */
+static enum import_format opening_line(const char *p, const char *end, const char **at)
+{
+	for (const char *l = p; l < end; l = next_line(l, end)) {
+		const char *s = skip_space(l, end);
+		*at = l;
+		if (s < end && json_starts(s, end))
+			return IMPORT_FMT_JSON;
+		if (line_starts(s, end, "<?xml") || line_starts(s, end, "<MTR"))
+			return IMPORT_FMT_XML;
+		if (line_starts(s, end, "Mtr_Version,"))
+			return IMPORT_FMT_CSV;
+		if (raw_starts(s, end))
+			return IMPORT_FMT_RAW;
+		if (line_starts(s, end, "HOST:"))
+			return IMPORT_FMT_MTR_TEXT;
+	}
+	*at = p;
+	return IMPORT_FMT_UNKNOWN;
+}
+
+static bool winmtr_table(const char *p, const char *end)
+{
+	/* a '|'-framed table, not prose naming WinMTR */
+	return has_line_starting(p, end, "|") && contains(p, end, "| Sent") && contains(p, end, "Recv");
+}
+
+/* Detection on cleaned text; *at is where the report starts. */
+static enum import_format detect_clean(const char *p, const char *end, const char **at)
+{
+	*at = p;
+	if (contains(p, end, "<table") || contains(p, end, "<tr>") || contains(p, end, "<tr ")) {
+		const char *x;
+		if (opening_line(p, end, &x) != IMPORT_FMT_XML)
+			return IMPORT_FMT_WINMTR_HTML;
+	}
+	if (winmtr_table(p, end))
+		return IMPORT_FMT_WINMTR_TEXT;
+	enum import_format f = opening_line(p, end, at);
+	if (f != IMPORT_FMT_UNKNOWN)
+		return f;
+	*at = p;
+	if (has_hop_line(p, end))
+		return IMPORT_FMT_LISTING;
+	/* one raw-looking line and nothing else known: raw, so that its parser
+	 * names the first line it cannot read */
+	return looks_raw(skip_space(p, end), end) ? IMPORT_FMT_RAW : IMPORT_FMT_UNKNOWN;
 }
 
 enum import_format import_detect(const char *data, size_t len)
 {
-	const char *end = data + len;
-	const char *p = skip_space(data, end);
-	if (p < end && (*p == '{' || *p == '['))
-		return IMPORT_FMT_JSON;
-	if (line_starts(p, end, "<?xml") || line_starts(p, end, "<MTR"))
-		return IMPORT_FMT_XML;
-	if (contains(p, end, "<table") || contains(p, end, "<tr"))
-		return IMPORT_FMT_WINMTR_HTML;
-	if (line_starts(p, end, "Mtr_Version,"))
-		return IMPORT_FMT_CSV;
-	if (looks_raw(p, end))
-		return IMPORT_FMT_RAW;
-	if (has_line_starting(p, end, "|") && contains(p, end, "| Sent") && contains(p, end, "Recv"))
-		return IMPORT_FMT_WINMTR_TEXT; /* a '|'-framed table, not prose naming WinMTR */
-	if (has_line_starting(p, end, "HOST:"))
-		return IMPORT_FMT_MTR_TEXT;
-	if (has_hop_line(p, end))
-		return IMPORT_FMT_LISTING;
-	return IMPORT_FMT_UNKNOWN;
+	struct import_clean c;
+	if (memchr(data, '\0', len) || import_clean_text(data, len, &c) != 0)
+		return IMPORT_FMT_UNKNOWN;
+	const char *at;
+	enum import_format f = detect_clean(c.text, c.text + strlen(c.text), &at);
+	import_clean_free(&c);
+	return f;
 }
 
 /* ---- Entry points --------------------------------------------------------- */
@@ -151,13 +201,48 @@ static unsigned line_of_nul(const char *data, size_t at)
 	return line;
 }
 
-static int parse_copy(char *text, enum import_format f, unsigned n_lines,
-		      struct model_trace **out, struct import_error *err)
+/* A report's text within the cleaned paste: cleaned lines first_line... */
+struct slice {
+	char *text;
+	unsigned first_line; /* the cleaned line the slice starts at (1-based) */
+};
+
+static unsigned line_number(const char *text, const char *at)
+{
+	unsigned line = 1;
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* Formats that need their lines at the start (raw lines, CSV rows). */
+static void trim_line_starts(char *s)
+{
+	char *w = s;
+	for (bool at_start = true; *s; s++) {
+		if (at_start && *s == ' ')
+			continue;
+		at_start = *s == '\n';
+		*w++ = *s;
+	}
+	*w = '\0';
+}
+
+static int parse_slice(const struct slice *sl, enum import_format f, const struct import_clean *c,
+		       struct model_trace **out, struct import_error *err)
 {
 	struct model_trace *t = model_trace_new();
 	if (!t)
 		return import_fail(err, 0, "out of memory");
-	if (formats[f].parse(text, t, err) != 0 || import_finish(t, err, n_lines) != 0) {
+	if (f == IMPORT_FMT_RAW || f == IMPORT_FMT_CSV)
+		trim_line_starts(sl->text);
+	unsigned lines = line_number(sl->text, sl->text + strlen(sl->text));
+	int rc = formats[f].parse(sl->text, t, err);
+	if (rc == 0)
+		rc = import_finish(t, err, lines);
+	if (rc != 0) {
+		if (err->line)
+			err->line = import_clean_origin(c, sl->first_line + err->line - 1);
 		model_trace_free(t);
 		return -1;
 	}
@@ -165,10 +250,142 @@ static int parse_copy(char *text, enum import_format f, unsigned n_lines,
 	return 0;
 }
 
-int import_buffer(const char *data, size_t len, const char *source_name,
-		  struct model_trace **out, struct import_error *err)
+/* The first line the cleaning kept that is not blank: what could not be read. */
+static unsigned first_text_line(const struct import_clean *c)
 {
-	*out = NULL;
+	const char *s = c->text;
+	for (unsigned line = 1; *s; line++) {
+		size_t n = strcspn(s, "\n");
+		if (strspn(s, " ") < n)
+			return import_clean_origin(c, line);
+		s += n + (s[n] == '\n');
+	}
+	return 1;
+}
+
+/* ---- Several reports in one paste ----------------------------------------- */
+
+static bool starts_word(const char *line, const char *word)
+{
+	while (*line == ' ')
+		line++;
+	return strncasecmp(line, word, strlen(word)) == 0;
+}
+
+/* The hop number a listing row starts with; 0 for other lines. */
+static unsigned row_number(const char *line)
+{
+	while (*line == ' ' || *line == '#')
+		line++;
+	char *end;
+	unsigned long n = isdigit((unsigned char)*line) ? strtoul(line, &end, 10) : 0;
+	return n > 0 && n <= MODEL_MAX_HOPS && *end == '.' ? (unsigned)n : 0;
+}
+
+/* Whether the line opens a new report of format f (after the first one). */
+static bool opens_report(enum import_format f, const char *line)
+{
+	switch (f) {
+	case IMPORT_FMT_MTR_TEXT:
+		return starts_word(line, "HOST:");
+	case IMPORT_FMT_JSON:
+		return line[0] == '{'; /* mtr and hopdoc indent everything inside */
+	case IMPORT_FMT_XML:
+		return starts_word(line, "<?xml") || starts_word(line, "<MTR");
+	case IMPORT_FMT_CSV:
+		return starts_word(line, "Mtr_Version,");
+	case IMPORT_FMT_WINMTR_TEXT:
+		return contains(line, line + strcspn(line, "\n"), "| Sent");
+	default:
+		return false;
+	}
+}
+
+struct splitter {
+	enum import_format f;
+	unsigned last_hop;  /* listings: the last row's hop number */
+	char *row_end;      /* listings: the line after that row */
+	bool after_decl;    /* XML: the line before was <?xml ...?> */
+	bool opened;        /* the first report's opening line was met */
+	char *start_line;   /* mtr text: the line before, when it is "Start:" */
+};
+
+/* Where a new report starts at line p, or NULL. A listing starts again when
+ * a hop number does not increase, right after the previous listing's last
+ * row (its header and prose go with the new one). */
+static char *report_cut(struct splitter *s, char *p, char *next, bool first)
+{
+	char *cut = NULL;
+	if (s->f == IMPORT_FMT_LISTING) {
+		unsigned hop = row_number(p);
+		if (hop && hop <= s->last_hop)
+			cut = s->row_end;
+		if (hop) {
+			s->last_hop = hop;
+			s->row_end = next;
+		}
+	} else if (!s->after_decl && opens_report(s->f, p)) {
+		if (s->opened && !first)
+			cut = s->start_line ? s->start_line : p;
+		s->opened = true;
+	}
+	s->after_decl = s->f == IMPORT_FMT_XML && starts_word(p, "<?xml");
+	s->start_line = s->f == IMPORT_FMT_MTR_TEXT && starts_word(p, "Start:") ? p : NULL;
+	return cut;
+}
+
+/* Cuts the cleaned text (from `from`) at each report start; fills up to max
+ * slices and returns the count. With max 1 the parsers see it all, and say
+ * "one report per file" themselves. */
+static size_t split_reports(char *from, const char *text, enum import_format f, struct slice *sl,
+			    size_t max)
+{
+	struct splitter s = { .f = f };
+	size_t n = 0;
+	sl[n++] = (struct slice){ .text = from, .first_line = line_number(text, from) };
+	for (char *p = from; *p && n < max;) {
+		char *nl = strchr(p, '\n');
+		char *next = nl ? nl + 1 : p + strlen(p);
+		char *cut = report_cut(&s, p, next, p == sl[n - 1].text);
+		if (cut && cut > sl[n - 1].text) {
+			unsigned first = sl[n - 1].first_line + line_number(sl[n - 1].text, cut) - 1;
+			cut[-1] = '\0';
+			sl[n++] = (struct slice){ .text = cut, .first_line = first };
+		}
+		p = next;
+	}
+	return n;
+}
+
+static int import_clean_all(const struct import_clean *c, struct model_trace **out, size_t max, size_t *n_out,
+			    struct import_error *err)
+{
+	const char *at;
+	char *text = c->text;
+	enum import_format f = detect_clean(text, text + strlen(text), &at);
+	if (f == IMPORT_FMT_UNKNOWN)
+		return import_fail(err, first_text_line(c),
+				   "expected an mtr, WinMTR or hopdoc report or a hop listing "
+				   "(\" 1.|-- host  0.0%%  10 ...\"); found none");
+	struct slice sl[IMPORT_MAX_REPORTS];
+	if (f == IMPORT_FMT_MTR_TEXT)
+		at = text; /* its parser skips the words before HOST: and reads Start: */
+	size_t n = split_reports(text + (at - text), text, f, sl,
+				 max < IMPORT_MAX_REPORTS ? max : IMPORT_MAX_REPORTS);
+	for (*n_out = 0; *n_out < n; (*n_out)++)
+		if (parse_slice(&sl[*n_out], f, c, &out[*n_out], err) != 0) {
+			for (size_t i = 0; i < *n_out; i++)
+				model_trace_free(out[i]);
+			*n_out = 0;
+			return -1;
+		}
+	return 0;
+}
+
+int import_buffer_all(const char *data, size_t len, const char *source_name,
+		      struct model_trace **out, size_t max, size_t *n, struct import_error *err)
+{
+	*n = 0;
 	set_file(err, source_name);
 	if (len > IMPORT_MAX_BYTES)
 		return import_fail(err, 0, "expected a report of at most %u bytes", IMPORT_MAX_BYTES);
@@ -176,19 +393,21 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 	if (nul)
 		return import_fail(err, line_of_nul(data, (size_t)(nul - data)),
 				   "expected text, found a NUL byte");
-	enum import_format f = import_detect(data, len);
-	if (f == IMPORT_FMT_UNKNOWN)
-		return import_fail(err, 1, "expected an mtr, WinMTR or hopdoc report or a hop listing "
-					   "(\" 1.|-- host  0.0%%  10 ...\"); found none");
-	char *text = malloc(len + 1);
-	if (!text)
+	struct import_clean c;
+	if (import_clean_text(data, len, &c) != 0)
 		return import_fail(err, 0, "out of memory");
-	memcpy(text, data, len);
-	text[len] = '\0';
-	model_text_clean(text);
-	int rc = parse_copy(text, f, line_of_nul(data, len), out, err);
-	free(text);
+	model_text_clean(c.text);
+	int rc = import_clean_all(&c, out, max, n, err);
+	import_clean_free(&c);
 	return rc;
+}
+
+int import_buffer(const char *data, size_t len, const char *source_name,
+		  struct model_trace **out, struct import_error *err)
+{
+	size_t n;
+	*out = NULL;
+	return import_buffer_all(data, len, source_name, out, 1, &n, err);
 }
 
 static int read_all(FILE *f, char **data, size_t *len)
@@ -216,11 +435,12 @@ static int read_all(FILE *f, char **data, size_t *len)
 	return 0;
 }
 
-int import_file(const char *path, struct model_trace **out, struct import_error *err)
+int import_file_all(const char *path, struct model_trace **out, size_t max, size_t *n,
+		    struct import_error *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
-	*out = NULL;
+	*n = 0;
 	set_file(err, name);
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f)
@@ -233,9 +453,16 @@ int import_file(const char *path, struct model_trace **out, struct import_error 
 		fclose(f);
 	if (rc != 0)
 		return import_fail(err, 0, "cannot read: %s", strerror(saved));
-	rc = import_buffer(data, len, name, out, err);
+	rc = import_buffer_all(data, len, name, out, max, n, err);
 	free(data);
 	return rc;
+}
+
+int import_file(const char *path, struct model_trace **out, struct import_error *err)
+{
+	size_t n;
+	*out = NULL;
+	return import_file_all(path, out, 1, &n, err);
 }
 
 const char *import_error_text(const struct import_error *err, char *buf, size_t len)

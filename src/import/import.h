@@ -1,7 +1,8 @@
 /* import: reads reports made by mtr, WinMTR, hopdoc or pasted from guides
  * into a model_trace, for `hopdoc analyze`.
  *
- * The format is detected from the content, then handed to that format's own
+ * The paste is first cleaned (import_clean: quotes, fences, prompts, BOM,
+ * wrapped lines, ...), then the format is detected from the content, then handed to that format's own
  * parser (import_mtr_text, import_json, import_csv, import_xml, import_raw,
  * import_winmtr, import_listing). Every parser either fills the whole trace or
  * fails with the file, the line and what it expected there: a report that
@@ -41,6 +42,18 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 
 /* The same for a file; "-" reads standard input. */
 int import_file(const char *path, struct model_trace **out, struct import_error *err);
+
+/* Several reports pasted into one file (two mtr reports, a listing per
+ * direction, ...): each is read on its own, up to max (at most
+ * IMPORT_MAX_REPORTS; the rest stays with the last, whose parser then says
+ * "one report per file"). On success returns 0 with *n traces in out[0..n);
+ * on failure -1, *n is 0 and err points at the first line not understood.
+ * import_buffer and import_file are these with max 1. */
+#define IMPORT_MAX_REPORTS 16
+int import_buffer_all(const char *data, size_t len, const char *source_name,
+		      struct model_trace **out, size_t max, size_t *n, struct import_error *err);
+int import_file_all(const char *path, struct model_trace **out, size_t max, size_t *n,
+		    struct import_error *err);
 
 /* "FILE:LINE: MESSAGE" (no LINE when it is 0). Returns buf. */
 const char *import_error_text(const struct import_error *err, char *buf, size_t len);

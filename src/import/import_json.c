@@ -192,6 +192,20 @@ static void take_mtr(struct model_trace *t, json_t *mtr)
 		t->psize = (unsigned)n;
 }
 
+/* mtr's own "nothing answered": an empty hubs list. One silent first hop,
+ * probed as often as the report says, keeps that fact for the diagnosis. */
+static int nothing_answered(struct model_trace *t, struct import_error *err)
+{
+	struct model_hop *h = model_trace_hop(t, 1);
+	if (!h)
+		return import_fail(err, 0, "out of memory");
+	h->snt = t->tests ? t->tests : 1;
+	h->recv = 0;
+	h->loss_pct = 100.0;
+	h->has = MODEL_HAS_RECV;
+	return import_check_hop(h, 0.05, err, 1);
+}
+
 static int take_report(struct model_trace *t, json_t *report, const char *text,
 		       struct import_error *err)
 {
@@ -202,7 +216,7 @@ static int take_report(struct model_trace *t, json_t *report, const char *text,
 	if (!json_is_array(hubs))
 		return import_fail(err, 1, "expected a \"hubs\" array in \"report\"");
 	if (json_array_size(hubs) == 0)
-		return import_fail(err, hub_line(text, 0), "expected at least one hub; \"hubs\" is empty");
+		return nothing_answered(t, err);
 	for (size_t i = 0; i < json_array_size(hubs); i++)
 		if (take_hub(t, json_array_get(hubs, i), i, text, err) != 0)
 			return -1;
@@ -212,10 +226,17 @@ static int take_report(struct model_trace *t, json_t *report, const char *text,
 int import_json_parse(char *text, struct model_trace *t, struct import_error *err)
 {
 	json_error_t jerr;
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &jerr);
 	if (!doc)
 		return import_fail(err, jerr.line > 0 ? (unsigned)jerr.line : 1,
 				   "expected valid JSON: %s", jerr.text);
+	/* Words after the document are a paste's; a second document is not. */
+	const char *rest = text + jerr.position;
+	if (strstr(rest, "\"report\"")) {
+		json_decref(doc);
+		return import_fail(err, import_line_at(text, strstr(rest, "\"report\"")),
+				   "expected one report per file; a second JSON report starts here");
+	}
 	json_t *report = json_object_get(doc, "report");
 	int rc;
 	if (!json_is_object(report))

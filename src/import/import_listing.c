@@ -12,6 +12,7 @@ struct listing {
 	char letters[MAX_COLUMNS + 1]; /* the columns after the host */
 	unsigned last_ttl;
 	unsigned last_line;
+	unsigned first_numbered; /* the first "N." line: where a listing was expected */
 };
 
 /* "3." or "3.|--": the hop number; 0 when the token is not one. */
@@ -149,6 +150,32 @@ static int add_row(struct listing *l, struct model_trace *t, unsigned ttl, char 
 	return import_check_hop(h, tol, err, line);
 }
 
+/* "4. (waiting for reply)": mtr's screen for a hop nothing answered yet.
+ * A silent hop (R5), probed as often as the hop before it. */
+static int waiting_row(struct listing *l, struct model_trace *t, unsigned ttl,
+		       struct import_error *err, unsigned line)
+{
+	if (ttl <= l->last_ttl)
+		return import_fail(err, line, "expected hop %u or above after hop %u (one listing per file)",
+				   l->last_ttl + 1, l->last_ttl);
+	unsigned long snt = t->n_hops ? t->hops[t->n_hops - 1].snt : 0;
+	struct model_hop *h = model_trace_hop(t, ttl);
+	if (!h)
+		return import_fail(err, line, "out of memory");
+	h->snt = snt ? snt : 1;
+	h->loss_pct = 100.0;
+	h->has = MODEL_HAS_RECV;
+	l->last_ttl = ttl;
+	l->last_line = line;
+	return import_check_hop(h, 0.05, err, line);
+}
+
+static bool is_waiting(char **tok, size_t n, size_t host)
+{
+	return n == host + 3 && strcasecmp(tok[host], "(waiting") == 0 &&
+	       strcasecmp(tok[host + 1], "for") == 0 && strncasecmp(tok[host + 2], "reply)", 6) == 0;
+}
+
 static int take_line(struct listing *l, struct model_trace *t, char *s, struct import_error *err,
 		     unsigned line)
 {
@@ -166,8 +193,12 @@ static int take_line(struct listing *l, struct model_trace *t, char *s, struct i
 	size_t host = 1;
 	if (host < n && strcmp(tok[host], "|--") == 0)
 		host++;
+	if (!l->first_numbered)
+		l->first_numbered = line;
 	if (host >= n)
 		return 0; /* a numbered sentence or list item, not a hop */
+	if (is_waiting(tok, n, host))
+		return waiting_row(l, t, ttl, err, line);
 	return add_row(l, t, ttl, tok, n, host, err, line);
 }
 
@@ -181,6 +212,6 @@ int import_listing_parse(char *text, struct model_trace *t, struct import_error 
 		if (take_line(&l, t, s, err, line) != 0)
 			return -1;
 	if (t->n_hops == 0)
-		return import_fail(err, line ? line : 1, "expected hop lines like \"1. 10.0.0.1  0.0%%  20  1.2  1.3  1.1  2.0  0.3\"");
+		return import_fail(err, l.first_numbered ? l.first_numbered : 1, "expected hop lines like \"1. 10.0.0.1  0.0%%  20  1.2  1.3  1.1  2.0  0.3\"");
 	return import_check_columns(l.letters, err, l.last_line);
 }

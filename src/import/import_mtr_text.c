@@ -25,7 +25,26 @@ static void take_start(struct model_trace *t, const char *s)
 	if (end) {
 		long off = tm.tm_gmtoff;
 		t->start_time = (int64_t)timegm(&tm) - off;
+		return;
 	}
+	/* older mtr: ctime(), local time of an unknown zone, taken as UTC;
+	 * a date in another locale's words stays unknown */
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(s, "%a %b %d %H:%M:%S %Y", &tm))
+		t->start_time = (int64_t)timegm(&tm);
+}
+
+/* "HOST: rechner  Verlust%  Snt  Letzt ...": titles translated into
+ * another language. mtr's default columns are assumed, as for a listing;
+ * rows with another count of figures fail with the titles assumed. */
+static int take_foreign_header(struct report *r, struct model_trace *t, char **tok, size_t n,
+			       struct import_error *err, unsigned line)
+{
+	if (n < 2)
+		return import_fail(err, line, "expected column titles (Loss%%, Snt, Avg, ...) after HOST:");
+	import_default_columns(r->letters, sizeof(r->letters));
+	snprintf(t->src, sizeof(t->src), "%s", tok[0]);
+	return 0;
 }
 
 /* "HOST: vm   Loss%   Snt ...": titles from the end, the host before them. */
@@ -40,7 +59,7 @@ static int take_header(struct report *r, struct model_trace *t, char *s, struct 
 	while (first > 0 && import_column_letter(tok[first - 1]))
 		first--;
 	if (first == n)
-		return import_fail(err, line, "expected column titles (Loss%%, Snt, Avg, ...) after HOST:");
+		return take_foreign_header(r, t, tok, n, err, line);
 	if (n - first > MAX_COLUMNS)
 		return import_fail(err, line, "expected at most %d columns", MAX_COLUMNS);
 	for (size_t i = first; i < n; i++)

@@ -367,13 +367,31 @@ static void fill_counts(struct model_trace *t)
 		t->tests = most;
 }
 
+/* The last hop answered, and it is the target when the report names the
+ * target's address (JSON, XML, CSV): a trace that stops at a router before
+ * it did not reach the target, however clean. */
+static bool reached_target(const struct model_trace *t)
+{
+	const struct model_hop *last = &t->hops[t->n_hops - 1];
+	if (last->n_resp == 0 || last->recv == 0)
+		return false;
+	if (t->dst_addr.family == AF_UNSPEC)
+		return true;
+	bool any_addr = false; /* a name alone cannot be compared */
+	for (unsigned i = 0; i < last->n_resp; i++) {
+		any_addr |= last->resp[i].addr.family != AF_UNSPEC;
+		if (model_addr_equal(&last->resp[i].addr, &t->dst_addr))
+			return true;
+	}
+	return !any_addr;
+}
+
 int import_finish(struct model_trace *t, struct import_error *err, unsigned line)
 {
 	if (t->n_hops == 0)
 		return import_fail(err, line ? line : 1, "expected at least one hop; the report has none");
 	fill_dst(t);
 	fill_counts(t);
-	const struct model_hop *last = &t->hops[t->n_hops - 1];
-	t->reached = last->n_resp > 0 && last->recv > 0;
+	t->reached = reached_target(t);
 	return 0;
 }

@@ -14,6 +14,7 @@
 struct winmtr_table {
 	char cols[MAX_CELLS + 1];
 	bool have_header;
+	unsigned header_line; /* where rows were expected, for "no rows" */
 };
 
 static char winmtr_letter(const char *title)
@@ -122,8 +123,10 @@ static int take_text_line(struct winmtr_table *w, struct model_trace *t, char *s
 	char *host, *loss;
 	if (n == 0 || !split_host_loss(cell[1], &host, &loss))
 		return import_fail(err, line, "expected \"| host - loss | Sent | Recv | ...\"");
-	if (strcmp(loss, "%") == 0)
+	if (strcmp(loss, "%") == 0) {
+		w->header_line = line;
 		return take_text_header(w, cell + 1, n, err, line);
+	}
 	if (!w->have_header)
 		return import_fail(err, line, "expected the header \"Host - %% | Sent | Recv | ...\" first");
 	if (n + 1 != strlen(w->cols))
@@ -142,7 +145,8 @@ int import_winmtr_text_parse(char *text, struct model_trace *t, struct import_er
 		if (take_text_line(&w, t, s, err, line) != 0)
 			return -1;
 	if (t->n_hops == 0)
-		return import_fail(err, line ? line : 1, "expected WinMTR hop rows \"| host - loss | ...\"");
+		return import_fail(err, w.header_line ? w.header_line + 1 : 1,
+				   "expected WinMTR hop rows \"| host - loss | ...\"");
 	return 0;
 }
 

@@ -71,11 +71,13 @@ static int put_part(json_t *doc, const char *key, json_t *part)
 	return part ? json_object_set_new(doc, key, part) : -1;
 }
 
-static json_t *clients_json(const struct render_analysis *a, const struct render_opts *o)
+static json_t *trace_json(const struct model_trace *t);
+
+static json_t *clients_json(const struct render_analysis *a)
 {
 	json_t *clients = json_array();
 	for (size_t i = 0; clients && i < a->n; i++) {
-		json_t *trace = render_json_trace(a->traces[i], o);
+		json_t *trace = trace_json(a->traces[i]);
 		if (!trace || json_array_append_new(clients, trace) != 0) {
 			json_decref(clients);
 			return NULL;
@@ -84,14 +86,23 @@ static json_t *clients_json(const struct render_analysis *a, const struct render
 	return clients;
 }
 
-static int put_traces(json_t *doc, const struct render_analysis *a)
+/* Like the text report, a hub leaves out the keys whose figures the report
+ * did not have (WinMTR's StDev): a 0.0 would read as measured. */
+static json_t *trace_json(const struct model_trace *t)
 {
 	struct render_opts o = report_opts(NULL);
+	char fields[16];
+	o.fields = fields_for(t, fields, sizeof(fields));
+	return render_json_trace(t, &o);
+}
+
+static int put_traces(json_t *doc, const struct render_analysis *a)
+{
 	if (is_clients(a))
-		return put_part(doc, "clients", clients_json(a, &o));
-	int rc = put_part(doc, "outbound", render_json_trace(a->traces[0], &o));
+		return put_part(doc, "clients", clients_json(a));
+	int rc = put_part(doc, "outbound", trace_json(a->traces[0]));
 	if (rc == 0 && a->n > 1)
-		rc = put_part(doc, "return", render_json_trace(a->traces[1], &o));
+		rc = put_part(doc, "return", trace_json(a->traces[1]));
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "diag_build.h"
@@ -78,8 +79,11 @@ static void persistent_loss_bands(void **state)
 	static const struct {
 		double loss;
 		enum finding_severity sev;
-	} bands[] = {{1.0, FINDING_INFO},    {1.99, FINDING_INFO},     {2.0, FINDING_WARNING},
-	             {9.9, FINDING_WARNING}, {10.0, FINDING_CRITICAL}, {40.0, FINDING_CRITICAL}};
+	} bands[] = {/* of 200 probes: 2.0% is 4 lost, whose 95% lower bound (0.9%) does not
+	                reach 2%; 4.0% (8 lost) is past it (2.3%) */
+	             {1.0, FINDING_INFO},    {1.99, FINDING_INFO},     {2.0, FINDING_INFO},
+	             {4.0, FINDING_WARNING}, {9.9, FINDING_WARNING},   {10.0, FINDING_CRITICAL},
+	             {40.0, FINDING_CRITICAL}};
 	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
 		struct hs p[8];
 		copy_clean(p);
@@ -201,6 +205,12 @@ static void nothing_answers(void **state)
 	struct finding_list l = diagnose(BUILD(p, 30));
 	expect_only(&l, FINDING_PATH_INTERRUPTED);
 	assert_int_equal(l.items[0].hop, 1);
+	assert_int_equal(l.items[0].segment, FINDING_SEG_LOCAL);
+	finding_list_free(&l);
+	/* one silent hop (mtr's JSON with an empty hubs list): still local */
+	struct hs one[1] = {{NULL, 0, 0, 0, 0, 0}};
+	l = diagnose(BUILD(one, 10));
+	expect_only(&l, FINDING_PATH_INTERRUPTED);
 	assert_int_equal(l.items[0].segment, FINDING_SEG_LOCAL);
 	finding_list_free(&l);
 }
@@ -340,15 +350,25 @@ static void steady_70ms_step_is_a_long_link(void **state)
 	expect_only(&l, FINDING_HEALTHY);
 	assert_non_null(strstr(l.items[0].evidence, "long-distance link"));
 	finding_list_free(&l);
-	/* A steady 50 ms step is too short for a long link: latency. */
+	/* A steady 32 ms step is a long link too (issue 15: any size)... */
 	for (size_t i = 4; i < 8; i++) {
-		p[i].avg -= 18.0;
-		p[i].best -= 18.0;
-		p[i].wrst -= 18.0;
+		p[i].avg -= 36.0;
+		p[i].best -= 36.0;
+		p[i].wrst -= 36.0;
 	}
 	l = diagnose(BUILD(p, 50));
-	expect_only(&l, FINDING_LATENCY);
+	expect_only(&l, FINDING_HEALTHY);
+	assert_non_null(strstr(l.items[0].evidence, "long-distance link"));
+	finding_list_free(&l);
+	/* ...but not when it adds spread (StDev 0.4 -> 6): congestion. */
+	for (size_t i = 4; i < 8; i++) {
+		p[i].stdev = 6.0;
+		p[i].best -= 3.0;
+	}
+	l = diagnose(BUILD(p, 50));
+	assert_int_equal(l.items[0].kind, FINDING_LATENCY);
 	assert_int_equal(l.items[0].hop, 5);
+	assert_non_null(strstr(l.items[0].summary, "congestion"));
 	finding_list_free(&l);
 	/* The same step into the target itself is no ocean crossing. */
 	copy_clean(p);
@@ -366,7 +386,9 @@ static void long_step_inside_one_city_is_latency(void **state)
 	(void)state;
 	struct hs p[8];
 	copy_clean(p);
-	p[3].host = "ae-1.core1.fra1.carrier.net";
+	/* the step's hop in a carrier after the client's provider (access is
+	 * never a long link) */
+	p[3].host = "ae-1.core1.fra1.isp.example";
 	p[4].host = "ae-7.core2.fra2.carrier.net";
 	for (size_t i = 4; i < 8; i++) {
 		p[i].avg += 70.0;
@@ -450,7 +472,7 @@ static void fewer_than_ten_probes(void **state)
 	struct hs p[8];
 	copy_clean(p);
 	for (size_t i = 4; i < 8; i++)
-		p[i].loss = 20.0;
+		p[i].loss = 40.0; /* 2 of 5: one lost probe alone would be info */
 	struct finding_list l = diagnose(BUILD(p, 5));
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.items[0].kind, FINDING_LOSS);
@@ -469,6 +491,114 @@ static void fewer_than_ten_probes(void **state)
 	/* No probe at all (an empty trace): nothing is called healthy. */
 	l = diagnose(model_trace_new());
 	expect_only(&l, FINDING_INSUFFICIENT_DATA);
+	finding_list_free(&l);
+}
+
+/* Issue 15: one lost probe is never warning or critical; the bound needs
+ * counts (1 of 10 measures 10%). */
+static void one_lost_probe_is_info(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[7].loss = 10.0;
+	struct finding_list l = diagnose(BUILD(p, 10));
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].severity, FINDING_INFO);
+	finding_list_free(&l);
+	p[7].loss = 15.0; /* 3 of 20: the bound (6.2%) is past 2% */
+	l = diagnose(BUILD(p, 20));
+	assert_int_equal(l.items[0].severity, FINDING_CRITICAL);
+	finding_list_free(&l);
+}
+
+/* Issue 15: the run starts where loss becomes real, the figure is the
+ * destination's (2 of 2,639 before 38-63% are not the start). */
+static void loss_run_starts_where_loss_is_real(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[3].loss = p[4].loss = 0.1;
+	p[5].loss = 38.0;
+	p[6].loss = 45.0;
+	p[7].loss = 63.0;
+	struct finding_list l = diagnose(BUILD(p, 2639));
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].severity, FINDING_CRITICAL);
+	assert_int_equal(l.items[0].hop, 6);
+	assert_true(fabs(l.items[0].loss_pct - 63.0) < 1e-9);
+	finding_list_free(&l);
+}
+
+/* Issue 15: jitter from fewer than ten replies is not judged. */
+static void jitter_needs_ten_replies(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	for (size_t i = 4; i < 8; i++) {
+		p[i].stdev = 12.0;
+		p[i].best = p[i].avg - 10.0;
+	}
+	struct finding_list l = diagnose(BUILD(p, 9));
+	assert_int_equal(find_kind(&l, FINDING_JITTER), -1);
+	finding_list_free(&l);
+	l = diagnose(BUILD(p, 10));
+	assert_true(find_kind(&l, FINDING_JITTER) >= 0);
+	finding_list_free(&l);
+}
+
+/* Issue 15: whole-ms figures without StDev (WinMTR): Avg - Best of 2 ms is
+ * rounding; Best 0 on a lossy hop is no sample. */
+static void whole_ms_figures_are_not_jitter(void **state)
+{
+	(void)state;
+	struct hs p[6] = {
+	    {"192.168.1.1", 0, 1, 0, 4, 0}, {"10.20.0.1", 0, 9, 7, 21, 0},
+	    {"203.0.113.1", 0, 12, 10, 30, 0}, {"203.0.113.9", 0, 14, 12, 33, 0},
+	    {"198.51.100.1", 0, 15, 13, 35, 0}, {"198.51.100.10", 2, 16, 0, 38, 0},
+	};
+	struct model_trace *t = BUILD(p, 200);
+	for (size_t i = 0; i < t->n_hops; i++)
+		t->hops[i].has &= ~(unsigned)MODEL_HAS_STDEV;
+	struct finding_list l = diagnose(t);
+	assert_int_equal(find_kind(&l, FINDING_JITTER), -1);
+	finding_list_free(&l);
+}
+
+/* Issue 15: a trace that stops inside the client's provider is cut, not
+ * filtered; one whose last hop is not the named target never reached it. */
+static void end_of_trace(void **state)
+{
+	(void)state;
+	struct hs p[4] = {
+	    {"192.168.1.1", 0, 1.3, 1.1, 2.0, 0.3}, {"be1.bras.isp.example", 0, 8.1, 7.5, 9.0, 0.4},
+	    {"ae2.agg.isp.example", 0, 9.4, 8.8, 12.0, 0.5}, {NULL, 0, 0, 0, 0, 0},
+	};
+	struct finding_list l = diagnose(BUILD(p, 50));
+	assert_int_equal(l.items[0].kind, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(l.items[0].hop, 3);
+	finding_list_free(&l);
+	struct model_trace *t = BUILD(clean8, 50);
+	model_addr_parse("192.0.2.80", &t->dst_addr);
+	snprintf(t->dst, sizeof(t->dst), "192.0.2.80");
+	l = diagnose(t);
+	assert_int_equal(l.items[0].kind, FINDING_PATH_INTERRUPTED);
+	assert_int_equal(find_kind(&l, FINDING_HEALTHY), -1);
+	finding_list_free(&l);
+}
+
+/* Issue 15: a clean path with only rate-limited hops says so first. */
+static void rate_limited_only_headline(void **state)
+{
+	(void)state;
+	struct hs p[8];
+	copy_clean(p);
+	p[3].loss = 20.0;
+	struct finding_list l = diagnose(BUILD(p, 100));
+	expect_only(&l, FINDING_RATE_LIMITED_HOP);
+	assert_true(strncmp(l.items[0].summary, "The path is fine", 16) == 0);
 	finding_list_free(&l);
 }
 
@@ -517,6 +647,12 @@ int main(void)
 	    cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
 	    cmocka_unit_test(fewer_than_ten_probes),
 	    cmocka_unit_test(findings_are_ordered),
+	    cmocka_unit_test(one_lost_probe_is_info),
+	    cmocka_unit_test(loss_run_starts_where_loss_is_real),
+	    cmocka_unit_test(jitter_needs_ten_replies),
+	    cmocka_unit_test(whole_ms_figures_are_not_jitter),
+	    cmocka_unit_test(end_of_trace),
+	    cmocka_unit_test(rate_limited_only_headline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

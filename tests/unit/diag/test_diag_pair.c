@@ -80,7 +80,7 @@ static void server_side_problem_merges_into_both(void **state)
 	struct hs o[8], r[8];
 	memcpy(o, out8, sizeof(o));
 	memcpy(r, ret8, sizeof(r));
-	lose_from(o, 6, 4.0);
+	lose_from(o, 6, 6.0); /* 6 of 100: warning (R3's bound, 3.2%, is past 2%) */
 	lose_from(r, 0, 15.0);
 	struct finding_list l = pair(o, r);
 	assert_int_equal(l.n, 1);
