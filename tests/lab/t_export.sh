@@ -130,7 +130,7 @@ check_chromium() {
 	fi
 	png=$LOGDIR/lab-export.png
 	rm -f "$png"
-	chromium_run --window-size=1280,1700 --screenshot="$png" "file://$WORK/run.html" >/dev/null
+	chromium_run --hide-scrollbars --window-size=1280,1700 --screenshot="$png" "file://$WORK/run.html" >/dev/null
 	if [ -s "$png" ] && [ "$(head -c 4 "$png" | tail -c 3)" = PNG ]; then
 		pass "chromium-screenshot ($(wc -c <"$png") bytes in build/logs/lab-export.png)"
 	else
