@@ -95,11 +95,35 @@ struct exports {
 	FILE *text, *html;
 };
 
+/* Under sudo, the user who typed the command gets the file, as a shell
+ * redirection would give it. A failure leaves it root's, still readable. */
+static int give_to_sudo_user(int fd)
+{
+	uid_t uid, nobody;
+	gid_t gid, nogroup;
+	if (getuid() != 0 || privdrop_target(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid, &gid) != 0 ||
+	    (privdrop_target(NULL, NULL, &nobody, &nogroup) == 0 && uid == nobody))
+		return 0; /* not under sudo: the file is its creator's */
+	return fchown(fd, uid, gid);
+}
+
+/* Only a file made here changes owner (O_EXCL), never one that was there. */
+static int create_export_fd(const char *path)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	int fd = privdrop_create_as_user(path, flags | O_EXCL, 0666);
+	if (fd >= 0) {
+		(void)give_to_sudo_user(fd);
+		return fd;
+	}
+	return errno == EEXIST ? privdrop_create_as_user(path, flags | O_TRUNC, 0666) : -1;
+}
+
 static FILE *create_export(const char *path)
 {
 	if (!path)
 		return NULL;
-	int fd = privdrop_create_as_user(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = create_export_fd(path);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		char msg[512];

@@ -12,7 +12,7 @@
 #     build/logs/lab-export.png, the page to build/logs/lab-export.html;
 #   - a run stopped by SIGINT still writes both files, with what it gathered;
 #   - a file that cannot be written fails the run (exit 1) with the reason,
-#     before probing; `hopdoc analyze --export-html` writes a page without
+#     before probing; under sudo a new file goes to the sudo user; `hopdoc analyze --export-html` writes a page without
 #     charts; two targets with an export are refused.
 # Prints PASS:/FAIL: lines. Needs root, chromium (scripts/install-deps.sh).
 # Env: EXPORT_CYCLES (50), HOPDOC, CHROMIUM (chromium).
@@ -173,6 +173,19 @@ check_failures() {
 		pass "two-targets (refused: $(cat "$WORK/two.err"))"
 	else
 		fail two-targets "exit $rc (want 2)" "$(cat "$WORK/two.err")"
+	fi
+	# Under sudo a new file goes to the user who typed the command (as a
+	# shell redirection would); one that was there keeps its owner.
+	: >"$WORK/kept.txt"
+	lab_client env SUDO_UID=4242 SUDO_GID=4243 "$HOPDOC" -n -r -c 1 -i 0.1 --export-text "$WORK/new.txt" \
+		--export-html "$WORK/kept.txt" "$LAB_TARGET4" >/dev/null 2>"$WORK/own.err"
+	rc=$?
+	local owners
+	owners="$(stat -c %u:%g "$WORK/new.txt" 2>/dev/null) $(stat -c %u:%g "$WORK/kept.txt")"
+	if [ "$rc" -eq 0 ] && [ "$owners" = "4242:4243 0:0" ] && [ -s "$WORK/new.txt" ] && [ -s "$WORK/kept.txt" ]; then
+		pass "owner (under sudo: a new file is the user's, an existing one keeps its owner: $owners)"
+	else
+		fail owner "exit $rc, owners '$owners' (want '4242:4243 0:0'), both written" "$(cat "$WORK/own.err")"
 	fi
 	if lab_client "$HOPDOC" analyze --export-html "$WORK/imported.html" "$WORK/run.txt" >/dev/null 2>&1 &&
 		grep -q 'No per-round data' "$WORK/imported.html" &&
