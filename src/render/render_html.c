@@ -29,7 +29,7 @@ static const char style[] =
 	"table{border-collapse:collapse;font-variant-numeric:tabular-nums;min-width:100%}\n"
 	"th,td{padding:4px 8px;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}\n"
 	"th{background:#efefef}\nth.host,td.host,td.others{text-align:left}\n"
-	"td.host,td.others{white-space:normal;overflow-wrap:anywhere}\n"
+	"td.host,td.others{white-space:normal;overflow-wrap:break-word}\n"
 	"tr.critical td{background:#fdeaea}\ntr.warning td{background:#fff3dc}\n"
 	"tr.info td{background:#f1f5fb}\ntd.lossy{color:#c00;font-weight:600}\n"
 	".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}\n"
