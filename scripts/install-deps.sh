@@ -7,6 +7,7 @@ packages=(
 	libcmocka-dev libjansson-dev libcap-dev libclang-rt-14-dev
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
+	chromium  # t_export.sh opens the HTML export headless (docs/export.md)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -16,7 +16,7 @@ model      base                                 model.h finding.h event.h field.
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
-render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
+render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
 cli        base,model,probe,resolve,stats,render,diag,import   -

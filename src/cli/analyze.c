@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/sink.h"
+#include "cli/export.h"
 #include "diag/diag.h"
 #include "import/import.h"
 #include "model/finding.h"
@@ -22,19 +23,22 @@ struct analyze_args {
 	bool json;
 	bool summary;
 	enum analyze_mode mode;
+	const char *export_html; /* --export-html FILE; NULL: none */
 	const char *files[MAX_FILES];
 	size_t n_files;
 };
 
 static const char usage[] =
-	"usage: hopdoc analyze [--json] OUTBOUND [RETURN]\n"
+	"usage: hopdoc analyze [--json] [--export-html FILE] OUTBOUND [RETURN]\n"
 	"       hopdoc analyze [--json] --clients REPORT REPORT ...\n"
 	"Reads reports made by mtr (-r, -w, -j, -C, -x, -l), WinMTR (Export TEXT or\n"
 	"HTML), hopdoc, or hop listings pasted from a guide, and diagnoses the path.\n"
 	"RETURN is the report of the way back (made on the server towards the client).\n"
 	"One file holding several reports (pasted one after another) gets a verdict each.\n"
 	"--clients compares several clients' reports to one server. \"-\" reads stdin.\n"
-	"--summary prints one line per hop and per finding (for scripts and tests).\n";
+	"--summary prints one line per hop and per finding (for scripts and tests).\n"
+	"--export-html FILE also writes the outbound report and the diagnosis as a\n"
+	"self-contained HTML page (no per-round charts: reports keep only totals).\n";
 
 static int usage_error(const char *what)
 {
@@ -74,6 +78,8 @@ static int check_counts(const struct analyze_args *a)
 		return usage_error("expected at most two reports (OUTBOUND RETURN); use --clients to compare several");
 	if (a->mode == MODE_CLIENTS && a->n_files < 2)
 		return usage_error("--clients expects at least two reports");
+	if (a->mode == MODE_CLIENTS && a->export_html)
+		return usage_error("--export-html takes OUTBOUND [RETURN], not --clients");
 	return -1;
 }
 
@@ -84,6 +90,12 @@ static int parse_args(int argc, char **argv, struct analyze_args *a)
 		const char *arg = argv[i];
 		if (!files_only && strcmp(arg, "--") == 0) {
 			files_only = true;
+		} else if (!files_only && strcmp(arg, "--export-html") == 0) {
+			if (i + 1 == argc || argv[i + 1][0] == '\0')
+				return usage_error("--export-html needs a file name");
+			a->export_html = argv[++i];
+		} else if (!files_only && strncmp(arg, "--export-html=", 14) == 0 && arg[14]) {
+			a->export_html = arg + 14;
 		} else if (!files_only && arg[0] == '-' && arg[1] != '\0') {
 			int rc = take_option(a, arg);
 			if (rc >= 0)
@@ -145,6 +157,18 @@ static int print(const struct analyze_args *a, struct model_trace **t, const str
 	return 1;
 }
 
+/* The page shows the outbound trace with the whole analysis's verdict. */
+static int export_page(const struct analyze_args *a, struct model_trace **t, const struct finding_list *l)
+{
+	char source[300], msg[EXPORT_MSG_MAX];
+	snprintf(source, sizeof(source), "the report %s", strcmp(a->files[0], "-") ? a->files[0] : "on standard input");
+	const struct export_input in = { t[0], NULL, NULL, l, source };
+	if (export_write_html(a->export_html, &in, msg, sizeof(msg)) == 0)
+		return 0;
+	fprintf(stderr, "hopdoc analyze: %s\n", msg);
+	return 1;
+}
+
 static int diagnose_and_print(const struct analyze_args *a, struct model_trace **t)
 {
 	int rc;
@@ -155,6 +179,8 @@ static int diagnose_and_print(const struct analyze_args *a, struct model_trace *
 		rc = 1;
 	} else {
 		rc = print(a, t, &l);
+		if (rc == 0 && a->export_html)
+			rc = export_page(a, t, &l);
 	}
 	finding_list_free(&l);
 	return rc;
@@ -170,6 +196,8 @@ static int analyze_each(const struct analyze_args *a, struct model_trace **t, si
 		snprintf(name, sizeof(name), "%s (report %zu of %zu)", a->files[0], k + 1, n);
 		struct analyze_args one = *a;
 		one.files[0] = name;
+		if (k > 0)
+			one.export_html = NULL; /* the page is the first report's */
 		if (k > 0 && !a->summary && !a->json && putchar('\n') == EOF)
 			return 1;
 		rc = diagnose_and_print(&one, &t[k]);

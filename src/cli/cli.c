@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,15 +88,101 @@ static int read_targets_file(struct opts *o, FILE **f)
 	return rc < 0 || o->n_targets == 0 ? -1 : 0;
 }
 
+/* The export files are made as the user who ran hopdoc, while privileges
+ * last (root drops to nobody, who can write almost nowhere), as -F's file
+ * is opened; and a path that cannot be written fails before the probing. */
+struct exports {
+	FILE *text, *html;
+};
+
+/* Under sudo, the user who typed the command gets the file, as a shell
+ * redirection would give it. A failure leaves it root's, still readable. */
+static int give_to_sudo_user(int fd)
+{
+	uid_t uid, nobody;
+	gid_t gid, nogroup;
+	if (getuid() != 0 || privdrop_target(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid, &gid) != 0 ||
+	    (privdrop_target(NULL, NULL, &nobody, &nogroup) == 0 && uid == nobody))
+		return 0; /* not under sudo: the file is its creator's */
+	return fchown(fd, uid, gid);
+}
+
+/* Only a file made here changes owner (O_EXCL), never one that was there. */
+static int create_export_fd(const char *path)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	int fd = privdrop_create_as_user(path, flags | O_EXCL, 0666);
+	if (fd >= 0) {
+		(void)give_to_sudo_user(fd);
+		return fd;
+	}
+	return errno == EEXIST ? privdrop_create_as_user(path, flags | O_TRUNC, 0666) : -1;
+}
+
+static FILE *create_export(const char *path)
+{
+	if (!path)
+		return NULL;
+	int fd = create_export_fd(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		complain(NULL, msg);
+	}
+	return f;
+}
+
+static int create_exports(const struct config *c, struct exports *ex)
+{
+	ex->text = create_export(c->export_text);
+	ex->html = ex->text || !c->export_text ? create_export(c->export_html) : NULL;
+	return (c->export_text && !ex->text) || (c->export_html && !ex->html) ? -1 : 0;
+}
+
+/* A failed close is a failed write (NFS, a full disk). */
+static int close_exports(const struct config *c, struct exports *ex)
+{
+	int rc = 0;
+	FILE *files[] = { ex->text, ex->html };
+	const char *names[] = { c->export_text, c->export_html };
+	for (size_t i = 0; i < 2; i++) {
+		if (files[i] && fclose(files[i]) != 0) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "cannot write %s: %s", names[i], strerror(errno));
+			complain(NULL, msg);
+			rc = -1;
+		}
+	}
+	ex->text = ex->html = NULL;
+	return rc;
+}
+
+/* One file per flag: a second target would overwrite the first's. Checked
+ * before the files are made, and again once -F's list is read. */
+static bool too_many_for_exports(const struct opts *o)
+{
+	if ((!o->cfg.export_text && !o->cfg.export_html) || o->n_targets < 2)
+		return false;
+	complain(NULL, "--export-text and --export-html take one target");
+	return true;
+}
+
 /* Each target in turn, on the one socket set; a target that fails is
  * reported and the next one traced, as mtr does in report mode. */
-static int trace_all(const struct opts *o, struct probe_sockets *socks)
+static int trace_all(const struct opts *o, const struct exports *ex, struct probe_sockets *socks)
 {
+	if (too_many_for_exports(o))
+		return EXIT_USAGE;
 	int status = EXIT_OK;
 	for (size_t i = 0; i < o->n_targets && !stop_requested; i++) {
 		char err[256];
 		struct config cfg = o->cfg;
 		cfg.probe.target = o->targets[i];
+		cfg.export_text_file = ex->text;
+		cfg.export_html_file = ex->html;
 		if (run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
@@ -118,7 +205,7 @@ static int complain_each(const struct opts *o, const char *err)
 }
 
 /* Sockets first (privileged), then the drop, then the -F list and names. */
-static int trace_targets(struct opts *o, FILE **targets)
+static int trace_targets(struct opts *o, const struct exports *ex, FILE **targets)
 {
 	char err[256], open_err[256];
 	struct probe_sockets *socks =
@@ -132,20 +219,28 @@ static int trace_targets(struct opts *o, FILE **targets)
 		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
-		status = trace_all(o, socks);
+		status = trace_all(o, ex, socks);
 	}
 	probe_sockets_close(socks);
 	return status;
 }
 
-/* The -F list is opened while privileges last, as the user who ran us. */
+/* The -F list and the export files are opened while privileges last, as
+ * the user who ran us. */
 static int run_live(struct opts *o)
 {
 	FILE *targets = NULL;
+	struct exports ex = { NULL, NULL };
+	int status = EXIT_RUNTIME;
+	if (too_many_for_exports(o))
+		return EXIT_USAGE;
 	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
 		return EXIT_RUNTIME;
-	int status = trace_targets(o, &targets);
+	if (create_exports(&o->cfg, &ex) == 0)
+		status = trace_targets(o, &ex, &targets);
 	close_targets_file(&targets);
+	if (close_exports(&o->cfg, &ex) != 0)
+		status = EXIT_RUNTIME;
 	return status;
 }
 

@@ -5,6 +5,7 @@
 #define HOPDOC_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "probe/probe.h"
 #include "render/render.h"
@@ -17,6 +18,12 @@ struct config {
 	bool diagnose;           /* --diagnose */
 	enum render_format output;
 	char fields[32];         /* -o: mtr field letters; "LS NABWV" by default */
+	const char *export_text; /* --export-text FILE: written when the run ends; NULL: none */
+	const char *export_html; /* --export-html FILE */
+	/* The export files as the CLI created them, before privileges went (so
+	 * not filled by opts); NULL: run_trace opens export_text/_html itself. */
+	FILE *export_text_file;
+	FILE *export_html_file;
 };
 
 #endif

@@ -18,7 +18,7 @@
 #include "model/field.h"
 #include "model/model.h"
 
-enum { OPT_DIAGNOSE = 256 }; /* long-only options */
+enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -310,6 +310,22 @@ static int opt_diagnose(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+static int opt_export_text(struct parse_ctx *p, const char *arg)
+{
+	if (arg[0] == '\0')
+		return fail(p, "--export-text: expected a file name");
+	p->o->cfg.export_text = arg;
+	return 0;
+}
+
+static int opt_export_html(struct parse_ctx *p, const char *arg)
+{
+	if (arg[0] == '\0')
+		return fail(p, "--export-html: expected a file name");
+	p->o->cfg.export_html = arg;
+	return 0;
+}
+
 static int opt_order(struct parse_ctx *p, const char *arg)
 {
 	size_t len = strlen(arg);
@@ -460,6 +476,10 @@ static const struct opt_spec opt_table[] = {
 	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
 	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
 	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
+	{"export-text", OPT_EXPORT_TEXT, "FILE", opt_export_text,
+	 "when the run ends, write WinMTR's text table to FILE", NULL},
+	{"export-html", OPT_EXPORT_HTML, "FILE", opt_export_html,
+	 "when the run ends, write a self-contained HTML page to FILE", NULL},
 	{"mpls", 'e', NULL, opt_later, "MPLS information (not supported yet)", NULL},
 	{"ipinfo", 'y', "NUMBER", opt_later, "IP information (not supported yet)", NULL},
 	{"aslookup", 'z', NULL, opt_later, "AS numbers (not supported yet)", NULL},

@@ -12,8 +12,10 @@
 
 #include "base/evloop.h"
 #include "base/sink.h"
+#include "cli/export.h"
 #include "diag/diag.h"
 #include "model/finding.h"
+#include "model/history.h"
 #include "model/model.h"
 #include "probe/probe.h"
 #include "render/render.h"
@@ -36,6 +38,7 @@ struct run {
 	struct sink *sink;
 	struct render_raw *raw;
 	struct render_split *split;
+	struct model_history *history; /* only for --export-html's charts */
 	struct render_opts ropts;
 };
 
@@ -86,6 +89,15 @@ static int add_stream_printer(struct run *r)
 	return 0;
 }
 
+/* The HTML export charts each round: the history hears every event. */
+static int add_history(struct run *r)
+{
+	if (!r->cfg->export_html)
+		return 0;
+	r->history = model_history_new(EXPORT_HISTORY_ROUNDS);
+	return r->history ? collect_add_tap(r->collect, model_history_event, r->history) : -1;
+}
+
 static unsigned usable_families(const struct probe_sockets *s)
 {
 	return (probe_sockets_can(s, AF_INET) ? TARGET_INET : 0) |
@@ -121,7 +133,7 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 		evloop_watch_flag(r->loop, stop);
 	fill_trace_header(r->trace, r->cfg);
 	fill_render_opts(&r->ropts, r->cfg);
-	if (add_stream_printer(r) < 0) {
+	if (add_stream_printer(r) < 0 || add_history(r) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -140,6 +152,7 @@ static void trace_teardown(struct run *r)
 	render_raw_free(r->raw);
 	render_split_free(r->split);
 	collect_free(r->collect);
+	model_history_free(r->history);
 	sink_free(r->sink);
 	model_trace_free(r->trace);
 	evloop_free(r->loop);
@@ -176,6 +189,35 @@ static int render_final(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+static int write_exports(struct run *r, const struct finding_list *findings, char *err, size_t errlen)
+{
+	const struct export_input in = { r->trace, &r->ropts, r->history, findings, "a live run" };
+	const struct config *c = r->cfg;
+	if (c->export_text && export_text_to(c->export_text_file, c->export_text, &in, err, errlen) != 0)
+		return -1;
+	if (c->export_html && export_html_to(c->export_html_file, c->export_html, &in, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+/* The exports carry the verdict whether or not --diagnose printed it. */
+static int export_final(struct run *r, char *err, size_t errlen)
+{
+	if (!r->cfg->export_text && !r->cfg->export_html)
+		return 0;
+	struct finding_list findings;
+	finding_list_init(&findings);
+	int rc;
+	if (diag_trace(r->trace, &findings) != 0) {
+		snprintf(err, errlen, "cannot export: out of memory");
+		rc = -1;
+	} else {
+		rc = write_exports(r, &findings, err, errlen);
+	}
+	finding_list_free(&findings);
+	return rc;
+}
+
 static int probe_and_wait(struct run *r, char *err, size_t errlen)
 {
 	if (probe_start(r->probe) < 0) {
@@ -203,12 +245,17 @@ int run_trace(const struct config *cfg, struct probe_sockets *socks,
 	}
 	char probe_err[256] = "";
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
-	/* Whatever was gathered is reported, even after a failure mid-run. */
+	/* Whatever was gathered is reported and exported, even after a failure
+	 * mid-run or a SIGINT. */
 	int rendered = render_final(&r, err, errlen);
+	char export_err[EXPORT_MSG_MAX] = "";
+	int exported = export_final(&r, export_err, sizeof(export_err));
 	trace_teardown(&r);
 	if (probed < 0) {
 		snprintf(err, errlen, "%s", probe_err);
 		return -1;
 	}
-	return rendered;
+	if (rendered == 0 && exported < 0)
+		snprintf(err, errlen, "%s", export_err);
+	return rendered < 0 ? rendered : exported;
 }

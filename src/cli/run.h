@@ -7,7 +7,7 @@
  *     run_trace(cfg, s, stop, out, ...)          for each target in turn
  *     probe_sockets_close(s)
  * Nothing here prints to stderr or exits; errors come back in err.
- * Tests: tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh. */
+ * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh. */
 #ifndef HOPDOC_RUN_H
 #define HOPDOC_RUN_H
 
@@ -21,7 +21,9 @@
  * (or until *stop becomes non-zero: the run then ends as a finished one
  * would), and writes cfg->output to out: streamed for raw and split, at the
  * end otherwise, with the diagnosis after it when cfg->diagnose. Reverse DNS
- * unless cfg->no_dns. The trace's tables exist only while it runs. Returns 0,
+ * unless cfg->no_dns. cfg->export_text and cfg->export_html are written at
+ * the end too (with the diagnosis, and the per-round history the run kept
+ * for the page's charts). The trace's tables exist only while it runs. Returns 0,
  * or -1 with a message in err (a report of what was gathered is still
  * written when the failure came after probing started). */
 int run_trace(const struct config *cfg, struct probe_sockets *socks,

@@ -58,8 +58,12 @@ static int take_hop(struct model_trace *t, const char *cols, char **cells, struc
 	double tol;
 	if (import_set_fields(h, letters, figures, &tol, err, line) != 0)
 		return -1;
-	/* WinMTR's integer Loss% is coarser than its counts: recompute it */
-	return import_check_hop(h, strchr(letters, 'R') ? -1.0 : tol, err, line);
+	/* WinMTR's integer Loss% is coarser than its counts: recompute it. A
+	 * Loss% with decimals (hopdoc's export) is kept as printed: it counts
+	 * probes in flight and late replies as mtr does, which Sent and Recv
+	 * alone cannot tell. */
+	bool coarse = tol >= 0.5;
+	return import_check_hop(h, strchr(letters, 'R') && coarse ? -1.0 : tol, err, line);
 }
 
 /* ---- TEXT ----------------------------------------------------------------- */

@@ -77,17 +77,22 @@ static int become(uid_t uid, gid_t gid)
 
 int privdrop_open_as_user(const char *path, int flags)
 {
+	return privdrop_create_as_user(path, flags & ~O_CREAT, 0);
+}
+
+int privdrop_create_as_user(const char *path, int flags, mode_t mode)
+{
 	uid_t euid = geteuid();
 	gid_t egid = getegid();
 	if (euid == getuid() && egid == getgid())
-		return open(path, flags);
+		return open(path, flags, mode);
 	if (become(getuid(), getgid()) < 0) {
 		int e = errno;
 		(void)become(euid, egid);
 		errno = e;
 		return -1;
 	}
-	int fd = open(path, flags);
+	int fd = open(path, flags, mode);
 	int e = errno;
 	if (seteuid(euid) < 0 || setegid(egid) < 0) { /* the uid back first, then the gid */
 		e = errno;

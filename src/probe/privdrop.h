@@ -29,6 +29,11 @@ int privdrop_target(const char *sudo_uid, const char *sudo_gid, uid_t *uid, gid_
  * the use. The fd, or -1 with errno. */
 int privdrop_open_as_user(const char *path, int flags);
 
+/* The same with O_CREAT allowed (mode as open(2)'s): the export files, made
+ * before the drop so that root's run (which drops to nobody) can write
+ * where its user can. */
+int privdrop_create_as_user(const char *path, int flags, mode_t mode);
+
 /* Whether the process holds any capability in its effective or permitted set. */
 bool privdrop_has_caps(void);
 

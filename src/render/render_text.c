@@ -96,16 +96,23 @@ static void print_figure(const char *what, double v, const char *unit, struct si
 		sink_printf(out, ", %s %.1f%s", what, v, unit);
 }
 
-static int print_finding(size_t n, const struct finding *f, struct sink *out)
+int render_text_finding_head(const struct finding *f, struct sink *out)
 {
-	sink_printf(out, "%2zu. %s: %s", n, finding_severity_name(f->severity), finding_kind_name(f->kind));
+	sink_printf(out, "%s: %s", finding_severity_name(f->severity), finding_kind_name(f->kind));
 	if (f->hop)
 		sink_printf(out, " at hop %u", f->hop);
 	sink_printf(out, " (segment %s, direction %s", finding_segment_name(f->segment),
 		    finding_direction_name(f->direction));
 	print_figure("loss", f->loss_pct, "%", out);
 	print_figure("latency", f->latency_ms, " ms", out);
-	sink_printf(out, ")\n    %s\n", f->summary);
+	return sink_puts(out, ")");
+}
+
+static int print_finding(size_t n, const struct finding *f, struct sink *out)
+{
+	sink_printf(out, "%2zu. ", n);
+	render_text_finding_head(f, out);
+	sink_printf(out, "\n    %s\n", f->summary);
 	if (f->evidence[0])
 		sink_printf(out, "    Evidence: %s\n", f->evidence);
 	if (f->advice[0])

@@ -6,8 +6,9 @@
  * usage: render_golden FORMAT [wide] [names] [ips] [fields=LETTERS]
  *                      [mtr-keys] [diagnosis] [clients] FILE
  * FORMAT: report json csv xml raw split, or analysis-text analysis-json
- * analysis-summary (every trace of the file); '_' in LETTERS stands for a
- * space. */
+ * analysis-summary (every trace of the file), or export-text export-html
+ * (the exports; the HTML page's history comes from the .model's `sample`
+ * lines or the .events replayed); '_' in LETTERS stands for a space. */
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -18,15 +19,19 @@
 #include "base/sink.h"
 #include "model/field.h"
 #include "model/finding.h"
+#include "model/history.h"
 #include "model/model.h"
 #include "render/render.h"
 #include "render/render_analysis.h"
+#include "render/render_html.h"
+#include "render/render_winmtr.h"
 #include "render/render_raw.h"
 #include "render/render_split.h"
 #include "stats/collect.h"
 
 #define LINE_MAX_LEN 4096
 #define MAX_TRACES 8 /* analysis-* formats: the traces of one analysis */
+#define HISTORY_ROUNDS 1000
 
 struct golden {
 	const char *format;
@@ -45,6 +50,8 @@ struct golden {
 	struct finding_list findings;
 	struct render_raw *raw;
 	struct render_split *split;
+	struct model_history *history; /* export-html: NULL without samples */
+	unsigned long round;           /* .events: the round being replayed */
 	struct sink *out;
 };
 
@@ -363,6 +370,43 @@ static int parse_event(const char *key, char *rest, struct event *ev)
 	return parse_reply(&save, ev);
 }
 
+static struct model_history *history_of(struct golden *g)
+{
+	if (!g->history)
+		g->history = model_history_new(HISTORY_ROUNDS);
+	return g->history;
+}
+
+/* "sample TTL ROUND RTT_MS|lost": one round's outcome at a hop. */
+static int parse_sample(struct golden *g, char *rest)
+{
+	char *save, *ttl = strtok_r(rest, " ", &save), *round = strtok_r(NULL, " ", &save);
+	char *value = strtok_r(NULL, " ", &save);
+	unsigned t;
+	unsigned long r;
+	double ms = -1;
+	if (!ttl || !round || !value || parse_uint(ttl, MODEL_MAX_HOPS, &t) != 0 ||
+	    parse_ulong(round, 1000000000ul, &r) != 0 ||
+	    (strcmp(value, "lost") != 0 && parse_double(value, &ms) != 0))
+		return fail("sample needs TTL ROUND RTT_MS|lost", "");
+	if (!history_of(g) || model_history_note(g->history, t, r, ms) != 0)
+		return fail("cannot note sample", ttl);
+	return 0;
+}
+
+/* Replayed events carry the round they belong to, as the engine's do: the
+ * rounds after "round N" are N + 1. */
+static int replay_event(struct golden *g, struct event *ev)
+{
+	if (ev->type == EVENT_ROUND_END)
+		g->round = ev->round + 1;
+	else
+		ev->round = g->round;
+	if (g->history && model_history_event(g->history, ev) != 0)
+		return fail("cannot note event", "");
+	return collect_event(g->collect, ev);
+}
+
 /* "trace NAME": names the trace the lines before it filled, or, after the
  * first, starts the next one. */
 static int start_trace(struct golden *g, const char *name)
@@ -400,12 +444,14 @@ static int parse_line(struct golden *g, char *line)
 			return parse_resp(g->t, rest);
 		if (strcmp(line, "mpls") == 0)
 			return parse_mpls(g->t, rest);
+		if (strcmp(line, "sample") == 0)
+			return parse_sample(g, rest);
 		return fail("unknown line", line);
 	}
 	struct event ev;
 	if (parse_event(line, rest, &ev) != 0)
 		return -1;
-	return collect_event(g->collect, &ev);
+	return replay_event(g, &ev);
 }
 
 static int read_file(struct golden *g, const char *path)
@@ -458,6 +504,8 @@ static int setup_streams(struct golden *g)
 		g->split = render_split_new(g->out, g->t, &g->opts);
 		return g->split ? collect_add_tap(g->collect, render_split_event, g->split) : -1;
 	}
+	if (strcmp(g->format, "export-html") == 0 && !history_of(g))
+		return fail("out of memory", "");
 	return 0;
 }
 
@@ -524,6 +572,20 @@ static int render_analysis_golden(struct golden *g, const char *kind)
 	return fail("unknown format", g->format);
 }
 
+/* The page as the CLI writes it: the file's findings stand for the
+ * diagnosis (with `diagnosis`), the history for the live run. */
+static int render_html_golden(struct golden *g)
+{
+	struct render_html_page p = {
+		.trace = g->t,
+		.opts = &g->opts,
+		.history = g->history,
+		.findings = g->want_diagnosis ? &g->findings : NULL,
+		.source = g->history ? "a live run" : "a report",
+	};
+	return render_html(&p, g->out);
+}
+
 static int render_final(struct golden *g)
 {
 	static const struct {
@@ -536,6 +598,10 @@ static int render_final(struct golden *g)
 		return render_json_golden(g);
 	if (strncmp(g->format, "analysis-", 9) == 0)
 		return render_analysis_golden(g, g->format + 9);
+	if (strcmp(g->format, "export-text") == 0)
+		return render_winmtr_text(g->t, &g->opts, g->out);
+	if (strcmp(g->format, "export-html") == 0)
+		return render_html_golden(g);
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(g->format, formats[i].name) == 0)
 			return render_for(formats[i].out)(g->t, &g->opts, g->out);
@@ -575,6 +641,7 @@ int main(int argc, char **argv)
 	render_raw_free(g.raw);
 	render_split_free(g.split);
 	collect_free(g.collect);
+	model_history_free(g.history);
 	for (size_t i = 0; i < g.n_traces; i++)
 		model_trace_free(g.traces[i]);
 	finding_list_free(&g.findings);

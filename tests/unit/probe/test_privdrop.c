@@ -154,6 +154,53 @@ static void open_as_user_checks_the_real_ids(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Creating a file needs the real user's right to write in the directory. */
+static int child_creates_as_user(const char *closed_dir, const char *open_dir)
+{
+	char path[128];
+	if (setresgid(65534, 0, 0) < 0 || setresuid(65534, 0, 0) < 0) /* setuid-root by nobody */
+		return 30;
+	snprintf(path, sizeof(path), "%s/x", closed_dir);
+	int fd = privdrop_create_as_user(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0 || errno != EACCES)
+		return 31;
+	snprintf(path, sizeof(path), "%s/x", open_dir);
+	fd = privdrop_create_as_user(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != 65534 || (st.st_mode & 0777) != 0644)
+		return 32;
+	close(fd);
+	return geteuid() == 0 ? 0 : 33;
+}
+
+static void create_as_user_checks_the_real_ids(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: needs root\n");
+		skip();
+	}
+	char closed[] = "/tmp/hopdoc-privdrop-XXXXXX", open_dir[] = "/tmp/hopdoc-privdrop-XXXXXX";
+	assert_non_null(mkdtemp(closed));
+	assert_non_null(mkdtemp(open_dir));
+	assert_int_equal(chmod(open_dir, 0777), 0);
+	mode_t old = umask(022);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_creates_as_user(closed, open_dir));
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	umask(old);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/x", open_dir);
+	unlink(path);
+	rmdir(open_dir);
+	rmdir(closed);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +208,7 @@ int main(void)
 		cmocka_unit_test(target_rejects_bad_sudo_ids),
 		cmocka_unit_test(drop_as_root_in_a_child),
 		cmocka_unit_test(open_as_user_checks_the_real_ids),
+		cmocka_unit_test(create_as_user_checks_the_real_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
