@@ -171,7 +171,8 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 	*out = NULL;
 	set_file(err, source_name);
 	if (len > IMPORT_MAX_BYTES)
-		return import_fail(err, 0, "expected a report of at most %u bytes", IMPORT_MAX_BYTES);
+		return import_fail(err, 0, "expected a report of at most %u MiB; this input is larger "
+					   "(a report of 255 hops takes under 1 MiB)", IMPORT_MAX_BYTES >> 20);
 	const char *nul = memchr(data, '\0', len);
 	if (nul)
 		return import_fail(err, line_of_nul(data, (size_t)(nul - data)),
@@ -191,21 +192,24 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 	return rc;
 }
 
+/* Reads at most one byte past the limit: enough for import_buffer to refuse
+ * a larger input without holding it (or twice the limit) in memory. */
 static int read_all(FILE *f, char **data, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || cap > IMPORT_MAX_BYTES)
+		if (n < cap || n > IMPORT_MAX_BYTES)
 			break;
-		char *bigger = realloc(buf, cap * 2);
+		size_t want = cap * 2 < IMPORT_MAX_BYTES + 1 ? cap * 2 : IMPORT_MAX_BYTES + 1;
+		char *bigger = realloc(buf, want);
 		if (!bigger) {
 			free(buf);
 			buf = NULL;
 		}
 		buf = bigger;
-		cap *= 2;
+		cap = want;
 	}
 	if (!buf || ferror(f)) {
 		free(buf);
