@@ -16,24 +16,29 @@
  * under 100000. */
 #define MAX_VALUES 1000000u
 
+/* The closing quote of the string that opens at p, or the end of the text;
+ * counts the lines it spans. */
+static const char *string_end(const char *p, unsigned *line)
+{
+	for (p++; *p && *p != '"'; p++) {
+		*line += *p == '\n';
+		if (*p == '\\' && p[1])
+			p++;
+	}
+	return p;
+}
+
 /* The line where the document passes MAX_VALUES, 0 when it does not. */
 static unsigned too_many_values(const char *p)
 {
 	unsigned line = 1;
 	size_t count = 0;
-	bool in_string = false;
 	for (; *p; p++) {
+		if (*p == '"' && !*(p = string_end(p, &line)))
+			break;
 		line += *p == '\n';
-		if (in_string) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				in_string = false;
-		} else if (*p == '"') {
-			in_string = true;
-		} else if ((*p == ',' || *p == '[' || *p == '{') && ++count > MAX_VALUES) {
+		if ((*p == ',' || *p == '[' || *p == '{') && ++count > MAX_VALUES)
 			return line;
-		}
 	}
 	return 0;
 }
@@ -51,23 +56,11 @@ static void hub_lines(const char *text, unsigned *lines, size_t n)
 	for (const char *q = text; p && q < p; q++)
 		line += *q == '\n';
 	int depth = 0;
-	bool in_string = false;
-	size_t seen = 0;
-	for (; p && *p && seen < n; p++) {
+	for (size_t seen = 0; p && *p && seen < n; p++) {
+		if (*p == '"' && !*(p = string_end(p, &line)))
+			break;
 		line += *p == '\n';
-		if (in_string) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				in_string = false;
-			continue;
-		}
-		if (*p == '"')
-			in_string = true;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if (*p == ']' || *p == '}')
-			depth--;
+		depth += (*p == '[' || *p == '{') - (*p == ']' || *p == '}');
 		if (*p == '{' && depth == 2)
 			lines[seen++] = line;
 		if (depth <= 0)
