@@ -3,7 +3,8 @@
 # shape at a time, about BYTES long, written to standard output. Each starts
 # like a real report of its format (so detection picks that parser) and then
 # repeats what a parser could handle badly: deep nesting, one huge line,
-# millions of hop-like or filler lines, huge attribute values or cells.
+# millions of hop-like or filler lines, huge attribute values or cells,
+# many reports in one file.
 # Used by bench/import.sh; needs only coreutils.
 #
 #   bench/import_gen.sh list            the shapes, one a line
@@ -45,14 +46,14 @@ HTML_HEAD='<html><body><table border="1">
 <tr><td>Hostname</td><td>Nr</td><td>Loss %</td><td>Sent</td><td>Recv</td><td>Best</td><td>Avrg</td><td>Worst</td><td>Last</td></tr>'
 HTML_ROW='<tr><td>10.0.0.1</td><td>1</td><td>0</td><td>10</td><td>10</td><td>1</td><td>1</td><td>1</td><td>1</td></tr>'
 
-shapes="mtr-prose mtr-responders mtr-hugeline
-json-nest json-values json-hubs json-hugestring
-xml-tags xml-nest xml-attr
-csv-hugeline csv-commas
+shapes="mtr-prose mtr-responders mtr-hugeline mtr-reports
+json-nest json-values json-hubs json-hugestring json-reports
+xml-tags xml-nest xml-attr xml-reports
+csv-hugeline csv-commas csv-reports
 raw-lines raw-hugeline
-winmtr-rules winmtr-hugeline
-html-rows html-tags html-cell
-listing-lines listing-hugeline"
+winmtr-rules winmtr-hugeline winmtr-reports
+html-rows html-tags html-cell html-reports
+listing-lines listing-hugeline listing-reports"
 
 gen() { # SHAPE BYTES
 	local b=$2
@@ -63,6 +64,10 @@ gen() { # SHAPE BYTES
 	mtr-responders) # one hop, millions of indented extra-responder lines
 		printf '%s\n%s\n' "$MTR_HEAD" "$MTR_ROW"
 		lines '    10.77.0.3' "$b" ;;
+	mtr-reports) # many whole reports, one after the other
+		lines "$MTR_HEAD
+$MTR_ROW
+" "$b" ;;
 	mtr-hugeline) # one row whose host is one huge word
 		printf '%s\n  1.|-- ' "$MTR_HEAD"
 		blob "$b"
@@ -86,6 +91,9 @@ gen() { # SHAPE BYTES
 			printf '"}%s\n' "$([ $i -lt 255 ] && echo ,)"
 		done
 		printf ']}}\n' ;;
+	json-reports) # many whole documents, one after the other
+		# shellcheck disable=SC2059
+		lines "$(printf "{\"report\": {\"mtr\": {\"dst\": \"10.0.0.1\"}, \"hubs\": [$JSON_HUB}]}}" 1 1)" "$b" ;;
 	json-hugestring) # one hub whose host is one huge string
 		printf '{"report": {"mtr": {"dst": "10.0.0.1"}, "hubs": [{"count": 1, "host": "'
 		blob "$b"
@@ -98,6 +106,10 @@ gen() { # SHAPE BYTES
 		printf '%s\n%s\n' "$XML_HEAD" "$XML_HUB"
 		run '<a>' "$b"
 		printf '\n</MTR>\n' ;;
+	xml-reports) # many whole documents, one after the other
+		lines "$XML_HEAD
+$XML_HUB
+</MTR>" "$b" ;;
 	xml-attr) # a hub whose HOST attribute is huge
 		printf '%s\n<HUB COUNT="1" HOST="' "$XML_HEAD"
 		blob "$b"
@@ -110,6 +122,10 @@ gen() { # SHAPE BYTES
 		printf '%s\n' "$CSV_HEAD"
 		run ',' "$b"
 		printf '\n' ;;
+	csv-reports) # many whole exports, one after the other
+		lines "$CSV_HEAD
+MTR.0.95,1700000000,OK,10.0.0.1,1,10.0.0.1,0.00,10,0,1.0,1.0,1.0,1.0,0.0,
+" "$b" ;;
 	raw-lines) # a real mtr -l stream of millions of probes (parses)
 		printf 'h 0 10.0.0.1\n'
 		lines 'x 0 1
@@ -125,6 +141,9 @@ p 0 1000 1' "$b" ;;
 		printf '%s\n|  ' "$WIN_HEAD"
 		blob "$b"
 		printf ' -    0 |   10 |   10 |    1 |    1 |    1 |    1 |\n' ;;
+	winmtr-reports) # many whole exports, one after the other
+		lines "$WIN_HEAD
+$WIN_ROW" "$b" ;;
 	html-rows) # a header row, then millions of empty rows, no </table>
 		printf '%s\n%s\n' "$HTML_HEAD" "$HTML_ROW"
 		lines '<tr></tr>' "$b" ;;
@@ -136,6 +155,10 @@ p 0 1000 1' "$b" ;;
 		printf '%s\n<tr><td>' "$HTML_HEAD"
 		blob "$b"
 		printf '\n' ;;
+	html-reports) # many whole tables, one after the other
+		lines "$HTML_HEAD
+$HTML_ROW
+</table></body></html>" "$b" ;;
 	listing-lines) # millions of numbered sentences (prose, not hops), then a hop
 		lines '1. open a terminal and type the command below' "$b"
 		printf '1. 10.0.0.1  0.0%%  10  1.0  1.0  1.0  1.0  0.0\n' ;;
@@ -143,6 +166,9 @@ p 0 1000 1' "$b" ;;
 		printf '1. '
 		blob "$b"
 		printf '  0.0%%  10  1.0  1.0  1.0  1.0  0.0\n' ;;
+	listing-reports) # many listings of two hops, one after the other
+		lines '1. 10.0.0.1  0.0%  10  1.0  1.0  1.0  1.0  0.0
+2. 10.0.0.2  0.0%  10  2.0  2.0  2.0  2.0  0.0' "$b" ;;
 	*)
 		echo "import_gen: unknown shape $1 (see: $0 list)" >&2
 		return 2 ;;
