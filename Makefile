@@ -54,7 +54,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps tools labtools unit unit-build unit-san clang golden lab layers test-map nm-core \
-        fuzz-build fuzz-smoke check demo bench install clean
+        fuzz-build fuzz-smoke check demo bench bench-import install clean
 
 all: $(BUILD)/hopdoc
 
@@ -162,6 +162,10 @@ demo: deps all labtools
 
 bench: deps all labtools
 	@bench/run.sh
+
+# `hopdoc analyze` on hostile inputs of 5 to 500 MB: time and peak memory (docs/import.md).
+bench-import: all
+	@bench/import.sh
 
 install: $(BUILD)/hopdoc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

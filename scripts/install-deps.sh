@@ -8,6 +8,7 @@ packages=(
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
 	chromium  # t_export.sh opens the HTML export headless (docs/export.md)
+	time # /usr/bin/time -v: peak memory in bench/import.sh and bench/many_targets.sh
 )
 missing=()
 for p in "${packages[@]}"; do

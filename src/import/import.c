@@ -54,6 +54,15 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
+/* Blanks within one line only: a scan that crossed blank lines from every
+ * line it starts at would be quadratic on a paste of many empty lines. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
 /* Case-insensitive search in a buffer that need not be NUL-terminated. */
 static bool contains(const char *p, const char *end, const char *needle)
 {
@@ -102,7 +111,7 @@ static bool has_hop_line(const char *p, const char *end)
 static bool has_line_starting(const char *p, const char *end, const char *prefix)
 {
 	for (const char *l = p; l < end; l = next_line(l, end))
-		if (line_starts(skip_space(l, end), end, prefix))
+		if (line_starts(skip_blanks(l, end), end, prefix))
 			return true;
 	return false;
 }
@@ -129,7 +138,7 @@ static bool json_starts(const char *s, const char *end)
 static enum import_format opening_line(const char *p, const char *end, const char **at)
 {
 	for (const char *l = p; l < end; l = next_line(l, end)) {
-		const char *s = skip_space(l, end);
+		const char *s = skip_blanks(l, end);
 		*at = l;
 		if (s < end && json_starts(s, end))
 			return IMPORT_FMT_JSON;
@@ -388,7 +397,8 @@ int import_buffer_all(const char *data, size_t len, const char *source_name,
 	*n = 0;
 	set_file(err, source_name);
 	if (len > IMPORT_MAX_BYTES)
-		return import_fail(err, 0, "expected a report of at most %u bytes", IMPORT_MAX_BYTES);
+		return import_fail(err, 0, "expected a report of at most %u MiB; this input is larger "
+					   "(a report of 255 hops takes under 1 MiB)", IMPORT_MAX_BYTES >> 20);
 	const char *nul = memchr(data, '\0', len);
 	if (nul)
 		return import_fail(err, line_of_nul(data, (size_t)(nul - data)),
@@ -410,21 +420,24 @@ int import_buffer(const char *data, size_t len, const char *source_name,
 	return import_buffer_all(data, len, source_name, out, 1, &n, err);
 }
 
+/* Reads at most one byte past the limit: enough for import_buffer to refuse
+ * a larger input without holding it (or twice the limit) in memory. */
 static int read_all(FILE *f, char **data, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || cap > IMPORT_MAX_BYTES)
+		if (n < cap || n > IMPORT_MAX_BYTES)
 			break;
-		char *bigger = realloc(buf, cap * 2);
+		size_t want = cap * 2 < IMPORT_MAX_BYTES + 1 ? cap * 2 : IMPORT_MAX_BYTES + 1;
+		char *bigger = realloc(buf, want);
 		if (!bigger) {
 			free(buf);
 			buf = NULL;
 		}
 		buf = bigger;
-		cap *= 2;
+		cap = want;
 	}
 	if (!buf || ferror(f)) {
 		free(buf);

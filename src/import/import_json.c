@@ -9,39 +9,63 @@
 
 #include "model/field.h"
 
-/* jansson cannot say where a value was: the line of hub `index` is found
- * by walking the "hubs" array's top-level objects, skipping strings. */
-static unsigned hub_line(const char *text, size_t index)
+/* At most this many values (counted as the commas, '[' and '{' outside
+ * strings) go to jansson, which holds every value of the document in memory
+ * (about 40 bytes each): a 16 MiB file of "0," would take 350 MB. hopdoc's
+ * own -j of 255 hops with 8 responders each, MPLS labels and findings has
+ * under 100000. */
+#define MAX_VALUES 1000000u
+
+/* The closing quote of the string that opens at p, or the end of the text;
+ * counts the lines it spans. */
+static const char *string_end(const char *p, unsigned *line)
 {
+	for (p++; *p && *p != '"'; p++) {
+		*line += *p == '\n';
+		if (*p == '\\' && p[1])
+			p++;
+	}
+	return p;
+}
+
+/* The line where the document passes MAX_VALUES, 0 when it does not. */
+static unsigned too_many_values(const char *p)
+{
+	unsigned line = 1;
+	size_t count = 0;
+	for (; *p; p++) {
+		if (*p == '"' && !*(p = string_end(p, &line)))
+			break;
+		line += *p == '\n';
+		if ((*p == ',' || *p == '[' || *p == '{') && ++count > MAX_VALUES)
+			return line;
+	}
+	return 0;
+}
+
+/* jansson cannot say where a value was: the lines of the first `n` hubs are
+ * found in one walk over the "hubs" array's top-level objects, skipping
+ * strings (a walk from the start for each hub made 255 hubs 255 passes). */
+static void hub_lines(const char *text, unsigned *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lines[i] = 1;
 	const char *p = strstr(text, "\"hubs\"");
 	p = p ? strchr(p, '[') : NULL;
 	unsigned line = 1;
 	for (const char *q = text; p && q < p; q++)
 		line += *q == '\n';
 	int depth = 0;
-	bool in_string = false;
-	size_t seen = 0;
-	for (; p && *p; p++) {
+	for (size_t seen = 0; p && *p && seen < n; p++) {
+		if (*p == '"' && !*(p = string_end(p, &line)))
+			break;
 		line += *p == '\n';
-		if (in_string) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				in_string = false;
-			continue;
-		}
-		if (*p == '"')
-			in_string = true;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if (*p == ']' || *p == '}')
-			depth--;
-		if (*p == '{' && depth == 2 && seen++ == index)
-			return line;
+		depth += (*p == '[' || *p == '{') - (*p == ']' || *p == '}');
+		if (*p == '{' && depth == 2)
+			lines[seen++] = line;
 		if (depth <= 0)
 			break;
 	}
-	return 1;
 }
 
 static int json_count(json_t *v, unsigned long hi, unsigned long *out)
@@ -144,10 +168,9 @@ static int take_hubs_host(struct model_hop *h, json_t *hub, struct import_error 
 	return 0;
 }
 
-static int take_hub(struct model_trace *t, json_t *hub, size_t index, const char *text,
+static int take_hub(struct model_trace *t, json_t *hub, size_t index, unsigned line,
 		    struct import_error *err)
 {
-	unsigned line = hub_line(text, index);
 	unsigned long ttl = 0;
 	if (!json_is_object(hub))
 		return import_fail(err, line, "expected hub %zu to be an object", index + 1);
@@ -215,16 +238,23 @@ static int take_report(struct model_trace *t, json_t *report, const char *text,
 		take_mtr(t, mtr);
 	if (!json_is_array(hubs))
 		return import_fail(err, 1, "expected a \"hubs\" array in \"report\"");
+	/* hub 256 at the latest fails: hop numbers rise and stop at 255 */
+	unsigned lines[MODEL_MAX_HOPS + 1];
+	hub_lines(text, lines, MODEL_MAX_HOPS + 1);
 	if (json_array_size(hubs) == 0)
 		return nothing_answered(t, err);
-	for (size_t i = 0; i < json_array_size(hubs); i++)
-		if (take_hub(t, json_array_get(hubs, i), i, text, err) != 0)
+	for (size_t i = 0; i < json_array_size(hubs) && i <= MODEL_MAX_HOPS; i++)
+		if (take_hub(t, json_array_get(hubs, i), i, lines[i], err) != 0)
 			return -1;
 	return 0;
 }
 
 int import_json_parse(char *text, struct model_trace *t, struct import_error *err)
 {
+	unsigned crowded = too_many_values(text);
+	if (crowded)
+		return import_fail(err, crowded, "expected at most %u JSON values; an mtr report has far fewer",
+				   MAX_VALUES);
 	json_error_t jerr;
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &jerr);
 	if (!doc)

@@ -25,7 +25,9 @@ int import_fail(struct import_error *err, unsigned line, const char *fmt, ...)
 char *import_next_line(char **cursor, unsigned *lineno);
 
 /* The 1-based line of position p in text (for parsers that scan the whole
- * text rather than line by line). */
+ * text rather than line by line). It counts from the start: call it for one
+ * error, never per tag or row (that made XML and WinMTR HTML quadratic);
+ * keep a running count instead. */
 unsigned import_line_at(const char *text, const char *p);
 
 /* Splits s in place at blanks into at most max tokens; returns the count,

@@ -171,7 +171,7 @@ static char *cell_text(char *s)
 			in = gt ? gt + 1 : in + strlen(in);
 			continue;
 		}
-		size_t i = 0;
+		size_t i = *in == '&' ? 0 : sizeof(ents) / sizeof(ents[0]);
 		while (i < sizeof(ents) / sizeof(ents[0]) && strncasecmp(in, ents[i].ent, strlen(ents[i].ent)) != 0)
 			i++;
 		if (i < sizeof(ents) / sizeof(ents[0])) {
@@ -195,14 +195,24 @@ static char *find_ci(char *s, const char *needle)
 	return NULL;
 }
 
+/* The next "<td" or "<th", in one pass (two searches would each run to the
+ * end of a row that has only one kind). */
+static char *find_cell(char *s)
+{
+	for (; *s; s++)
+		if (s[0] == '<' && tolower((unsigned char)s[1]) == 't' && s[2] &&
+		    strchr("dh", tolower((unsigned char)s[2])))
+			return s;
+	return NULL;
+}
+
 /* Cuts the row [tr, end) into cells at each <td or <th. */
 static size_t row_cells(char *row, char **cell, size_t max)
 {
 	size_t n = 0;
 	char *p = row;
 	for (;;) {
-		char *td = find_ci(p, "<td"), *th = find_ci(p, "<th");
-		char *c = td && (!th || td < th) ? td : th;
+		char *c = find_cell(p);
 		if (!c || n == max)
 			break;
 		if (n)
@@ -244,14 +254,27 @@ static int take_html_row(struct winmtr_table *w, struct model_trace *t, char *ro
 	return take_hop(t, w->cols, cell, err, line);
 }
 
+/* Lines counted from the previous row on, not from the start for each row. */
+static unsigned count_lines(const char *from, const char *to, unsigned line)
+{
+	for (; from < to; from++)
+		line += *from == '\n';
+	return line;
+}
+
 int import_winmtr_html_parse(char *text, struct model_trace *t, struct import_error *err)
 {
 	struct winmtr_table w = { .have_header = false };
 	char *p = find_ci(text, "<tr");
+	/* Searched once: rows stop at it, so it is never behind the current row
+	 * (searching it again from each row made a table of many rows quadratic). */
+	char *end = p ? find_ci(p + 3, "</table") : NULL;
+	const char *counted = text;
+	unsigned line = 1;
 	while (p) {
-		unsigned line = import_line_at(text, p);
+		line = count_lines(counted, p, line);
+		counted = p;
 		char *next = find_ci(p + 3, "<tr");
-		char *end = find_ci(p + 3, "</table");
 		if (end && (!next || end < next))
 			next = NULL;
 		if (next)
@@ -265,7 +288,7 @@ int import_winmtr_html_parse(char *text, struct model_trace *t, struct import_er
 		p = next;
 	}
 	if (t->n_hops == 0)
-		return import_fail(err, import_line_at(text, text + strlen(text)),
+		return import_fail(err, count_lines(text, text + strlen(text), 1),
 				   "expected a WinMTR table: a header row and one <tr> per hop");
 	return 0;
 }

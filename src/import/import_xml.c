@@ -7,7 +7,8 @@
 #define MAX_FIELDS 16
 
 struct xml_reader {
-	const char *text;
+	const char *counted; /* lines are counted up to here, once: tags only move forward */
+	unsigned line;       /* the line of `counted` */
 	struct model_trace *t;
 	struct import_error *err;
 	struct model_hop *hop;       /* inside <HUB> */
@@ -142,9 +143,19 @@ static int take_field(struct xml_reader *r, const char *name, const char *value,
 	return 0;
 }
 
+/* The line of p, at or after every position asked before: counting from the
+ * last one keeps the whole parse linear (a file of a million tags used to be
+ * rescanned from its start for each). */
+static unsigned line_at(struct xml_reader *r, const char *p)
+{
+	for (; r->counted < p; r->counted++)
+		r->line += *r->counted == '\n';
+	return r->line;
+}
+
 static int take_tag(struct xml_reader *r, const char *lt, const char *gt, const char **next)
 {
-	unsigned line = import_line_at(r->text, lt);
+	unsigned line = line_at(r, lt);
 	char name[40];
 	size_t n = 0;
 	const char *p = lt + 1;
@@ -182,30 +193,30 @@ static const char *skip_markup(const char *lt)
 
 int import_xml_parse(char *text, struct model_trace *t, struct import_error *err)
 {
-	struct xml_reader r = { .text = text, .t = t, .err = err };
+	struct xml_reader r = { .counted = text, .line = 1, .t = t, .err = err };
 	const char *p = text;
 	const char *lt;
 	while ((lt = strchr(p, '<'))) {
 		const char *after = skip_markup(lt);
 		if (!after)
-			return import_fail(err, import_line_at(text, lt), "expected the end of the comment or declaration");
+			return import_fail(err, line_at(&r, lt), "expected the end of the comment or declaration");
 		if (after != lt) {
 			p = after;
 			continue;
 		}
 		const char *gt = strchr(lt, '>');
 		if (!gt)
-			return import_fail(err, import_line_at(text, lt), "expected '>' to close the tag");
+			return import_fail(err, line_at(&r, lt), "expected '>' to close the tag");
 		if (take_tag(&r, lt, gt, &p) != 0)
 			return -1;
 	}
 	if (r.hop)
-		return import_fail(err, import_line_at(text, p), "expected </HUB>; the XML is cut short");
+		return import_fail(err, line_at(&r, p), "expected </HUB>; the XML is cut short");
 	if (!r.seen_mtr)
 		return import_fail(err, 1, "expected an <MTR> element (mtr --xml)");
 	if (t->n_hops == 0)
-		return import_fail(err, import_line_at(text, p), "expected at least one <HUB>");
+		return import_fail(err, line_at(&r, p), "expected at least one <HUB>");
 	if (!r.closed_mtr)
-		return import_fail(err, import_line_at(text, text + strlen(text)), "expected </MTR>; the XML is cut short");
+		return import_fail(err, line_at(&r, p + strlen(p)), "expected </MTR>; the XML is cut short");
 	return 0;
 }
