@@ -25,6 +25,7 @@ struct host_reading {
 	const char *counter;   /* the identifier the finding names */
 	unsigned long delta;   /* that counter's delta over the window */
 	double loss_pct;       /* retransmissions as a share of segments */
+	bool is_level;         /* the counter is a level (a table's fill): no rate */
 	struct diag_draft *d;  /* summary and evidence are written here */
 };
 
@@ -98,11 +99,14 @@ static bool read_conntrack(const struct diag_host *h, struct host_reading *r)
 		return false;
 	r->sev = h->conntrack_drops ? FINDING_CRITICAL : FINDING_WARNING;
 	r->counter = h->conntrack_drops ? "conntrack_drops" : "conntrack_count";
+	r->is_level = h->conntrack_drops == 0;
 	r->delta = h->conntrack_drops;
 	strbuf_append(&r->d->summary,
 	              h->conntrack_drops
-	                  ? "The connection tracking table drops connections (nf_conntrack: table full)."
-	                  : "The connection tracking table is nearly full: new connections will be dropped.");
+	                  ? "Connection tracking dropped entries: the table was full (nf_conntrack: "
+	                    "table full) or inserts clashed."
+	                  : "The connection tracking table is nearly full: new connections will be "
+	                    "dropped.");
 	strbuf_appendf(&r->d->evidence,
 	               "R13: nf_conntrack holds %lu of %lu entries (%.0f%%); %lu dropped "
 	               "(insert_failed + drop + early_drop).",
@@ -198,14 +202,12 @@ static void at_destination(struct diag_draft *d, const struct model_trace *t)
 
 static void window_evidence(const struct diag_host *h, const struct host_reading *r)
 {
-	double rate = rate_of(h, r->delta);
-	strbuf_appendf(&r->d->evidence, " Measured on the %s",
-	               h->on_client ? "client" : "server");
-	if (isnan(rate))
-		strbuf_append(&r->d->evidence, ".");
-	else
-		strbuf_appendf(&r->d->evidence, " over %.1f s: %s at %.1f/s.", h->window_s, r->counter,
+	double rate = r->is_level ? NAN : rate_of(h, r->delta);
+	if (!isnan(rate))
+		strbuf_appendf(&r->d->evidence, " Over %.1f s: %s at %.1f/s.", h->window_s, r->counter,
 		               rate);
+	if (h->on_client)
+		strbuf_append(&r->d->evidence, " Measured on the client (this machine).");
 }
 
 static int host_rule(const struct host_rule *rule, const struct diag_host *h,
@@ -221,7 +223,7 @@ static int host_rule(const struct host_rule *rule, const struct diag_host *h,
 	d.f.severity = r.sev;
 	d.f.segment = h->on_client ? FINDING_SEG_LOCAL : FINDING_SEG_DESTINATION;
 	d.f.loss_pct = r.loss_pct;
-	d.f.rate_per_s = rate_of(h, r.delta);
+	d.f.rate_per_s = r.is_level ? NAN : rate_of(h, r.delta);
 	snprintf(d.f.counter, sizeof(d.f.counter), "%s", r.counter);
 	window_evidence(h, &r);
 	if (!h->on_client)

@@ -76,7 +76,10 @@ static void text_counters(const struct host_rates *r, struct sink *out)
 static void text_levels(const struct host_rates *r, struct sink *out)
 {
 	const struct host_value *count = &r->g[HOST_CT_COUNT], *max = &r->g[HOST_CT_MAX];
-	sink_printf(out, "\nsoftnet CPUs: %u\n", r->softnet_cpus);
+	if (r->softnet_cpus)
+		sink_printf(out, "\nsoftnet_stat: %u CPUs\n", r->softnet_cpus);
+	else
+		sink_puts(out, "\nsoftnet_stat: not available\n");
 	if (count->has && max->has)
 		sink_printf(out, "conntrack: %llu of %llu entries (%.0f%%)\n",
 		            (unsigned long long)count->v, (unsigned long long)max->v,
