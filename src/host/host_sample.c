@@ -247,7 +247,7 @@ static void read_nics(const char *root, bool live, struct host_sample *s)
 	while ((e = readdir(d)) != NULL && s->n_nics < HOST_MAX_NICS) {
 		if (!nic_name_ok(e->d_name))
 			continue;
-		snprintf(s->nics[s->n_nics++].name, HOST_IFNAME_MAX, "%s", e->d_name);
+		memcpy(s->nics[s->n_nics++].name, e->d_name, strlen(e->d_name) + 1); /* checked above */
 	}
 	closedir(d);
 	qsort(s->nics, s->n_nics, sizeof(s->nics[0]), by_name);
