@@ -84,7 +84,8 @@ int host_parse_uint(const char *buf, size_t len, uint64_t *out)
 
 int host_parse_text(const char *buf, size_t len, char *out, size_t outlen)
 {
-	struct words w = {buf, memchr(buf, '\n', len) ? (const char *)memchr(buf, '\n', len) : buf + len};
+	const char *nl = memchr(buf, '\n', len);
+	struct words w = {buf, nl ? nl : buf + len}; /* the first line only */
 	const char *word;
 	size_t n, used = 0;
 	if (outlen == 0)
