@@ -39,6 +39,13 @@ static bool next_word(struct words *w, const char **word, size_t *len)
 	return true;
 }
 
+static bool line_is_blank(struct words line)
+{
+	const char *word;
+	size_t n;
+	return !next_word(&line, &word, &n);
+}
+
 static int digit_value(char c, unsigned base)
 {
 	int v = -1;
@@ -138,11 +145,8 @@ int host_parse_softnet(const char *buf, size_t len, uint64_t *dropped, uint64_t 
 	unsigned n = 0;
 	while (next_line(&p, end, &line)) {
 		uint64_t ld = 0, ls = 0;
-		struct words probe = line;
-		const char *word;
-		size_t wl;
-		if (!next_word(&probe, &word, &wl))
-			continue; /* a blank line */
+		if (line_is_blank(line))
+			continue;
 		if (softnet_line(&line, &ld, &ls) != 0)
 			return -1;
 		add_capped(&d, ld);
@@ -257,10 +261,7 @@ int host_parse_ct_stat(const char *buf, size_t len, const char *field, uint64_t 
 	if (col == 0)
 		return -1;
 	while (next_line(&p, end, &line)) {
-		struct words probe = line;
-		const char *word;
-		size_t n;
-		if (!next_word(&probe, &word, &n))
+		if (line_is_blank(line))
 			continue;
 		if (ct_value(line, col, &v) != 0)
 			return -1;
