@@ -133,7 +133,8 @@ nm-core: $(CORE_LIB)
 	@scripts/nm-core.sh $(CORE_LIB)
 
 # Fuzzers: libFuzzer harnesses linked with the core only (fuzz_packet and
-# fuzz_errqueue also with the pure packet code), built with clang, ASan and UBSan.
+# fuzz_errqueue also with the pure packet code, fuzz_host with the pure
+# host_parse.o), built with clang, ASan and UBSan.
 FUZZ_DIR   := build/fuzz
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=undefined
