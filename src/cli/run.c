@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "base/evloop.h"
-#include "cli/hostcheck.h"
 #include "base/sink.h"
+#include "cli/hostcheck.h"
 #include "diag/diag.h"
 #include "model/finding.h"
 #include "model/model.h"

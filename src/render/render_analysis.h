@@ -2,7 +2,7 @@
  * their diagnosis: the text report, the JSON document and the --summary
  * lines. Pure functions of the traces and findings onto a sink, so each is
  * golden-tested (tests/golden/render/analysis-*).
- * Tests: tests/golden/render tests/golden/analyze-out. */
+ * Tests: tests/golden/render tests/golden/analyze-out tests/golden/host tests/unit/render/test_render.c */
 #ifndef HOPDOC_RENDER_ANALYSIS_H
 #define HOPDOC_RENDER_ANALYSIS_H
 
