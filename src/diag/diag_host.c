@@ -32,6 +32,7 @@ struct host_reading {
 struct host_rule {
 	enum finding_kind kind;
 	bool (*read)(const struct diag_host *h, struct host_reading *r);
+	const char *why; /* why it matters, after the summary */
 	const char *advice;
 };
 
@@ -168,21 +169,28 @@ static bool read_udp(const struct diag_host *h, struct host_reading *r)
 
 static const struct host_rule host_rules[] = {
     {FINDING_HOST_NIC_DROPS, read_nic,
+     "To every peer this looks like loss in the network.",
      "Enlarge the NIC's receive ring towards its maximum (ethtool -G IF rx 4096 tx 4096), check "
      "the cable or virtual NIC, and ask the hosting provider about the host."},
     {FINDING_HOST_SOFTNET_DROPS, read_softnet,
+     "Packets are lost or delayed before any application sees them; traces to this host "
+     "show it as loss or jitter at its own hop.",
      "Raise net.core.netdev_max_backlog (e.g. 10000 in /etc/sysctl.d/99-network.conf), spread "
      "packet processing over the CPUs (RPS/RFS), or give the host more CPU."},
     {FINDING_HOST_CONNTRACK_FULL, read_conntrack,
+     "New connections then fail or time out although the network is fine.",
      "Raise net.netfilter.nf_conntrack_max (and the hash size), shorten conntrack timeouts, or "
      "exempt busy traffic from tracking (notrack)."},
     {FINDING_HOST_RETRANSMITS, read_tcp,
+     "Every resend costs at least a round trip, often a timeout: transfers slow down.",
      "Look for the loss: the host's other counters here, and a trace towards the peers (and "
      "back) to find where packets are lost."},
     {FINDING_HOST_LISTEN_OVERFLOW, read_listen,
+     "Clients see slow or failed connections though the path is clean.",
      "The application accepts connections too slowly: raise its listen backlog and "
      "net.core.somaxconn, or give it more workers."},
     {FINDING_HOST_UDP_BUFFER_ERRORS, read_udp,
+     "The datagrams are lost on the host, not in the network (DNS, voice, games).",
      "Raise net.core.rmem_max (e.g. 16777216) and the application's SO_RCVBUF, or read the "
      "socket faster."},
 };
@@ -220,6 +228,7 @@ static int host_rule(const struct host_rule *rule, const struct diag_host *h,
 		diag_find_free(&d);
 		return 0;
 	}
+	strbuf_appendf(&d.summary, " %s", rule->why);
 	d.f.severity = r.sev;
 	d.f.segment = h->on_client ? FINDING_SEG_LOCAL : FINDING_SEG_DESTINATION;
 	d.f.loss_pct = r.loss_pct;
