@@ -20,6 +20,10 @@
 #   retrans:   5% loss on the lab's outbound link under an iperf3 transfer
 #              (at most 20 Mbit/s, stopped when hopdoc is done): the client's
 #              host-retransmits, compared with iperf3's own retransmissions;
+#   udpbuf:    a UDP socket with the smallest receive buffer that never
+#              reads, flooded on the server's loopback: host-udp-buffer-errors;
+#   listen:    a listener with a backlog of 1 that never accepts, sent
+#              connects on the server's loopback: host-listen-overflow;
 #   diagnose:  `hopdoc --diagnose` in the client namespace while its own
 #              veth pair drops frames: host-nic-drops joins the path's
 #              verdict, segment local.
@@ -195,6 +199,42 @@ check_diagnose() {
 	fi
 }
 
+# hold KIND PORT: a socket of hostload hold-KIND on the server's loopback,
+# up for at most 30 s; its pid in HOLDER once it holds the port.
+hold() {
+	lab_server timeout 40 "$LOAD" "hold-$1" "127.0.0.1:$2" 30 >"$work/hold" 2>&1 &
+	HOLDER=$!
+	local i
+	for i in $(seq 100); do
+		grep -q holding "$work/hold" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# check_held NAME KIND PORT FINDING LOAD-ARGS...: FINDING while the load
+# goes to a held socket.
+check_held() {
+	local name=$1 kind=$2 port=$3 want=$4
+	shift 4
+	hold "$kind" "$port" || { fail "$name" "the socket could not be held: $(cat "$work/hold")"; return; }
+	host_json server 3 >"$work/$name.json" 2>"$work/err" &
+	local pid=$!
+	while_running "$pid" lab_server "$LOAD" "$@"
+	wait "$pid"
+	local rc=$?
+	kill "$HOLDER" 2>/dev/null
+	wait "$HOLDER" 2>/dev/null
+	[ "$rc" = 0 ] || { fail "$name" "hopdoc host failed: $(cat "$work/err")"; return; }
+	local line
+	line=$(has_finding "$work/$name.json" "$want")
+	if [ -n "$line" ]; then
+		pass "$name ($line)"
+	else
+		fail "$name" "expected $want:" "$(findings "$work/$name.json")"
+	fi
+}
+
 main() {
 	[ "$(id -u)" = 0 ] || { fail "(needs root)"; return 1; }
 	printf 'routers 1\nipv6 no\nlink 1 delay 1ms/1ms\nlink 2 delay 1ms/1ms loss 5/0\n' >"$work/host.scn"
@@ -204,6 +244,8 @@ main() {
 	check_nic
 	check_diagnose
 	check_retrans
+	check_held udpbuf udp 9999 host-udp-buffer-errors udp1 127.0.0.1:9999 500
+	check_held listen tcp 9998 host-listen-overflow connect 127.0.0.1:9998 20
 	check_conntrack
 	cleanup
 	trap - EXIT
