@@ -120,10 +120,12 @@ check_conntrack() {
 	# The datagrams leave by a veth pair whose far end has no address: a
 	# permanent neighbour entry sends them without ARP.
 	local mac
-	add_veth server hdc && lab_server ip addr add 10.254.0.1/24 dev hdc0 &&
-		mac=$(lab_server cat /sys/class/net/hdc1/address) &&
-		lab_server ip neigh replace 10.254.0.2 lladdr "$mac" dev hdc0 nud permanent ||
-		{ fail conntrack "cannot make the veth pair"; return; }
+	if ! add_veth server hdc || ! lab_server ip addr add 10.254.0.1/24 dev hdc0 ||
+		! mac=$(lab_server cat /sys/class/net/hdc1/address) ||
+		! lab_server ip neigh replace 10.254.0.2 lladdr "$mac" dev hdc0 nud permanent; then
+		fail conntrack "cannot make the veth pair"
+		return
+	fi
 	lab_server "$LOAD" udp 10.254.0.2 $((max + max / 20)) >"$work/fill" ||
 		{ fail conntrack "the burst failed: $(cat "$work/fill")"; return; }
 	host_json server 3 >"$work/ct.json" 2>"$work/err" &

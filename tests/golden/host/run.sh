@@ -12,7 +12,7 @@
 set -u
 hopdoc=$(realpath "${1:-build/hopdoc}")
 update=${2:-}
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 pass=0 fail=0
 for a in *.args; do
 	name=${a%.args}
