@@ -20,9 +20,9 @@ static void parse_text(const char *buf, size_t len)
 
 static void parse_tables(const char *buf, size_t len)
 {
-	uint64_t v, d, s;
-	unsigned cpus = 0;
-	if (host_parse_softnet(buf, len, &d, &s, &cpus) == 0 && cpus == 0)
+	static struct host_softnet sn;
+	uint64_t v;
+	if (host_parse_softnet(buf, len, &sn) == 0 && sn.rows == 0)
 		abort();
 	(void)host_parse_snmp(buf, len, "Tcp", "RetransSegs", &v);
 	(void)host_parse_snmp(buf, len, "TcpExt", "ListenDrops", &v);

@@ -159,6 +159,19 @@ static void nic_to_diag(const struct host_rates *r, struct diag_host *h)
 	h->rx_ring_max = worst->ring.rx_max;
 }
 
+/* The CPU that dropped most from its backlog (RPS/RFS spreads such work). */
+static void softnet_cpu_to_diag(const struct host_rates *r, struct diag_host *h)
+{
+	for (size_t i = 0; i < r->n_softnet; i++) {
+		const struct host_cpu_rates *c = &r->softnet[i];
+		if (!h->has_softnet_cpu || ul(&c->dropped) > h->softnet_top_dropped) {
+			h->has_softnet_cpu = true;
+			h->softnet_top_cpu = c->cpu;
+			h->softnet_top_dropped = ul(&c->dropped);
+		}
+	}
+}
+
 static void counters_to_diag(const struct host_rates *r, struct diag_host *h)
 {
 	const struct host_rate *c = r->c;
@@ -188,6 +201,7 @@ static void to_diag(const struct host_rates *r, bool on_client, struct diag_host
 	h->on_client = on_client;
 	nic_to_diag(r, h);
 	counters_to_diag(r, h);
+	softnet_cpu_to_diag(r, h);
 }
 
 static int print_text(const struct host_rates *r, const struct finding_list *l, struct sink *out)

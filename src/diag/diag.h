@@ -47,6 +47,9 @@ struct diag_host {
 	bool has_softnet;
 	unsigned long softnet_dropped;  /* /proc/net/softnet_stat column 2 */
 	unsigned long softnet_squeezed; /* column 3: time squeeze */
+	bool has_softnet_cpu;           /* the CPU with the most backlog drops */
+	unsigned softnet_top_cpu;
+	unsigned long softnet_top_dropped;
 	bool has_conntrack;
 	unsigned long conntrack_count; /* nf_conntrack_count */
 	unsigned long conntrack_max;   /* nf_conntrack_max */

@@ -89,6 +89,10 @@ static bool read_softnet(const struct diag_host *h, struct host_reading *r)
 	               "R13: /proc/net/softnet_stat: %lu packets dropped from the backlog, %lu "
 	               "time squeezes.",
 	               h->softnet_dropped, h->softnet_squeezed);
+	if (drops && h->has_softnet_cpu && h->softnet_top_dropped > 0)
+		strbuf_appendf(&r->d->evidence, " CPU %u dropped %lu of them (%.0f%%).",
+		               h->softnet_top_cpu, h->softnet_top_dropped,
+		               100.0 * (double)h->softnet_top_dropped / (double)h->softnet_dropped);
 	return true;
 }
 

@@ -15,6 +15,7 @@
 #define HOST_MAX_NICS 64
 #define HOST_IFNAME_MAX 16 /* IFNAMSIZ */
 #define HOST_TEXT_MAX 64 /* a sysctl's value as text */
+#define HOST_MAX_CPUS 256 /* softnet_stat rows kept one by one (all are summed) */
 
 /* /sys/class/net/IF/statistics/<name>, in host_nic_counter_name's order. */
 enum host_nic_counter {
@@ -68,6 +69,19 @@ struct host_ring {
 	uint32_t rx, rx_max, tx, tx_max;
 };
 
+/* One softnet_stat row: the CPU (column 13 on kernels that print it, else
+ * the row's index) and its columns 2 and 3. */
+struct host_cpu_softnet {
+	unsigned cpu;
+	uint64_t dropped, squeezed;
+};
+
+struct host_softnet {
+	uint64_t dropped, squeezed; /* summed over every row */
+	unsigned rows;              /* rows read; the first HOST_MAX_CPUS are kept */
+	struct host_cpu_softnet cpu[HOST_MAX_CPUS];
+};
+
 struct host_nic {
 	char name[HOST_IFNAME_MAX];
 	struct host_value c[HOST_NIC_COUNTERS];
@@ -84,7 +98,7 @@ struct host_sample {
 		bool has;
 		char text[HOST_TEXT_MAX];
 	} sysctl[HOST_SYSCTLS];
-	unsigned softnet_cpus; /* lines of softnet_stat */
+	struct host_softnet softnet; /* rows 0 when not available */
 };
 
 /* A counter over the window between two samples. */
@@ -104,6 +118,11 @@ struct host_nic_rates {
 	struct host_ring ring; /* from the later sample it is in */
 };
 
+struct host_cpu_rates {
+	unsigned cpu;
+	struct host_rate dropped, squeezed;
+};
+
 struct host_rates {
 	double window_s;
 	struct host_nic_rates nics[HOST_MAX_NICS];
@@ -114,7 +133,9 @@ struct host_rates {
 		bool has;
 		char text[HOST_TEXT_MAX];
 	} sysctl[HOST_SYSCTLS];
-	unsigned softnet_cpus;
+	unsigned softnet_cpus; /* rows of the later sample */
+	struct host_cpu_rates softnet[HOST_MAX_CPUS];
+	size_t n_softnet; /* CPUs in both samples */
 };
 
 #endif

@@ -1,5 +1,6 @@
 #include "host/host_parse.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -113,8 +114,12 @@ int host_parse_text(const char *buf, size_t len, char *out, size_t outlen)
 	return used ? 0 : -1;
 }
 
-/* Columns 2 and 3 of one softnet_stat line; every column must be hex. */
-static int softnet_line(struct words *line, uint64_t *dropped, uint64_t *squeezed)
+/* Kernels since 5.10 print the CPU's number in column 13. */
+#define SOFTNET_CPU_COLUMN 13
+
+/* Columns 2, 3 and the CPU of one softnet_stat line; every column must be
+ * hex. row->cpu is left alone when the line has no CPU column. */
+static int softnet_line(struct words *line, struct host_cpu_softnet *row)
 {
 	const char *word;
 	size_t n, col = 0;
@@ -124,9 +129,11 @@ static int softnet_line(struct words *line, uint64_t *dropped, uint64_t *squeeze
 			return -1;
 		col++;
 		if (col == 2)
-			*dropped = v;
+			row->dropped = v;
 		else if (col == 3)
-			*squeezed = v;
+			row->squeezed = v;
+		else if (col == SOFTNET_CPU_COLUMN && v <= UINT16_MAX)
+			row->cpu = (unsigned)v;
 	}
 	return col >= 3 ? 0 : -1;
 }
@@ -136,29 +143,24 @@ static void add_capped(uint64_t *sum, uint64_t v)
 	*sum = v > UINT64_MAX - *sum ? UINT64_MAX : *sum + v;
 }
 
-int host_parse_softnet(const char *buf, size_t len, uint64_t *dropped, uint64_t *squeezed,
-                       unsigned *cpus)
+int host_parse_softnet(const char *buf, size_t len, struct host_softnet *out)
 {
 	const char *p = buf, *end = buf + len;
 	struct words line;
-	uint64_t d = 0, s = 0;
-	unsigned n = 0;
+	memset(out, 0, sizeof(*out));
 	while (next_line(&p, end, &line)) {
-		uint64_t ld = 0, ls = 0;
+		struct host_cpu_softnet row = {.cpu = out->rows};
 		if (line_is_blank(line))
 			continue;
-		if (softnet_line(&line, &ld, &ls) != 0)
+		if (softnet_line(&line, &row) != 0 || out->rows == UINT_MAX)
 			return -1;
-		add_capped(&d, ld);
-		add_capped(&s, ls);
-		n++;
+		add_capped(&out->dropped, row.dropped);
+		add_capped(&out->squeezed, row.squeezed);
+		if (out->rows < HOST_MAX_CPUS)
+			out->cpu[out->rows] = row;
+		out->rows++;
 	}
-	if (n == 0)
-		return -1;
-	*dropped = d;
-	*squeezed = s;
-	*cpus = n;
-	return 0;
+	return out->rows ? 0 : -1;
 }
 
 /* The line's first word is "GROUP:". */

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/host.h"
+
 /* One decimal number, blanks around it (a sysfs counter, a sysctl). */
 int host_parse_uint(const char *buf, size_t len, uint64_t *out);
 
@@ -17,10 +19,9 @@ int host_parse_uint(const char *buf, size_t len, uint64_t *out);
 int host_parse_text(const char *buf, size_t len, char *out, size_t outlen);
 
 /* /proc/net/softnet_stat: one line per CPU of hex columns (their number
- * varies by kernel; at least 3). Sums column 2 (dropped) and column 3
- * (time_squeeze) over the CPUs. */
-int host_parse_softnet(const char *buf, size_t len, uint64_t *dropped, uint64_t *squeezed,
-                       unsigned *cpus);
+ * varies by kernel; at least 3). Column 2 (dropped) and column 3
+ * (time_squeeze) per CPU, and their sums. */
+int host_parse_softnet(const char *buf, size_t len, struct host_softnet *out);
 
 /* /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: names..." and
  * "Tcp: values...". The value of `field` in the pair of `group` ("Tcp",

@@ -51,6 +51,34 @@ static void all_nics(const struct host_sample *a, const struct host_sample *b, d
 			nic_rates(&a->nics[i], NULL, window_s, &out->nics[out->n_nics++]);
 }
 
+static const struct host_cpu_softnet *find_cpu(const struct host_softnet *s, unsigned cpu)
+{
+	size_t kept = s->rows < HOST_MAX_CPUS ? s->rows : HOST_MAX_CPUS;
+	for (size_t i = 0; i < kept; i++)
+		if (s->cpu[i].cpu == cpu)
+			return &s->cpu[i];
+	return NULL;
+}
+
+/* Per CPU, for the CPUs of b that a has too. */
+static void cpu_rates(const struct host_softnet *a, const struct host_softnet *b, double window_s,
+                      struct host_rates *out)
+{
+	size_t kept = b->rows < HOST_MAX_CPUS ? b->rows : HOST_MAX_CPUS;
+	out->softnet_cpus = b->rows;
+	for (size_t i = 0; i < kept; i++) {
+		const struct host_cpu_softnet *was = find_cpu(a, b->cpu[i].cpu);
+		if (!was)
+			continue;
+		struct host_cpu_rates *r = &out->softnet[out->n_softnet++];
+		r->cpu = b->cpu[i].cpu;
+		r->dropped = host_rate_of((struct host_value){true, was->dropped},
+		                          (struct host_value){true, b->cpu[i].dropped}, window_s);
+		r->squeezed = host_rate_of((struct host_value){true, was->squeezed},
+		                           (struct host_value){true, b->cpu[i].squeezed}, window_s);
+	}
+}
+
 void host_rate_compute(const struct host_sample *a, const struct host_sample *b, double window_s,
                        struct host_rates *out)
 {
@@ -61,5 +89,5 @@ void host_rate_compute(const struct host_sample *a, const struct host_sample *b,
 		out->c[i] = host_rate_of(a->c[i], b->c[i], window_s);
 	memcpy(out->g, b->g, sizeof(out->g));
 	memcpy(out->sysctl, b->sysctl, sizeof(out->sysctl));
-	out->softnet_cpus = b->softnet_cpus;
+	cpu_rates(&a->softnet, &b->softnet, window_s, out);
 }

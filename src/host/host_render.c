@@ -73,13 +73,29 @@ static void text_counters(const struct host_rates *r, struct sink *out)
 	}
 }
 
+/* The CPUs whose softnet counters moved, one line each. */
+static void text_softnet(const struct host_rates *r, struct sink *out)
+{
+	if (!r->softnet_cpus) {
+		sink_puts(out, "\nsoftnet_stat: not available\n");
+		return;
+	}
+	sink_printf(out, "\nsoftnet_stat: %u CPUs", r->softnet_cpus);
+	size_t moved = 0;
+	for (size_t i = 0; i < r->n_softnet; i++) {
+		const struct host_cpu_rates *c = &r->softnet[i];
+		if (c->dropped.delta == 0 && c->squeezed.delta == 0)
+			continue;
+		sink_printf(out, "%s cpu %u: dropped %.1f/s, time_squeeze %.1f/s", moved++ ? ";" : ",",
+		            c->cpu, c->dropped.per_s, c->squeezed.per_s);
+	}
+	sink_puts(out, moved ? "\n" : ", none moved\n");
+}
+
 static void text_levels(const struct host_rates *r, struct sink *out)
 {
 	const struct host_value *count = &r->g[HOST_CT_COUNT], *max = &r->g[HOST_CT_MAX];
-	if (r->softnet_cpus)
-		sink_printf(out, "\nsoftnet_stat: %u CPUs\n", r->softnet_cpus);
-	else
-		sink_puts(out, "\nsoftnet_stat: not available\n");
+	text_softnet(r, out);
 	if (count->has && max->has)
 		sink_printf(out, "conntrack: %llu of %llu entries (%.0f%%)\n",
 		            (unsigned long long)count->v, (unsigned long long)max->v,
@@ -167,6 +183,21 @@ static json_t *nics_json(const struct host_rates *r)
 	return arr;
 }
 
+static json_t *softnet_json(const struct host_rates *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < r->n_softnet; i++) {
+		const struct host_cpu_rates *c = &r->softnet[i];
+		json_t *cpu = json_pack("{sI so so}", "cpu", (json_int_t)c->cpu, "dropped",
+		                        rate_json(&c->dropped), "time_squeeze", rate_json(&c->squeezed));
+		if (!cpu || json_array_append_new(arr, cpu) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 static json_t *value_json(const struct host_value *v)
 {
 	return v->has ? json_integer(as_int(v->v)) : json_null();
@@ -195,6 +226,7 @@ char *host_render_json(const struct host_rates *r)
 		put(obj, "interfaces", nics_json(r), &failed);
 		put(obj, "counters", counters, &failed);
 		put(obj, "softnet_cpus", json_integer(r->softnet_cpus), &failed);
+		put(obj, "softnet_per_cpu", softnet_json(r), &failed);
 		put_levels(obj, r, &failed);
 	} else {
 		json_decref(counters);

@@ -123,12 +123,13 @@ static void read_uint(const char *root, const char *path, struct host_value *v)
 static void read_softnet(const char *root, struct host_sample *s)
 {
 	struct file_text f;
-	uint64_t d, q;
 	bool ok = read_file(root, "proc/net/softnet_stat", &f) == 0 &&
-	          host_parse_softnet(f.buf, f.len, &d, &q, &s->softnet_cpus) == 0;
+	          host_parse_softnet(f.buf, f.len, &s->softnet) == 0;
 	free(f.buf);
-	s->c[HOST_SOFTNET_DROPPED] = (struct host_value){ok, ok ? d : 0};
-	s->c[HOST_SOFTNET_SQUEEZED] = (struct host_value){ok, ok ? q : 0};
+	if (!ok)
+		memset(&s->softnet, 0, sizeof(s->softnet));
+	s->c[HOST_SOFTNET_DROPPED] = (struct host_value){ok, s->softnet.dropped};
+	s->c[HOST_SOFTNET_SQUEEZED] = (struct host_value){ok, s->softnet.squeezed};
 }
 
 /* Fields of a group in /proc/net/snmp or /proc/net/netstat. */

@@ -101,7 +101,11 @@ static void softnet_drops_warn_squeezes_inform(void **state)
 	assert_string_equal(l.items[0].counter, "softnet_time_squeeze");
 	finding_list_free(&l);
 	h.softnet_dropped = 6000; /* 1,200/s */
+	h.has_softnet_cpu = true;
+	h.softnet_top_cpu = 1;
+	h.softnet_top_dropped = 5700;
 	run(&h, &l);
+	assert_non_null(strstr(l.items[0].evidence, "CPU 1 dropped 5700 of them (95%)"));
 	assert_int_equal(l.items[0].severity, FINDING_CRITICAL);
 	assert_string_equal(l.items[0].counter, "softnet_dropped");
 	assert_true(fabs(l.items[0].rate_per_s - 1200.0) < 1e-9);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "host/host_parse.h"
@@ -51,31 +52,52 @@ static void text_squeezes_blanks(void **state)
 	assert_int_equal(host_parse_text("  \n", 3, out, sizeof(out)), -1);
 }
 
-static void softnet_sums_columns_two_and_three(void **state)
+static void softnet_columns_two_and_three_per_cpu(void **state)
 {
 	(void)state;
-	/* 6.x prints 13 or more columns, old kernels 11; only 2 and 3 matter */
+	/* 5.10+ prints 13 or more columns, the 13th the CPU (here CPU 2 is
+	 * offline: the rows are 0 and 3); old kernels 11, the row is the CPU */
 	static const char stat[] =
 	    "001fb092 00000010 00000003 00000000 00000000 00000000 00000000 00000000 00000000 "
-	    "00000000 00000000 00000000 00000000\n"
+	    "00000000 00000000 00000000 00000000 00000000 00000000\n"
 	    "0020358a 000000f0 00000001 00000000 00000000 00000000 00000000 00000000 00000000 "
-	    "00000000 00000000\n";
-	uint64_t d = 0, s = 0;
-	unsigned cpus = 0;
-	assert_int_equal(host_parse_softnet(stat, LEN(stat), &d, &s, &cpus), 0);
-	assert_true(d == 0x100);
-	assert_true(s == 4);
-	assert_int_equal(cpus, 2);
+	    "00000000 00000000 00000000 00000003 00000000 00000000\n";
+	static struct host_softnet sn;
+	assert_int_equal(host_parse_softnet(stat, LEN(stat), &sn), 0);
+	assert_true(sn.dropped == 0x100);
+	assert_true(sn.squeezed == 4);
+	assert_int_equal(sn.rows, 2);
+	assert_int_equal(sn.cpu[0].cpu, 0);
+	assert_int_equal(sn.cpu[1].cpu, 3);
+	assert_true(sn.cpu[1].dropped == 0xf0 && sn.cpu[1].squeezed == 1);
+	static const char old[] = "00000001 00000002 00000003 0 0 0 0 0 0 0 0\n"
+	                          "00000001 00000005 00000006 0 0 0 0 0 0 0 0\n";
+	assert_int_equal(host_parse_softnet(old, LEN(old), &sn), 0);
+	assert_int_equal(sn.cpu[1].cpu, 1);
+	assert_true(sn.dropped == 7 && sn.squeezed == 9);
+}
+
+static void softnet_keeps_the_first_rows_and_sums_all(void **state)
+{
+	(void)state;
+	static char big[(HOST_MAX_CPUS + 4) * 12];
+	size_t len = 0;
+	for (int i = 0; i < HOST_MAX_CPUS + 4; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len, "0 1 2\n");
+	static struct host_softnet sn;
+	assert_int_equal(host_parse_softnet(big, len, &sn), 0);
+	assert_int_equal(sn.rows, HOST_MAX_CPUS + 4);
+	assert_true(sn.dropped == HOST_MAX_CPUS + 4);
+	assert_int_equal(sn.cpu[HOST_MAX_CPUS - 1].cpu, HOST_MAX_CPUS - 1);
 }
 
 static void softnet_refuses_short_or_non_hex_lines(void **state)
 {
 	(void)state;
-	uint64_t d, s;
-	unsigned cpus;
-	assert_int_equal(host_parse_softnet("00000001 00000002\n", 18, &d, &s, &cpus), -1);
-	assert_int_equal(host_parse_softnet("0000000g 0 0\n", 13, &d, &s, &cpus), -1);
-	assert_int_equal(host_parse_softnet("\n\n", 2, &d, &s, &cpus), -1);
+	static struct host_softnet sn;
+	assert_int_equal(host_parse_softnet("00000001 00000002\n", 18, &sn), -1);
+	assert_int_equal(host_parse_softnet("0000000g 0 0\n", 13, &sn), -1);
+	assert_int_equal(host_parse_softnet("\n\n", 2, &sn), -1);
 }
 
 static const char snmp[] =
@@ -164,7 +186,8 @@ int main(void)
 	    cmocka_unit_test(uint_takes_one_number_with_blanks),
 	    cmocka_unit_test(uint_refuses_garbage_and_overflow),
 	    cmocka_unit_test(text_squeezes_blanks),
-	    cmocka_unit_test(softnet_sums_columns_two_and_three),
+	    cmocka_unit_test(softnet_columns_two_and_three_per_cpu),
+	    cmocka_unit_test(softnet_keeps_the_first_rows_and_sums_all),
 	    cmocka_unit_test(softnet_refuses_short_or_non_hex_lines),
 	    cmocka_unit_test(snmp_finds_the_field_of_its_group),
 	    cmocka_unit_test(snmp_refuses_missing_fields_and_groups),

@@ -112,6 +112,27 @@ static void levels_and_sysctls_come_from_the_later_sample(void **state)
 	assert_true(r.window_s == 2.0);
 }
 
+static void softnet_rates_per_cpu_match_by_cpu(void **state)
+{
+	(void)state;
+	static struct host_sample a, b;
+	static struct host_rates r;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.softnet.rows = 2;
+	a.softnet.cpu[0] = (struct host_cpu_softnet){0, 10, 1};
+	a.softnet.cpu[1] = (struct host_cpu_softnet){3, 20, 2};
+	b.softnet.rows = 2; /* CPU 3 is listed first now; CPU 5 is new */
+	b.softnet.cpu[0] = (struct host_cpu_softnet){3, 120, 2};
+	b.softnet.cpu[1] = (struct host_cpu_softnet){5, 7, 7};
+	host_rate_compute(&a, &b, 2.0, &r);
+	assert_int_equal(r.softnet_cpus, 2);
+	assert_int_equal(r.n_softnet, 1);
+	assert_int_equal(r.softnet[0].cpu, 3);
+	assert_true(r.softnet[0].dropped.per_s == 50.0);
+	assert_true(r.softnet[0].squeezed.delta == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +142,7 @@ int main(void)
 	    cmocka_unit_test(a_decrease_otherwise_is_a_reset),
 	    cmocka_unit_test(interfaces_appear_and_disappear),
 	    cmocka_unit_test(levels_and_sysctls_come_from_the_later_sample),
+	    cmocka_unit_test(softnet_rates_per_cpu_match_by_cpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

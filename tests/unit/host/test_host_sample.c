@@ -84,7 +84,7 @@ static void reads_every_file_it_finds(void **state)
 	assert_false(s.nics[1].c[HOST_RX_MISSED].has);
 	assert_false(s.nics[1].ring.has); /* no ethtool under a fake root */
 	assert_true(s.c[HOST_SOFTNET_DROPPED].v == 4 && s.c[HOST_SOFTNET_SQUEEZED].v == 6);
-	assert_int_equal(s.softnet_cpus, 2);
+	assert_int_equal(s.softnet.rows, 2);
 	assert_true(s.c[HOST_TCP_RETRANS].v == 4 && s.c[HOST_UDP_RCVBUF].v == 2);
 	assert_false(s.c[HOST_LISTEN_DROPS].has); /* no netstat file */
 	assert_true(s.c[HOST_CT_EARLY_DROP].v == 4);
