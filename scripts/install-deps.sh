@@ -9,6 +9,7 @@ packages=(
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
 	chromium  # t_export.sh opens the HTML export headless (docs/export.md)
 	time # /usr/bin/time -v: peak memory in bench/import.sh and bench/many_targets.sh
+	iperf3 conntrack # t_host.sh: a TCP transfer under loss; the conntrack count's truth
 )
 missing=()
 for p in "${packages[@]}"; do

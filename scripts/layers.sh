@@ -19,7 +19,8 @@ stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
-cli        base,model,probe,resolve,stats,render,diag,import   -
+host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
+cli        base,model,probe,resolve,stats,render,diag,import,host   -
 '
 
 declare -A uses public

@@ -690,6 +690,7 @@ int opts_usage(struct sink *out)
 	opts_defaults(&defaults);
 	sink_puts(out, "usage: hopdoc [options] HOST...\n"
 		       "       hopdoc analyze [--json] OUTBOUND [RETURN]\n"
+		       "       hopdoc host ...   (this host's own drops; see HOST CHECKS in hopdoc(1))\n"
 		       "Network path diagnosis: an mtr-compatible prober that says where loss\n"
 		       "and latency live.\n\n");
 	int width = options_width();

@@ -13,6 +13,7 @@
 #include "base/evloop.h"
 #include "base/sink.h"
 #include "cli/export.h"
+#include "cli/hostcheck.h"
 #include "diag/diag.h"
 #include "model/finding.h"
 #include "model/history.h"
@@ -40,6 +41,7 @@ struct run {
 	struct render_split *split;
 	struct model_history *history; /* only for --export-html's charts */
 	struct render_opts ropts;
+	struct hostcheck *host; /* --diagnose: the client's own counters (R13) */
 };
 
 /* The engine's event function: every responder is worth a name (the cache
@@ -148,6 +150,7 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 static void trace_teardown(struct run *r)
 {
 	probe_free(r->probe);
+	hostcheck_free(r->host);
 	dns_free(r->dns);
 	render_raw_free(r->raw);
 	render_split_free(r->split);
@@ -163,6 +166,8 @@ static int render_diagnosis_with(struct run *r, render_fn fn)
 	struct finding_list findings;
 	finding_list_init(&findings);
 	int rc = diag_trace(r->trace, &findings);
+	if (rc == 0 && r->host)
+		rc = hostcheck_finish(r->host, &findings);
 	if (rc == 0) {
 		r->ropts.diagnosis = &findings;
 		rc = fn(r->trace, &r->ropts, r->sink);
@@ -244,6 +249,8 @@ int run_trace(const struct config *cfg, struct probe_sockets *socks,
 		return -1;
 	}
 	char probe_err[256] = "";
+	if (cfg->diagnose) /* without memory for it, the trace goes on alone */
+		r.host = hostcheck_start();
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
 	/* Whatever was gathered is reported and exported, even after a failure
 	 * mid-run or a SIGINT. */

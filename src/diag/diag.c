@@ -1,5 +1,5 @@
 /* diag: the public entry points for one trace (diag_trace), several clients
- * (R11) and the host's own counters (R13). The per-trace rules (diag_loss,
+ * (R11); the host's own counters (R13) are diag_host.c's. The per-trace rules (diag_loss,
  * diag_delay) run over views whose segments diag_segment named; R12, the
  * `healthy` verdict and the order are diag_verdict's; pairs (R10) are
  * diag_pair's. */
@@ -14,10 +14,6 @@
 #include "diag/diag_hop.h"
 #include "diag/diag_verdict.h"
 #include "diag/diag_view.h"
-
-#define RETRANS_WARNING_PCT 1.0
-#define RETRANS_CRITICAL_PCT 5.0
-#define CONNTRACK_FULL 0.9
 
 int diag_trace(const struct model_trace *t, struct finding_list *out)
 {
@@ -153,128 +149,4 @@ int diag_clients(const struct model_trace *const *outbound, size_t n, struct fin
 	free(clean);
 	free(v);
 	return rc;
-}
-
-/* ---- R13: the host itself ---- */
-
-/* What one host counter shows: a severity and figure, and its evidence. */
-struct host_reading {
-	enum finding_severity sev;
-	double loss_pct;
-	struct strbuf *evidence;
-};
-
-/* One R13 counter: `read` says whether it shows drops (filling the reading)
- * and the finding says the rest. */
-struct host_rule {
-	bool (*read)(const struct diag_host *h, struct host_reading *r);
-	const char *summary;
-	const char *advice;
-};
-
-static bool read_nic(const struct diag_host *h, struct host_reading *r)
-{
-	if (!h->has_nic_drops || h->nic_rx_drops + h->nic_rx_errors == 0)
-		return false;
-	r->sev = FINDING_WARNING;
-	strbuf_appendf(r->evidence,
-	               "R13: the server's network card dropped %lu and rejected %lu "
-	               "received packets (ip -s link: RX dropped, errors).",
-	               h->nic_rx_drops, h->nic_rx_errors);
-	return true;
-}
-
-static bool read_softnet(const struct diag_host *h, struct host_reading *r)
-{
-	if (!h->has_softnet || h->softnet_dropped + h->softnet_squeezed == 0)
-		return false;
-	r->sev = h->softnet_dropped ? FINDING_WARNING : FINDING_INFO;
-	strbuf_appendf(r->evidence,
-	               "R13: /proc/net/softnet_stat shows %lu packets dropped from the "
-	               "backlog and %lu time squeezes.",
-	               h->softnet_dropped, h->softnet_squeezed);
-	return true;
-}
-
-static bool read_conntrack(const struct diag_host *h, struct host_reading *r)
-{
-	bool full = h->conntrack_max &&
-	            (double)h->conntrack_count >= CONNTRACK_FULL * (double)h->conntrack_max;
-	if (!h->has_conntrack || (!full && h->conntrack_drops == 0))
-		return false;
-	r->sev = h->conntrack_drops ? FINDING_CRITICAL : FINDING_WARNING;
-	strbuf_appendf(r->evidence,
-	               "R13: the connection tracking table holds %lu of %lu entries and "
-	               "dropped %lu.",
-	               h->conntrack_count, h->conntrack_max, h->conntrack_drops);
-	return true;
-}
-
-static bool read_tcp(const struct diag_host *h, struct host_reading *r)
-{
-	if (!h->has_tcp || h->tcp_out_segs == 0)
-		return false;
-	double pct = 100.0 * (double)h->tcp_retrans_segs / (double)h->tcp_out_segs;
-	if (pct < RETRANS_WARNING_PCT)
-		return false;
-	r->sev = pct >= RETRANS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING;
-	r->loss_pct = pct;
-	strbuf_appendf(r->evidence,
-	               "R13: the server retransmitted %lu of %lu TCP segments (%.1f%%).",
-	               h->tcp_retrans_segs, h->tcp_out_segs, pct);
-	return true;
-}
-
-static const struct host_rule host_rules[] = {
-    {read_nic, "The server's own network card drops packets.",
-     "Enlarge the card's receive ring (ethtool -G), check the cable or virtual NIC, and ask "
-     "the hosting provider about the host."},
-    {read_softnet, "The server's CPU cannot keep up with incoming packets.",
-     "Raise net.core.netdev_max_backlog, spread the load (RPS/RFS), or give the server more "
-     "CPU."},
-    {read_conntrack, "The server's firewall connection table is full and drops new connections.",
-     "Raise net.netfilter.nf_conntrack_max or shorten its timeouts."},
-    {read_tcp, "The server resends many TCP segments: its connections lose packets.",
-     "Check the server's counters above and a trace from the server back to the clients to "
-     "find where they are lost."},
-};
-
-/* The counter's finding sits at the trace's destination hop, when given. */
-static void at_destination(struct diag_draft *d, const struct model_trace *t)
-{
-	if (!t || t->n_hops == 0)
-		return;
-	const struct model_hop *dest = &t->hops[t->n_hops - 1];
-	d->f.hop = dest->ttl;
-	diag_find_add_hop(&d->f, dest->ttl);
-	if (dest->loss_pct > 0.0)
-		strbuf_appendf(&d->evidence, " It explains the %.1f%% loss at the destination hop.",
-		               dest->loss_pct);
-}
-
-static int host_rule(const struct host_rule *rule, const struct diag_host *h,
-                     const struct model_trace *t, struct finding_list *out)
-{
-	struct diag_draft d;
-	diag_find_blank(&d, FINDING_LOSS, FINDING_OK, FINDING_DIR_UNKNOWN);
-	struct host_reading r = {.loss_pct = NAN, .evidence = &d.evidence};
-	if (!rule->read(h, &r)) {
-		diag_find_free(&d);
-		return 0;
-	}
-	d.f.severity = r.sev;
-	d.f.segment = FINDING_SEG_DESTINATION;
-	d.f.loss_pct = r.loss_pct;
-	at_destination(&d, t);
-	strbuf_append(&d.summary, rule->summary);
-	strbuf_append(&d.advice, rule->advice);
-	return diag_find_add(out, &d);
-}
-
-int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out)
-{
-	for (size_t i = 0; i < sizeof(host_rules) / sizeof(host_rules[0]); i++)
-		if (host_rule(&host_rules[i], h, t, out) != 0)
-			return -1;
-	return 0;
 }

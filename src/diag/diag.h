@@ -30,27 +30,49 @@ int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
 /* Several clients' outbound traces to one server, R11. n >= 1. */
 int diag_clients(const struct model_trace *const *outbound, size_t n, struct finding_list *out);
 
-/* Host counters measured on the server (seed 004), R13. A field is only used
- * when its `has_` flag is set; deltas over the measurement window. */
+/* Host counters (seed 004), R13: deltas over the sampling window, which
+ * src/host measures (`hopdoc host`, --diagnose) and the CLI copies here. A
+ * field is only used when its `has_` flag is set. Zeroed fields keep the
+ * older meaning: server side, window unknown (no rates). */
 struct diag_host {
+	double window_s; /* seconds between the samples; 0: unknown */
+	bool on_client;  /* measured on the client: segment local, else destination */
+	char nic_name[16]; /* the interface with the most drops; "" unknown */
 	bool has_nic_drops;
-	unsigned long nic_rx_drops;  /* ip -s link: RX dropped + missed */
+	unsigned long nic_rx_drops;  /* ip -s link: RX dropped + missed + fifo */
 	unsigned long nic_rx_errors; /* RX errors (CRC, frame, fifo) */
+	unsigned long nic_tx_drops;  /* TX dropped + errors + fifo */
+	bool has_ring; /* that interface's receive ring (ethtool -g) */
+	unsigned long rx_ring, rx_ring_max;
 	bool has_softnet;
 	unsigned long softnet_dropped;  /* /proc/net/softnet_stat column 2 */
 	unsigned long softnet_squeezed; /* column 3: time squeeze */
+	bool has_softnet_cpu;           /* the CPU with the most backlog drops */
+	unsigned softnet_top_cpu;
+	unsigned long softnet_top_dropped;
 	bool has_conntrack;
 	unsigned long conntrack_count; /* nf_conntrack_count */
 	unsigned long conntrack_max;   /* nf_conntrack_max */
-	unsigned long conntrack_drops; /* insert_failed + drop */
+	unsigned long conntrack_drops; /* insert_failed + drop + early_drop */
 	bool has_tcp;
 	unsigned long tcp_retrans_segs; /* RetransSegs delta */
 	unsigned long tcp_out_segs;     /* OutSegs delta */
+	bool has_listen;
+	unsigned long listen_overflows; /* TcpExt ListenOverflows */
+	unsigned long listen_drops;     /* TcpExt ListenDrops */
+	bool has_udp;
+	unsigned long udp_rcvbuf_errors; /* Udp RcvbufErrors */
 };
 
-/* R13: appends `loss` findings in segment `destination`, one per counter
- * that shows drops; appends nothing when the host is clean. `t` (may be
- * NULL) is the trace whose destination hop the drops would explain. */
+/* R13: appends one host-* finding per counter that shows trouble over the
+ * window (thresholds in docs/diagnosis.md), each naming its `counter` and
+ * `rate_per_s`, then orders the whole list (most important first). Appends
+ * nothing when the host is clean. `t` (may be NULL) is the trace whose
+ * destination hop server-side drops would explain. */
 int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out);
+
+/* `hopdoc host`: diag_host without a trace, and `healthy` (naming the
+ * counters that were not available) when no counter shows trouble. */
+int diag_host_verdict(const struct diag_host *h, struct finding_list *out);
 
 #endif

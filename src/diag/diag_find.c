@@ -18,6 +18,7 @@ void diag_find_blank(struct diag_draft *d, enum finding_kind kind, enum finding_
 	d->f.direction = dir;
 	d->f.loss_pct = NAN;
 	d->f.latency_ms = NAN;
+	d->f.rate_per_s = NAN;
 }
 
 void diag_find_init(struct diag_draft *d, const struct diag_view *v, enum finding_kind kind,

@@ -96,6 +96,12 @@ const char *finding_kind_name(enum finding_kind k)
 	    "routing-loop",
 	    "asymmetric",
 	    "insufficient-data",
+	    "host-nic-drops",
+	    "host-softnet-drops",
+	    "host-conntrack-full",
+	    "host-retransmits",
+	    "host-listen-overflow",
+	    "host-udp-buffer-errors",
 	};
 	return NAME_AT(names, k);
 }

@@ -12,6 +12,8 @@
 /* Room for every TTL of both directions (R10 joins an outbound and a return
  * trace), so a finding's hop list is never cut. */
 #define FINDING_MAX_HOPS (2 * MODEL_MAX_HOPS)
+/* A host counter's name ("softnet_dropped"): short identifiers of ours. */
+#define FINDING_COUNTER_MAX 48
 
 enum finding_kind {
 	FINDING_HEALTHY,
@@ -25,6 +27,13 @@ enum finding_kind {
 	FINDING_ROUTING_LOOP,
 	FINDING_ASYMMETRIC,
 	FINDING_INSUFFICIENT_DATA,
+	/* R13: the host's own counters (host checks, seed 004). */
+	FINDING_HOST_NIC_DROPS,
+	FINDING_HOST_SOFTNET_DROPS,
+	FINDING_HOST_CONNTRACK_FULL,
+	FINDING_HOST_RETRANSMITS,
+	FINDING_HOST_LISTEN_OVERFLOW,
+	FINDING_HOST_UDP_BUFFER_ERRORS,
 };
 
 enum finding_severity { FINDING_OK, FINDING_INFO, FINDING_WARNING, FINDING_CRITICAL };
@@ -54,6 +63,11 @@ struct finding {
 	size_t n_hops;
 	double loss_pct;                   /* NAN when it does not apply */
 	double latency_ms;                 /* NAN when it does not apply */
+	/* R13 host findings only: the counter and its rate over the sampling
+	 * window; counter "" for every other finding (renderers then print
+	 * neither). rate_per_s is NAN when the window is unknown. */
+	char counter[FINDING_COUNTER_MAX];
+	double rate_per_s;
 	/* Heap strings of any length, owned by the list that holds the finding
 	 * and never NULL there. */
 	char *summary;                     /* one plain sentence */

@@ -7,6 +7,7 @@
 #include "model/field.h"
 #include "render/render.h"
 #include "render/render_json.h"
+#include "render/render_text.h"
 
 static bool is_clients(const struct render_analysis *a)
 {
@@ -114,6 +115,25 @@ int render_analysis_json(const struct render_analysis *a, struct sink *out)
 	    put_part(doc, "diagnosis", render_json_findings(a->findings)) == 0)
 		rc = render_json_dump(doc, out);
 	json_decref(doc);
+	return rc;
+}
+
+int render_analysis_findings_text(const struct finding_list *l, struct sink *out)
+{
+	return render_text_findings(l, out);
+}
+
+int render_analysis_host_json(const char *host_json, const struct finding_list *l,
+			      struct sink *out)
+{
+	json_t *host = json_loads(host_json, JSON_REJECT_DUPLICATES, NULL);
+	json_t *doc = json_is_object(host) ? json_object() : NULL;
+	int rc = -1;
+	if (doc && put_part(doc, "host", json_incref(host)) == 0 &&
+	    put_part(doc, "diagnosis", render_json_findings(l)) == 0)
+		rc = render_json_dump(doc, out);
+	json_decref(doc);
+	json_decref(host);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * their diagnosis: the text report, the JSON document and the --summary
  * lines. Pure functions of the traces and findings onto a sink, so each is
  * golden-tested (tests/golden/render/analysis-*).
- * Tests: tests/golden/render tests/golden/analyze-out. */
+ * Tests: tests/golden/render tests/golden/analyze-out tests/golden/host tests/unit/render/test_render.c */
 #ifndef HOPDOC_RENDER_ANALYSIS_H
 #define HOPDOC_RENDER_ANALYSIS_H
 
@@ -34,6 +34,17 @@ int render_analysis_text(const struct render_analysis *a, struct sink *out);
  * {"clients": [TRACE...], "diagnosis": [...]}; TRACE is what -j prints.
  * Writes nothing and returns -1 when the document cannot be built whole. */
 int render_analysis_json(const struct render_analysis *a, struct sink *out);
+
+/* `hopdoc host`: the findings alone, as the "Diagnosis" section the text
+ * report ends with. */
+int render_analysis_findings_text(const struct finding_list *l, struct sink *out);
+
+/* `hopdoc host --json`: {"host": HOST, "diagnosis": [FINDINGS]}. HOST is a
+ * JSON object given as text, made by the host checks (src/host), which
+ * render/ does not know. Writes nothing and returns -1 when host_json is not
+ * a JSON object or the document cannot be built whole. */
+int render_analysis_host_json(const char *host_json, const struct finding_list *l,
+			      struct sink *out);
 
 /* Stable lines for tests and scripts (docs/import.md):
  *   outbound dst=TARGET reached=yes|no hops=N

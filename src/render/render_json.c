@@ -164,6 +164,18 @@ static json_t *number_or_null(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
+/* R13's host findings add their counter and its rate; other findings keep
+ * the fields they always had. */
+static json_t *with_counter(json_t *obj, const struct finding *f)
+{
+	if (obj && (json_object_set_new(obj, "counter", json_string(f->counter)) != 0 ||
+		    json_object_set_new(obj, "rate_per_s", number_or_null(f->rate_per_s)) != 0)) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 static json_t *finding_json(const struct finding *f)
 {
 	json_t *hops = json_array();
@@ -174,11 +186,12 @@ static json_t *finding_json(const struct finding *f)
 		json_decref(hops);
 		return NULL;
 	}
-	return json_pack("{ss ss ss ss si so so so ss ss ss}", "finding", finding_kind_name(f->kind), "severity",
+	json_t *obj = json_pack("{ss ss ss ss si so so so ss ss ss}", "finding", finding_kind_name(f->kind), "severity",
 			 finding_severity_name(f->severity), "segment", finding_segment_name(f->segment),
 			 "direction", finding_direction_name(f->direction), "hop", (int)f->hop, "hops", hops,
 			 "loss_pct", number_or_null(f->loss_pct), "latency_ms", number_or_null(f->latency_ms),
 			 "summary", f->summary, "evidence", f->evidence, "advice", f->advice);
+	return f->counter[0] ? with_counter(obj, f) : obj;
 }
 
 json_t *render_json_findings(const struct finding_list *l)

@@ -105,6 +105,9 @@ int render_text_finding_head(const struct finding *f, struct sink *out)
 		    finding_direction_name(f->direction));
 	print_figure("loss", f->loss_pct, "%", out);
 	print_figure("latency", f->latency_ms, " ms", out);
+	if (f->counter[0])
+		sink_printf(out, ", counter %s", f->counter);
+	print_figure("rate", f->counter[0] ? f->rate_per_s : NAN, "/s", out);
 	return sink_puts(out, ")");
 }
 

@@ -19,13 +19,15 @@ source "$(dirname "$0")/check.sh" diagnose
 CYCLES=${DIAG_CYCLES:-50}
 INTERVAL=${DIAG_INTERVAL:-0.1}
 
-# One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY.
+# One line per finding: FINDING HOP SEGMENT DIRECTION SEVERITY. The client's
+# own host checks (host-*, R13) are left out: softnet_stat counts the whole
+# machine's CPUs, not the scenario (t_host.sh checks them).
 findings() { # FAMILY [PROBE-ARGS...]
 	local fam=$1
 	shift
 	lab_client timeout 60 "$HOPDOC" -n -j -c "$CYCLES" -i "$INTERVAL" --diagnose "$@" \
 		"$(target_of "$fam")" |
-		jq -r '.report.diagnosis[] | "\(.finding) \(.hop) \(.segment) \(.direction) \(.severity)"'
+		jq -r '.report.diagnosis[] | select(.finding | startswith("host-") | not) | "\(.finding) \(.hop) \(.segment) \(.direction) \(.severity)"'
 }
 
 check_family() { # SCENARIO FAMILY WORKDIR

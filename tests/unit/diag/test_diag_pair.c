@@ -257,14 +257,20 @@ static void host_counters_explain_destination_loss(void **state)
 	assert_int_equal(diag_host(&h, t, &l), 0);
 	assert_int_equal(l.n, 2);
 	for (size_t i = 0; i < l.n; i++) {
-		assert_int_equal(l.items[i].kind, FINDING_LOSS);
 		assert_int_equal(l.items[i].segment, FINDING_SEG_DESTINATION);
 		assert_int_equal(l.items[i].hop, 8);
 		assert_non_null(strstr(l.items[i].evidence, "R13"));
+		assert_non_null(strstr(l.items[i].evidence, "3.0% loss at the destination"));
+		assert_true(isnan(l.items[i].rate_per_s)); /* no window given */
 	}
-	assert_non_null(strstr(l.items[0].evidence, "RX dropped"));
-	assert_int_equal(l.items[1].severity, FINDING_CRITICAL); /* 6% retransmitted */
-	assert_true(fabs(l.items[1].loss_pct - 6.0) < 1e-9);
+	/* most important first: 6% retransmitted is critical */
+	assert_int_equal(l.items[0].kind, FINDING_HOST_RETRANSMITS);
+	assert_int_equal(l.items[0].severity, FINDING_CRITICAL);
+	assert_string_equal(l.items[0].counter, "tcp_retrans_segs");
+	assert_true(fabs(l.items[0].loss_pct - 6.0) < 1e-9);
+	assert_int_equal(l.items[1].kind, FINDING_HOST_NIC_DROPS);
+	assert_int_equal(l.items[1].severity, FINDING_WARNING);
+	assert_non_null(strstr(l.items[1].evidence, "RX dropped"));
 	finding_list_free(&l);
 	model_trace_free(t);
 }

@@ -105,6 +105,8 @@ static void finding_names_match_the_spec(void **state)
 	(void)state;
 	assert_string_equal(finding_kind_name(FINDING_RATE_LIMITED_HOP), "rate-limited-hop");
 	assert_string_equal(finding_kind_name(FINDING_INSUFFICIENT_DATA), "insufficient-data");
+	assert_string_equal(finding_kind_name(FINDING_HOST_NIC_DROPS), "host-nic-drops");
+	assert_string_equal(finding_kind_name(FINDING_HOST_UDP_BUFFER_ERRORS), "host-udp-buffer-errors");
 	assert_string_equal(finding_severity_name(FINDING_CRITICAL), "critical");
 	assert_string_equal(finding_segment_name(FINDING_SEG_DESTINATION), "destination");
 	assert_string_equal(finding_direction_name(FINDING_DIR_BOTH), "both");

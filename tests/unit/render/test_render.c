@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,7 +11,9 @@
 #include "../event_build.h"
 #include "base/sink.h"
 #include "model/model.h"
+#include "model/finding.h"
 #include "render/render.h"
+#include "render/render_analysis.h"
 #include "render/render_json.h"
 #include "render/render_raw.h"
 
@@ -83,6 +86,36 @@ static void json_trace_keeps_mtr_key_order(void **state)
 	model_trace_free(t);
 }
 
+/* `hopdoc host --json`: the host part is embedded as given; a host finding
+ * carries counter and rate_per_s, and text that is no JSON object writes
+ * nothing. */
+static void host_json_embeds_its_part_and_refuses_garbage(void **state)
+{
+	(void)state;
+	struct finding_list l;
+	finding_list_init(&l);
+	struct finding f = {.kind = FINDING_HOST_NIC_DROPS, .severity = FINDING_WARNING,
+			    .segment = FINDING_SEG_DESTINATION, .direction = FINDING_DIR_UNKNOWN,
+			    .loss_pct = NAN, .latency_ms = NAN, .counter = "nic_drops",
+			    .rate_per_s = 12.5};
+	assert_non_null(finding_list_add(&l, &f));
+	struct sink *out = sink_new_buffer();
+	assert_int_equal(render_analysis_host_json("{\"window_s\": 5.0}", &l, out), 0);
+	const char *text = sink_buffer(out, NULL);
+	assert_non_null(strstr(text, "\"host\": {\n        \"window_s\": 5.0"));
+	assert_non_null(strstr(text, "\"counter\": \"nic_drops\""));
+	assert_non_null(strstr(text, "\"rate_per_s\": 12.5"));
+	sink_free(out);
+	out = sink_new_buffer();
+	assert_int_equal(render_analysis_host_json("[1, 2]", &l, out), -1);
+	assert_int_equal(render_analysis_host_json("{not json", &l, out), -1);
+	size_t len = 1;
+	sink_buffer(out, &len);
+	assert_int_equal(len, 0);
+	sink_free(out);
+	finding_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +123,7 @@ int main(void)
 		cmocka_unit_test(null_options_mean_defaults),
 		cmocka_unit_test(raw_prints_microseconds_and_new_hosts_twice),
 		cmocka_unit_test(json_trace_keeps_mtr_key_order),
+		cmocka_unit_test(host_json_embeds_its_part_and_refuses_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
