@@ -19,7 +19,8 @@ stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
-cli        base,model,probe,resolve,stats,render,diag,import   -
+tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
+cli        base,model,probe,resolve,stats,render,diag,import,tui   -
 '
 
 declare -A uses public

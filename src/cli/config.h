@@ -17,6 +17,10 @@ struct config {
 	bool diagnose;           /* --diagnose */
 	enum render_format output;
 	char fields[32];         /* -o: mtr field letters; "LS NABWV" by default */
+	bool output_given;       /* a report or stream flag (-r -w -j -x -C -l -p) was given */
+	bool cycles_given;       /* -c was given (the view otherwise runs until q) */
+	bool curses;             /* -t: the interactive view even without a terminal check */
+	unsigned displaymode;    /* --displaymode 0|1|2: the view's first display */
 };
 
 #endif
