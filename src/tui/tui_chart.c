@@ -85,10 +85,10 @@ static void put_scale(struct tui_frame *f, int row, double max_ms)
 	int col = tui_grid_put(f->g, row, 0, " Scale:", TUI_ATTR_BOLD);
 	for (unsigned l = 0; l < N_LEVELS; l++) {
 		char item[32];
-		snprintf(item, sizeof(item), "  %c<%.1fms", TUI_CHART_LEVELS[l], max_ms * (l + 1) / N_LEVELS);
+		snprintf(item, sizeof(item), " %c<%.1f", TUI_CHART_LEVELS[l], max_ms * (l + 1) / N_LEVELS);
 		col = tui_grid_put(f->g, row, col, item, TUI_ATTR_NONE);
 	}
-	tui_grid_put(f->g, row, col, "  ?=lost", TUI_ATTR_NONE);
+	tui_grid_put(f->g, row, col, " ms, ?=lost", TUI_ATTR_NONE);
 }
 
 static void draw_hops(struct tui_frame *f, int top, int rows, const struct window *w,

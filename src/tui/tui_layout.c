@@ -63,7 +63,8 @@ static void draw_status(struct tui_frame *f)
 	int row = tui_grid_height(f->g) - 1;
 	char line[128];
 	if (f->s->prompting) {
-		snprintf(line, sizeof(line), "Fields: %s_   (Enter applies, Esc cancels)", f->s->typed);
+		snprintf(line, sizeof(line), "Fields (now %s): %s_   Enter applies, Esc cancels",
+		         tui_state_fields(f->s), f->s->typed);
 		tui_grid_put(f->g, row, 0, line, TUI_ATTR_BOLD);
 	} else if (f->s->message[0]) {
 		tui_grid_put(f->g, row, 0, f->s->message, TUI_ATTR_BOLD);

@@ -113,7 +113,7 @@ static enum tui_action view_key(struct tui_state *s, int key)
 		return toggle(&s->help);
 	case 'o':
 		s->prompting = true;
-		snprintf(s->typed, sizeof(s->typed), "%s", tui_state_fields(s));
+		s->typed[0] = '\0';
 		return TUI_ACT_REDRAW;
 	default:
 		return TUI_ACT_NONE;
