@@ -83,6 +83,8 @@ static int engine_start(struct view *v, char *err, size_t errlen)
 static void pipeline_free(struct view *v)
 {
 	engine_stop(v);
+	if (v->tui)
+		tui_set_data(v->tui, NULL, NULL); /* it must not read what goes now */
 	dns_free(v->dns);
 	collect_free(v->collect);
 	model_trace_free(v->trace);

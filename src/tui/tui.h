@@ -56,7 +56,8 @@ struct tui *tui_new(struct evloop *loop, const struct tui_config *cfg,
 /* Unregisters from the loop and gives the terminal back. */
 void tui_free(struct tui *v);
 
-/* The trace and history shown (history may be NULL); again after a reset. */
+/* The trace and history shown (history may be NULL); again after a reset.
+ * NULL trace: nothing to show (painting waits for the next one). */
 void tui_set_data(struct tui *v, const struct model_trace *t, const struct model_history *h);
 
 /* A collect tap (ctx: the view): a round's end refreshes the verdict, any

@@ -27,6 +27,8 @@ struct tui_term {
 	struct termios saved;
 	bool color;
 	bool lost;      /* bytes were dropped: repaint everything */
+	bool raw;       /* saved holds the terminal's modes */
+	bool nonblocking; /* out_fd's flags are ours until close */
 	char *pending;  /* bytes waiting for the terminal */
 	size_t len;
 };
@@ -55,7 +57,10 @@ static int raw_keys(struct tui_term *t)
 	tio.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
-	return tcsetattr(t->in_fd, TCSANOW, &tio);
+	if (tcsetattr(t->in_fd, TCSANOW, &tio) != 0)
+		return -1;
+	t->raw = true;
+	return 0;
 }
 
 static void setup_colors(struct tui_term *t)
@@ -94,6 +99,18 @@ static int start_screen(struct tui_term *t, char *err, size_t errlen)
 	return 0;
 }
 
+static int open_streams(struct tui_term *t, char *err, size_t errlen)
+{
+	int in_copy = dup(t->in_fd); /* fclose must not close the caller's stdin */
+	if (in_copy >= 0 && !(t->in = fdopen(in_copy, "r")))
+		close(in_copy);
+	if (!t->in || open_pipe(t) != 0) {
+		snprintf(err, errlen, "cannot set up the terminal: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct tui_term *tui_term_open(int in_fd, int out_fd, char *err, size_t errlen)
 {
 	if (!isatty(in_fd) || !isatty(out_fd)) {
@@ -101,20 +118,24 @@ struct tui_term *tui_term_open(int in_fd, int out_fd, char *err, size_t errlen)
 		return NULL;
 	}
 	struct tui_term *t = calloc(1, sizeof(*t));
-	if (!t || (t->in_fd = in_fd, t->out_fd = out_fd, t->from_pipe = -1, open_pipe(t)) != 0 ||
-	    !(t->in = fdopen(dup(in_fd), "r"))) {
-		snprintf(err, errlen, "cannot set up the terminal: %s", strerror(errno));
-		tui_term_close(t);
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	t->in_fd = in_fd;
+	t->out_fd = out_fd;
+	t->from_pipe = -1;
 	t->out_flags = fcntl(out_fd, F_GETFL);
-	if (start_screen(t, err, errlen) != 0 || raw_keys(t) != 0) {
+	err[0] = '\0';
+	if (open_streams(t, err, errlen) != 0 || start_screen(t, err, errlen) != 0 ||
+	    raw_keys(t) != 0 || t->out_flags < 0 ||
+	    fcntl(out_fd, F_SETFL, t->out_flags | O_NONBLOCK) != 0) {
 		if (!err[0])
 			snprintf(err, errlen, "cannot set up the terminal: %s", strerror(errno));
 		tui_term_close(t);
 		return NULL;
 	}
-	(void)fcntl(out_fd, F_SETFL, t->out_flags | O_NONBLOCK);
+	t->nonblocking = true;
 	return t;
 }
 
@@ -125,8 +146,10 @@ static void drain_pipe(struct tui_term *t)
 	char buf[READ_CHUNK];
 	ssize_t n;
 	while ((n = read(t->from_pipe, buf, sizeof(buf))) > 0) {
-		char *grown = t->len + (size_t)n <= TUI_TERM_BACKLOG ? realloc(t->pending, t->len + (size_t)n) : NULL;
-		if (!grown) {
+		char *grown = NULL;
+		if (!t->lost && t->len + (size_t)n <= TUI_TERM_BACKLOG)
+			grown = realloc(t->pending, t->len + (size_t)n);
+		if (!grown) { /* until the next paint, which redraws it all */
 			t->lost = true;
 			t->len = 0;
 			continue;
@@ -155,6 +178,8 @@ static void flush_all(struct tui_term *t)
 {
 	fflush(t->to_pipe);
 	(void)fcntl(t->out_fd, F_SETFL, t->out_flags);
+	t->nonblocking = false;
+	t->lost = false;
 	drain_pipe(t);
 	for (size_t off = 0; off < t->len;) {
 		ssize_t n = write(t->out_fd, t->pending + off, t->len - off);
@@ -172,10 +197,11 @@ void tui_term_close(struct tui_term *t)
 	if (t->screen) {
 		endwin();
 		flush_all(t);
-		tcsetattr(t->in_fd, TCSANOW, &t->saved);
 		delscreen(t->screen);
 	}
-	if (t->out_flags > 0 || t->screen)
+	if (t->raw)
+		tcsetattr(t->in_fd, TCSANOW, &t->saved);
+	if (t->nonblocking)
 		(void)fcntl(t->out_fd, F_SETFL, t->out_flags);
 	if (t->to_pipe)
 		fclose(t->to_pipe);

@@ -55,15 +55,6 @@ static int to_ulong(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static int int_opt(const char *arg, const char *key, unsigned long max, unsigned long *out, bool *hit)
-{
-	size_t n = strlen(key);
-	if (strncmp(arg, key, n) != 0)
-		return 0;
-	*hit = true;
-	return to_ulong(arg + n, max, out);
-}
-
 static int flag_opt(struct golden *g, const char *a)
 {
 	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag };
@@ -80,21 +71,35 @@ static int flag_opt(struct golden *g, const char *a)
 	return 0;
 }
 
+/* width=N height=N mode=N scroll=N */
+static int number_opt(struct golden *g, const char *a)
+{
+	static const struct { const char *key; unsigned long max; } opts[] = {
+		{ "width=", 1000 }, { "height=", 1000 }, { "mode=", TUI_N_MODES - 1 }, { "scroll=", 1000 },
+	};
+	unsigned long v;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		size_t n = strlen(opts[i].key);
+		if (strncmp(a, opts[i].key, n) != 0)
+			continue;
+		if (to_ulong(a + n, opts[i].max, &v) != 0)
+			return -1;
+		if (i == 0)
+			g->width = (int)v;
+		else if (i == 1)
+			g->height = (int)v;
+		else if (i == 2)
+			g->mode = (unsigned)v;
+		else
+			g->scroll = (unsigned)v;
+		return 0;
+	}
+	return fail("unknown argument", a);
+}
+
 static int parse_arg(struct golden *g, const char *a)
 {
-	unsigned long v = 0;
-	bool hit = false;
-	if (flag_opt(g, a))
-		return 0;
-	if (int_opt(a, "width=", 1000, &v, &hit) || (hit && (g->width = (int)v, 0)))
-		return -1;
-	if (!hit && (int_opt(a, "height=", 1000, &v, &hit) || (hit && (g->height = (int)v, 0))))
-		return -1;
-	if (!hit && (int_opt(a, "mode=", TUI_N_MODES - 1, &v, &hit) || (hit && (g->mode = (unsigned)v, 0))))
-		return -1;
-	if (!hit && (int_opt(a, "scroll=", 1000, &v, &hit) || (hit && (g->scroll = (unsigned)v, 0))))
-		return -1;
-	return hit ? 0 : fail("unknown argument", a);
+	return flag_opt(g, a) ? 0 : number_opt(g, a);
 }
 
 static int parse_header(struct golden *g, const char *key, const char *rest, bool *done)
