@@ -79,6 +79,10 @@ trap 'cleanup' EXIT
 trap 'exit 1' INT TERM
 last=$LAB_HOPS
 
+# A session that lives as long as the test: killing the last session stops a
+# tmux server, and the next new-session would race with its exit.
+T new-session -d -s keep "sleep 3600"
+
 # ---- the table, the verdict and the keys ------------------------------------
 start v 80 24 -- -n -t -i 0.1 "$LAB_TARGET4"
 check v "^ ?$last\. $LAB_TARGET4 +0\.0%" table
