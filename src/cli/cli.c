@@ -122,11 +122,12 @@ static int complain_each(const struct opts *o, const char *err)
 static int view_all(const struct opts *o, const struct view_sockets *vs)
 {
 	int status = EXIT_OK;
-	for (size_t i = 0; i < o->n_targets && !stop_requested; i++) {
+	bool quit = false;
+	for (size_t i = 0; i < o->n_targets && !stop_requested && !quit; i++) {
 		char err[256];
 		struct config cfg = o->cfg;
 		cfg.probe.target = o->targets[i];
-		if (view_run(&cfg, vs, &stop_requested, err, sizeof(err)) < 0) {
+		if (view_run(&cfg, vs, &stop_requested, &quit, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}

@@ -215,7 +215,7 @@ static int print_verdict(const struct model_trace *t)
 }
 
 int view_run(const struct config *cfg, const struct view_sockets *socks,
-             const volatile sig_atomic_t *stop, char *err, size_t errlen)
+             const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen)
 {
 	struct view v = { .cfg = cfg, .socks = socks };
 	int rc = view_setup(&v, err, errlen);
@@ -227,10 +227,10 @@ int view_run(const struct config *cfg, const struct view_sockets *socks,
 		else if (v.probe && probe_status(v.probe) < 0)
 			rc = -1, snprintf(err, errlen, "%s", probe_error(v.probe));
 	}
-	bool quit = v.tui && tui_quit(v.tui);
+	*quit = v.tui && tui_quit(v.tui);
 	tui_free(v.tui); /* the terminal back before anything is printed */
 	v.tui = NULL;
-	if (rc == 0 && quit && cfg->diagnose && print_verdict(v.trace) < 0) {
+	if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
 		snprintf(err, errlen, "cannot write the output");
 		rc = -1;
 	}

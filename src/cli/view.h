@@ -25,9 +25,10 @@ struct view_sockets {
 bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note);
 
 /* Shows cfg->probe.target live until `q`, the -c rounds (when given), or
- * *stop. After `q` with --diagnose, prints the verdict as it stood to
- * stdout. 0, or -1 with a message in err. */
+ * *stop; *quit tells whether it was `q` (which ends every target). After `q`
+ * with --diagnose, prints the verdict as it stood to stdout. 0, or -1 with a
+ * message in err. */
 int view_run(const struct config *cfg, const struct view_sockets *socks,
-             const volatile sig_atomic_t *stop, char *err, size_t errlen);
+             const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen);
 
 #endif

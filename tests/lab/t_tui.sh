@@ -167,10 +167,11 @@ if screen v | grep -q "Loss%"; then fail key-q-prints-nothing "$(screen v)"; els
 T kill-session -t v
 
 # ---- --diagnose: the verdict as it stood, printed after q --------------------
-start d 80 24 -- -n --diagnose -i 0.1 "$LAB_TARGET4"
+# Two targets: q ends the run, not just the first target's view.
+start d 80 24 -- -n --diagnose -i 0.1 "$LAB_TARGET4" "$LAB_TARGET4"
 check d "^ 1\. ok: healthy" diagnose-view-opens
 key d q
-check d "^HOPDOC-EXIT=0" diagnose-quit
+check d "^HOPDOC-EXIT=0" diagnose-quit-ends-every-target
 check d "^Diagnosis" diagnose-prints-verdict
 T kill-session -t d
 
