@@ -5,7 +5,8 @@
 # folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
 #   libhopdoc_core.a  base model stats render diag import (no socket calls)
 #   libhopdoc_net.a   probe resolve host (host: the ethtool ioctl)
-# The CLI's objects are in neither; tests of the CLI link them from
+#   libhopdoc_tui.a   the interactive view (ncurses)
+# The CLI's objects are in none of them; tests of the CLI link them from
 # libhopdoc_cli.a, a build-internal archive. New modules, tests
 # (tests/unit/<dir>/test_*.c) and fuzzers (fuzz/fuzz_*.c) are picked up by
 # wildcard.
@@ -26,9 +27,11 @@ PKG_CONFIG ?= pkg-config
 LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
 LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap) -lpthread
 LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
+LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 
 CORE_DIRS := base model stats render diag import
 NET_DIRS  := probe resolve host
+TUI_DIRS  := tui
 CLI_DIRS  := cli
 
 srcs_in = $(foreach d,$(1),$(wildcard src/$(d)/*.c))
@@ -36,11 +39,13 @@ objs_of = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(1))
 
 CORE_OBJ := $(call objs_of,$(call srcs_in,$(CORE_DIRS)))
 NET_OBJ  := $(call objs_of,$(call srcs_in,$(NET_DIRS)))
+TUI_OBJ  := $(call objs_of,$(call srcs_in,$(TUI_DIRS)))
 CLI_OBJ  := $(call objs_of,$(filter-out src/cli/main.c,$(call srcs_in,$(CLI_DIRS))))
 MAIN_OBJ := $(BUILD)/obj/cli/main.o
 
 CORE_LIB := $(BUILD)/libhopdoc_core.a
 NET_LIB  := $(BUILD)/libhopdoc_net.a
+TUI_LIB  := $(BUILD)/libhopdoc_tui.a
 CLI_LIB  := $(BUILD)/libhopdoc_cli.a
 
 # Unit tests mirror src/: a test under tests/unit/<dir>/ links what its layer
@@ -64,13 +69,14 @@ $(BUILD)/obj/%.o: src/%.c
 
 $(CORE_LIB): $(CORE_OBJ)
 $(NET_LIB): $(NET_OBJ)
+$(TUI_LIB): $(TUI_OBJ)
 $(CLI_LIB): $(CLI_OBJ)
-$(CORE_LIB) $(NET_LIB) $(CLI_LIB):
+$(CORE_LIB) $(NET_LIB) $(TUI_LIB) $(CLI_LIB):
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/hopdoc: $(MAIN_OBJ) $(CLI_LIB) $(NET_LIB) $(CORE_LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CORE)
+$(BUILD)/hopdoc: $(MAIN_OBJ) $(CLI_LIB) $(TUI_LIB) $(NET_LIB) $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_TUI) $(LIBS_NET) $(LIBS_CORE)
 
 # ---- tests ------------------------------------------------------------------
 define test_rule
@@ -80,7 +86,8 @@ $(BUILD)/tests/$(1)/%: tests/unit/$(1)/%.c $(2)
 endef
 $(foreach d,$(CORE_DIRS),$(eval $(call test_rule,$(d),$(CORE_LIB),$(LIBS_CORE))))
 $(foreach d,$(NET_DIRS) lab,$(eval $(call test_rule,$(d),$(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS_CORE))))
-$(eval $(call test_rule,cli,$(CLI_LIB) $(NET_LIB) $(CORE_LIB),$(LIBS_NET) $(LIBS_CORE)))
+$(eval $(call test_rule,tui,$(TUI_LIB) $(CORE_LIB),$(LIBS_TUI) $(LIBS_CORE)))
+$(eval $(call test_rule,cli,$(CLI_LIB) $(TUI_LIB) $(NET_LIB) $(CORE_LIB),$(LIBS_TUI) $(LIBS_NET) $(LIBS_CORE)))
 
 # Lab tools (emulator, wire pairer) stand alone; test drivers link the layers.
 $(BUILD)/lab/%: tests/lab/%.c
@@ -90,6 +97,9 @@ $(BUILD)/lab/%: tests/lab/%.c
 $(BUILD)/tools/render_golden: tests/tools/render_golden.c $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_CORE)
+$(BUILD)/tools/tui_golden: tests/tools/tui_golden.c $(TUI_LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_TUI) $(LIBS_CORE)
 $(BUILD)/tools/probe_dump: tests/tools/probe_dump.c $(NET_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS_NET) $(LIBS_CORE)

@@ -10,6 +10,7 @@ packages=(
 	chromium  # t_export.sh opens the HTML export headless (docs/export.md)
 	time # /usr/bin/time -v: peak memory in bench/import.sh and bench/many_targets.sh
 	iperf3 conntrack # t_host.sh: a TCP transfer under loss; the conntrack count's truth
+	libncurses-dev tmux # the interactive view; its lab test and benchmark (docs/tui.md)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,8 @@ render     base,model                           render.h render_opts.h render_an
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
-cli        base,model,probe,resolve,stats,render,diag,import,host   -
+tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
+cli        base,model,probe,resolve,stats,render,diag,import,host,tui   -
 '
 
 declare -A uses public

@@ -16,6 +16,7 @@
 #include "base/version.h"
 #include "cli/opts.h"
 #include "cli/run.h"
+#include "cli/view.h"
 #include "probe/privdrop.h"
 #include "probe/probe.h"
 
@@ -204,12 +205,63 @@ static int complain_each(const struct opts *o, const char *err)
 	return EXIT_RUNTIME;
 }
 
+/* Each target in the view in turn; `q` or a stop signal ends them all. */
+static int view_all(const struct opts *o, const struct view_sockets *vs)
+{
+	int status = EXIT_OK;
+	bool quit = false;
+	for (size_t i = 0; i < o->n_targets && !stop_requested && !quit; i++) {
+		char err[256];
+		struct config cfg = o->cfg;
+		cfg.probe.target = o->targets[i];
+		if (view_run(&cfg, vs, &stop_requested, &quit, err, sizeof(err)) < 0) {
+			complain(o->targets[i], err);
+			status = EXIT_RUNTIME;
+		}
+	}
+	return status;
+}
+
+/* The view may switch protocol, and privileges last only until the drop:
+ * it gets a socket set per protocol; the one asked for must open. */
+static struct probe_sockets *open_sockets(const struct config *cfg, bool view,
+                                          struct view_sockets *vs, char *err, size_t errlen)
+{
+	memset(vs, 0, sizeof(*vs));
+	for (int p = MODEL_PROTO_ICMP; view && p <= MODEL_PROTO_TCP; p++) {
+		struct probe_params pp = cfg->probe;
+		pp.proto = (enum model_proto)p;
+		char ignored[256];
+		if (p != (int)cfg->probe.proto)
+			vs->by_proto[p] = probe_sockets_open(&pp, ignored, sizeof(ignored));
+	}
+	struct probe_sockets *s = probe_sockets_open(&cfg->probe, err, errlen);
+	vs->by_proto[cfg->probe.proto] = s;
+	return s;
+}
+
+static void close_sockets(struct view_sockets *vs)
+{
+	for (size_t p = 0; p < sizeof(vs->by_proto) / sizeof(vs->by_proto[0]); p++)
+		probe_sockets_close(vs->by_proto[p]);
+}
+
+static bool wants_view(const struct config *cfg)
+{
+	const char *note;
+	bool view = view_wanted(cfg, isatty(STDIN_FILENO), isatty(STDOUT_FILENO), &note);
+	if (note[0])
+		complain(NULL, note);
+	return view;
+}
+
 /* Sockets first (privileged), then the drop, then the -F list and names. */
 static int trace_targets(struct opts *o, const struct exports *ex, FILE **targets)
 {
 	char err[256], open_err[256];
-	struct probe_sockets *socks =
-	    probe_sockets_open(&o->cfg.probe, open_err, sizeof(open_err));
+	struct view_sockets vs;
+	bool view = wants_view(&o->cfg);
+	struct probe_sockets *socks = open_sockets(&o->cfg, view, &vs, open_err, sizeof(open_err));
 	int status = EXIT_RUNTIME;
 	if (privdrop_drop(err, sizeof(err)) < 0) {
 		complain(NULL, err); /* half-dropped privileges: go no further */
@@ -219,9 +271,9 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
-		status = trace_all(o, ex, socks);
+		status = view ? view_all(o, &vs) : trace_all(o, ex, socks);
 	}
-	probe_sockets_close(socks);
+	close_sockets(&vs);
 	return status;
 }
 

@@ -24,6 +24,10 @@ struct config {
 	 * not filled by opts); NULL: run_trace opens export_text/_html itself. */
 	FILE *export_text_file;
 	FILE *export_html_file;
+	bool output_given;       /* a report or stream flag (-r -w -j -x -C -l -p) was given */
+	bool cycles_given;       /* -c was given (the view otherwise runs until q) */
+	bool curses;             /* -t: the interactive view even without a terminal check */
+	unsigned displaymode;    /* --displaymode 0|1|2: the view's first display */
 };
 
 #endif

@@ -18,7 +18,7 @@
 #include "model/field.h"
 #include "model/model.h"
 
-enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML }; /* long-only options */
+enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -98,6 +98,7 @@ static int seconds_arg(struct parse_ctx *p, char opt, const char *arg, double lo
 static int set_output(struct parse_ctx *p, enum render_format out)
 {
 	p->o->cfg.output = out;
+	p->o->cfg.output_given = true;
 	return 0;
 }
 
@@ -146,7 +147,24 @@ static int opt_split(struct parse_ctx *p, const char *arg)
 
 static int opt_cycles(struct parse_ctx *p, const char *arg)
 {
+	p->o->cfg.cycles_given = true;
 	return int_arg(p, 'c', arg, 1, OPTS_MAX_CYCLES, &p->o->cfg.probe.cycles);
+}
+
+static int opt_curses(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.curses = true;
+	return 0;
+}
+
+static int opt_displaymode(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (to_ulong(arg, 0, OPTS_MAX_DISPLAYMODE, &v) < 0)
+		return fail(p, "--displaymode: expected 0, 1 or 2, got '%s'", arg);
+	p->o->cfg.displaymode = (unsigned)v;
+	return 0;
 }
 
 static int opt_interval(struct parse_ctx *p, const char *arg)
@@ -464,7 +482,10 @@ static const struct opt_spec opt_table[] = {
 	{"tos", 'Q', "NUMBER", opt_tos, "type of service byte 0-255", default_tos},
 	{"timeout", 'Z', "SECONDS", opt_timeout, "how long a probe waits for its reply", default_timeout},
 	{"mark", 'M', "MARK", opt_mark, "SO_MARK for each packet sent", NULL},
-	{"report", 'r', NULL, opt_report, "report mode (the default for now)", NULL},
+	{"report", 'r', NULL, opt_report, "report mode (the default without a terminal)", NULL},
+	{"curses", 't', NULL, opt_curses, "the interactive view (the default on a terminal)", NULL},
+	{"displaymode", OPT_DISPLAYMODE, "MODE", opt_displaymode,
+	 "the view's display: 0 statistics, 1 strip chart, 2 with its scale", NULL},
 	{"report-wide", 'w', NULL, opt_wide, "wide report: names are not cut", NULL},
 	{"report-cycles", 'c', "COUNT", opt_cycles, "number of rounds", default_cycles},
 	{"json", 'j', NULL, opt_json, "JSON output", NULL},

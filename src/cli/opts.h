@@ -24,6 +24,7 @@
 #define OPTS_MIN_LOCALPORT 1024      /* mtr refuses privileged source ports */
 #define OPTS_MAX_FIELDS 20           /* mtr's MAXFLD */
 #define OPTS_TCP_PORT 80             /* -T without -P, as mtr */
+#define OPTS_MAX_DISPLAYMODE 2       /* --displaymode, as mtr */
 
 enum opts_action {
 	OPTS_RUN,     /* trace every target in turn */

@@ -54,7 +54,7 @@ static int run_on_event(void *ctx, const struct event *ev)
 	return collect_event(r->collect, ev);
 }
 
-static void fill_trace_header(struct model_trace *t, const struct config *cfg)
+void run_fill_header(struct model_trace *t, const struct config *cfg)
 {
 	if (gethostname(t->src, sizeof(t->src)) != 0)
 		snprintf(t->src, sizeof(t->src), "UNKNOWNHOST"); /* mtr's word for it */
@@ -100,7 +100,7 @@ static int add_history(struct run *r)
 	return r->history ? collect_add_tap(r->collect, model_history_event, r->history) : -1;
 }
 
-static unsigned usable_families(const struct probe_sockets *s)
+unsigned run_usable_families(const struct probe_sockets *s)
 {
 	return (probe_sockets_can(s, AF_INET) ? TARGET_INET : 0) |
 	       (probe_sockets_can(s, AF_INET6) ? TARGET_INET6 : 0);
@@ -111,7 +111,7 @@ static unsigned usable_families(const struct probe_sockets *s)
 static int start_probe(struct run *r, char *err, size_t errlen)
 {
 	r->prm = r->cfg->probe;
-	if (target_resolve(r->prm.target, r->prm.family, usable_families(r->socks), &r->prm.dst,
+	if (target_resolve(r->prm.target, r->prm.family, run_usable_families(r->socks), &r->prm.dst,
 	                   err, errlen) < 0)
 		return -1;
 	r->probe = probe_setup(r->socks, &r->prm, r->loop, run_on_event, r, err, errlen);
@@ -133,7 +133,7 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 	}
 	if (stop)
 		evloop_watch_flag(r->loop, stop);
-	fill_trace_header(r->trace, r->cfg);
+	run_fill_header(r->trace, r->cfg);
 	fill_render_opts(&r->ropts, r->cfg);
 	if (add_stream_printer(r) < 0 || add_history(r) < 0) {
 		snprintf(err, errlen, "out of memory");

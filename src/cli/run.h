@@ -29,4 +29,11 @@
 int run_trace(const struct config *cfg, struct probe_sockets *socks,
               const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen);
 
+/* The trace's header (source host, target, protocol, start) from cfg; the
+ * view fills every trace it starts afresh with it too. */
+void run_fill_header(struct model_trace *t, const struct config *cfg);
+
+/* The TARGET_* families the socket set can probe, for target_resolve. */
+unsigned run_usable_families(const struct probe_sockets *s);
+
 #endif

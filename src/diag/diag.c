@@ -150,3 +150,24 @@ int diag_clients(const struct model_trace *const *outbound, size_t n, struct fin
 	free(v);
 	return rc;
 }
+
+double diag_loss_warning_pct(void)
+{
+	return DIAG_LOSS_WARNING_PCT;
+}
+
+unsigned long diag_probes_to_resolve(double loss_pct)
+{
+	if (!(loss_pct > 0.0) || loss_pct >= 100.0)
+		return DIAG_MIN_PROBES;
+	/* n probes make one loss 100/n percent: it must come out below loss_pct. */
+	unsigned long n = (unsigned long)floor(100.0 / loss_pct) + 1;
+	return n < DIAG_MIN_PROBES ? DIAG_MIN_PROBES : n;
+}
+
+unsigned long diag_rounds_short(const struct model_trace *t)
+{
+	unsigned long need = diag_probes_to_resolve(DIAG_LOSS_WARNING_PCT);
+	unsigned long have = diag_probes_sent(t);
+	return have >= need ? 0 : need - have;
+}

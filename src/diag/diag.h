@@ -20,6 +20,19 @@
  * back as round trips; we name it by the way the probes went). R1..R9, R12. */
 int diag_trace(const struct model_trace *t, struct finding_list *out);
 
+/* R3's threshold: end-to-end loss from this percentage is a warning. */
+double diag_loss_warning_pct(void);
+
+/* R12's measure turned round: the probes per hop a trace needs before one
+ * lost probe weighs less than loss_pct percent (and never fewer than R12's
+ * minimum); below that, one unlucky probe reads as that much loss. */
+unsigned long diag_probes_to_resolve(double loss_pct);
+
+/* The rounds t still needs before a loss below diag_loss_warning_pct can be
+ * told from chance (diag_probes_to_resolve less the probes per hop that
+ * diag_trace counts); 0 when it has them. For a live view. */
+unsigned long diag_rounds_short(const struct model_trace *t);
+
 /* A pair: outbound (client -> server) and return (server -> client), R10.
  * Segments are named from the client's point of view in both traces. Either
  * may be NULL, which is the same as diag_trace on the other one (a NULL

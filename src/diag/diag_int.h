@@ -11,6 +11,8 @@
 #include "model/finding.h"
 #include "model/model.h"
 
+#define DIAG_LOSS_WARNING_PCT 2.0 /* R3: warning from 2% end-to-end */
+
 /* Segments are named from the client's point of view (R10): client_first is
  * true for an outbound trace (hop 1 is the client's end) and false for a
  * return trace (its last hop is the client). */

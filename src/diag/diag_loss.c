@@ -8,7 +8,7 @@
 #include "diag/diag_find.h"
 #include "diag/diag_hop.h"
 
-#define LOSS_WARNING_PCT 2.0   /* R3: warning from 2% end-to-end */
+#define LOSS_WARNING_PCT DIAG_LOSS_WARNING_PCT
 #define LOSS_CRITICAL_PCT 10.0 /* R3: critical from 10% */
 #define LOOP_MIN_CYCLES 2      /* a sequence seen twice is a loop, once is a path */
 #define LOSS_Z 1.645           /* one-sided 95% */

@@ -21,3 +21,8 @@ render_fn render_for(enum render_format out)
 			return table[i].fn;
 	return NULL;
 }
+
+int render_findings(const struct finding_list *l, struct sink *out)
+{
+	return render_text_findings(l, out);
+}

@@ -18,4 +18,8 @@ enum render_format {
  * the streaming formats (RAW, SPLIT), which print events as they come. */
 render_fn render_for(enum render_format out);
 
+/* The diagnosis alone, as the text report ends with it under --diagnose
+ * ("Diagnosis", then each finding): what the view prints after `q`. */
+int render_findings(const struct finding_list *l, struct sink *out);
+
 #endif

@@ -165,6 +165,37 @@ static void output_formats_short_and_long(void **state)
 	opts_free(&o);
 }
 
+/* The view's options, and what tells the CLI a report was asked for. */
+static void view_options(void **state)
+{
+	(void)state;
+	struct opts o = ok("h");
+	assert_false(o.cfg.output_given);
+	assert_false(o.cfg.curses);
+	assert_false(o.cfg.cycles_given);
+	assert_int_equal(o.cfg.displaymode, 0);
+	opts_free(&o);
+	o = ok("-t --displaymode 2 -c 5 h");
+	assert_true(o.cfg.curses);
+	assert_true(o.cfg.cycles_given);
+	assert_int_equal(o.cfg.displaymode, 2);
+	opts_free(&o);
+	o = ok("--curses -r h");
+	assert_true(o.cfg.curses);
+	assert_true(o.cfg.output_given);
+	opts_free(&o);
+	static const char *const reports[] = { "-r h", "-w h", "-j h", "-x h", "-C h", "-l h", "-p h" };
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		o = ok(reports[i]);
+		if (!o.cfg.output_given)
+			fail_msg("'%s' does not count as an output flag", reports[i]);
+		opts_free(&o);
+	}
+	fails_with("--displaymode 3 h", true, "--displaymode: expected 0, 1 or 2, got '3'");
+	fails_with("--displaymode -1 h", true, "--displaymode");
+	fails_with("--displaymode x h", true, "--displaymode");
+}
+
 static void numeric_options_short_and_long(void **state)
 {
 	(void)state;
@@ -518,6 +549,7 @@ int main(void)
 	    cmocka_unit_test(interval_below_one_second_needs_root),
 	    cmocka_unit_test(every_range_error_has_a_clear_message),
 	    cmocka_unit_test(parser_can_run_twice),
+	    cmocka_unit_test(view_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -466,6 +466,26 @@ static void spikes_and_long_paths_are_not_jitter(void **state)
 }
 
 /* Issue 4 edge / R12: fewer than 10 probes. */
+/* The live view's "collecting: N more rounds": one lost probe must weigh
+ * less than R3's 2% (51 probes), and never fewer probes than R12's 10. */
+static void rounds_short_of_telling_small_loss(void **state)
+{
+	(void)state;
+	assert_true(diag_loss_warning_pct() == 2.0);
+	assert_int_equal(diag_probes_to_resolve(2.0), 51);
+	assert_int_equal(diag_probes_to_resolve(50.0), 10);
+	assert_int_equal(diag_probes_to_resolve(0.0), 10);
+	struct model_trace *t = BUILD(clean8, 9);
+	assert_int_equal(diag_rounds_short(t), 42);
+	model_trace_free(t);
+	t = BUILD(clean8, 51);
+	assert_int_equal(diag_rounds_short(t), 0);
+	model_trace_free(t);
+	t = BUILD(clean8, 300);
+	assert_int_equal(diag_rounds_short(t), 0);
+	model_trace_free(t);
+}
+
 static void fewer_than_ten_probes(void **state)
 {
 	(void)state;
@@ -646,6 +666,7 @@ int main(void)
 	    cmocka_unit_test(jitter_without_stdev),
 	    cmocka_unit_test(spikes_and_long_paths_are_not_jitter),
 	    cmocka_unit_test(fewer_than_ten_probes),
+	    cmocka_unit_test(rounds_short_of_telling_small_loss),
 	    cmocka_unit_test(findings_are_ordered),
 	    cmocka_unit_test(one_lost_probe_is_info),
 	    cmocka_unit_test(loss_run_starts_where_loss_is_real),

@@ -1,0 +1,239 @@
+#include "cli/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/evloop.h"
+#include "base/sink.h"
+#include "cli/opts.h"
+#include "cli/run.h"
+#include "diag/diag.h"
+#include "model/finding.h"
+#include "model/history.h"
+#include "probe/probe.h"
+#include "render/render.h"
+#include "resolve/dns.h"
+#include "resolve/target.h"
+#include "stats/collect.h"
+#include "tui/tui.h"
+
+/* Rounds the history keeps: wider than any chart a terminal can show. */
+#define VIEW_HISTORY_ROUNDS 1000
+
+struct view {
+	const struct config *cfg;
+	const struct view_sockets *socks;
+	struct probe_params prm; /* the resolved target; proto as the view chose */
+	struct evloop *loop;
+	struct tui *tui;
+	struct model_history *history;
+	/* Made afresh on reset and protocol switch: */
+	struct model_trace *trace;
+	struct collect *collect;
+	struct dns *dns;
+	struct probe *probe;    /* NULL while paused */
+	/* Each engine counts rounds from 0; the history needs them to go on. */
+	unsigned long round_base, next_round;
+};
+
+bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note)
+{
+	*note = "";
+	if (cfg->curses)
+		return true;
+	if (cfg->output_given)
+		return false;
+	if (stdin_tty && stdout_tty)
+		return true;
+	*note = "not a terminal: printing a report instead of the interactive view";
+	return false;
+}
+
+static int view_on_event(void *ctx, const struct event *ev)
+{
+	struct view *v = ctx;
+	struct event e = *ev;
+	e.round += v->round_base;
+	if (e.round + 1 > v->next_round)
+		v->next_round = e.round + 1;
+	if (v->dns && (e.type == EVENT_REPLY || e.type == EVENT_LATE))
+		(void)dns_lookup(v->dns, &e.from);
+	return collect_event(v->collect, &e);
+}
+
+static void engine_stop(struct view *v)
+{
+	probe_free(v->probe);
+	v->probe = NULL;
+	v->round_base = v->next_round;
+}
+
+static int engine_start(struct view *v, char *err, size_t errlen)
+{
+	struct probe_sockets *s = v->socks->by_proto[v->prm.proto];
+	v->probe = probe_setup(s, &v->prm, v->loop, view_on_event, v, err, errlen);
+	if (v->probe && probe_start(v->probe) < 0) {
+		snprintf(err, errlen, "cannot schedule probes: out of memory");
+		engine_stop(v);
+	}
+	return v->probe ? 0 : -1;
+}
+
+static void pipeline_free(struct view *v)
+{
+	engine_stop(v);
+	if (v->tui)
+		tui_set_data(v->tui, NULL, NULL); /* it must not read what goes now */
+	dns_free(v->dns);
+	collect_free(v->collect);
+	model_trace_free(v->trace);
+	v->dns = NULL;
+	v->collect = NULL;
+	v->trace = NULL;
+}
+
+/* A fresh trace, collector and resolver; the history goes on, emptied. */
+static int pipeline_new(struct view *v)
+{
+	char dns_err[128];
+	if (!(v->trace = model_trace_new()) || !(v->collect = collect_new(v->trace)) ||
+	    collect_add_tap(v->collect, model_history_event, v->history) < 0 ||
+	    collect_add_tap(v->collect, tui_event, v->tui) < 0)
+		return -1;
+	run_fill_header(v->trace, v->cfg);
+	v->trace->dst_addr = v->prm.dst;
+	v->trace->proto = v->prm.proto;
+	v->trace->tests = v->prm.cycles;
+	if (!v->cfg->no_dns) /* names are a nicety: without them, addresses */
+		v->dns = dns_new(v->loop, collect_event, v->collect, NULL, dns_err, sizeof(dns_err));
+	model_history_reset(v->history);
+	tui_set_data(v->tui, v->trace, v->history);
+	return 0;
+}
+
+static int restart(struct view *v, bool probing, char *msg, size_t len)
+{
+	pipeline_free(v);
+	if (pipeline_new(v) < 0) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	return probing ? engine_start(v, msg, len) : 0;
+}
+
+static int hook_pause(void *ctx, bool paused, char *msg, size_t len)
+{
+	struct view *v = ctx;
+	if (paused) {
+		engine_stop(v);
+		return 0;
+	}
+	return engine_start(v, msg, len);
+}
+
+static int hook_reset(void *ctx, char *msg, size_t len)
+{
+	struct view *v = ctx;
+	return restart(v, v->probe != NULL, msg, len);
+}
+
+/* The port -P gave belongs to the protocol it was given for; TCP elsewhere
+ * gets mtr's 80, UDP the engine's choice. */
+static unsigned port_for(const struct config *cfg, enum model_proto p)
+{
+	if (p == cfg->probe.proto)
+		return cfg->probe.port;
+	return p == MODEL_PROTO_TCP ? OPTS_TCP_PORT : 0;
+}
+
+static int hook_proto(void *ctx, enum model_proto p, char *msg, size_t len)
+{
+	static const char *const names[] = { "ICMP", "UDP", "TCP" };
+	struct view *v = ctx;
+	if (!v->socks->by_proto[p]) {
+		snprintf(msg, len, "cannot probe with %s: its sockets could not be opened", names[p]);
+		return -1;
+	}
+	v->prm.proto = p;
+	v->prm.port = port_for(v->cfg, p);
+	return restart(v, v->probe != NULL, msg, len);
+}
+
+/* The exports (--export-text, --export-html) are wired here once merged. */
+static void hook_export(void *ctx, char *msg, size_t len)
+{
+	(void)ctx;
+	snprintf(msg, len, "export: not available in this build yet");
+}
+
+static int view_setup(struct view *v, char *err, size_t errlen)
+{
+	v->prm = v->cfg->probe;
+	v->prm.cycles = v->cfg->cycles_given ? v->cfg->probe.cycles : 0; /* mtr: until q */
+	struct probe_sockets *s = v->socks->by_proto[v->prm.proto];
+	if (target_resolve(v->prm.target, v->prm.family, run_usable_families(s), &v->prm.dst, err,
+	                   errlen) < 0)
+		return -1;
+	v->loop = evloop_new();
+	v->history = model_history_new(VIEW_HISTORY_ROUNDS);
+	if (!v->loop || !v->history) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct tui_config tc = { .fields = v->cfg->fields, .want_names = !v->cfg->no_dns,
+		                 .show_ips = v->cfg->show_ips, .proto = v->prm.proto,
+		                 .mode = v->cfg->displaymode };
+	struct tui_hooks hooks = { .ctx = v, .pause = hook_pause, .reset = hook_reset,
+		                   .proto = hook_proto, .export_run = hook_export };
+	if (!(v->tui = tui_new(v->loop, &tc, &hooks, err, errlen)))
+		return -1;
+	if (pipeline_new(v) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return engine_start(v, err, errlen);
+}
+
+static void view_teardown(struct view *v)
+{
+	pipeline_free(v);
+	tui_free(v->tui);
+	model_history_free(v->history);
+	evloop_free(v->loop);
+}
+
+static int print_verdict(const struct model_trace *t)
+{
+	struct finding_list l;
+	finding_list_init(&l);
+	struct sink *out = sink_new_file(stdout);
+	int rc = out && diag_trace(t, &l) == 0 ? render_findings(&l, out) : -1;
+	sink_free(out);
+	finding_list_free(&l);
+	return rc;
+}
+
+int view_run(const struct config *cfg, const struct view_sockets *socks,
+             const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen)
+{
+	struct view v = { .cfg = cfg, .socks = socks };
+	int rc = view_setup(&v, err, errlen);
+	if (rc == 0) {
+		if (stop)
+			evloop_watch_flag(v.loop, stop);
+		if (evloop_run(v.loop) < 0)
+			rc = -1, snprintf(err, errlen, "event loop failed");
+		else if (v.probe && probe_status(v.probe) < 0)
+			rc = -1, snprintf(err, errlen, "%s", probe_error(v.probe));
+	}
+	*quit = v.tui && tui_quit(v.tui);
+	tui_free(v.tui); /* the terminal back before anything is printed */
+	v.tui = NULL;
+	if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
+		snprintf(err, errlen, "cannot write the output");
+		rc = -1;
+	}
+	view_teardown(&v);
+	return rc;
+}

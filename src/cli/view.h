@@ -1,0 +1,34 @@
+/* view: a live trace shown in the interactive view (`hopdoc HOST` on a
+ * terminal, or -t). Wires the engine, the collector, the history and the
+ * view, and carries out what the view's keys ask of the engine: pause and
+ * resume, reset, and switching protocol restart the engine (the engine has
+ * no live switch; its public API is probe_setup/probe_start/probe_free).
+ * Tests: tests/unit/cli/test_view.c tests/lab/t_tui.sh */
+#ifndef HOPDOC_VIEW_H
+#define HOPDOC_VIEW_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/config.h"
+
+/* One socket set per protocol (ICMP, UDP, TCP, as enum model_proto), opened
+ * before privileges went; NULL where a set could not be opened. */
+struct view_sockets {
+	struct probe_sockets *by_proto[3];
+};
+
+/* Whether the run uses the view: -t, or no output flag with a terminal on
+ * stdin and stdout. *note gets a line to print when a terminal was wanted
+ * but is missing ("" otherwise). */
+bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note);
+
+/* Shows cfg->probe.target live until `q`, the -c rounds (when given), or
+ * *stop; *quit tells whether it was `q` (which ends every target). After `q`
+ * with --diagnose, prints the verdict as it stood to stdout. 0, or -1 with a
+ * message in err. */
+int view_run(const struct config *cfg, const struct view_sockets *socks,
+             const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,151 @@
+#include "tui/tui_table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/field.h"
+
+#define CELL_MAX 32
+#define LABEL_MAX (2 * MODEL_NAME_MAX + 8)
+#define MIN_HOST_COLS 12
+
+size_t tui_table_first_hop(const struct model_trace *t)
+{
+	size_t i = 0;
+	while (i < t->n_hops && t->hops[i].snt == 0 && t->hops[i].n_resp == 0)
+		i++;
+	return i;
+}
+
+unsigned tui_table_lines(const struct tui_frame *f)
+{
+	const struct model_trace *t = f->in->trace;
+	unsigned n = 0;
+	for (size_t i = tui_table_first_hop(t); i < t->n_hops; i++)
+		n += f->s->mode == TUI_MODE_STATS && t->hops[i].n_resp > 1 ? t->hops[i].n_resp : 1;
+	return n;
+}
+
+const char *tui_table_label(const struct tui_state *s, const struct model_responder *r, char *buf,
+                            size_t len)
+{
+	if (!r)
+		snprintf(buf, len, "???");
+	else if (s->want_names && r->name[0] && s->show_ips)
+		snprintf(buf, len, "%s (%s)", r->name, r->text);
+	else
+		snprintf(buf, len, "%s", model_responder_label(r, s->want_names));
+	return buf;
+}
+
+static const struct model_responder *latest(const struct model_hop *h)
+{
+	if (h->n_resp == 0)
+		return NULL;
+	return &h->resp[h->latest < h->n_resp ? h->latest : 0];
+}
+
+void tui_table_hop_label(struct tui_frame *f, const struct model_hop *h, int row, int width)
+{
+	char label[LABEL_MAX], line[LABEL_MAX + 16];
+	snprintf(line, sizeof(line), "%2u. %s", h->ttl, tui_table_label(f->s, latest(h), label, sizeof(label)));
+	if (width >= 0 && (size_t)width < sizeof(line))
+		line[width] = '\0';
+	tui_grid_put(f->g, row, 0, line, TUI_ATTR_NONE);
+	if (h->ttl <= MODEL_MAX_HOPS && f->bad_hop[h->ttl])
+		tui_grid_mark(f->g, row, 0, (int)strlen(line), TUI_ATTR_BAD | TUI_ATTR_BOLD);
+}
+
+/* A cell as mtr's report writes it; figures a hop does not carry read 0. */
+static void cell_text(const struct field *fd, const struct model_hop *h, char *buf, size_t len)
+{
+	double v = field_get(fd, h);
+	if (!isfinite(v))
+		v = 0.0;
+	switch (fd->style) {
+	case FIELD_GAP:
+		snprintf(buf, len, " ");
+		break;
+	case FIELD_PCT:
+		snprintf(buf, len, " %4.1f%%", floor(v * 1000.0 + 1e-6) / 1000.0);
+		break;
+	case FIELD_INT4:
+		snprintf(buf, len, " %4ld", (long)v);
+		break;
+	case FIELD_INT5:
+		snprintf(buf, len, " %5ld", (long)v);
+		break;
+	case FIELD_MS5:
+		snprintf(buf, len, " %5.1f", v);
+		break;
+	case FIELD_MS4:
+		snprintf(buf, len, " %4.1f", v);
+		break;
+	}
+}
+
+static int fields_width(const char *letters)
+{
+	int w = 0;
+	for (const char *c = letters; *c; c++) {
+		const struct field *fd = field_for(*c);
+		w += fd ? fd->width : 0;
+	}
+	return w;
+}
+
+static int host_width(const struct tui_frame *f)
+{
+	int w = f->width - fields_width(tui_state_fields(f->s)) - 1;
+	return w < MIN_HOST_COLS ? MIN_HOST_COLS : w;
+}
+
+/* Cells sit at fixed offsets, each field's width after the last, as mtr. */
+static void put_cells(struct tui_frame *f, const struct model_hop *h, int row, int col)
+{
+	for (const char *c = tui_state_fields(f->s); *c; c++) {
+		const struct field *fd = field_for(*c);
+		if (!fd)
+			continue;
+		char cell[CELL_MAX];
+		if (h)
+			cell_text(fd, h, cell, sizeof(cell));
+		else
+			snprintf(cell, sizeof(cell), "%*s", fd->width, fd->title);
+		tui_grid_put(f->g, row, col, cell, h ? TUI_ATTR_NONE : TUI_ATTR_BOLD);
+		col += fd->width;
+	}
+}
+
+/* The responders other than the latest, one line each, without figures. */
+static int put_others(struct tui_frame *f, const struct model_hop *h, int line, int top, int rows)
+{
+	char label[LABEL_MAX];
+	for (unsigned i = 0; i < h->n_resp; i++) {
+		if (i == h->latest)
+			continue;
+		if (line >= 0 && line < rows)
+			tui_grid_put(f->g, top + line, 4, tui_table_label(f->s, &h->resp[i], label, sizeof(label)),
+			             TUI_ATTR_NONE);
+		line++;
+	}
+	return line;
+}
+
+void tui_table_draw(struct tui_frame *f, int title, int top, int rows)
+{
+	const struct model_trace *t = f->in->trace;
+	int hw = host_width(f);
+	tui_grid_put(f->g, title, 0, " Host", TUI_ATTR_BOLD);
+	put_cells(f, NULL, title, hw);
+	int line = -(int)f->s->scroll;
+	for (size_t i = tui_table_first_hop(t); i < t->n_hops && line < rows; i++) {
+		const struct model_hop *h = &t->hops[i];
+		if (line >= 0) {
+			tui_table_hop_label(f, h, top + line, hw - 1);
+			put_cells(f, h, top + line, hw);
+		}
+		line = put_others(f, h, line + 1, top, rows);
+	}
+}

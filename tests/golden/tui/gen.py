@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Writes the .events inputs of the view's golden screens (deterministic).
+   path.events   6 hops, 60 rounds; hop 2 has two responders; from round 30
+                 on, every 4th probe at hops 4..6 is lost (loss from hop 4)
+   short.events  the same path, 3 rounds (the verdict is still collecting)
+   long.events   40 hops, 12 rounds, clean (a path that must scroll)
+Run it from this folder: ./gen.py"""
+
+
+def hop_addr(ttl, hops):
+    return "10.9.9.9" if ttl == hops else "10.0.%d.1" % ttl
+
+
+def write(name, hops, rounds, lossy, names, second=None):
+    seq = 100
+    lines = ["# made by gen.py", "src client", "dst 10.9.9.9", "tests %d" % rounds]
+    for r in range(rounds):
+        for ttl in range(1, hops + 1):
+            lines.append("sent %d %d" % (ttl, seq))
+            rtt = 1.0 * ttl + ((r * 7 + ttl * 3) % 5) * 0.1
+            lost = lossy and r >= 30 and ttl >= 4 and r % 4 == 0
+            addr = hop_addr(ttl, hops)
+            if second and ttl == second and r % 2:
+                addr = "10.0.%d.2" % ttl
+            if lost:
+                lines.append("timeout %d %d" % (ttl, seq))
+            else:
+                tgt = " target" if ttl == hops else ""
+                lines.append("reply %d %d %s %.1f%s" % (ttl, seq, addr, rtt, tgt))
+            seq += 1
+        lines.append("round %d" % r)
+    for ttl, n in names:
+        lines.append("name %s %s" % (hop_addr(ttl, hops), n))
+    open(name, "w").write("\n".join(lines) + "\n")
+
+
+names = [(1, "gw.lab"), (3, "core-3.transit.lab"), (6, "server.lab")]
+write("path.events", 6, 60, True, names, second=2)
+write("short.events", 6, 3, False, names)
+write("long.events", 40, 12, False, [])
