@@ -206,14 +206,18 @@ static int complain_each(const struct opts *o, const char *err)
 }
 
 /* Each target in the view in turn; `q` or a stop signal ends them all. */
-static int view_all(const struct opts *o, const struct view_sockets *vs)
+static int view_all(const struct opts *o, const struct exports *ex, const struct view_sockets *vs)
 {
+	if (too_many_for_exports(o))
+		return EXIT_USAGE;
 	int status = EXIT_OK;
 	bool quit = false;
 	for (size_t i = 0; i < o->n_targets && !stop_requested && !quit; i++) {
 		char err[256];
 		struct config cfg = o->cfg;
 		cfg.probe.target = o->targets[i];
+		cfg.export_text_file = ex->text;
+		cfg.export_html_file = ex->html;
 		if (view_run(&cfg, vs, &stop_requested, &quit, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
@@ -271,7 +275,7 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
-		status = view ? view_all(o, &vs) : trace_all(o, ex, socks);
+		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, socks);
 	}
 	close_sockets(&vs);
 	return status;

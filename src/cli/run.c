@@ -68,7 +68,7 @@ void run_fill_header(struct model_trace *t, const struct config *cfg)
 	t->start_time = (int64_t)time(NULL);
 }
 
-static void fill_render_opts(struct render_opts *o, const struct config *cfg)
+void run_fill_render_opts(struct render_opts *o, const struct config *cfg)
 {
 	memset(o, 0, sizeof(*o));
 	o->fields = cfg->fields;
@@ -134,7 +134,7 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 	if (stop)
 		evloop_watch_flag(r->loop, stop);
 	run_fill_header(r->trace, r->cfg);
-	fill_render_opts(&r->ropts, r->cfg);
+	run_fill_render_opts(&r->ropts, r->cfg);
 	if (add_stream_printer(r) < 0 || add_history(r) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -194,30 +194,33 @@ static int render_final(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int write_exports(struct run *r, const struct finding_list *findings, char *err, size_t errlen)
+static int write_exports(const struct config *c, const struct export_input *in, char *err,
+                         size_t errlen)
 {
-	const struct export_input in = { r->trace, &r->ropts, r->history, findings, "a live run" };
-	const struct config *c = r->cfg;
-	if (c->export_text && export_text_to(c->export_text_file, c->export_text, &in, err, errlen) != 0)
+	if (c->export_text && export_text_to(c->export_text_file, c->export_text, in, err, errlen) != 0)
 		return -1;
-	if (c->export_html && export_html_to(c->export_html_file, c->export_html, &in, err, errlen) != 0)
+	if (c->export_html && export_html_to(c->export_html_file, c->export_html, in, err, errlen) != 0)
 		return -1;
 	return 0;
 }
 
 /* The exports carry the verdict whether or not --diagnose printed it. */
-static int export_final(struct run *r, char *err, size_t errlen)
+int run_export(const struct config *cfg, const struct model_trace *t,
+               const struct model_history *history, char *err, size_t errlen)
 {
-	if (!r->cfg->export_text && !r->cfg->export_html)
+	if (!cfg->export_text && !cfg->export_html)
 		return 0;
+	struct render_opts ropts;
+	run_fill_render_opts(&ropts, cfg);
 	struct finding_list findings;
 	finding_list_init(&findings);
 	int rc;
-	if (diag_trace(r->trace, &findings) != 0) {
+	if (diag_trace(t, &findings) != 0) {
 		snprintf(err, errlen, "cannot export: out of memory");
 		rc = -1;
 	} else {
-		rc = write_exports(r, &findings, err, errlen);
+		const struct export_input in = { t, &ropts, history, &findings, "a live run" };
+		rc = write_exports(cfg, &in, err, errlen);
 	}
 	finding_list_free(&findings);
 	return rc;
@@ -256,7 +259,7 @@ int run_trace(const struct config *cfg, struct probe_sockets *socks,
 	 * mid-run or a SIGINT. */
 	int rendered = render_final(&r, err, errlen);
 	char export_err[EXPORT_MSG_MAX] = "";
-	int exported = export_final(&r, export_err, sizeof(export_err));
+	int exported = run_export(cfg, r.trace, r.history, export_err, sizeof(export_err));
 	trace_teardown(&r);
 	if (probed < 0) {
 		snprintf(err, errlen, "%s", probe_err);

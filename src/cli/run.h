@@ -16,6 +16,9 @@
 #include <stdio.h>
 
 #include "cli/config.h"
+#include "model/history.h"
+#include "model/model.h"
+#include "render/render_opts.h"
 
 /* Resolves cfg->probe.target, probes it on socks for cfg->probe.cycles rounds
  * (or until *stop becomes non-zero: the run then ends as a finished one
@@ -32,6 +35,16 @@ int run_trace(const struct config *cfg, struct probe_sockets *socks,
 /* The trace's header (source host, target, protocol, start) from cfg; the
  * view fills every trace it starts afresh with it too. */
 void run_fill_header(struct model_trace *t, const struct config *cfg);
+
+/* mtr's display options (-o, -w, -n, -b) from cfg, for a renderer. */
+void run_fill_render_opts(struct render_opts *o, const struct config *cfg);
+
+/* Writes cfg->export_text and cfg->export_html (files the CLI opened, see
+ * config.h) for trace t, with the verdict and, when given, the per-round
+ * history for the page's charts. 0 (also when neither is asked for), or -1
+ * with "cannot write NAME: why" in err. */
+int run_export(const struct config *cfg, const struct model_trace *t,
+               const struct model_history *history, char *err, size_t errlen);
 
 /* The TARGET_* families the socket set can probe, for target_resolve. */
 unsigned run_usable_families(const struct probe_sockets *s);

@@ -1,11 +1,13 @@
 #include "cli/view.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/evloop.h"
 #include "base/sink.h"
+#include "cli/export.h"
 #include "cli/opts.h"
 #include "cli/run.h"
 #include "diag/diag.h"
@@ -160,11 +162,27 @@ static int hook_proto(void *ctx, enum model_proto p, char *msg, size_t len)
 	return restart(v, v->probe != NULL, msg, len);
 }
 
-/* The exports (--export-text, --export-html) are wired here once merged. */
+/* Key `e`: the text and HTML exports of the run so far, as WinMTR's Export
+ * buttons, into the current directory under the host's name and the time. */
 static void hook_export(void *ctx, char *msg, size_t len)
 {
-	(void)ctx;
-	snprintf(msg, len, "export: not available in this build yet");
+	struct view *v = ctx;
+	struct render_opts ropts;
+	run_fill_render_opts(&ropts, v->cfg);
+	struct finding_list findings;
+	finding_list_init(&findings);
+	if (diag_trace(v->trace, &findings) != 0) {
+		snprintf(msg, len, "export: out of memory");
+	} else {
+		const struct export_input in = { v->trace, &ropts, v->history, &findings, "a live run" };
+		time_t now = time(NULL);
+		char base[300];
+		/* the short form fits an 80-column line: the full paths do not */
+		if (export_write_both(&in, v->cfg->probe.target, now, NULL, msg, len) == 0)
+			snprintf(msg, len, "exported %s.txt and .html here",
+			         export_base_name(v->cfg->probe.target, now, base, sizeof(base)));
+	}
+	finding_list_free(&findings);
 }
 
 static int view_setup(struct view *v, char *err, size_t errlen)
@@ -232,6 +250,13 @@ int view_run(const struct config *cfg, const struct view_sockets *socks,
 	v.tui = NULL;
 	if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
 		snprintf(err, errlen, "cannot write the output");
+		rc = -1;
+	}
+	/* --export-text/--export-html: written when the view ends, as a report run's */
+	char export_err[EXPORT_MSG_MAX];
+	if (v.trace && run_export(cfg, v.trace, v.history, export_err, sizeof(export_err)) < 0 &&
+	    rc == 0) {
+		snprintf(err, errlen, "%s", export_err);
 		rc = -1;
 	}
 	view_teardown(&v);

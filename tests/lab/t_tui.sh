@@ -17,6 +17,9 @@ source "$(dirname "$0")/check.sh" tui
 SOCK=hopdoc-tui-$$ # a tmux server of our own: cleanup kills it alone
 GUARD=${TUI_GUARD:-40} # seconds before a wait counts as a hang
 WORK=$(mktemp -d /tmp/hl7tui.XXXXXX)
+OUT=$WORK/out
+mkdir -m 1777 "$OUT"
+chmod 711 "$WORK"
 ETC_NETNS=
 
 cleanup() {
@@ -35,7 +38,8 @@ start() {
 	shift 3
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	cmd="env ${envs[*]} ip netns exec $LAB_CLIENT $HOPDOC $*; echo HOPDOC-EXIT=\$?; sleep 600"
+	# in OUT, where the user hopdoc drops to may write the view's `e` files
+	cmd="cd $OUT && env ${envs[*]} ip netns exec $LAB_CLIENT $HOPDOC $*; echo HOPDOC-EXIT=\$?; sleep 600"
 	T new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
 }
 
@@ -84,7 +88,7 @@ last=$LAB_HOPS
 T new-session -d -s keep "sleep 3600"
 
 # ---- the table, the verdict and the keys ------------------------------------
-start v 80 24 -- -n -t -i 0.1 "$LAB_TARGET4"
+start v 80 24 -- -n -t -i 0.1 --export-text "$OUT/at-end.txt" "$LAB_TARGET4"
 check v "^ ?$last\. $LAB_TARGET4 +0\.0%" table
 check v "^ 1\. ok: healthy" "verdict-healthy"
 
@@ -127,7 +131,15 @@ key v '?'; check v "keys of the interactive view" key-help
 key v x; check v "^ Host +Loss%" key-help-closes
 key v h; check v "keys of the interactive view" key-h-help
 key v x
-key v e; check v "^export: " key-e-export-hook
+key v e; check v "^exported hopdoc-$LAB_TARGET4-[0-9]{8}-[0-9]{6}\.txt and \.html here" key-e-export
+# What `e` wrote is the run so far: the text export reads back with the path.
+exported=$(find "$OUT" -name 'hopdoc-*.txt' | head -n 1)
+if [ -n "$exported" ] && [ -s "${exported%.txt}.html" ] &&
+	"$HOPDOC" analyze --summary "$exported" 2>&1 | grep -q "^outbound hop $last $LAB_TARGET4 "; then
+	pass key-e-files-read-back
+else
+	fail key-e-files-read-back "files: $(ls -l "$OUT")" "$("$HOPDOC" analyze --summary "$exported" 2>&1 | head -n 12)"
+fi
 
 # Scrolling has nothing to move on six hops: + leaves hop 1 in place.
 key v +; key v Down; check v "^ 1\. [0-9]" key-plus-short-path
@@ -163,6 +175,12 @@ else fail stalled-terminal-probing-goes-on "Snt $s1 before; screen:" "$(screen v
 
 key v q
 check v "^HOPDOC-EXIT=0" key-q-quit
+# --export-text is written when the view ends, as when a report run ends.
+if "$HOPDOC" analyze --summary "$OUT/at-end.txt" 2>&1 | grep -q "^outbound hop $last $LAB_TARGET4 "; then
+	pass export-text-when-view-ends
+else
+	fail export-text-when-view-ends "$("$HOPDOC" analyze --summary "$OUT/at-end.txt" 2>&1 | head -n 8)"
+fi
 if screen v | grep -q "Loss%"; then fail key-q-prints-nothing "$(screen v)"; else pass key-q-prints-nothing; fi
 T kill-session -t v
 
