@@ -4,6 +4,7 @@
  * the diagnosis. */
 #include "cli/run.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -170,7 +171,8 @@ static int render_final(struct run *r, char *err, size_t errlen)
 	else if (fn)
 		rc = fn(r->trace, &r->ropts, r->sink);
 	if (rc < 0 || sink_error(r->sink)) {
-		snprintf(err, errlen, "cannot write the output");
+		snprintf(err, errlen, "cannot write the output: %s",
+			 strerror(sink_errno(r->sink) ? sink_errno(r->sink) : EIO));
 		return -1;
 	}
 	return 0;
