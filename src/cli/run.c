@@ -164,6 +164,7 @@ static int render_final(struct run *r, char *err, size_t errlen)
 {
 	render_fn fn = render_for(r->cfg->output);
 	int rc = 0;
+	r->trace->report_time = (int64_t)time(NULL);
 	if (r->split)
 		rc = render_split_redraw(r->split);
 	else if (fn && r->cfg->diagnose)
