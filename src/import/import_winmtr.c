@@ -48,6 +48,9 @@ static int take_hop(struct model_trace *t, const char *cols, char **cells, struc
 	letters[k] = '\0';
 	if (ttl <= t->n_hops)
 		return import_fail(err, line, "expected hop %zu or above, found %lu", t->n_hops + 1, ttl);
+	if (ttl > MODEL_MAX_HOPS) /* rows without Nr are counted */
+		return import_fail(err, line, "expected at most %d hops (the TTL is 8 bits), found a "
+					      "row %lu", MODEL_MAX_HOPS, ttl);
 	struct model_hop *h = model_trace_hop(t, (unsigned)ttl);
 	if (!h)
 		return import_fail(err, line, "out of memory");
