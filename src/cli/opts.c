@@ -652,36 +652,11 @@ static int collect_operands(struct parse_ctx *p, int argc, char **argv)
 	return 0;
 }
 
-/* mtr's MTR_OPTIONS word rules: white space separates; '...' or "..."
- * quote (a backslash escapes inside either); a backslash escapes outside.
- * Copies one word from *in to *out; 1 when a quote was left open. */
-static int copy_word(const char **in, char **out)
-{
-	int quote = 0;
-	const char *s = *in;
-	char *o = *out;
-	while (*s && (quote || !isspace((unsigned char)*s))) {
-		if (quote && *s == quote) {
-			quote = 0;
-			s++;
-		} else if (!quote && (*s == '"' || *s == '\'')) {
-			quote = *s++;
-		} else {
-			if (*s == '\\' && s[1])
-				s++;
-			*o++ = *s++;
-		}
-	}
-	*o++ = '\0';
-	*in = s;
-	*out = o;
-	return quote != 0;
-}
-
 int opts_split_words(const char *s, char **buf, char ***argv, const char **ignored, char *err,
                      size_t errlen)
 {
 	static const char prog[] = "mtr";
+	static const char seps[] = " \t"; /* mtr 0.95's strtok: no quoting, no escapes */
 	*buf = malloc(sizeof(prog) + strlen(s) + 1);
 	*argv = calloc(OPTS_ENV_MAX_WORDS + 2, sizeof(**argv));
 	*ignored = NULL;
@@ -689,24 +664,18 @@ int opts_split_words(const char *s, char **buf, char ***argv, const char **ignor
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	int argc = 0;
 	memcpy(*buf, prog, sizeof(prog));
+	char *words = *buf + sizeof(prog);
+	memcpy(words, s, strlen(s) + 1);
+	int argc = 0;
 	(*argv)[argc++] = *buf;
-	char *out = *buf + sizeof(prog);
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			break;
+	char *save = NULL;
+	for (char *w = strtok_r(words, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
 		if (argc > OPTS_ENV_MAX_WORDS) {
-			*ignored = s;
+			*ignored = w; /* mtr names the first word it drops */
 			break;
 		}
-		(*argv)[argc++] = out;
-		if (copy_word(&s, &out)) {
-			snprintf(err, errlen, "unterminated quote in MTR_OPTIONS");
-			return -1;
-		}
+		(*argv)[argc++] = w;
 	}
 	(*argv)[argc] = NULL;
 	return argc;

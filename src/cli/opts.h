@@ -70,18 +70,18 @@ void opts_defaults(struct config *cfg);
 int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen);
 
 /* As opts_parse, after first parsing mtr_options (the MTR_OPTIONS variable;
- * NULL when unset) as mtr 0.95 does: split into words at white space, with
- * '...' and "..." quoting and backslash escapes, at most OPTS_ENV_MAX_WORDS
- * words (the rest ignored with a warning in o->warning); its options apply
- * first, argv's override them, and operands in it are ignored. Every front
- * end (report, interactive view) reads MTR_OPTIONS through here. */
+ * NULL when unset) as mtr 0.95 does: words split at spaces and tabs (no
+ * quoting), at most OPTS_ENV_MAX_WORDS of them (the first one past that named
+ * in a warning in o->warning); its options apply first, argv's override them,
+ * and operands in it are ignored. Every front end (report, interactive view)
+ * reads MTR_OPTIONS through here. */
 int opts_parse_env(struct opts *o, const char *mtr_options, int argc, char **argv,
                    bool privileged, char *err, size_t errlen);
 
-/* Splits s as MTR_OPTIONS is split, into *argv (argv[0] is "mtr", argv[argc]
- * NULL; the words live in *buf). Returns argc, or -1 with a message in err
- * (an unterminated quote, out of memory). *ignored points into s at the
- * words past the limit, or is NULL. Free *argv and *buf. */
+/* Splits s as mtr 0.95 splits MTR_OPTIONS, into *argv (argv[0] is "mtr",
+ * argv[argc] NULL; the words live in *buf). Returns argc, or -1 with a
+ * message in err (out of memory). *ignored is the first word past the limit,
+ * or NULL. Free *argv and *buf. */
 int opts_split_words(const char *s, char **buf, char ***argv, const char **ignored, char *err,
                      size_t errlen);
 

@@ -95,9 +95,24 @@ static unsigned usable_families(const struct probe_sockets *s)
 
 /* The target is resolved only now, when its turn comes, and with privileges
  * gone: a name that does not resolve fails this trace alone. */
+/* mtr refuses a target of another family than -a's ("invalid local
+ * address"); say which two they are. */
+static int check_source_family(const struct probe_params *pp, char *err, size_t errlen)
+{
+	struct model_addr src, dst;
+	if (!pp->src_addr || model_addr_parse(pp->src_addr, &src) < 0 ||
+	    model_addr_parse(pp->target, &dst) < 0 || src.family == dst.family)
+		return 0;
+	snprintf(err, errlen, "-a %s is an %s address; probes to %s cannot leave from it",
+		 pp->src_addr, src.family == AF_INET ? "IPv4" : "IPv6", pp->target);
+	return -1;
+}
+
 static int start_probe(struct run *r, char *err, size_t errlen)
 {
 	r->prm = r->cfg->probe;
+	if (check_source_family(&r->prm, err, errlen) < 0)
+		return -1;
 	if (target_resolve(r->prm.target, r->prm.family, usable_families(r->socks), &r->prm.dst,
 	                   err, errlen) < 0)
 		return -1;

@@ -576,31 +576,23 @@ static void splits_as(const char *s, const char *want, const char *want_ignored)
 	free(buf);
 }
 
+/* mtr 0.95 (Debian's) splits with strtok(" \t"): quotes and backslashes are
+ * ordinary characters, and a newline does not separate. */
 static void mtr_options_split_as_mtr_does(void **state)
 {
 	(void)state;
 	splits_as("", "", NULL);
 	splits_as("  -n\t-c 5  ", "-n|-c|5", NULL);
-	splits_as("-n\t-c\n5", "-n|-c|5", NULL);
-	splits_as("-o 'LS NA'", "-o|LS NA", NULL);
-	splits_as("-o \"L S\"x y", "-o|L Sx|y", NULL);
-	splits_as("a\\ b 'it\\'s' \"q\\\"\"", "a b|it's|q\"", NULL);
-	splits_as("'' x", "|x", NULL);
-	splits_as("trail\\", "trail\\", NULL);
+	splits_as("-n\t\t-c\n5", "-n|-c\n5", NULL);
+	splits_as("-o 'LS NA'", "-o|'LS|NA'", NULL);
+	splits_as("a\\ b", "a\\|b", NULL);
 	char many[1024] = "";
 	for (int i = 0; i < OPTS_ENV_MAX_WORDS + 2; i++)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s", i ? " -n" : "-n");
 	char want[1024] = "";
 	for (int i = 0; i < OPTS_ENV_MAX_WORDS; i++)
 		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", i ? "|-n" : "-n");
-	splits_as(many, want, "-n -n");
-
-	char *buf = NULL, **argv = NULL, err[OPTS_ERR_MAX] = "";
-	const char *ignored = NULL;
-	assert_int_equal(opts_split_words("-o 'LS", &buf, &argv, &ignored, err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated quote in MTR_OPTIONS");
-	free(argv);
-	free(buf);
+	splits_as(many, want, "-n"); /* the first word dropped, as mtr names it */
 }
 
 static int parse_env_line(struct opts *o, const char *env, const char *line, char *err,
@@ -623,11 +615,11 @@ static void mtr_options_apply_before_argv(void **state)
 	(void)state;
 	struct opts o;
 	char err[OPTS_ERR_MAX];
-	assert_int_equal(parse_env_line(&o, "-n -c 5 -o 'LS NA' ignored.example", "-c 7 h", err,
+	assert_int_equal(parse_env_line(&o, "-n -c 5 -o LSNA ignored.example", "-c 7 h", err,
 					 sizeof(err)), 0);
 	assert_true(o.cfg.no_dns);
 	assert_int_equal(o.cfg.probe.cycles, 7);
-	assert_string_equal(o.cfg.fields, "LS NA");
+	assert_string_equal(o.cfg.fields, "LSNA");
 	assert_int_equal(o.n_targets, 1);
 	assert_string_equal(o.targets[0], "h");
 	opts_free(&o);
@@ -638,8 +630,8 @@ static void mtr_options_apply_before_argv(void **state)
 	assert_int_equal(parse_env_line(&o, "-c 0", "h", err, sizeof(err)), -1);
 	assert_string_equal(err, "MTR_OPTIONS: -c: expected an integer from 1 to 2147483647, got '0'");
 	opts_free(&o);
-	assert_int_equal(parse_env_line(&o, "-o 'LS", "h", err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated quote in MTR_OPTIONS");
+	assert_int_equal(parse_env_line(&o, "-o 'LS'", "h", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "MTR_OPTIONS: -o: unknown field letter ''' (known: "));
 	opts_free(&o);
 	assert_int_equal(parse_env_line(&o, NULL, "-c 3 h", err, sizeof(err)), 0);
 	assert_false(o.cfg.no_dns);
