@@ -6,6 +6,7 @@ packages=(
 	make gcc clang pkg-config
 	libcmocka-dev libjansson-dev libcap-dev libclang-rt-14-dev
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
+	libcap2-bin # setcap: make install gives hopdoc cap_net_raw+ep
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
 )
 missing=()

@@ -265,6 +265,25 @@ else
 	fail write-error "exit $rc: $(cat "$WORK/err")"
 fi
 
+# make install gives hopdoc cap_net_raw+ep (as Debian's mtr-packet): an
+# ordinary user then probes with ICMP, UDP and TCP, and keeps no capability.
+mkdir -p "$WORK/inst" && chmod 755 "$WORK" "$WORK/inst"
+make -s -C "$ROOT" install DESTDIR="$WORK/inst" PREFIX=/usr >"$WORK/install.out" 2>&1
+caps=$(getcap "$WORK/inst/usr/bin/hopdoc")
+for flag in "" -u -T; do
+	out=$(lab_client setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/inst/usr/bin/hopdoc" -r -n -c 1 $flag "$LAB_TARGET4" 2>&1)
+	rc=$?
+	if [[ $caps == *cap_net_raw=ep* ]] && [ "$rc" -eq 0 ] && [ "$(hops_of <<<"$out" | wc -l)" -ge 4 ]; then
+		pass "install-setcap${flag:+$flag} (nobody traces $(hops_of <<<"$out" | wc -l) hops; $caps)"
+	else
+		fail "install-setcap${flag:+$flag}" "exit $rc, caps '$caps'" "$(cat "$WORK/install.out")" "$out"
+	fi
+done
+out=$(SETCAP=false "$ROOT/scripts/setcap.sh" "$WORK/inst/usr/bin/hopdoc" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [[ $out == *"could not give"*"needs root"* ]]; then pass "install-setcap-fallback"
+else fail install-setcap-fallback "exit $rc: $out"; fi
+
 # A runtime failure (an interface that does not exist) exits 1, not 2.
 lab_client "$HOPDOC" -r -n -c 1 -I nosuchif0 "$LAB_TARGET4" >/dev/null 2>"$WORK/err"
 rc=$?
