@@ -175,9 +175,9 @@ static void note_not_shown(unsigned not_shown)
 	if (!not_shown)
 		return;
 	bool ip = not_shown & OPTS_NOT_SHOWN_IPINFO, mpls = not_shown & OPTS_NOT_SHOWN_MPLS;
-	fprintf(stderr, "hopdoc: note: %s%s%s not shown yet; the run goes on without %s\n",
-		ip ? "AS numbers and IP information (-z, -y)" : "", ip && mpls ? " and " : "",
-		mpls ? "MPLS labels (-e)" : "", ip && mpls ? "them" : "it");
+	fprintf(stderr, "hopdoc: note: accepted, but not shown yet: %s%s%s\n",
+		ip ? "AS numbers and IP information (-z, -y)" : "", ip && mpls ? "; " : "",
+		mpls ? "MPLS labels (-e)" : "");
 }
 
 int cli_main(int argc, char **argv)

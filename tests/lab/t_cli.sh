@@ -225,6 +225,32 @@ else
 	fail csv-start-time "started $t0 and $t1; hopdoc $h, mtr $m"
 fi
 
+# -L applies where mtr's does: UDP probes leave from that port, TCP probes
+# do not (mtr-packet carries -L on UDP only). Counted on the wire for both.
+probes_from_port() { # PROG FLAG -> "FROM_PORT ALL" outgoing probes
+	local prog=$1 flag=$2 proto=udp
+	[ "$flag" = -T ] && proto=tcp
+	rm -f "$WORK/lport.pcap" "$WORK/lport.err"
+	ip netns exec "$LAB_CLIENT" timeout 30 tcpdump -U --immediate-mode -n -i any \
+		-w "$WORK/lport.pcap" "src host $LAB_CLIENT4 and $proto" 2>"$WORK/lport.err" &
+	local cap=$!
+	for _ in $(seq 50); do grep -q listening "$WORK/lport.err" 2>/dev/null && break; sleep 0.1; done
+	lab_client "$prog" -r -n -c 2 -i 0.2 "$flag" -P 33434 -L 40000 "$LAB_TARGET4" >/dev/null 2>&1
+	sleep 0.3
+	kill -INT "$cap" 2>/dev/null
+	wait "$cap" 2>/dev/null
+	echo "$(tcpdump -r "$WORK/lport.pcap" -n 'src port 40000' 2>/dev/null | wc -l)" \
+		"$(tcpdump -r "$WORK/lport.pcap" -n 2>/dev/null | wc -l)"
+}
+for flag in -u -T; do
+	read -r hp ha < <(probes_from_port "$HOPDOC" "$flag")
+	read -r mp ma < <(probes_from_port mtr "$flag")
+	if [ "$flag" = -u ]; then ok=$((ha > 0 && hp == ha && ma > 0 && mp == ma))
+	else ok=$((ha > 0 && hp == 0 && ma > 0 && mp == 0)); fi
+	if [ "$ok" = 1 ]; then pass "localport$flag (from port 40000: hopdoc $hp of $ha probes, mtr $mp of $ma)"
+	else fail "localport$flag" "from port 40000: hopdoc $hp of $ha probes, mtr $mp of $ma"; fi
+done
+
 # Messages that say what is wrong.
 lab_client "$HOPDOC" -r -n -c 1 -a 10.255.255.1 "$LAB_TARGET4" >/dev/null 2>"$WORK/err"
 rc=$?
