@@ -605,6 +605,28 @@ static int check_combination(struct parse_ctx *p)
 	return check_address_family(p);
 }
 
+/* Words a user types for help, which must never be looked up as hosts. */
+static enum opts_action command_word(const char *word)
+{
+	static const char *const help_words[] = {"help", "usage", "?", "/?", "/h"};
+	for (size_t i = 0; i < sizeof(help_words) / sizeof(help_words[0]); i++)
+		if (strcasecmp(word, help_words[i]) == 0)
+			return OPTS_HELP;
+	return strcasecmp(word, "version") == 0 ? OPTS_VERSION : OPTS_RUN;
+}
+
+/* "--HELP", "--usage", "-?": not options, but plainly asking for help. */
+static enum opts_action dashed_command_word(int c, int argc, char **argv)
+{
+	if (c != '?' || optind < 1 || optind > argc)
+		return OPTS_RUN;
+	const char *word = argv[optind - 1];
+	if (word[0] != '-')
+		return OPTS_RUN;
+	word += strspn(word, "-");
+	return command_word(word);
+}
+
 static int run_getopt(struct parse_ctx *p, int argc, char **argv)
 {
 	char shorts[2 * N_OPTS + 2];
@@ -615,22 +637,16 @@ static int run_getopt(struct parse_ctx *p, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct opt_spec *s = (c == '?' || c == ':') ? NULL : spec_for(c);
+		if (!s && dashed_command_word(c, argc, argv) != OPTS_RUN) {
+			p->o->action = dashed_command_word(c, argc, argv);
+			return 0;
+		}
 		if (!s)
 			return bad_option(p, c, argc, argv);
 		if (s->apply(p, optarg) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-/* Words a user types for help, which must never be looked up as hosts. */
-static enum opts_action command_word(const char *word)
-{
-	static const char *const help_words[] = {"help", "usage", "?", "/?", "/h"};
-	for (size_t i = 0; i < sizeof(help_words) / sizeof(help_words[0]); i++)
-		if (strcasecmp(word, help_words[i]) == 0)
-			return OPTS_HELP;
-	return strcasecmp(word, "version") == 0 ? OPTS_VERSION : OPTS_RUN;
 }
 
 static int collect_operands(struct parse_ctx *p, int argc, char **argv)

@@ -65,7 +65,8 @@ void opts_defaults(struct config *cfg);
  * (see opts_read_targets). Without any target and without -F, the target is
  * "localhost", as in mtr. An operand that reads like a command ("help",
  * "usage", "version", "?") is never taken for a host: it asks for the usage
- * (or the version). Returns 0, or -1 with a message in err. Every error is a
+ * (or the version); so does such a word with dashes that is no option
+ * ("--HELP", "--usage", "-?"). Returns 0, or -1 with a message in err. Every error is a
  * usage error (mtr exits 1 for each). */
 int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen);
 

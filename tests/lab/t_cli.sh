@@ -310,6 +310,19 @@ rc=$?
 if [ "$rc" -eq 0 ] && [[ $out == *"could not give"*"needs root"* ]]; then pass "install-setcap-fallback"
 else fail install-setcap-fallback "exit $rc: $out"; fi
 
+# A target that cannot be resolved (numeric, so no name server is asked):
+# hopdoc exits 1; mtr 0.95 in report mode says so and exits 0 (its main
+# returns 0 whatever happened; 0.96 exits 1). A difference on purpose.
+lab_client "$HOPDOC" -4 -r -n -c 1 ::1 >/dev/null 2>"$WORK/err"
+rc=$?
+lab_client mtr -4 -r -n -c 1 ::1 >/dev/null 2>"$WORK/mtr.err"
+mrc=$?
+if [ "$rc" -eq 1 ] && grep -q '^hopdoc: ::1: ' "$WORK/err"; then
+	pass "unresolvable-target (hopdoc exit 1: $(cat "$WORK/err"); mtr 0.95 exit $mrc: $(cat "$WORK/mtr.err"))"
+else
+	fail unresolvable-target "exit $rc: $(cat "$WORK/err")"
+fi
+
 # A runtime failure (an interface that does not exist) exits 1, not 2.
 lab_client "$HOPDOC" -r -n -c 1 -I nosuchif0 "$LAB_TARGET4" >/dev/null 2>"$WORK/err"
 rc=$?

@@ -534,9 +534,21 @@ static void command_words_are_not_hosts(void **state)
 		assert_int_equal(o.n_targets, 0);
 		opts_free(&o);
 	}
+	static const char *const dashed[] = {"--HELP", "--usage", "-?", "-r --Help h"};
+	for (size_t i = 0; i < sizeof(dashed) / sizeof(dashed[0]); i++) {
+		struct opts o = ok(dashed[i]);
+		if (o.action != OPTS_HELP)
+			fail_msg("'%s' did not ask for help", dashed[i]);
+		opts_free(&o);
+	}
 	struct opts o = ok("version");
 	assert_int_equal(o.action, OPTS_VERSION);
 	opts_free(&o);
+	o = ok("--VERSION");
+	assert_int_equal(o.action, OPTS_VERSION);
+	opts_free(&o);
+	fails_with("--frobnicate h", true, "unknown option --frobnicate");
+	fails_with("-c 0 -? h", true, "-c: expected"); /* an error before it still counts */
 	o = ok("helpdesk.example");
 	assert_int_equal(o.action, OPTS_RUN);
 	assert_string_equal(o.targets[0], "helpdesk.example");
