@@ -66,8 +66,8 @@ void opts_defaults(struct config *cfg);
  * "localhost", as in mtr. An operand that reads like a command ("help",
  * "usage", "version", "?") is never taken for a host: it asks for the usage
  * (or the version); so does such a word with dashes that is no option
- * ("--HELP", "--usage", "-?"). Returns 0, or -1 with a message in err. Every error is a
- * usage error (mtr exits 1 for each). */
+ * ("--HELP", "--usage", "-?"). Returns 0, or -1 with a message in err.
+ * Every error is a usage error (mtr exits 1 for each). */
 int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen);
 
 /* As opts_parse, after first parsing mtr_options (the MTR_OPTIONS variable;
