@@ -1,9 +1,8 @@
 /* cli: the only place of a live run that prints diagnostics and picks the
  * exit status, as mtr's: 0 ok, 1 for a usage error or a runtime failure
  * (mtr exits EXIT_FAILURE for both; only `hopdoc analyze` uses 2). Order
- * matters: the one set
- * of probe sockets is opened first, then privileges go, then the -F file is
- * read, then each target is resolved and traced in turn. */
+ * matters: the one set of probe sockets is opened first, then privileges go,
+ * then the -F file is read, then each target is resolved and traced in turn. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -21,7 +20,7 @@
 #include "probe/privdrop.h"
 #include "probe/probe.h"
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 1 };
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 1 }; /* mtr: one status for both */
 
 /* The one mutable global: a signal handler may do nothing but set a flag. */
 static volatile sig_atomic_t stop_requested;

@@ -93,8 +93,6 @@ static unsigned usable_families(const struct probe_sockets *s)
 	       (probe_sockets_can(s, AF_INET6) ? TARGET_INET6 : 0);
 }
 
-/* The target is resolved only now, when its turn comes, and with privileges
- * gone: a name that does not resolve fails this trace alone. */
 /* mtr refuses a target of another family than -a's ("invalid local
  * address"); say which two they are. */
 static int check_source_family(const struct probe_params *pp, char *err, size_t errlen)
@@ -108,6 +106,8 @@ static int check_source_family(const struct probe_params *pp, char *err, size_t 
 	return -1;
 }
 
+/* The target is resolved only now, when its turn comes, and with privileges
+ * gone: a name that does not resolve fails this trace alone. */
 static int start_probe(struct run *r, char *err, size_t errlen)
 {
 	r->prm = r->cfg->probe;
