@@ -184,6 +184,7 @@ install: $(BUILD)/hopdoc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/hopdoc $(DESTDIR)$(PREFIX)/bin/hopdoc
 	install -m 0644 man/hopdoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/hopdoc.1
+	@scripts/setcap.sh $(DESTDIR)$(PREFIX)/bin/hopdoc
 
 clean:
 	rm -rf build

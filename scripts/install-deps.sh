@@ -6,6 +6,7 @@ packages=(
 	make gcc clang pkg-config
 	libcmocka-dev libjansson-dev libcap-dev libclang-rt-14-dev
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
+	libcap2-bin # setcap: make install gives hopdoc cap_net_raw+ep
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
 	chromium  # t_export.sh opens the HTML export headless (docs/export.md)
 	time # /usr/bin/time -v: peak memory in bench/import.sh and bench/many_targets.sh

@@ -1,5 +1,6 @@
 #include "base/sink.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@ struct sink {
 	size_t len;
 	size_t cap;
 	int failed;
+	int errnum;   /* errno of the first failed write; 0 when none */
 };
 
 struct sink *sink_new_file(FILE *f)
@@ -59,8 +61,11 @@ int sink_write(struct sink *s, const char *data, size_t len)
 	if (s->failed)
 		return -1;
 	if (s->file) {
-		if (len && fwrite(data, 1, len, s->file) != len)
+		errno = 0; /* fwrite need not set it; a stale value would mislead */
+		if (len && fwrite(data, 1, len, s->file) != len) {
 			s->failed = 1;
+			s->errnum = errno ? errno : EIO;
+		}
 		return s->failed ? -1 : 0;
 	}
 	if (reserve(s, len) != 0) {
@@ -116,4 +121,9 @@ const char *sink_buffer(const struct sink *s, size_t *len)
 int sink_error(const struct sink *s)
 {
 	return s->failed;
+}
+
+int sink_errno(const struct sink *s)
+{
+	return s->failed ? (s->errnum ? s->errnum : ENOMEM) : 0;
 }

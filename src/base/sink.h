@@ -22,5 +22,8 @@ int sink_puts(struct sink *s, const char *str);
 const char *sink_buffer(const struct sink *s, size_t *len);
 /* 0 while every write succeeded. */
 int sink_error(const struct sink *s);
+/* Why the first failed write failed (an errno: ENOMEM for a buffer that
+ * could not grow); 0 while every write succeeded. */
+int sink_errno(const struct sink *s);
 
 #endif

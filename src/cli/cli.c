@@ -1,13 +1,14 @@
 /* cli: the only place of a live run that prints diagnostics and picks the
- * exit status: 0 ok, 1 runtime failure, 2 usage. Order matters: the one set
- * of probe sockets is opened first, then privileges go, then the -F file is
- * read, then each target is resolved and traced in turn. */
+ * exit status, as mtr's: 0 ok, 1 for a usage error or a runtime failure
+ * (mtr exits EXIT_FAILURE for both; only `hopdoc analyze` uses 2). Order
+ * matters: the one set of probe sockets is opened first, then privileges go,
+ * then the -F file is read, then each target is resolved and traced in turn. */
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 #include "probe/privdrop.h"
 #include "probe/probe.h"
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 1 }; /* mtr: one status for both */
 
 /* The one mutable global: a signal handler may do nothing but set a flag. */
 static volatile sig_atomic_t stop_requested;
@@ -190,10 +191,18 @@ static int trace_all(const struct opts *o, const struct exports *ex, struct prob
 		}
 	}
 	if (fflush(stdout) != 0) {
-		complain(NULL, "cannot write the output");
+		complain("cannot write the output", strerror(errno));
 		status = EXIT_RUNTIME;
 	}
 	return status;
+}
+
+/* mtr flushes each raw and split line; a pipe or a file then gets them as
+ * they come, and a killed run keeps what it printed. Set before any output. */
+static void stream_by_line(const struct config *cfg)
+{
+	if (cfg->output == RENDER_RAW || cfg->output == RENDER_SPLIT)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
 /* Without sockets no target can be traced; each is named, as when every
@@ -275,6 +284,8 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
+		if (!view)
+			stream_by_line(&o->cfg);
 		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, socks);
 	}
 	close_sockets(&vs);
@@ -308,15 +319,32 @@ static int print_usage(void)
 	return rc;
 }
 
+/* Said once per run: the options were taken, their output is not there. */
+static void note_not_shown(unsigned not_shown)
+{
+	if (!not_shown)
+		return;
+	bool ip = not_shown & OPTS_NOT_SHOWN_IPINFO, mpls = not_shown & OPTS_NOT_SHOWN_MPLS;
+	fprintf(stderr, "hopdoc: note: accepted, but not shown yet: %s%s%s\n",
+		ip ? "AS numbers and IP information (-z, -y)" : "", ip && mpls ? "; " : "",
+		mpls ? "MPLS labels (-e)" : "");
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct opts o;
 	char err[OPTS_ERR_MAX];
-	if (opts_parse(&o, argc, argv, getuid() == 0, err, sizeof(err)) < 0) { /* mtr: the real uid */
+	/* mtr: MTR_OPTIONS first, then argv; root is the real uid. */
+	if (opts_parse_env(&o, getenv("MTR_OPTIONS"), argc, argv, getuid() == 0, err,
+	                   sizeof(err)) < 0) {
 		complain(NULL, err);
 		opts_free(&o);
 		return EXIT_USAGE;
 	}
+	if (o.warning[0])
+		complain(NULL, o.warning);
+	if (o.action == OPTS_RUN)
+		note_not_shown(o.not_shown);
 	int status = EXIT_OK;
 	if (o.action == OPTS_VERSION)
 		printf("hopdoc %s\n", HOPDOC_VERSION);

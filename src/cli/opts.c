@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "model/field.h"
@@ -397,10 +398,29 @@ static int opt_version(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
-static int opt_later(struct parse_ctx *p, const char *arg)
+/* -e, -y and -z are accepted so that mtr command lines (mtr -rwzbc100 HOST,
+ * as hosting providers ask for) run; what they would add is not shown yet. */
+static int opt_mpls(struct parse_ctx *p, const char *arg)
 {
 	(void)arg;
-	return fail(p, "-e, -y and -z (MPLS and AS information) are not supported yet");
+	p->o->not_shown |= OPTS_NOT_SHOWN_MPLS;
+	return 0;
+}
+
+static int opt_ipinfo(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (int_arg(p, 'y', arg, 0, 4, &v) < 0) /* mtr 0.95: 0 to 4 */
+		return -1;
+	p->o->not_shown |= OPTS_NOT_SHOWN_IPINFO;
+	return 0;
+}
+
+static int opt_aslookup(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->not_shown |= OPTS_NOT_SHOWN_IPINFO;
+	return 0;
 }
 
 static void default_cycles(const struct config *c, char *buf, size_t len)
@@ -501,9 +521,9 @@ static const struct opt_spec opt_table[] = {
 	 "when the run ends, write WinMTR's text table to FILE", NULL},
 	{"export-html", OPT_EXPORT_HTML, "FILE", opt_export_html,
 	 "when the run ends, write a self-contained HTML page to FILE", NULL},
-	{"mpls", 'e', NULL, opt_later, "MPLS information (not supported yet)", NULL},
-	{"ipinfo", 'y', "NUMBER", opt_later, "IP information (not supported yet)", NULL},
-	{"aslookup", 'z', NULL, opt_later, "AS numbers (not supported yet)", NULL},
+	{"mpls", 'e', NULL, opt_mpls, "MPLS information (accepted, not shown yet)", NULL},
+	{"ipinfo", 'y', "NUMBER", opt_ipinfo, "IP information 0-4 (accepted, not shown yet)", NULL},
+	{"aslookup", 'z', NULL, opt_aslookup, "AS numbers (accepted, not shown yet)", NULL},
 	{"help", 'h', NULL, opt_help, "display this help and exit", NULL},
 	{"version", 'v', NULL, opt_version, "output version information and exit", NULL},
 };
@@ -545,16 +565,36 @@ static void build_getopt_tables(char *shorts, size_t n, struct option *longs)
 	longs[N_OPTS] = (struct option){NULL, 0, NULL, 0};
 }
 
+/* The long options `word` ("--re", "--re=x") abbreviates, as " --a --b";
+ * the count of them. */
+static size_t long_candidates(const char *word, char *buf, size_t len)
+{
+	size_t n_chars = strcspn(word + 2, "="), found = 0, used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_OPTS; i++) {
+		if (strncmp(opt_table[i].long_name, word + 2, n_chars) != 0)
+			continue;
+		found++;
+		int w = snprintf(buf + used, len - used, " --%s", opt_table[i].long_name);
+		if (w > 0 && (size_t)w < len - used)
+			used += (size_t)w;
+	}
+	return found;
+}
+
 static int bad_option(struct parse_ctx *p, int c, int argc, char **argv)
 {
 	const char *word = optind >= 1 && optind <= argc ? argv[optind - 1] : "?";
 	const struct opt_spec *s = spec_for(optopt);
+	char candidates[OPTS_ERR_MAX / 2];
 	if (c == ':' && s && s->key < 256)
 		return fail(p, "-%c (--%s) needs an argument", s->key, s->long_name);
 	if (c == ':')
 		return fail(p, "%s needs an argument", word);
 	if (optopt > 0 && optopt < 256)
 		return fail(p, "unknown option -%c (try --help)", optopt);
+	if (strncmp(word, "--", 2) == 0 && long_candidates(word, candidates, sizeof(candidates)) > 1)
+		return fail(p, "option %s is ambiguous; possibilities:%s", word, candidates);
 	return fail(p, "unknown option %s (try --help)", word);
 }
 
@@ -571,6 +611,27 @@ static int add_target(struct opts *o, const char *host)
 	return 0;
 }
 
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* mtr refuses an -a of the wrong family ("invalid local address"). -a also
+ * picks the family when -4/-6 do not: probes can only leave from it. */
+static int check_address_family(struct parse_ctx *p)
+{
+	struct probe_params *pp = &p->o->cfg.probe;
+	struct model_addr a;
+	if (!pp->src_addr || model_addr_parse(pp->src_addr, &a) < 0)
+		return 0;
+	if (pp->family != AF_UNSPEC && pp->family != a.family)
+		return fail(p, "-a: %s is an %s address, but -%c asks for %s", pp->src_addr,
+			    family_name(a.family), pp->family == AF_INET ? '4' : '6',
+			    family_name(pp->family));
+	pp->family = a.family;
+	return 0;
+}
+
 static int check_combination(struct parse_ctx *p)
 {
 	struct config *c = &p->o->cfg;
@@ -579,7 +640,32 @@ static int check_combination(struct parse_ctx *p)
 			    c->probe.max_ttl);
 	if (c->probe.proto == MODEL_PROTO_TCP && !p->port_given)
 		c->probe.port = OPTS_TCP_PORT;
-	return 0;
+	/* mtr-packet puts -L on UDP probes only; TCP keeps its own source ports. */
+	if (c->probe.proto != MODEL_PROTO_UDP)
+		c->probe.local_port = 0;
+	return check_address_family(p);
+}
+
+/* Words a user types for help, which must never be looked up as hosts. */
+static enum opts_action command_word(const char *word)
+{
+	static const char *const help_words[] = {"help", "usage", "?", "/?", "/h"};
+	for (size_t i = 0; i < sizeof(help_words) / sizeof(help_words[0]); i++)
+		if (strcasecmp(word, help_words[i]) == 0)
+			return OPTS_HELP;
+	return strcasecmp(word, "version") == 0 ? OPTS_VERSION : OPTS_RUN;
+}
+
+/* "--HELP", "--usage", "-?": not options, but plainly asking for help. */
+static enum opts_action dashed_command_word(int c, int argc, char **argv)
+{
+	if (c != '?' || optind < 1 || optind > argc)
+		return OPTS_RUN;
+	const char *word = argv[optind - 1];
+	if (word[0] != '-')
+		return OPTS_RUN;
+	word += strspn(word, "-");
+	return command_word(word);
 }
 
 static int run_getopt(struct parse_ctx *p, int argc, char **argv)
@@ -592,6 +678,10 @@ static int run_getopt(struct parse_ctx *p, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct opt_spec *s = (c == '?' || c == ':') ? NULL : spec_for(c);
+		if (!s && dashed_command_word(c, argc, argv) != OPTS_RUN) {
+			p->o->action = dashed_command_word(c, argc, argv);
+			return 0;
+		}
 		if (!s)
 			return bad_option(p, c, argc, argv);
 		if (s->apply(p, optarg) < 0)
@@ -603,6 +693,12 @@ static int run_getopt(struct parse_ctx *p, int argc, char **argv)
 static int collect_operands(struct parse_ctx *p, int argc, char **argv)
 {
 	for (int i = optind; i < argc; i++) {
+		if (command_word(argv[i]) != OPTS_RUN) {
+			p->o->action = command_word(argv[i]);
+			return 0;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
 		if (argv[i][0] == '\0')
 			return fail(p, "empty host name");
 		if (add_target(p->o, argv[i]) < 0)
@@ -613,12 +709,62 @@ static int collect_operands(struct parse_ctx *p, int argc, char **argv)
 	return 0;
 }
 
-int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen)
+int opts_split_words(const char *s, char **buf, char ***argv, const char **ignored, char *err,
+                     size_t errlen)
+{
+	static const char prog[] = "mtr";
+	static const char seps[] = " \t"; /* mtr 0.95's strtok: no quoting, no escapes */
+	*buf = malloc(sizeof(prog) + strlen(s) + 1);
+	*argv = calloc(OPTS_ENV_MAX_WORDS + 2, sizeof(**argv));
+	*ignored = NULL;
+	if (!*buf || !*argv) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(*buf, prog, sizeof(prog));
+	char *words = *buf + sizeof(prog);
+	memcpy(words, s, strlen(s) + 1);
+	int argc = 0;
+	(*argv)[argc++] = *buf;
+	char *save = NULL;
+	for (char *w = strtok_r(words, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
+		if (argc > OPTS_ENV_MAX_WORDS) {
+			*ignored = w; /* mtr names the first word it drops */
+			break;
+		}
+		(*argv)[argc++] = w;
+	}
+	(*argv)[argc] = NULL;
+	return argc;
+}
+
+/* Options from MTR_OPTIONS; as in mtr, operands there are ignored. */
+static int parse_env(struct parse_ctx *p, const char *env)
+{
+	const char *ignored = NULL;
+	int argc = opts_split_words(env, &p->o->env_buf, &p->o->env_argv, &ignored, p->err,
+	                            p->errlen);
+	if (argc < 0)
+		return -1;
+	if (ignored)
+		snprintf(p->o->warning, sizeof(p->o->warning),
+			 "MTR_OPTIONS: warning: extra arguments ignored: %.200s", ignored);
+	if (run_getopt(p, argc, p->o->env_argv) == 0)
+		return 0;
+	char why[OPTS_ERR_MAX];
+	snprintf(why, sizeof(why), "%s", p->err);
+	return fail(p, "MTR_OPTIONS: %s", why);
+}
+
+int opts_parse_env(struct opts *o, const char *mtr_options, int argc, char **argv,
+                   bool privileged, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	opts_defaults(&o->cfg);
 	o->action = OPTS_RUN;
 	struct parse_ctx p = {.o = o, .privileged = privileged, .err = err, .errlen = errlen};
+	if (mtr_options && parse_env(&p, mtr_options) < 0)
+		return -1;
 	if (run_getopt(&p, argc, argv) < 0)
 		return -1;
 	if (o->action != OPTS_RUN)
@@ -626,6 +772,11 @@ int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err
 	if (check_combination(&p) < 0)
 		return -1;
 	return collect_operands(&p, argc, argv);
+}
+
+int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen)
+{
+	return opts_parse_env(o, NULL, argc, argv, privileged, err, errlen);
 }
 
 static char *trim(char *s)
@@ -670,6 +821,10 @@ void opts_free(struct opts *o)
 	free(o->targets);
 	o->targets = NULL;
 	o->n_targets = 0;
+	free(o->env_argv);
+	free(o->env_buf);
+	o->env_argv = NULL;
+	o->env_buf = NULL;
 }
 
 /* " -c, --report-cycles COUNT" or "     --diagnose" */

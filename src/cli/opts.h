@@ -28,9 +28,20 @@
 
 enum opts_action {
 	OPTS_RUN,     /* trace every target in turn */
-	OPTS_HELP,    /* -h, --help */
-	OPTS_VERSION, /* -v, --version */
+	OPTS_HELP,    /* -h, --help, or a lone word such as "help" (see opts_parse) */
+	OPTS_VERSION, /* -v, --version, or the word "version" */
 };
+
+/* mtr options hopdoc accepts, so mtr command lines run, but whose output it
+ * does not show yet; the CLI says so once on stderr. */
+enum opts_not_shown {
+	OPTS_NOT_SHOWN_MPLS = 1u << 0,   /* -e, --mpls */
+	OPTS_NOT_SHOWN_IPINFO = 1u << 1, /* -y, --ipinfo, -z, --aslookup */
+};
+
+/* mtr reads at most this many words from MTR_OPTIONS (its argv[128] holds
+ * the program name too) and warns about the rest. */
+#define OPTS_ENV_MAX_WORDS 127
 
 /* A parsed command line. cfg.target is NULL here: the caller sets it to each
  * of targets[] in turn. The strings in targets[] are owned by the struct. */
@@ -40,6 +51,10 @@ struct opts {
 	const char *targets_file; /* -F FILE ("-" is stdin); NULL when none */
 	char **targets;
 	size_t n_targets;
+	unsigned not_shown;       /* enum opts_not_shown bits */
+	char warning[OPTS_ERR_MAX]; /* a non-fatal note for stderr; "" when none */
+	char *env_buf;            /* MTR_OPTIONS split into words; options point here */
+	char **env_argv;
 };
 
 /* mtr's defaults (10 cycles, 1 s interval, ICMP, TTL 1..30, ...). */
@@ -49,8 +64,28 @@ void opts_defaults(struct config *cfg);
  * getopt does). `privileged` allows -i below one second, as root may in mtr.
  * Targets named on the command line land in o->targets; -F is only recorded
  * (see opts_read_targets). Without any target and without -F, the target is
- * "localhost", as in mtr. Returns 0, or -1 with a message in err. */
+ * "localhost", as in mtr. An operand that reads like a command ("help",
+ * "usage", "version", "?") is never taken for a host: it asks for the usage
+ * (or the version); so does such a word with dashes that is no option
+ * ("--HELP", "--usage", "-?"). Returns 0, or -1 with a message in err.
+ * Every error is a usage error (mtr exits 1 for each). */
 int opts_parse(struct opts *o, int argc, char **argv, bool privileged, char *err, size_t errlen);
+
+/* As opts_parse, after first parsing mtr_options (the MTR_OPTIONS variable;
+ * NULL when unset) as mtr 0.95 does: words split at spaces and tabs (no
+ * quoting), at most OPTS_ENV_MAX_WORDS of them (the first one past that named
+ * in a warning in o->warning); its options apply first, argv's override them,
+ * and operands in it are ignored. Every front end (report, interactive view)
+ * reads MTR_OPTIONS through here. */
+int opts_parse_env(struct opts *o, const char *mtr_options, int argc, char **argv,
+                   bool privileged, char *err, size_t errlen);
+
+/* Splits s as mtr 0.95 splits MTR_OPTIONS, into *argv (argv[0] is "mtr",
+ * argv[argc] NULL; the words live in *buf). Returns argc, or -1 with a
+ * message in err (out of memory). *ignored is the first word past the limit,
+ * or NULL. Free *argv and *buf. */
+int opts_split_words(const char *s, char **buf, char ***argv, const char **ignored, char *err,
+                     size_t errlen);
 
 /* Appends the hosts listed in `in`, one per line (blank lines and lines
  * starting with '#' skipped, surrounding white space trimmed). Returns 0, or

@@ -4,6 +4,7 @@
  * the diagnosis. */
 #include "cli/run.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -106,11 +107,26 @@ unsigned run_usable_families(const struct probe_sockets *s)
 	       (probe_sockets_can(s, AF_INET6) ? TARGET_INET6 : 0);
 }
 
+/* mtr refuses a target of another family than -a's ("invalid local
+ * address"); say which two they are. */
+static int check_source_family(const struct probe_params *pp, char *err, size_t errlen)
+{
+	struct model_addr src, dst;
+	if (!pp->src_addr || model_addr_parse(pp->src_addr, &src) < 0 ||
+	    model_addr_parse(pp->target, &dst) < 0 || src.family == dst.family)
+		return 0;
+	snprintf(err, errlen, "-a %s is an %s address; probes to %s cannot leave from it",
+		 pp->src_addr, src.family == AF_INET ? "IPv4" : "IPv6", pp->target);
+	return -1;
+}
+
 /* The target is resolved only now, when its turn comes, and with privileges
  * gone: a name that does not resolve fails this trace alone. */
 static int start_probe(struct run *r, char *err, size_t errlen)
 {
 	r->prm = r->cfg->probe;
+	if (check_source_family(&r->prm, err, errlen) < 0)
+		return -1;
 	if (target_resolve(r->prm.target, r->prm.family, run_usable_families(r->socks), &r->prm.dst,
 	                   err, errlen) < 0)
 		return -1;
@@ -181,6 +197,7 @@ static int render_final(struct run *r, char *err, size_t errlen)
 {
 	render_fn fn = render_for(r->cfg->output);
 	int rc = 0;
+	r->trace->report_time = (int64_t)time(NULL);
 	if (r->split)
 		rc = render_split_redraw(r->split);
 	else if (fn && r->cfg->diagnose)
@@ -188,7 +205,8 @@ static int render_final(struct run *r, char *err, size_t errlen)
 	else if (fn)
 		rc = fn(r->trace, &r->ropts, r->sink);
 	if (rc < 0 || sink_error(r->sink)) {
-		snprintf(err, errlen, "cannot write the output");
+		snprintf(err, errlen, "cannot write the output: %s",
+			 strerror(sink_errno(r->sink) ? sink_errno(r->sink) : EIO));
 		return -1;
 	}
 	return 0;

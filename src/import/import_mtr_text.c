@@ -2,6 +2,7 @@
 #include "import/import_util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct report {
 	char letters[MAX_COLUMNS + 1];
 	struct model_hop *hop; /* the last row read, for continuation lines */
 	bool table_done;
+	bool ipinfo;           /* mtr -y/-z: rows are " 1. INFO HOST", without "|--" */
 };
 
 /* "Start: 2026-11-22T03:24:26+0000" */
@@ -70,8 +72,9 @@ static int take_header(struct report *r, struct model_trace *t, char *s, struct 
 	return import_check_columns(r->letters, err, line);
 }
 
-/* " 12.|-- " or " 12. ": the hop number and where the host starts. */
-static unsigned row_start(char *s, char **host)
+/* " 12.|-- " or " 12. " (mtr -y/-z, *ipinfo set): the hop number and where
+ * the host starts. */
+static unsigned row_start(char *s, char **host, bool *ipinfo)
 {
 	while (*s == ' ')
 		s++;
@@ -82,7 +85,8 @@ static unsigned row_start(char *s, char **host)
 	if (*end != '.' || ttl == 0 || ttl > MODEL_MAX_HOPS)
 		return 0;
 	end++;
-	if (strncmp(end, "|--", 3) == 0)
+	*ipinfo = strncmp(end, "|--", 3) != 0;
+	if (!*ipinfo)
 		end += 3;
 	if (*end != ' ')
 		return 0;
@@ -96,6 +100,65 @@ static void join(char *out, size_t len, char **tok, size_t n)
 	out[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++)
 		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", tok[i]);
+}
+
+/* "AS64500 host", or "AS4200000001host" when the number overflowed its
+ * column (mtr pads it to 7): the host, the AS number in *asn. NULL when the
+ * number ran into an address, and the two cannot be told apart. */
+static const char *split_asn(const char *cell, unsigned long *asn)
+{
+	const char *p = cell + 2, *q = p;
+	if (strncmp(p, "???", 3) == 0)
+		q = p + 3;
+	while (isdigit((unsigned char)*q))
+		q++;
+	if (q == p || q - p > 10)
+		return NULL;
+	char num[16];
+	memcpy(num, p, (size_t)(q - p));
+	num[q - p] = '\0';
+	*asn = strcmp(num, "???") == 0 ? 0 : strtoul(num, NULL, 10);
+	if (*asn > UINT32_MAX)
+		return NULL;
+	if (*q == ' ')
+		return q + strspn(q, " ");
+	return isalpha((unsigned char)*q) || *q == '?' ? q : NULL;
+}
+
+/* mtr -y N prints " 1. INFO HOST" (-z: INFO is "AS64500"), INFO padded to a
+ * column it may overflow, with no space left. The host; NULL when INFO and the
+ * host ran together past telling apart. */
+static const char *strip_ipinfo(const char *cell, unsigned long *asn)
+{
+	*asn = 0;
+	if (strncmp(cell, "AS", 2) == 0 &&
+	    (isdigit((unsigned char)cell[2]) || strncmp(cell + 2, "???", 3) == 0))
+		return split_asn(cell, asn);
+	const char *sp = strchr(cell, ' ');
+	return sp ? sp + strspn(sp, " ") : NULL;
+}
+
+static int glued(const char *cell, struct import_error *err, unsigned line)
+{
+	return import_fail(err, line, "cannot tell the IP information from the host in '%.60s': "
+				      "mtr -y/-z print them without a space when the information "
+				      "is wider than its column", cell);
+}
+
+/* The host cell of a row or continuation line, without mtr's IP information
+ * when the report has it. */
+static int add_host_cell(struct report *r, struct model_hop *h, const char *cell, bool *ok,
+			 struct import_error *err, unsigned line)
+{
+	unsigned long asn = 0;
+	const char *host = r->ipinfo ? strip_ipinfo(cell, &asn) : cell;
+	*ok = true;
+	if (!host)
+		return glued(cell, err, line);
+	struct model_responder *resp = import_add_host(h, host, ok);
+	if (resp && asn)
+		resp->asn = (uint32_t)asn;
+	return 0;
 }
 
 static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char *rest,
@@ -117,7 +180,8 @@ static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char 
 	char cell[MODEL_NAME_MAX * 2];
 	join(cell, sizeof(cell), tok, n - k);
 	bool ok;
-	import_add_host(h, cell, &ok);
+	if (add_host_cell(r, h, cell, &ok, err, line) != 0)
+		return -1;
 	double tol;
 	if (import_set_fields(h, r->letters, tok + (n - k), &tol, err, line) != 0)
 		return -1;
@@ -134,7 +198,8 @@ static int take_continuation(struct report *r, char *s, struct import_error *err
 	struct model_hop *h = r->hop;
 	unsigned latest = h->latest;
 	bool ok;
-	import_add_host(h, cell, &ok);
+	if (add_host_cell(r, h, cell, &ok, err, line) != 0)
+		return -1;
 	if (!ok)
 		return import_fail(err, line, "expected at most %d responders at hop %u",
 				   MODEL_MAX_RESPONDERS, h->ttl);
@@ -146,9 +211,12 @@ static int take_table_line(struct report *r, struct model_trace *t, char *s,
 			   struct import_error *err, unsigned line)
 {
 	char *host = NULL;
-	unsigned ttl = row_start(s, &host);
-	if (ttl)
+	bool ipinfo = false;
+	unsigned ttl = row_start(s, &host, &ipinfo);
+	if (ttl) {
+		r->ipinfo = ipinfo;
 		return take_row(r, t, ttl, host, err, line);
+	}
 	if (r->hop && strncmp(s, "    ", 4) == 0 && *import_trim(s) != '\0')
 		return take_continuation(r, s, err, line);
 	if (!r->hop)

@@ -27,6 +27,17 @@ static char winmtr_letter(const char *title)
 	return c ? c : '-';
 }
 
+static int check_ttl(const struct model_trace *t, unsigned long ttl, struct import_error *err,
+		     unsigned line)
+{
+	if (ttl <= t->n_hops)
+		return import_fail(err, line, "expected hop %zu or above, found %lu", t->n_hops + 1, ttl);
+	if (ttl > MODEL_MAX_HOPS) /* rows without Nr are counted */
+		return import_fail(err, line, "expected at most %d hops (the TTL is 8 bits), found a "
+					      "row %lu", MODEL_MAX_HOPS, ttl);
+	return 0;
+}
+
 /* Fills one hop from its cells (cols[i] names cells[i]). */
 static int take_hop(struct model_trace *t, const char *cols, char **cells, struct import_error *err,
 		    unsigned line)
@@ -47,8 +58,8 @@ static int take_hop(struct model_trace *t, const char *cols, char **cells, struc
 		}
 	}
 	letters[k] = '\0';
-	if (ttl <= t->n_hops)
-		return import_fail(err, line, "expected hop %zu or above, found %lu", t->n_hops + 1, ttl);
+	if (check_ttl(t, ttl, err, line) != 0)
+		return -1;
 	struct model_hop *h = model_trace_hop(t, (unsigned)ttl);
 	if (!h)
 		return import_fail(err, line, "out of memory");

@@ -80,6 +80,8 @@ struct model_trace {
 	int bitpattern;            /* -B; mtr prints 0x00 by default */
 	unsigned long tests;       /* cycles asked for (-c) */
 	int64_t start_time;        /* Unix seconds; mtr's "Start:"; 0 when unknown */
+	int64_t report_time;       /* Unix seconds the report was made: what mtr's CSV
+	                              calls Start_Time; 0 when unknown (start_time then) */
 	bool reached;              /* the target answered at least once */
 	struct model_hop *hops;    /* hops[i].ttl == first_ttl + i */
 	size_t n_hops;

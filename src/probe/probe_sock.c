@@ -197,6 +197,20 @@ static int open_families(struct probe_sockets *s, const struct probe_params *cfg
 	return opened;
 }
 
+/* The errno alone does not say what to do about it. */
+static void explain_open_failure(const struct probe_params *cfg, int e, char *err, size_t errlen)
+{
+	if (e == EADDRNOTAVAIL && cfg->src_addr && *cfg->src_addr)
+		probe_set_err(err, errlen, "cannot open probe sockets: -a %s is not an address of this "
+		              "host", cfg->src_addr);
+	else if (e == EPERM || e == EACCES)
+		probe_set_err(err, errlen, "cannot open probe sockets: %s (raw sockets need root or "
+		              "CAP_NET_RAW, e.g. setcap cap_net_raw+ep on hopdoc; ICMP without them "
+		              "needs the group in net.ipv4.ping_group_range)", strerror(e));
+	else
+		probe_set_err(err, errlen, "cannot open probe sockets: %s", strerror(e));
+}
+
 struct probe_sockets *probe_sockets_open(const struct probe_params *cfg, char *err,
                                          size_t errlen)
 {
@@ -208,8 +222,7 @@ struct probe_sockets *probe_sockets_open(const struct probe_params *cfg, char *e
 	s->proto = cfg->proto;
 	int first_errno = 0;
 	if (open_families(s, cfg, &first_errno) == 0) {
-		probe_set_err(err, errlen, "cannot open probe sockets: %s%s", strerror(first_errno),
-		              first_errno == EPERM ? " (needs root or CAP_NET_RAW)" : "");
+		explain_open_failure(cfg, first_errno, err, errlen);
 		free(s);
 		return NULL;
 	}

@@ -21,7 +21,9 @@ static void print_hop(const struct model_trace *t, const struct model_hop *h, co
 {
 	char label[2 * MODEL_NAME_MAX];
 	render_field_hop_label(h, o, label, sizeof(label));
-	sink_printf(out, "MTR.%s,%lld,OK,%s,%u,%s", RENDER_CSV_MTR_VERSION, (long long)t->start_time, t->dst,
+	/* mtr 0.95 fills Start_Time with the time it prints the report. */
+	int64_t when = t->report_time ? t->report_time : t->start_time;
+	sink_printf(out, "MTR.%s,%lld,OK,%s,%u,%s", RENDER_CSV_MTR_VERSION, (long long)when, t->dst,
 		    h->ttl, label);
 	for (const char *c = render_field_letters(o); *c; c++) {
 		const struct field *f = field_for(*c);

@@ -27,6 +27,15 @@ void render_raw_free(struct render_raw *r)
 	free(r);
 }
 
+/* mtr numbers its probes from 33000 and wraps back to 33000 at 65536 (one
+ * counter for the whole process); the engine counts from 0. */
+enum { RAW_SEQ_FIRST = 33000, RAW_SEQ_END = 65536 };
+
+static unsigned long mtr_seq(unsigned long seq)
+{
+	return RAW_SEQ_FIRST + seq % (RAW_SEQ_END - RAW_SEQ_FIRST);
+}
+
 static bool seen_at(const struct raw_hop *h, const struct model_addr *a)
 {
 	for (unsigned i = 0; i < h->n_seen; i++)
@@ -77,10 +86,11 @@ int render_raw_event(void *ctx, const struct event *ev)
 	if (ev->ttl == 0 || ev->ttl > MODEL_MAX_HOPS)
 		return 0;
 	if (ev->type == EVENT_SENT) {
-		sink_printf(r->out, "x %u %lu\n", ev->ttl - 1, ev->seq);
+		sink_printf(r->out, "x %u %lu\n", ev->ttl - 1, mtr_seq(ev->seq));
 	} else if (ev->type == EVENT_REPLY) {
 		note_responder(r, ev);
-		sink_printf(r->out, "p %u %ld %lu\n", ev->ttl - 1, lround(ev->rtt_ms * 1000.0), ev->seq);
+		sink_printf(r->out, "p %u %ld %lu\n", ev->ttl - 1, lround(ev->rtt_ms * 1000.0),
+			    mtr_seq(ev->seq));
 	}
 	return sink_error(r->out);
 }

@@ -294,9 +294,11 @@ check_options() { # WORK
 	check_option "$w" udp-ports udp "-P 53 -L 40002" "udp and src port 40002 and dst port 53" \
 		"udp and not (src port 40002 and dst port 53)"
 	check_option "$w" udp-dport udp "-P 53" "udp and dst port 53" "udp and not dst port 53"
+	# -L is for UDP only, as in mtr-packet: TCP probes keep their own source
+	# ports (t_cli.sh checks the same against mtr on the wire).
 	check_option "$w" tcp-ports tcp "-P 443 -L 40001" \
-		"tcp[tcpflags] == tcp-syn and src port 40001 and dst port 443" \
-		"tcp[tcpflags] & tcp-syn != 0 and not (src port 40001 and dst port 443)"
+		"tcp[tcpflags] == tcp-syn and not src port 40001 and dst port 443" \
+		"tcp[tcpflags] & tcp-syn != 0 and (src port 40001 or not dst port 443)"
 	check_option "$w" source icmp "-a $c -I $(client_iface) -M 7" \
 		"icmp[icmptype] == 8 and src host $c" "icmp[icmptype] == 8 and not src host $c"
 }

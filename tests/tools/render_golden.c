@@ -305,6 +305,11 @@ static int parse_header(struct model_trace *t, const char *key, char *rest, bool
 		if (parse_ulong(rest, 0xffffffffffUL, &v) != 0)
 			return -1;
 		t->start_time = (int64_t)v;
+	} else if (strcmp(key, "report") == 0) {
+		unsigned long v;
+		if (parse_ulong(rest, 0xffffffffffUL, &v) != 0)
+			return -1;
+		t->report_time = (int64_t)v;
 	} else if (strcmp(key, "tos") == 0)
 		return parse_uint(rest, 255, (unsigned *)&t->tos);
 	else if (strcmp(key, "psize") == 0)

@@ -248,6 +248,12 @@ static void protocols_and_ports(void **state)
 	opts_free(&o);
 	o = ok("-P 443 -T -L 40000 h");
 	assert_int_equal(o.cfg.probe.port, 443);
+	assert_int_equal(o.cfg.probe.local_port, 0); /* mtr-packet: -L is for UDP only */
+	opts_free(&o);
+	o = ok("-L 40000 h");
+	assert_int_equal(o.cfg.probe.local_port, 0); /* nor for ICMP */
+	opts_free(&o);
+	o = ok("-u -L 40000 h");
 	assert_int_equal(o.cfg.probe.local_port, 40000);
 	opts_free(&o);
 	o = ok("--udp --port 53 --localport 1024 h");
@@ -509,12 +515,170 @@ static void every_range_error_has_a_clear_message(void **state)
 	    {"--bogus h", "unknown option --bogus"},
 	    {"-c", "-c (--report-cycles) needs an argument"},
 	    {"h --interval", "-i (--interval) needs an argument"},
-	    {"-z h", "not supported yet"},
-	    {"-e h", "not supported yet"},
-	    {"-y 0 h", "not supported yet"},
+	    {"-y 5 h", "-y: expected an integer from 0 to 4"},
+	    {"-a 10.0.0.2 -6 h", "-a: 10.0.0.2 is an IPv4 address, but -6 asks for IPv6"},
+	    {"-4 --address fd00::2 h", "-a: fd00::2 is an IPv6 address, but -4 asks for IPv4"},
+	    {"--re h", "option --re is ambiguous; possibilities: --report --report-wide --report-cycles"},
+	    {"--in=1 h", "option --in=1 is ambiguous; possibilities: --inet --inet6 --interface --interval"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		fails_with(cases[i].line, true, cases[i].message);
+}
+
+/* mtr -rwzbc100 HOST is what hosting providers ask for: it must run. */
+static void mpls_and_ipinfo_are_accepted_and_noted(void **state)
+{
+	(void)state;
+	struct opts o = ok("-rwzbc100 h");
+	assert_int_equal(o.action, OPTS_RUN);
+	assert_true(o.cfg.wide);
+	assert_true(o.cfg.show_ips);
+	assert_int_equal(o.cfg.probe.cycles, 100);
+	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO);
+	assert_string_equal(o.targets[0], "h");
+	opts_free(&o);
+	o = ok("-e --ipinfo 2 h");
+	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	opts_free(&o);
+	o = ok("--mpls --aslookup -y0 h");
+	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	opts_free(&o);
+	o = ok("-r h");
+	assert_int_equal(o.not_shown, 0);
+	opts_free(&o);
+}
+
+/* "hopdoc help" must print the usage, never look "help" up as a host. */
+static void command_words_are_not_hosts(void **state)
+{
+	(void)state;
+	static const char *const helps[] = {"help", "HELP", "usage", "-r_help", "?", "/?", "a help"};
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "%s", helps[i]);
+		for (char *c = line; *c; c++) /* parse_line splits at spaces */
+			if (*c == '_')
+				*c = ' ';
+		struct opts o = ok(line);
+		if (o.action != OPTS_HELP)
+			fail_msg("'%s' did not ask for help", helps[i]);
+		assert_int_equal(o.n_targets, 0);
+		opts_free(&o);
+	}
+	static const char *const dashed[] = {"--HELP", "--usage", "-?", "-r --Help h"};
+	for (size_t i = 0; i < sizeof(dashed) / sizeof(dashed[0]); i++) {
+		struct opts o = ok(dashed[i]);
+		if (o.action != OPTS_HELP)
+			fail_msg("'%s' did not ask for help", dashed[i]);
+		opts_free(&o);
+	}
+	struct opts o = ok("version");
+	assert_int_equal(o.action, OPTS_VERSION);
+	opts_free(&o);
+	o = ok("--VERSION");
+	assert_int_equal(o.action, OPTS_VERSION);
+	opts_free(&o);
+	fails_with("--frobnicate h", true, "unknown option --frobnicate");
+	fails_with("-c 0 -? h", true, "-c: expected"); /* an error before it still counts */
+	o = ok("helpdesk.example");
+	assert_int_equal(o.action, OPTS_RUN);
+	assert_string_equal(o.targets[0], "helpdesk.example");
+	opts_free(&o);
+}
+
+static void address_picks_the_family(void **state)
+{
+	(void)state;
+	struct opts o = ok("-a fd00::2 h");
+	assert_int_equal(o.cfg.probe.family, AF_INET6);
+	opts_free(&o);
+	o = ok("-4 -a 10.0.0.2 h");
+	assert_int_equal(o.cfg.probe.family, AF_INET);
+	opts_free(&o);
+}
+
+/* Splits s as MTR_OPTIONS; checks the words (joined by '|') and the rest. */
+static void splits_as(const char *s, const char *want, const char *want_ignored)
+{
+	char *buf = NULL, **argv = NULL, err[OPTS_ERR_MAX] = "", joined[512] = "";
+	const char *ignored = NULL;
+	int argc = opts_split_words(s, &buf, &argv, &ignored, err, sizeof(err));
+	if (argc < 0)
+		fail_msg("'%s': %s", s, err);
+	assert_string_equal(argv[0], "mtr");
+	assert_null(argv[argc]);
+	for (int i = 1; i < argc; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+			 i > 1 ? "|" : "", argv[i]);
+	assert_string_equal(joined, want);
+	if (want_ignored)
+		assert_string_equal(ignored, want_ignored);
+	else
+		assert_null(ignored);
+	free(argv);
+	free(buf);
+}
+
+/* mtr 0.95 (Debian's) splits with strtok(" \t"): quotes and backslashes are
+ * ordinary characters, and a newline does not separate. */
+static void mtr_options_split_as_mtr_does(void **state)
+{
+	(void)state;
+	splits_as("", "", NULL);
+	splits_as("  -n\t-c 5  ", "-n|-c|5", NULL);
+	splits_as("-n\t\t-c\n5", "-n|-c\n5", NULL);
+	splits_as("-o 'LS NA'", "-o|'LS|NA'", NULL);
+	splits_as("a\\ b", "a\\|b", NULL);
+	char many[1024] = "";
+	for (int i = 0; i < OPTS_ENV_MAX_WORDS + 2; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s", i ? " -n" : "-n");
+	char want[1024] = "";
+	for (int i = 0; i < OPTS_ENV_MAX_WORDS; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", i ? "|-n" : "-n");
+	splits_as(many, want, "-n"); /* the first word dropped, as mtr names it */
+}
+
+static int parse_env_line(struct opts *o, const char *env, const char *line, char *err,
+			  size_t errlen)
+{
+	char buf[256];
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	snprintf(buf, sizeof(buf), "hopdoc %s", line);
+	for (char *tok = strtok(buf, " "); tok && argc < MAX_ARGS; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return opts_parse_env(o, env, argc, argv, true, err, errlen);
+}
+
+/* MTR_OPTIONS first, argv over it; operands in the variable are ignored. */
+static void mtr_options_apply_before_argv(void **state)
+{
+	(void)state;
+	struct opts o;
+	char err[OPTS_ERR_MAX];
+	assert_int_equal(parse_env_line(&o, "-n -c 5 -o LSNA ignored.example", "-c 7 h", err,
+					 sizeof(err)), 0);
+	assert_true(o.cfg.no_dns);
+	assert_int_equal(o.cfg.probe.cycles, 7);
+	assert_string_equal(o.cfg.fields, "LSNA");
+	assert_int_equal(o.n_targets, 1);
+	assert_string_equal(o.targets[0], "h");
+	opts_free(&o);
+	assert_int_equal(parse_env_line(&o, "-I lab0", "h", err, sizeof(err)), 0);
+	assert_string_equal(o.cfg.probe.interface, "lab0"); /* still valid after parsing */
+	assert_string_equal(o.warning, "");
+	opts_free(&o);
+	assert_int_equal(parse_env_line(&o, "-c 0", "h", err, sizeof(err)), -1);
+	assert_string_equal(err, "MTR_OPTIONS: -c: expected an integer from 1 to 2147483647, got '0'");
+	opts_free(&o);
+	assert_int_equal(parse_env_line(&o, "-o 'LS'", "h", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "MTR_OPTIONS: -o: unknown field letter ''' (known: "));
+	opts_free(&o);
+	assert_int_equal(parse_env_line(&o, NULL, "-c 3 h", err, sizeof(err)), 0);
+	assert_false(o.cfg.no_dns);
+	opts_free(&o);
 }
 
 static void parser_can_run_twice(void **state)
@@ -550,6 +714,11 @@ int main(void)
 	    cmocka_unit_test(every_range_error_has_a_clear_message),
 	    cmocka_unit_test(parser_can_run_twice),
 	    cmocka_unit_test(view_options),
+	    cmocka_unit_test(mpls_and_ipinfo_are_accepted_and_noted),
+	    cmocka_unit_test(command_words_are_not_hosts),
+	    cmocka_unit_test(address_picks_the_family),
+	    cmocka_unit_test(mtr_options_split_as_mtr_does),
+	    cmocka_unit_test(mtr_options_apply_before_argv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -104,6 +105,47 @@ static void mtr_text_columns_and_responders(void **state)
 	assert_false(h->has & MODEL_HAS_STDEV);
 	assert_false(h->has & MODEL_HAS_LAST);
 	model_trace_free(t);
+}
+
+/* mtr -y 2 (country) and -z reports: the IP information is not the host,
+ * even when it overflows its column and runs into it. */
+static void mtr_text_ipinfo_columns(void **state)
+{
+	(void)state;
+	static const char y2[] =
+		"HOST: vm                              Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		"  1. ??? 10.77.0.2                     0.0%     3    0.1   0.1   0.1   0.1   0.0\n"
+		"  2. US  r2.lab.example                0.0%     3    0.2   0.2   0.2   0.2   0.0\n"
+		"     DE  r2b.lab.example\n"
+		"  3. ??? ???                          100.0     3    0.0   0.0   0.0   0.0   0.0\n"
+		"  4. DE  10.77.4.2                     0.0%     3    0.5   0.5   0.5   0.5   0.0\n";
+	struct model_trace *t = load(y2, IMPORT_FMT_MTR_TEXT);
+	assert_int_equal(t->n_hops, 4);
+	assert_string_equal(t->hops[0].resp[0].text, "10.77.0.2");
+	assert_int_equal(t->hops[0].resp[0].addr.family, AF_INET);
+	assert_string_equal(t->hops[1].resp[0].text, "r2.lab.example");
+	assert_string_equal(t->hops[1].resp[1].text, "r2b.lab.example");
+	assert_int_equal(t->hops[2].n_resp, 0);
+	assert_string_equal(t->hops[3].resp[0].text, "10.77.4.2");
+	model_trace_free(t);
+	static const char z[] =
+		"HOST: vm                                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		"  1. AS???    10.77.0.2                      0.0%     3    0.1   0.1   0.1   0.1   0.0\n"
+		"  2. AS4200000001r3.lab.example              0.0%     3    0.3   0.3   0.3   0.3   0.0\n"
+		"  3. AS???    ???                           100.0     3    0.0   0.0   0.0   0.0   0.0\n";
+	t = load(z, IMPORT_FMT_MTR_TEXT);
+	assert_string_equal(t->hops[0].resp[0].text, "10.77.0.2");
+	assert_int_equal(t->hops[0].resp[0].asn, 0);
+	assert_string_equal(t->hops[1].resp[0].text, "r3.lab.example");
+	assert_int_equal(t->hops[1].resp[0].asn, 4200000001u);
+	assert_int_equal(t->hops[2].n_resp, 0);
+	model_trace_free(t);
+	fails_at("HOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		 "  1. AS420000000110.77.0.2  0.0%  3  0.1  0.1  0.1  0.1  0.0\n", 2,
+		 "cannot tell the IP information from the host in 'AS420000000110.77.0.2'");
+	fails_at("HOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		 "  1. 2001:db8:1234:5678::/64r1.example  0.0%  3  0.1  0.1  0.1  0.1  0.0\n", 2,
+		 "cannot tell the IP information from the host");
 }
 
 static void mtr_text_errors(void **state)
@@ -355,6 +397,26 @@ static void winmtr_text_export(void **state)
 	fails_at(bad, 7, "for Rcv");
 }
 
+/* WinMTR numbers rows itself; a 256th cannot be a hop (it once said "out of
+ * memory"). */
+static void winmtr_more_than_255_rows(void **state)
+{
+	(void)state;
+	size_t cap = 300 * 100, used = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	const char *rows = strstr(winmtr_text, "|                             192");
+	assert_non_null(rows);
+	used = (size_t)(rows - winmtr_text); /* the 4 lines before the first row */
+	memcpy(text, winmtr_text, used);
+	for (int i = 1; i <= 256; i++)
+		used += (size_t)snprintf(text + used, cap - used,
+					 "|  10.0.%d.%d -    0 |   60 |   60 |    1 |    1 |    4 |    1 |\r\n",
+					 i / 256, i % 256);
+	fails_at(text, 4 + 256, "expected at most 255 hops (the TTL is 8 bits), found a row 256");
+	free(text);
+}
+
 static const char winmtr_html[] =
 	"<html><head><title>WinMTR Statistics</title></head><body>\n"
 	"<table border=\"1\">\n"
@@ -398,7 +460,9 @@ int main(void)
 		cmocka_unit_test(csv_report),
 		cmocka_unit_test(xml_report),
 		cmocka_unit_test(raw_stream),
+		cmocka_unit_test(mtr_text_ipinfo_columns),
 		cmocka_unit_test(winmtr_text_export),
+		cmocka_unit_test(winmtr_more_than_255_rows),
 		cmocka_unit_test(winmtr_html_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
