@@ -176,6 +176,27 @@ static int render_final(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* The hop that reported the path MTU: where its address answered as a hop,
+ * else the engine's reckoning from the quoted TTL. */
+static unsigned mtu_hop(const struct model_trace *t, const struct probe_mtu *m)
+{
+	for (size_t i = 0; i < t->n_hops; i++)
+		for (unsigned j = 0; j < t->hops[i].n_resp; j++)
+			if (model_addr_equal(&t->hops[i].resp[j].addr, &m->from))
+				return t->hops[i].ttl;
+	return m->hop;
+}
+
+static void note_path_mtu(struct run *r)
+{
+	struct probe_mtu m;
+	if (!probe_path_mtu(r->probe, &m))
+		return;
+	r->trace->path_mtu = m.mtu;
+	r->trace->path_mtu_hop = mtu_hop(r->trace, &m);
+	r->trace->path_mtu_from = m.from;
+}
+
 static int probe_and_wait(struct run *r, char *err, size_t errlen)
 {
 	if (probe_start(r->probe) < 0) {
@@ -186,6 +207,7 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "event loop failed");
 		return -1;
 	}
+	note_path_mtu(r);
 	if (probe_status(r->probe) < 0) {
 		snprintf(err, errlen, "%s", probe_error(r->probe));
 		return -1;

@@ -96,6 +96,7 @@ const char *finding_kind_name(enum finding_kind k)
 	    "routing-loop",
 	    "asymmetric",
 	    "insufficient-data",
+	    "path-mtu",
 	};
 	return NAME_AT(names, k);
 }

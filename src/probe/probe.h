@@ -99,6 +99,21 @@ void probe_free(struct probe *p);
 /* The lowest TTL the target answered at; 0 while unknown. */
 unsigned probe_path_len(const struct probe *p);
 
+/* What a hop said about the path MTU: an ICMP "fragmentation needed" (IPv4)
+ * or "packet too big" (ICMPv6) quoting one of our probes. Such an error is
+ * never an answer to the probe's TTL (the hop that sends it is short of the
+ * TTL); it tells that packets above `mtu` bytes stop or are fragmented at
+ * `hop`, the link after it being the narrow one. */
+struct probe_mtu {
+	unsigned mtu;            /* the smallest MTU reported; 0 when none was */
+	unsigned hop;            /* the reporting hop's TTL, from the quoted TTL
+	                            (the TTL the probe had left on arrival); 0 unknown */
+	struct model_addr from;  /* the hop that reported it */
+};
+
+/* The path MTU learned so far: true and *out filled when a hop reported one. */
+bool probe_path_mtu(const struct probe *p, struct probe_mtu *out);
+
 /* Whether every round is done (or the consumer asked to stop). */
 bool probe_done(const struct probe *p);
 

@@ -82,6 +82,7 @@ struct probe {
 	evloop_timer_id send_timer, timeout_timer, grace_timer;
 	bool sending_done, finished;
 	bool seen_late;      /* a reply on this path came after its -Z */
+	struct probe_mtu mtu;         /* the smallest MTU a hop reported; mtu 0 none */
 	int status;
 	char error[256];
 };

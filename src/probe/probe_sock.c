@@ -44,6 +44,7 @@ static int filter_icmp(int fd, int family)
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
 	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
 	ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f); /* the path MTU; never an answer */
 	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
 }
 
@@ -56,8 +57,23 @@ static int drop_all_input(int fd)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
+/* IPv4 probes leave without DF, as mtr's do (its IPv4 header has no flags):
+ * a router before a narrower link fragments them instead of dropping them,
+ * so -s above the path MTU still measures every hop. (IPv6 routers never
+ * fragment; their "packet too big" teaches the kernel to fragment at the
+ * source, and probe_path_mtu reports it.) */
+static int clear_df(int fd, int family)
+{
+	int dont = IP_PMTUDISC_DONT;
+	if (family != AF_INET)
+		return 0;
+	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont));
+}
+
 static int apply_common(int fd, int family, const struct probe_params *cfg)
 {
+	if (clear_df(fd, family) < 0)
+		return -1;
 	if (cfg->interface && *cfg->interface &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->interface,
 	               (socklen_t)strlen(cfg->interface) + 1) < 0)

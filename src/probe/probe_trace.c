@@ -147,6 +147,14 @@ void probe_free(struct probe *p)
 	free(p);
 }
 
+bool probe_path_mtu(const struct probe *p, struct probe_mtu *out)
+{
+	if (p->mtu.mtu == 0)
+		return false;
+	*out = p->mtu;
+	return true;
+}
+
 unsigned probe_path_len(const struct probe *p)
 {
 	return p->path_len;
