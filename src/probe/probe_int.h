@@ -67,6 +67,7 @@ struct probe {
 	unsigned long next_end;       /* lowest round without ROUND_END */
 	bool round_sent;              /* every probe of `round` went out */
 	unsigned next_ttl;
+	int64_t last_send_ns;         /* when this round's last probe left */
 	int64_t round_start_ns;
 	int64_t next_round_ns;        /* when the next round is due */
 	struct probe_bucket bucket;
