@@ -102,6 +102,7 @@ int probe_icmp_proto(int family);
 int probe_sock_learn_source(struct probe *p, char *err, size_t errlen);
 int probe_sock_dgram_ident(struct probe *p);
 void probe_sock_drain(const struct probe_socks *s);
+void probe_sock_learn_mtu(const struct probe *p, bool on);
 int probe_sender_fd(const struct probe *p);
 
 /* probe_sched.c */

@@ -98,6 +98,7 @@ static void note_too_big(struct probe *p, const struct packet_reply *r, uint16_t
 	p->mtu.mtu = r->mtu;
 	p->mtu.hop = too_big_hop(s->ttl, r->quote.ttl);
 	p->mtu.from = r->from;
+	probe_sock_learn_mtu(p, true);
 }
 
 static void handle_match(struct probe *p, const struct packet_reply *r, enum packet_match m,
@@ -270,11 +271,13 @@ static void on_icmp_fd(void *ctx, int fd, unsigned events)
 	probe_sched_end_rounds(p);
 }
 
-/* The raw UDP or TCP sender: TX stamps; for TCP also SYN-ACK and RST. */
+/* The raw UDP or TCP sender: TX stamps; for TCP also SYN-ACK and RST. Its
+ * error queue may also hold ICMP errors (probe_sock_learn_mtu), read and
+ * dropped with the stamps: the ICMP socket has them too. */
 static void on_sender_fd(void *ctx, int fd, unsigned events)
 {
 	struct probe *p = ctx;
-	if ((events & EVLOOP_ERROR) && p->s->tx_stamps)
+	if (events & EVLOOP_ERROR)
 		read_tx_stamps(p, fd);
 	if (p->prm.proto == MODEL_PROTO_UDP)
 		return; /* the UDP sender receives nothing else */

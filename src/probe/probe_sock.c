@@ -292,6 +292,22 @@ int probe_sock_dgram_ident(struct probe *p)
 	return 0;
 }
 
+/* The kernel learns an IPv6 path MTU from "packet too big" for ICMPv6 echo
+ * probes (icmpv6_err), but for a raw UDP or TCP sender only when that socket
+ * asks for errors (rawv6_err): without it every probe would go out too big
+ * again and every hop past the narrow link would stay silent (as in mtr).
+ * So once a hop says "too big", the sender asks for errors, the next "too
+ * big" teaches the kernel the MTU, and it fragments probes at the source from
+ * then on. The errors it queues are drained with the TX stamps (probe_rx.c).
+ * Each trace starts with it off (turning it off empties the queue). IPv4
+ * probes carry no DF and need nothing. */
+void probe_sock_learn_mtu(const struct probe *p, bool on)
+{
+	int v = on;
+	if (p->flow.family == AF_INET6 && p->prm.proto != MODEL_PROTO_ICMP)
+		(void)setsockopt(probe_sender_fd(p), IPPROTO_IPV6, IPV6_RECVERR, &v, sizeof(v));
+}
+
 static void drain_fd(int fd)
 {
 	char buf[64];
