@@ -93,7 +93,7 @@ for fam in 4 6; do
 		flush_pmtu
 		lab_client mtr -n -r -s 1500 -c "$CYCLES" -i 0.1 "${flag[@]}" "$target" >"$WORK/$name.mtr" 2>&1
 		{
-			echo "== $name: hopdoc -n -r --diagnose -s 1500 -c $CYCLES -i 0.1 ${flag[*]} $target"
+			echo "== $name: $HOPDOC -n -r --diagnose -s 1500 -c $CYCLES -i 0.1 ${flag[*]} $target"
 			cat "$out"
 			echo "== $name: mtr -n -r -s 1500 -c $CYCLES -i 0.1 ${flag[*]} $target"
 			cat "$WORK/$name.mtr"
