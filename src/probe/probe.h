@@ -15,10 +15,12 @@
  * The engine stops the loop (evloop_stop) when its -c rounds are done and the
  * last replies are in (or -G grace ran out).
  *
- * Hops beyond the path: the first round sends every TTL up to -m at once, so
- * TTLs past the target also get answers, from the target. Those events carry
- * from_target; the path ends at the lowest TTL the target answered (probe_path_len),
- * as mtr's display does, and later rounds probe no further than that. */
+ * Rounds: a round's probes are spread over -i (interval / TTLs to probe), so
+ * the first round stops near the path length once the target's reply is in.
+ * A TTL past the target sent before that is answered by the target: such
+ * events carry from_target; the path ends at the lowest TTL the target
+ * answered (probe_path_len), as mtr's display does, and later rounds probe no
+ * further than that. */
 #ifndef HOPDOC_PROBE_H
 #define HOPDOC_PROBE_H
 
