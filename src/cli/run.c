@@ -244,6 +244,69 @@ int run_export(const struct config *cfg, const struct model_trace *t,
 	return rc;
 }
 
+/* The hop that reported the path MTU: where its address answered as a hop,
+ * else the engine's reckoning from the quoted TTL. */
+static unsigned mtu_hop(const struct model_trace *t, const struct probe_mtu *m)
+{
+	for (size_t i = 0; i < t->n_hops; i++)
+		for (unsigned j = 0; j < t->hops[i].n_resp; j++)
+			if (model_addr_equal(&t->hops[i].resp[j].addr, &m->from))
+				return t->hops[i].ttl;
+	return m->hop;
+}
+
+static void note_path_mtu(struct run *r)
+{
+	struct probe_mtu m;
+	if (!probe_path_mtu(r->probe, &m))
+		return;
+	r->trace->path_mtu = m.mtu;
+	r->trace->path_mtu_hop = mtu_hop(r->trace, &m);
+	r->trace->path_mtu_from = m.from;
+}
+
+/* Names still being looked up when probing ends are waited for, as mtr
+ * waits, so a short run (-r -c 1) or a slow resolver still prints them: while
+ * names keep coming, up to RUN_NAMES_IDLE_NS after the last one came (or
+ * after probing ended) and RUN_NAMES_MAX_NS in all. A dead DNS server thus
+ * delays the report by RUN_NAMES_IDLE_NS; -n asks nothing and waits for
+ * nothing; a stop signal ends the wait at once. */
+#define RUN_NAMES_IDLE_NS 3000000000LL
+#define RUN_NAMES_MAX_NS 10000000000LL
+#define RUN_NAMES_POLL_NS 20000000LL
+
+struct name_wait {
+	struct run *r;
+	unsigned pending;
+	int64_t idle_end_ns, end_ns;
+};
+
+static void on_name_poll(void *ctx)
+{
+	struct name_wait *w = ctx;
+	int64_t now = evloop_now_ns();
+	unsigned pending = dns_pending(w->r->dns);
+	if (pending < w->pending) {
+		w->pending = pending;
+		w->idle_end_ns = now + RUN_NAMES_IDLE_NS;
+	}
+	bool over = pending == 0 || now >= w->idle_end_ns || now >= w->end_ns;
+	if (over || !evloop_add_timer(w->r->loop, now + RUN_NAMES_POLL_NS, on_name_poll, w))
+		evloop_stop(w->r->loop);
+}
+
+static void wait_for_names(struct run *r)
+{
+	if (!r->dns || dns_pending(r->dns) == 0)
+		return;
+	int64_t now = evloop_now_ns();
+	struct name_wait w = { .r = r, .pending = dns_pending(r->dns),
+		               .idle_end_ns = now + RUN_NAMES_IDLE_NS,
+		               .end_ns = now + RUN_NAMES_MAX_NS };
+	if (evloop_add_timer(r->loop, now + RUN_NAMES_POLL_NS, on_name_poll, &w))
+		(void)evloop_run(r->loop); /* a failed wait only costs names */
+}
+
 static int probe_and_wait(struct run *r, char *err, size_t errlen)
 {
 	if (probe_start(r->probe) < 0) {
@@ -254,10 +317,12 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "event loop failed");
 		return -1;
 	}
+	note_path_mtu(r);
 	if (probe_status(r->probe) < 0) {
 		snprintf(err, errlen, "%s", probe_error(r->probe));
 		return -1;
 	}
+	wait_for_names(r);
 	return 0;
 }
 

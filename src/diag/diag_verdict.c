@@ -1,6 +1,7 @@
 #include "diag/diag_verdict.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "base/strbuf.h"
 #include "diag/diag_delay.h"
@@ -68,7 +69,7 @@ static int kind_rank(enum finding_kind k)
 	    FINDING_HOST_UDP_BUFFER_ERRORS, FINDING_HOST_LISTEN_OVERFLOW, FINDING_HOST_RETRANSMITS,
 	    FINDING_DESTINATION_FILTERED, FINDING_LATENCY,          FINDING_JITTER,
 	    FINDING_ASYMMETRIC,           FINDING_RATE_LIMITED_HOP, FINDING_DEPRIORITIZED_HOP,
-	    FINDING_INSUFFICIENT_DATA,    FINDING_HEALTHY,
+	    FINDING_INSUFFICIENT_DATA,    FINDING_PATH_MTU,         FINDING_HEALTHY,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (order[i] == k)
@@ -149,11 +150,13 @@ int diag_add_healthy(struct finding_list *l, enum finding_direction dir, const c
 	return diag_find_add(l, &d);
 }
 
-/* Findings that say nothing is wrong with the path itself. */
+/* Findings that say nothing is wrong with the path itself (a path MTU is a
+ * fact about it, not a fault). */
 static bool harmless(const struct finding *f)
 {
 	return f->kind == FINDING_RATE_LIMITED_HOP || f->kind == FINDING_DEPRIORITIZED_HOP ||
-	       f->kind == FINDING_INSUFFICIENT_DATA || f->kind == FINDING_HEALTHY;
+	       f->kind == FINDING_INSUFFICIENT_DATA || f->kind == FINDING_PATH_MTU ||
+	       f->kind == FINDING_HEALTHY;
 }
 
 /* A clean path whose only findings are routers answering probes slowly or
@@ -197,6 +200,33 @@ const struct model_hop *diag_hop_by_ttl(const struct model_trace *t, unsigned tt
 	return NULL;
 }
 
+/* A fact, not a fault: it explains "connects but hangs" (an MTU black hole)
+ * and never stops the path being called healthy. */
+static int add_path_mtu(struct finding_list *l, const struct model_trace *t,
+                        enum finding_direction dir)
+{
+	struct diag_draft d;
+	char from[64];
+	model_addr_text(&t->path_mtu_from, from, sizeof(from));
+	diag_find_blank(&d, FINDING_PATH_MTU, FINDING_INFO, dir);
+	d.f.hop = t->path_mtu_hop;
+	if (t->path_mtu_hop)
+		diag_find_add_hop(&d.f, t->path_mtu_hop);
+	strbuf_appendf(&d.summary, "The path MTU is %u bytes: the link after ", t->path_mtu);
+	if (t->path_mtu_hop)
+		strbuf_appendf(&d.summary, "hop %u ", t->path_mtu_hop);
+	strbuf_appendf(&d.summary, "(%s) takes no larger packet.", from);
+	strbuf_appendf(&d.evidence, "%s answered a %u-byte probe with \"%s\" naming an MTU of %u.",
+	               from, t->psize,
+	               t->dst_addr.family == AF_INET6 ? "packet too big" : "fragmentation needed",
+	               t->path_mtu);
+	strbuf_append(&d.advice,
+	              "If connections open but hang on large transfers, the path drops big "
+	              "packets somewhere (an MTU black hole): let ICMP \"too big\" through, or "
+	              "clamp the TCP MSS to fit this MTU.");
+	return diag_find_add(l, &d);
+}
+
 int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool client_first,
                    struct finding_list *out)
 {
@@ -207,6 +237,8 @@ int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool
 	int rc = diag_view_rules(v, t, dir, client_first, out);
 	if (rc == 0)
 		rc = diag_finish(out, from, diag_probes_sent(t), dir, strbuf_str(&v->notes));
+	if (rc == 0 && t->path_mtu && (rc = add_path_mtu(out, t, dir)) == 0)
+		diag_sort(out->items + from, out->n - from);
 	diag_view_free(v);
 	free(v);
 	return rc;

@@ -102,6 +102,7 @@ const char *finding_kind_name(enum finding_kind k)
 	    "host-retransmits",
 	    "host-listen-overflow",
 	    "host-udp-buffer-errors",
+	    "path-mtu",
 	};
 	return NAME_AT(names, k);
 }

@@ -83,6 +83,12 @@ struct model_trace {
 	int64_t report_time;       /* Unix seconds the report was made: what mtr's CSV
 	                              calls Start_Time; 0 when unknown (start_time then) */
 	bool reached;              /* the target answered at least once */
+	/* The path MTU a hop reported (ICMP fragmentation needed / packet too
+	 * big): packets above path_mtu bytes stop or are fragmented after hop
+	 * path_mtu_hop (0 when unknown), which path_mtu_from is. 0: none known. */
+	unsigned path_mtu;
+	unsigned path_mtu_hop;
+	struct model_addr path_mtu_from;
 	struct model_hop *hops;    /* hops[i].ttl == first_ttl + i */
 	size_t n_hops;
 	size_t cap_hops;

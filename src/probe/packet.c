@@ -14,7 +14,11 @@
 #define ICMP4_UNREACH 3
 #define ICMP4_ECHO 8
 #define ICMP4_TIME_EXCEEDED 11
+#define ICMP4_FRAG_NEEDED 4     /* code of ICMP4_UNREACH */
 #define ICMP6_UNREACH 1
+#define ICMP6_TOO_BIG 2
+#define IP6_FRAGMENT 44         /* next header: fragment header */
+#define IP6_FRAG_HDR 8
 #define ICMP6_TIME_EXCEEDED 3
 #define ICMP6_ECHO 128
 #define ICMP6_ECHO_REPLY 129
@@ -282,7 +286,21 @@ static int take_ip4(struct cursor *c, bool whole, struct ip_info *ip)
 	return 0;
 }
 
-/* An IPv6 header; our probes and their replies carry no extension headers. */
+/* A fragment header after a quoted IPv6 header: the kernel fragments a
+ * probe bigger than the path MTU it learned, and a router quotes the first
+ * fragment, whose transport header follows. A later fragment names no probe. */
+static int skip_ip6_fragment(struct cursor *c, struct ip_info *ip)
+{
+	if (c->n < IP6_FRAG_HDR || (get16(c->p + 2) & 0xfff8) != 0)
+		return -1;
+	ip->proto = c->p[0];
+	c->p += IP6_FRAG_HDR;
+	c->n -= IP6_FRAG_HDR;
+	return 0;
+}
+
+/* An IPv6 header; our probes carry no extension headers but the fragment
+ * header the kernel adds when it fragments one. */
 static int take_ip6(struct cursor *c, bool whole, struct ip_info *ip)
 {
 	if (c->n < PACKET_IP6_HDR || c->p[0] >> 4 != 6)
@@ -299,6 +317,8 @@ static int take_ip6(struct cursor *c, bool whole, struct ip_info *ip)
 			return -1;
 		c->n = payload;
 	}
+	if (!whole && ip->proto == IP6_FRAGMENT)
+		return skip_ip6_fragment(c, ip);
 	return 0;
 }
 
@@ -379,7 +399,9 @@ static void parse_extensions(struct cursor c, struct packet_reply *r)
 static int parse_error_body(int family, const uint8_t *icmp, struct cursor body,
                             struct packet_reply *r)
 {
-	size_t words = family == AF_INET ? icmp[5] : icmp[4];
+	/* ICMPv6 packet too big has its MTU where others have the length. */
+	bool v6_too_big = family == AF_INET6 && r->kind == PACKET_TOO_BIG;
+	size_t words = family == AF_INET ? icmp[5] : v6_too_big ? 0 : icmp[4];
 	size_t quoted = words * (family == AF_INET ? 4 : 8);
 	if (quoted > body.n)
 		return -1;
@@ -394,15 +416,24 @@ static int parse_error_body(int family, const uint8_t *icmp, struct cursor body,
 	return 0;
 }
 
-static enum packet_kind icmp_kind(int family, uint8_t type)
+static enum packet_kind icmp_kind(int family, uint8_t type, uint8_t code)
 {
 	if (family == AF_INET)
 		return type == ICMP4_ECHO_REPLY ? PACKET_ECHO_REPLY
 		     : type == ICMP4_TIME_EXCEEDED ? PACKET_TIME_EXCEEDED
+		     : type == ICMP4_UNREACH && code == ICMP4_FRAG_NEEDED ? PACKET_TOO_BIG
 		     : type == ICMP4_UNREACH ? PACKET_UNREACHABLE : PACKET_OTHER;
 	return type == ICMP6_ECHO_REPLY ? PACKET_ECHO_REPLY
 	     : type == ICMP6_TIME_EXCEEDED ? PACKET_TIME_EXCEEDED
+	     : type == ICMP6_TOO_BIG ? PACKET_TOO_BIG
 	     : type == ICMP6_UNREACH ? PACKET_UNREACHABLE : PACKET_OTHER;
+}
+
+/* The MTU a "too big" error names: ICMPv6 bytes 4-7, ICMPv4 bytes 6-7 (the
+ * next-hop MTU of RFC 1191; 0 from an old router). */
+static unsigned icmp_mtu(int family, const uint8_t *icmp)
+{
+	return family == AF_INET ? get16(icmp + 6) : (unsigned)get32(icmp + 4);
 }
 
 static int parse_icmp(int family, struct cursor c, struct packet_reply *r)
@@ -411,12 +442,15 @@ static int parse_icmp(int family, struct cursor c, struct packet_reply *r)
 		return -1;
 	r->type = c.p[0];
 	r->code = c.p[1];
-	r->kind = icmp_kind(family, r->type);
+	r->kind = icmp_kind(family, r->type, r->code);
 	if (r->kind == PACKET_ECHO_REPLY) {
 		r->echo_id = get16(c.p + 4);
 		r->echo_seq = get16(c.p + 6);
 	}
-	if (r->kind != PACKET_TIME_EXCEEDED && r->kind != PACKET_UNREACHABLE)
+	if (r->kind == PACKET_TOO_BIG)
+		r->mtu = icmp_mtu(family, c.p);
+	if (r->kind != PACKET_TIME_EXCEEDED && r->kind != PACKET_UNREACHABLE &&
+	    r->kind != PACKET_TOO_BIG)
 		return 0;
 	return parse_error_body(family, c.p, (struct cursor){ c.p + ICMP_HDR, c.n - ICMP_HDR }, r);
 }
@@ -555,6 +589,10 @@ enum packet_match packet_match(const struct packet_flow *f, const struct packet_
 			return PACKET_NOT_OURS;
 		return r->kind == PACKET_UNREACHABLE && from_target ? PACKET_FROM_TARGET
 		                                                    : PACKET_FROM_HOP;
+	case PACKET_TOO_BIG:
+		if (!r->has_quote || !quote_is_ours(f, &r->quote, seq))
+			return PACKET_NOT_OURS;
+		return PACKET_TOO_BIG_AT_HOP;
 	case PACKET_OTHER:
 		break;
 	}
@@ -594,11 +632,13 @@ static int errq_offender(const struct packet_errq *q, struct model_addr *a)
 	return 0;
 }
 
-static enum packet_kind errq_kind(int family, uint8_t type)
+static enum packet_kind errq_kind(int family, uint8_t type, uint8_t code)
 {
 	bool v4 = family == AF_INET;
 	if (type == (v4 ? ICMP4_TIME_EXCEEDED : ICMP6_TIME_EXCEEDED))
 		return PACKET_TIME_EXCEEDED;
+	if (v4 ? type == ICMP4_UNREACH && code == ICMP4_FRAG_NEEDED : type == ICMP6_TOO_BIG)
+		return PACKET_TOO_BIG;
 	if (type == (v4 ? ICMP4_UNREACH : ICMP6_UNREACH))
 		return PACKET_UNREACHABLE;
 	return PACKET_OTHER;
@@ -613,9 +653,10 @@ int packet_parse_errqueue(const struct packet_errq *q, struct packet_reply *r)
 	if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6)
 		return -1;
 	memset(r, 0, sizeof(*r));
-	r->kind = errq_kind(q->family, ee.ee_type);
+	r->kind = errq_kind(q->family, ee.ee_type, ee.ee_code);
 	if (r->kind == PACKET_OTHER || errq_offender(q, &r->from) < 0)
 		return -1;
+	r->mtu = r->kind == PACKET_TOO_BIG ? ee.ee_info : 0;
 	const uint8_t *echo = q->quote;
 	r->family = q->family;
 	r->type = ee.ee_type;
@@ -631,11 +672,14 @@ int packet_parse_errqueue(const struct packet_errq *q, struct packet_reply *r)
 enum packet_match packet_match_errqueue(const struct packet_flow *f, const struct packet_reply *r,
                                         uint16_t *seq)
 {
-	if (r->kind != PACKET_TIME_EXCEEDED && r->kind != PACKET_UNREACHABLE)
+	if (r->kind != PACKET_TIME_EXCEEDED && r->kind != PACKET_UNREACHABLE &&
+	    r->kind != PACKET_TOO_BIG)
 		return PACKET_NOT_OURS;
 	if (!r->has_quote || r->quote.icmp_seq >= PACKET_SEQ_SPACE)
 		return PACKET_NOT_OURS;
 	*seq = r->quote.icmp_seq;
+	if (r->kind == PACKET_TOO_BIG)
+		return PACKET_TOO_BIG_AT_HOP;
 	bool from_target = model_addr_equal(&r->from, &f->dst);
 	return r->kind == PACKET_UNREACHABLE && from_target ? PACKET_FROM_TARGET : PACKET_FROM_HOP;
 }

@@ -86,6 +86,8 @@ enum packet_kind {
 	PACKET_TIME_EXCEEDED,
 	PACKET_UNREACHABLE,     /* any code; port unreachable is code 3 (v4) / 4 (v6) */
 	PACKET_TCP_REPLY,       /* a TCP segment: SYN-ACK or RST answering a SYN */
+	PACKET_TOO_BIG,         /* IPv4 unreachable code 4 (fragmentation needed) or
+	                           ICMPv6 packet too big: `mtu` is the next link's */
 	PACKET_OTHER,           /* a well-formed message we do not use */
 };
 
@@ -109,7 +111,8 @@ struct packet_reply {
 	struct model_addr to;     /* from the IP header; AF_UNSPEC without one */
 	uint8_t ttl;              /* received TTL; 0 without an IP header */
 	uint16_t echo_id, echo_seq;   /* PACKET_ECHO_REPLY */
-	bool has_quote;               /* TIME_EXCEEDED, UNREACHABLE */
+	bool has_quote;               /* TIME_EXCEEDED, UNREACHABLE, TOO_BIG */
+	unsigned mtu;                 /* TOO_BIG: the MTU the sender names; 0 none */
 	struct packet_quote quote;
 	uint16_t sport, dport;        /* PACKET_TCP_REPLY */
 	uint32_t tcp_seq, tcp_ack;
@@ -140,11 +143,16 @@ enum packet_match {
 	PACKET_NOT_OURS,         /* stray, forged, or another program's */
 	PACKET_FROM_HOP,         /* time exceeded (or an unreachable from a router) */
 	PACKET_FROM_TARGET,      /* echo reply, unreachable from the target, SYN-ACK/RST */
+	PACKET_TOO_BIG_AT_HOP,   /* a router (or the target) says our probe was too big
+	                            for its next link: no answer to any TTL, but the
+	                            path MTU (r->mtu) */
 };
 
 /* Whether r answers one of f's probes, and which (*seq). A quote must match
  * the flow's protocol, destination (and source when known), identifier and
- * ports; an echo reply or TCP reply must come from the target. */
+ * ports; an echo reply or TCP reply must come from the target. A "too big"
+ * error names the probe but never answers it: the hop that sends it is not
+ * the hop the probe's TTL reached. */
 enum packet_match packet_match(const struct packet_flow *f, const struct packet_reply *r,
                                uint16_t *seq);
 
@@ -163,12 +171,13 @@ struct packet_errq {
 	size_t quote_len;
 };
 
-/* Decodes an ICMP time exceeded or destination unreachable from the error
- * queue into r (from = the offender, the quoted echo request in r->quote).
- * Returns 0, or -1 for anything else: another control message, an error of
- * another origin or type (the kernel queues redirects, source quench,
- * parameter problems and packet too big as well), a truncated message or a
- * quote too short to name the probe. */
+/* Decodes an ICMP time exceeded, destination unreachable or packet too big
+ * (IPv4 fragmentation needed, ICMPv6 packet too big; the MTU is ee_info) from
+ * the error queue into r (from = the offender, the quoted echo request in
+ * r->quote). Returns 0, or -1 for anything else: another control message, an
+ * error of another origin or type (the kernel queues redirects, source quench
+ * and parameter problems as well), a truncated message or a quote too short
+ * to name the probe. */
 int packet_parse_errqueue(const struct packet_errq *q, struct packet_reply *r);
 
 /* Whether an error-queue reply answers one of f's probes, and which (*seq).

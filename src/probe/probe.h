@@ -15,10 +15,12 @@
  * The engine stops the loop (evloop_stop) when its -c rounds are done and the
  * last replies are in (or -G grace ran out).
  *
- * Hops beyond the path: the first round sends every TTL up to -m at once, so
- * TTLs past the target also get answers, from the target. Those events carry
- * from_target; the path ends at the lowest TTL the target answered (probe_path_len),
- * as mtr's display does, and later rounds probe no further than that. */
+ * Rounds: a round's probes are spread over -i (interval / TTLs to probe), so
+ * the first round stops near the path length once the target's reply is in.
+ * A TTL past the target sent before that is answered by the target: such
+ * events carry from_target; the path ends at the lowest TTL the target
+ * answered (probe_path_len), as mtr's display does, and later rounds probe no
+ * further than that. */
 #ifndef HOPDOC_PROBE_H
 #define HOPDOC_PROBE_H
 
@@ -98,6 +100,21 @@ void probe_free(struct probe *p);
 
 /* The lowest TTL the target answered at; 0 while unknown. */
 unsigned probe_path_len(const struct probe *p);
+
+/* What a hop said about the path MTU: an ICMP "fragmentation needed" (IPv4)
+ * or "packet too big" (ICMPv6) quoting one of our probes. Such an error is
+ * never an answer to the probe's TTL (the hop that sends it is short of the
+ * TTL); it tells that packets above `mtu` bytes stop or are fragmented at
+ * `hop`, the link after it being the narrow one. */
+struct probe_mtu {
+	unsigned mtu;            /* the smallest MTU reported; 0 when none was */
+	unsigned hop;            /* the reporting hop's TTL, from the quoted TTL
+	                            (the TTL the probe had left on arrival); 0 unknown */
+	struct model_addr from;  /* the hop that reported it */
+};
+
+/* The path MTU learned so far: true and *out filled when a hop reported one. */
+bool probe_path_mtu(const struct probe *p, struct probe_mtu *out);
 
 /* Whether every round is done (or the consumer asked to stop). */
 bool probe_done(const struct probe *p);

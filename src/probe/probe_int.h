@@ -67,6 +67,7 @@ struct probe {
 	unsigned long next_end;       /* lowest round without ROUND_END */
 	bool round_sent;              /* every probe of `round` went out */
 	unsigned next_ttl;
+	int64_t last_send_ns;         /* when this round's last probe left */
 	int64_t round_start_ns;
 	int64_t next_round_ns;        /* when the next round is due */
 	struct probe_bucket bucket;
@@ -82,6 +83,7 @@ struct probe {
 	evloop_timer_id send_timer, timeout_timer, grace_timer;
 	bool sending_done, finished;
 	bool seen_late;      /* a reply on this path came after its -Z */
+	struct probe_mtu mtu;         /* the smallest MTU a hop reported; mtu 0 none */
 	int status;
 	char error[256];
 };
@@ -100,6 +102,7 @@ int probe_icmp_proto(int family);
 int probe_sock_learn_source(struct probe *p, char *err, size_t errlen);
 int probe_sock_dgram_ident(struct probe *p);
 void probe_sock_drain(const struct probe_socks *s);
+void probe_sock_learn_mtu(const struct probe *p, bool on);
 int probe_sender_fd(const struct probe *p);
 
 /* probe_sched.c */

@@ -20,6 +20,14 @@ unsigned probe_ttl_limit(unsigned first_ttl, unsigned max_ttl, unsigned path_len
 	return limit;
 }
 
+int64_t probe_round_spacing_ns(int64_t interval_ns, unsigned first_ttl, unsigned limit)
+{
+	if (interval_ns <= 0)
+		return 0;
+	unsigned hops = limit >= first_ttl ? limit - first_ttl + 1 : 1;
+	return interval_ns / hops;
+}
+
 /* Measured in the lab: 10-probe bursts queue behind each other in the links
  * and routers and raise Avg by up to 0.2 ms at hop 6; probes one interval
  * apart do not. A wake-up per probe costs less than that error. */

@@ -15,6 +15,13 @@
 unsigned probe_ttl_limit(unsigned first_ttl, unsigned max_ttl, unsigned path_len,
                          unsigned max_unknown, const bool *answered, const bool *silent);
 
+/* How far apart a round's probes leave: the interval spread evenly over the
+ * TTLs the round probes (first_ttl to limit), as mtr spreads its probes, so
+ * a round is never a burst that trips routers' ICMP rate limits. Each probe
+ * waits this long after the one before (and for the rate limit); the whole
+ * round then takes (n-1)/n of the interval. */
+int64_t probe_round_spacing_ns(int64_t interval_ns, unsigned first_ttl, unsigned limit);
+
 /* Rate limit: a token bucket of max_pps tokens per second holding at most
  * `burst` (a probe needs one). A round's probes leave at once while tokens
  * last and are spread only beyond that: one interval (1/max_pps) apart. */

@@ -77,6 +77,39 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 	probe_emit(p, &ev);
 }
 
+/* The hop that sent a "too big" error is the one the probe reached with
+ * `quoted_ttl` left (routers check the MTU before they lower the TTL). */
+static unsigned too_big_hop(unsigned probe_ttl, unsigned quoted_ttl)
+{
+	if (quoted_ttl == 0 || quoted_ttl > probe_ttl)
+		return 0;
+	return probe_ttl - quoted_ttl + 1;
+}
+
+/* A hop says the probe was too big for its next link: the probe is lost (it
+ * times out as in mtr) and the path MTU is noted, the smallest one kept. */
+static void note_too_big(struct probe *p, const struct packet_reply *r, uint16_t wseq)
+{
+	const struct probe_slot *s = probe_table_slot(p->table, wseq);
+	if (!s || s->state == PROBE_SLOT_FREE || r->mtu == 0)
+		return;
+	if (p->mtu.mtu != 0 && r->mtu >= p->mtu.mtu)
+		return;
+	p->mtu.mtu = r->mtu;
+	p->mtu.hop = too_big_hop(s->ttl, r->quote.ttl);
+	p->mtu.from = r->from;
+	probe_sock_learn_mtu(p, true);
+}
+
+static void handle_match(struct probe *p, const struct packet_reply *r, enum packet_match m,
+                         uint16_t wseq, int64_t rx_ns)
+{
+	if (m == PACKET_TOO_BIG_AT_HOP)
+		note_too_big(p, r, wseq);
+	else if (m != PACKET_NOT_OURS)
+		deliver(p, r, m, wseq, rx_ns);
+}
+
 static void handle_datagram(struct probe *p, uint8_t proto, const uint8_t *buf, size_t len,
                             const struct sockaddr_storage *from, int64_t rx_ns)
 {
@@ -88,8 +121,7 @@ static void handle_datagram(struct probe *p, uint8_t proto, const uint8_t *buf, 
 		return;
 	uint16_t wseq;
 	enum packet_match m = packet_match(&p->flow, &r, &wseq);
-	if (m != PACKET_NOT_OURS)
-		deliver(p, &r, m, wseq, rx_ns);
+	handle_match(p, &r, m, wseq, rx_ns);
 }
 
 /* A datagram ICMP socket's error queue: packet decodes, the engine delivers. */
@@ -106,8 +138,7 @@ static void handle_errqueue(struct probe *p, struct msghdr *msg, const uint8_t *
 		if (packet_parse_errqueue(&q, &r) < 0)
 			continue;
 		enum packet_match m = packet_match_errqueue(&p->flow, &r, &wseq);
-		if (m != PACKET_NOT_OURS)
-			deliver(p, &r, m, wseq, rx_ns);
+		handle_match(p, &r, m, wseq, rx_ns);
 	}
 }
 
@@ -240,11 +271,13 @@ static void on_icmp_fd(void *ctx, int fd, unsigned events)
 	probe_sched_end_rounds(p);
 }
 
-/* The raw UDP or TCP sender: TX stamps; for TCP also SYN-ACK and RST. */
+/* The raw UDP or TCP sender: TX stamps; for TCP also SYN-ACK and RST. Its
+ * error queue may also hold ICMP errors (probe_sock_learn_mtu), read and
+ * dropped with the stamps: the ICMP socket has them too. */
 static void on_sender_fd(void *ctx, int fd, unsigned events)
 {
 	struct probe *p = ctx;
-	if ((events & EVLOOP_ERROR) && p->s->tx_stamps)
+	if (events & EVLOOP_ERROR)
 		read_tx_stamps(p, fd);
 	if (p->prm.proto == MODEL_PROTO_UDP)
 		return; /* the UDP sender receives nothing else */

@@ -109,21 +109,41 @@ static unsigned round_limit(const struct probe *p)
 static void on_send_timer(void *ctx);
 static void round_sent(struct probe *p);
 
-/* Sends the round's remaining TTLs as fast as the rate limit allows. */
+static int64_t interval_ns(const struct probe *p)
+{
+	return (int64_t)(p->prm.interval_s * 1e9);
+}
+
+/* When the round's next probe may leave by its pacing: the first at once,
+ * each other one spacing after the one before; the spacing grows as the path
+ * is learned (fewer TTLs share the interval). */
+static int64_t paced_ns(const struct probe *p, unsigned limit, int64_t now)
+{
+	if (p->next_ttl <= p->prm.first_ttl)
+		return now;
+	return p->last_send_ns + probe_round_spacing_ns(interval_ns(p), p->prm.first_ttl, limit);
+}
+
+/* Sends the round's remaining TTLs, each when its pacing and the rate limit
+ * allow. */
 static void send_due(struct probe *p)
 {
 	double pps = p->prm.max_pps;
 	while (!p->finished && !p->round_sent) {
-		if (p->next_ttl > round_limit(p)) { /* the limit shrinks as the path is learned */
+		unsigned limit = round_limit(p);
+		if (p->next_ttl > limit) { /* the limit shrinks as the path is learned */
 			round_sent(p);
 			return;
 		}
 		int64_t now = evloop_now_ns();
-		int64_t due = probe_bucket_take(&p->bucket, now, pps, probe_burst(pps));
+		int64_t due = paced_ns(p, limit, now);
+		if (due <= now)
+			due = probe_bucket_take(&p->bucket, now, pps, probe_burst(pps));
 		if (due > now) {
 			p->send_timer = evloop_add_timer(p->loop, due, on_send_timer, p);
 			return;
 		}
+		p->last_send_ns = now;
 		if (probe_send(p, p->next_ttl++) < 0) {
 			probe_finish(p);
 			return;
@@ -161,11 +181,6 @@ static void on_grace_timer(void *ctx)
 	expire_due(p, 0, true);
 	probe_sched_end_rounds(p);
 	probe_finish(p);
-}
-
-static int64_t interval_ns(const struct probe *p)
-{
-	return (int64_t)(p->prm.interval_s * 1e9);
 }
 
 static void on_round_timer(void *ctx)

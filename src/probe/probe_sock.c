@@ -44,6 +44,7 @@ static int filter_icmp(int fd, int family)
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
 	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
 	ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f); /* the path MTU; never an answer */
 	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
 }
 
@@ -56,8 +57,23 @@ static int drop_all_input(int fd)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
+/* IPv4 probes leave without DF, as mtr's do (its IPv4 header has no flags):
+ * a router before a narrower link fragments them instead of dropping them,
+ * so -s above the path MTU still measures every hop. (IPv6 routers never
+ * fragment; their "packet too big" teaches the kernel to fragment at the
+ * source, and probe_path_mtu reports it.) */
+static int clear_df(int fd, int family)
+{
+	int dont = IP_PMTUDISC_DONT;
+	if (family != AF_INET)
+		return 0;
+	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont));
+}
+
 static int apply_common(int fd, int family, const struct probe_params *cfg)
 {
+	if (clear_df(fd, family) < 0)
+		return -1;
 	if (cfg->interface && *cfg->interface &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->interface,
 	               (socklen_t)strlen(cfg->interface) + 1) < 0)
@@ -287,6 +303,22 @@ int probe_sock_dgram_ident(struct probe *p)
 	p->flow.ident = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
 	                                        : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return 0;
+}
+
+/* The kernel learns an IPv6 path MTU from "packet too big" for ICMPv6 echo
+ * probes (icmpv6_err), but for a raw UDP or TCP sender only when that socket
+ * asks for errors (rawv6_err): without it every probe would go out too big
+ * again and every hop past the narrow link would stay silent (as in mtr).
+ * So once a hop says "too big", the sender asks for errors, the next "too
+ * big" teaches the kernel the MTU, and it fragments probes at the source from
+ * then on. The errors it queues are drained with the TX stamps (probe_rx.c).
+ * Each trace starts with it off (turning it off empties the queue). IPv4
+ * probes carry no DF and need nothing. */
+void probe_sock_learn_mtu(const struct probe *p, bool on)
+{
+	int v = on;
+	if (p->flow.family == AF_INET6 && p->prm.proto != MODEL_PROTO_ICMP)
+		(void)setsockopt(probe_sender_fd(p), IPPROTO_IPV6, IPV6_RECVERR, &v, sizeof(v));
 }
 
 static void drain_fd(int fd)

@@ -90,6 +90,7 @@ static int attach(struct probe *p, char *err, size_t errlen)
 	p->txlen = packet_probe_len(&p->flow);
 	p->txbuf = calloc(1, p->txlen ? p->txlen : 1);
 	probe_sock_drain(p->s);
+	probe_sock_learn_mtu(p, false);
 	if (!p->txbuf || probe_rx_register(p) < 0) {
 		probe_set_err(err, errlen, "out of memory");
 		return -1;
@@ -145,6 +146,14 @@ void probe_free(struct probe *p)
 	free(p->tx);
 	free(p->txbuf);
 	free(p);
+}
+
+bool probe_path_mtu(const struct probe *p, struct probe_mtu *out)
+{
+	if (p->mtu.mtu == 0)
+		return false;
+	*out = p->mtu;
+	return true;
 }
 
 unsigned probe_path_len(const struct probe *p)

@@ -142,6 +142,15 @@ static json_t *hubs(const struct model_trace *t, const struct render_opts *o)
 	return arr;
 }
 
+/* Only when a hop reported one, so mtr's own JSON stays as it was. */
+static json_t *path_mtu(const struct model_trace *t)
+{
+	char from[64];
+	model_addr_text(&t->path_mtu_from, from, sizeof(from));
+	return json_pack("{sI sI ss}", "mtu", (json_int_t)t->path_mtu, "hop",
+	                 (json_int_t)t->path_mtu_hop, "from", from);
+}
+
 json_t *render_json_trace(const struct model_trace *t, const struct render_opts *o)
 {
 	o = render_field_opts(o);
@@ -151,6 +160,8 @@ json_t *render_json_trace(const struct model_trace *t, const struct render_opts 
 		put(report, "mtr", trace_header(t), &failed);
 		put(report, "hubs", hubs(t, o), &failed);
 	}
+	if (report && t->path_mtu)
+		put(report, "path_mtu", path_mtu(t), &failed);
 	if (report && o->diagnosis)
 		put(report, "diagnosis", render_json_findings(o->diagnosis), &failed);
 	json_t *root = failed ? NULL : json_pack("{so}", "report", report);

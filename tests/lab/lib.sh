@@ -124,6 +124,22 @@ _lab_link_params() {
 	echo "${d%/*} ${d#*/} ${j%/*} ${j#*/} ${l%/*} ${l#*/}"
 }
 
+# The MTU of chain link K ("link K mtu N"; empty: the default, 1500). Both
+# ends get it, so the router before the link is the one that fragments or
+# says "too big".
+_lab_link_mtu() {
+	local k=$1 spec n
+	for spec in "${_S_links[@]}"; do
+		read -r n rest <<<"$spec"
+		[ "$n" = "$k" ] || continue
+		set -- $rest
+		while [ $# -ge 2 ]; do
+			[ "$1" = mtu ] && echo "$2"
+			shift 2
+		done
+	done
+}
+
 # ---- addressing ------------------------------------------------------------
 # Chain link K joins position K-1 (client is 0) and K (server is N+1).
 # ECMP twin links are "Kb"; the slow-ICMP side link is "sK".
@@ -402,9 +418,12 @@ _lab_plan_links() {
 			mac=$(printf '02:00:00:00:%02x:%s' "$idx" "$([ $side = l ] && echo 01 || echo 02)")
 			omac=$(printf '02:00:00:00:%02x:%s' "$idx" "$([ $side = l ] && echo 02 || echo 01)")
 			echo "link set $tap netns $(_lab_ns "$node")" >>"$_LAB_DIR/ip.root"
+			local mtu
+			mtu=$(_lab_link_mtu "${id%b}")
 			{
 				echo "link set $tap name $ifn"
 				echo "link set $ifn address $mac"
+				[ -n "$mtu" ] && echo "link set $ifn mtu $mtu"
 				echo "link set $ifn up"
 				for fam in $(_lab_fams); do
 					local a o net

@@ -51,6 +51,27 @@ static void healthy_when_nothing_else(void **state)
 	finding_list_free(&l);
 }
 
+/* A path MTU a hop reported is a fact (info), next to the verdict, not
+ * instead of it. */
+static void path_mtu_is_reported_beside_healthy(void **state)
+{
+	(void)state;
+	struct model_trace *t = BUILD(clean8, 100);
+	t->path_mtu = 1400;
+	t->path_mtu_hop = 3;
+	assert_int_equal(model_addr_parse("172.16.0.1", &t->path_mtu_from), 0);
+	struct finding_list l = diagnose(t);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, FINDING_PATH_MTU);
+	assert_int_equal(l.items[0].severity, FINDING_INFO);
+	assert_int_equal(l.items[0].hop, 3);
+	assert_non_null(strstr(l.items[0].summary, "1400 bytes"));
+	assert_non_null(strstr(l.items[0].summary, "hop 3 (172.16.0.1)"));
+	assert_string_equal(finding_kind_name(l.items[0].kind), "path-mtu");
+	assert_int_equal(l.items[1].kind, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
 /* R2: loss that does not persist is rate limiting, info; R1 keeps it healthy otherwise. */
 static void loss_that_does_not_persist_is_rate_limiting(void **state)
 {
@@ -646,6 +667,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(healthy_when_nothing_else),
+	    cmocka_unit_test(path_mtu_is_reported_beside_healthy),
 	    cmocka_unit_test(loss_that_does_not_persist_is_rate_limiting),
 	    cmocka_unit_test(persistent_loss_bands),
 	    cmocka_unit_test(loss_below_two_percent_is_info),

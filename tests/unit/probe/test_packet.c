@@ -745,7 +745,7 @@ static void malformed_tcp_is_rejected(void **state)
 static void other_icmp_is_parsed_but_unused(void **state)
 {
 	(void)state;
-	uint8_t m[16] = { 2, 0 }; /* ICMPv6 packet too big */
+	uint8_t m[16] = { 137, 0 }; /* ICMPv6 redirect */
 	struct packet_rx rx = rx_for(AF_INET6, IPPROTO_ICMPV6, v6_router);
 	struct packet_reply r;
 	assert_int_equal(packet_parse(&rx, m, sizeof(m), &r), 0);
@@ -844,10 +844,11 @@ static void errqueue_rejects_what_answers_no_probe(void **state)
 	(void)state;
 	struct errq_msg m;
 	struct packet_reply r;
-	/* Redirect, packet too big, parameter problem: queued too, not answers. */
+	/* Redirect, parameter problem: queued too, not answers (packet too big
+	 * is decoded for the path MTU: errqueue_too_big_is_no_answer). */
 	errq_build(&m, AF_INET, 5, 0, v4_router, 1);
 	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
-	errq_build(&m, AF_INET6, 2, 0, v6_router, 1);
+	errq_build(&m, AF_INET6, 4, 0, v6_router, 1);
 	assert_int_equal(packet_parse_errqueue(&m.q, &r), -1);
 	/* Another origin (a local error, a TX stamp). */
 	errq_build(&m, AF_INET, 11, 0, v4_router, 1);
@@ -891,6 +892,137 @@ static void errqueue_truncation_is_safe(void **state)
 	}
 }
 
+/* ---- "too big": the path MTU, never an answer ------------------------------ */
+
+/* A "fragmentation needed" (IPv4, 3/4) or "packet too big" (ICMPv6, 2) from
+ * a router, naming mtu and quoting the probe (qlen bytes of it). */
+static size_t too_big(int family, const uint8_t *probe, size_t qlen, unsigned mtu, uint8_t *out)
+{
+	size_t n = icmp_error(family, family == AF_INET ? 3 : 2, family == AF_INET ? 4 : 0, probe,
+	                      qlen, NULL, out);
+	if (family == AF_INET6) {
+		put16(out + 4, mtu >> 16);
+		put16(out + 6, mtu & 0xffff);
+		return n;
+	}
+	uint8_t *m = out + PACKET_IP4_HDR;
+	put16(m + 6, mtu);
+	put16(m + 2, 0);
+	put16(m + 2, packet_checksum(m, n - PACKET_IP4_HDR));
+	return n;
+}
+
+static void too_big_names_the_probe_but_answers_no_ttl(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < N_KINDS; k++) {
+		struct packet_flow f = flow_of(&kinds[k]);
+		uint8_t probe[BUF], msg[BUF];
+		size_t plen = probe_datagram(&f, 321, probe);
+		size_t n = too_big(f.family, probe, plen, 1400, msg);
+		struct packet_rx rx = rx_for(f.family, icmp_of(f.family), v6_router);
+		struct packet_reply r;
+		assert_int_equal(packet_parse(&rx, msg, n, &r), 0);
+		assert_int_equal(r.kind, PACKET_TOO_BIG);
+		assert_int_equal(r.mtu, 1400);
+		assert_true(r.has_quote);
+		assert_int_equal(r.quote.ttl, 1);
+		uint16_t got = 0;
+		assert_int_equal(packet_match(&f, &r, &got), PACKET_TOO_BIG_AT_HOP);
+		assert_int_equal(got, 321);
+		/* Another flow's probe is still not ours. */
+		f.ident ^= 1;
+		f.local_port = f.local_port ? (uint16_t)(f.local_port + 1) : 0;
+		if (f.proto == MODEL_PROTO_UDP && !f.local_port && !f.remote_port)
+			assert_int_equal(packet_match(&f, &r, &got), PACKET_NOT_OURS);
+	}
+}
+
+/* Other unreachable codes from a router stay hop answers (as in mtr). */
+static void other_unreachable_codes_are_not_too_big(void **state)
+{
+	(void)state;
+	struct packet_flow f = flow(AF_INET, MODEL_PROTO_ICMP);
+	uint8_t probe[BUF], msg[BUF];
+	size_t plen = probe_datagram(&f, 8, probe);
+	size_t n = icmp_error(AF_INET, 3, 13, probe, plen, NULL, msg); /* admin prohibited */
+	struct packet_rx rx = rx_for(AF_INET, IPPROTO_ICMP, NULL);
+	struct packet_reply r;
+	uint16_t got;
+	assert_int_equal(packet_parse(&rx, msg, n, &r), 0);
+	assert_int_equal(r.kind, PACKET_UNREACHABLE);
+	assert_int_equal(r.mtu, 0);
+	assert_int_equal(packet_match(&f, &r, &got), PACKET_FROM_HOP);
+}
+
+/* An IPv6 probe the kernel fragmented (after learning the path MTU): routers
+ * quote the first fragment, fragment header and all. */
+static size_t fragmented_v6_probe(const struct packet_flow *f, uint16_t seq, unsigned offset,
+                                  uint8_t *out)
+{
+	uint8_t whole[BUF];
+	size_t n = probe_datagram(f, seq, whole);
+	memcpy(out, whole, PACKET_IP6_HDR);
+	out[6] = 44;
+	put16(out + 4, (unsigned)(n - PACKET_IP6_HDR + 8));
+	uint8_t *fh = out + PACKET_IP6_HDR;
+	memset(fh, 0, 8);
+	fh[0] = whole[6];
+	put16(fh + 2, offset << 3 | 1); /* more fragments */
+	fh[7] = 9;
+	memcpy(fh + 8, whole + PACKET_IP6_HDR, n - PACKET_IP6_HDR);
+	return n + 8;
+}
+
+static void v6_quote_of_a_first_fragment_names_the_probe(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < N_KINDS; k++) {
+		if (kinds[k].family != AF_INET6)
+			continue;
+		struct packet_flow f = flow_of(&kinds[k]);
+		uint8_t probe[BUF], msg[BUF];
+		size_t plen = fragmented_v6_probe(&f, 555, 0, probe);
+		size_t n = icmp_error(AF_INET6, 3, 0, probe, plen, NULL, msg);
+		struct packet_rx rx = rx_for(AF_INET6, IPPROTO_ICMPV6, v6_router);
+		struct packet_reply r;
+		assert_int_equal(packet_parse(&rx, msg, n, &r), 0);
+		uint16_t got = 0;
+		assert_int_equal(packet_match(&f, &r, &got), PACKET_FROM_HOP);
+		assert_int_equal(got, 555);
+		/* A later fragment carries no transport header: no probe. */
+		plen = fragmented_v6_probe(&f, 555, 100, probe);
+		n = icmp_error(AF_INET6, 3, 0, probe, plen, NULL, msg);
+		assert_int_equal(packet_parse(&rx, msg, n, &r), -1);
+		/* A fragment header cut short is rejected, not read past. */
+		n = icmp_error(AF_INET6, 3, 0, probe, PACKET_IP6_HDR + 4, NULL, msg);
+		assert_int_equal(packet_parse(&rx, msg, n, &r), -1);
+	}
+}
+
+static void errqueue_too_big_is_no_answer(void **state)
+{
+	(void)state;
+	const int fam[2] = { AF_INET, AF_INET6 };
+	const uint8_t type[2] = { 3, 2 }, code[2] = { 4, 0 };
+	for (int i = 0; i < 2; i++) {
+		struct packet_flow f = flow(fam[i], MODEL_PROTO_ICMP);
+		struct errq_msg m;
+		errq_build(&m, fam[i], type[i], code[i], fam[i] == AF_INET ? v4_router : v6_router, 77);
+		struct sock_extended_err ee;
+		memcpy(&ee, m.data, sizeof(ee));
+		ee.ee_info = 1280 + (unsigned)i;
+		memcpy(m.data, &ee, sizeof(ee));
+		struct packet_reply r;
+		assert_int_equal(packet_parse_errqueue(&m.q, &r), 0);
+		assert_int_equal(r.kind, PACKET_TOO_BIG);
+		assert_int_equal(r.mtu, 1280 + (unsigned)i);
+		uint16_t seq = 0;
+		assert_int_equal(packet_match_errqueue(&f, &r, &seq), PACKET_TOO_BIG_AT_HOP);
+		assert_int_equal(seq, 77);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -919,6 +1051,10 @@ int main(void)
 		cmocka_unit_test(errqueue_unreachable_from_the_target_reaches_it),
 		cmocka_unit_test(errqueue_rejects_what_answers_no_probe),
 		cmocka_unit_test(errqueue_truncation_is_safe),
+		cmocka_unit_test(too_big_names_the_probe_but_answers_no_ttl),
+		cmocka_unit_test(other_unreachable_codes_are_not_too_big),
+		cmocka_unit_test(v6_quote_of_a_first_fragment_names_the_probe),
+		cmocka_unit_test(errqueue_too_big_is_no_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,25 @@ static void pacing_spreads_only_as_needed(void **state)
 	assert_true(probe_bucket_take(&b, later, 0, 1) == later);
 }
 
+/* A round's probes share the interval (mtr spreads them too): the spacing
+ * grows as the path is learned, and a round never takes a whole interval. */
+static void rounds_spread_over_the_interval(void **state)
+{
+	(void)state;
+	const int64_t sec = 1000000000;
+	assert_true(probe_round_spacing_ns(sec, 1, 30) == sec / 30);
+	assert_true(probe_round_spacing_ns(sec, 1, 6) == sec / 6);
+	assert_true(probe_round_spacing_ns(sec, 3, 6) == sec / 4);
+	assert_true(probe_round_spacing_ns(sec, 1, 1) == sec);
+	assert_true(probe_round_spacing_ns(sec, 5, 3) == sec); /* nothing left to probe */
+	assert_true(probe_round_spacing_ns(0, 1, 6) == 0);
+	for (unsigned limit = 1; limit <= 255; limit++) {
+		int64_t gap = probe_round_spacing_ns(sec / 10, 1, limit);
+		assert_true(gap > 0);
+		assert_true(gap * (int64_t)(limit - 1) < sec / 10);
+	}
+}
+
 static void table_tracks_states_and_rounds(void **state)
 {
 	(void)state;
@@ -305,6 +324,7 @@ int main(void)
 		cmocka_unit_test(limit_stops_at_the_path_length),
 		cmocka_unit_test(limit_stops_after_max_unknown_silent_hops),
 		cmocka_unit_test(pacing_spreads_only_as_needed),
+		cmocka_unit_test(rounds_spread_over_the_interval),
 		cmocka_unit_test(table_tracks_states_and_rounds),
 		cmocka_unit_test(wire_seq_wraps_and_reuse_forgets_the_old_probe),
 		cmocka_unit_test(icmp4_loopback),

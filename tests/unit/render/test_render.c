@@ -126,6 +126,29 @@ static void host_json_embeds_its_part_and_refuses_garbage(void **state)
 	finding_list_free(&l);
 }
 
+/* The path MTU shows only when a hop reported one: mtr's JSON stays as is. */
+static void json_path_mtu_only_when_known(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	assert_non_null(model_trace_hop(t, 1));
+	struct render_opts o = { .fields = "SAL" };
+	json_t *root = render_json_trace(t, &o);
+	json_t *report = json_object_get(root, "report");
+	assert_null(json_object_get(report, "path_mtu"));
+	json_decref(root);
+	t->path_mtu = 1400;
+	t->path_mtu_hop = 3;
+	assert_int_equal(model_addr_parse("fd00:0:0:3::2", &t->path_mtu_from), 0);
+	root = render_json_trace(t, &o);
+	json_t *m = json_object_get(json_object_get(root, "report"), "path_mtu");
+	assert_int_equal(json_integer_value(json_object_get(m, "mtu")), 1400);
+	assert_int_equal(json_integer_value(json_object_get(m, "hop")), 3);
+	assert_string_equal(json_string_value(json_object_get(m, "from")), "fd00:0:0:3::2");
+	json_decref(root);
+	model_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +157,7 @@ int main(void)
 		cmocka_unit_test(raw_prints_microseconds_and_new_hosts_twice),
 		cmocka_unit_test(json_trace_keeps_mtr_key_order),
 		cmocka_unit_test(host_json_embeds_its_part_and_refuses_garbage),
+		cmocka_unit_test(json_path_mtu_only_when_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
