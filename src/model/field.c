@@ -1,5 +1,7 @@
 #include "model/field.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <strings.h>
 
 #define HOP(member) offsetof(struct model_hop, member)
@@ -93,4 +95,43 @@ unsigned long *field_count(const struct field *f, struct model_hop *h)
 double *field_real(const struct field *f, struct model_hop *h)
 {
 	return f->integer ? NULL : (double *)((char *)h + f->offset);
+}
+
+double field_value(const struct field *f, const struct model_hop *h)
+{
+	double v = field_get(f, h);
+	if (!isfinite(v))
+		return 0.0;
+	if (f->integer)
+		return v;
+	/* mtr keeps loss as an integer of thousandths of a percent, truncated
+	 * (2 of 3 lost is 66.666); the epsilon keeps 10% from becoming 9.999. */
+	if (f->style == FIELD_PCT)
+		return floor(v * 1000.0 + 1e-6) / 1000.0;
+	return round(v * 1000.0) / 1000.0;
+}
+
+void field_cell(const struct field *f, const struct model_hop *h, char *buf, size_t len)
+{
+	double v = field_value(f, h);
+	switch (f->style) {
+	case FIELD_GAP:
+		snprintf(buf, len, " ");
+		break;
+	case FIELD_PCT:
+		snprintf(buf, len, " %4.1f%%", v);
+		break;
+	case FIELD_INT4:
+		snprintf(buf, len, " %4ld", (long)v);
+		break;
+	case FIELD_INT5:
+		snprintf(buf, len, " %5ld", (long)v);
+		break;
+	case FIELD_MS5:
+		snprintf(buf, len, " %5.1f", v);
+		break;
+	case FIELD_MS4:
+		snprintf(buf, len, " %4.1f", v);
+		break;
+	}
 }

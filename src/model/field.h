@@ -53,6 +53,15 @@ const char *field_letters(char *buf, size_t len);
 /* The figure, as a double (counts converted). */
 double field_get(const struct field *f, const struct model_hop *h);
 
+/* The figure as mtr shows it: reals rounded to whole microseconds (mtr's
+ * grain), loss truncated to thousandths of a percent as mtr keeps it, counts
+ * exact; 0 when the hop does not carry it. */
+double field_value(const struct field *f, const struct model_hop *h);
+
+/* The text cell as mtr's report writes it (" %5.1f" and so on) into buf:
+ * the report and the interactive view print cells with this one function. */
+void field_cell(const struct field *f, const struct model_hop *h, char *buf, size_t len);
+
 /* Where an importer stores the figure: one of the two is non-NULL. */
 unsigned long *field_count(const struct field *f, struct model_hop *h);
 double *field_real(const struct field *f, struct model_hop *h);

@@ -29,7 +29,7 @@ static void print_hop(const struct model_trace *t, const struct model_hop *h, co
 		const struct field *f = field_for(*c);
 		if (!f)
 			continue;
-		double v = render_field_value(f, h);
+		double v = field_value(f, h);
 		if (f->integer)
 			sink_printf(out, ",%ld", (long)v);
 		else

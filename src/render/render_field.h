@@ -23,13 +23,6 @@ const struct render_opts *render_field_opts(const struct render_opts *o);
 /* The -o letters in effect. */
 const char *render_field_letters(const struct render_opts *o);
 
-/* A value as mtr shows it: reals rounded to whole microseconds (mtr's grain),
- * counts exact. */
-double render_field_value(const struct field *f, const struct model_hop *h);
-
-/* The text cell (" %5.1f" etc.) into buf. */
-void render_field_cell(const struct field *f, const struct model_hop *h, char *buf, size_t len);
-
 /* Writes text at offset `at` of line (NUL-terminated, cutting what was
  * there), as mtr's snprintf(buf + len, ...) does. Returns at + width. */
 size_t render_field_place(char *line, size_t cap, size_t at, const char *text, size_t width);

@@ -180,7 +180,7 @@ static void put_table_head(unsigned has, struct sink *out)
 
 static void put_ms(char letter, const struct model_hop *h, struct sink *out)
 {
-	sink_printf(out, "<td>%.1f</td>", render_field_value(field_for(letter), h));
+	sink_printf(out, "<td>%.1f</td>", field_value(field_for(letter), h));
 }
 
 static void put_others(const struct model_hop *h, const struct render_opts *o, struct sink *out)
@@ -201,7 +201,7 @@ static void put_row(const struct model_hop *h, const struct render_opts *o, unsi
 {
 	static const char *const classes[] = { "", "ok", "info", "warning", "critical" };
 	char label[LABEL_MAX];
-	double loss = render_field_value(field_for('L'), h);
+	double loss = field_value(field_for('L'), h);
 	sink_printf(out, "<tr class=\"%s\"><td>%u</td><td class=\"host\">", classes[mark[h->ttl] % 5], h->ttl);
 	put_text(render_field_hop_label(h, o, label, sizeof(label)), out);
 	sink_printf(out, "</td><td%s>%.1f</td><td>%lu</td><td>%lu</td>", loss > 0 ? " class=\"lossy\"" : "",

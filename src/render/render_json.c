@@ -35,9 +35,9 @@ static json_t *trace_header(const struct model_trace *t)
 			 "tests", (json_int_t)t->tests, "psize", psize, "bitpattern", pattern);
 }
 
-static json_t *field_value(const struct field *f, const struct model_hop *h)
+static json_t *field_json(const struct field *f, const struct model_hop *h)
 {
-	double v = render_field_value(f, h);
+	double v = field_value(f, h);
 	return f->integer ? json_integer((json_int_t)v) : json_real(v);
 }
 
@@ -105,7 +105,7 @@ static void put_extras(json_t *hub, const struct model_hop *h, const struct rend
 	const struct field *f = field_table(&n);
 	for (size_t i = 0; i < n; i++)
 		if (f[i].extra_key && (h->has & f[i].has))
-			put_extra(hub, f[i].extra_key, field_value(&f[i], h), failed);
+			put_extra(hub, f[i].extra_key, field_json(&f[i], h), failed);
 	put_extra(hub, "hosts", hosts_list(h, o), failed);
 }
 
@@ -118,7 +118,7 @@ static json_t *hub(const struct model_hop *h, const struct render_opts *o)
 	for (const char *c = render_field_letters(o); obj && *c; c++) {
 		const struct field *f = field_for(*c);
 		if (f && f->style != FIELD_GAP)
-			put(obj, f->title, field_value(f, h), &failed);
+			put(obj, f->title, field_json(f, h), &failed);
 	}
 	if (obj)
 		put_extras(obj, h, o, &failed);

@@ -49,7 +49,7 @@ static void put_fields(char *line, size_t at, const struct model_hop *hop, const
 			continue;
 		char cell[RENDER_FIELD_CELL_MAX];
 		if (hop)
-			render_field_cell(f, hop, cell, sizeof(cell));
+			field_cell(f, hop, cell, sizeof(cell));
 		else
 			snprintf(cell, sizeof(cell), "%*s", f->width, f->title);
 		at = render_field_place(line, TEXT_LINE_MAX, at, cell, (size_t)f->width);

@@ -102,13 +102,13 @@ static void put_hop(const struct model_hop *h, const struct render_opts *o, int 
 {
 	char label[LABEL_MAX];
 	sink_printf(out, "|%*s - %5.1f |", width, hop_label(h, o, label),
-		    render_field_value(field_for('L'), h));
+		    field_value(field_for('L'), h));
 	for (const char *c = columns; *c; c++) {
 		const struct field *f = field_for(*c);
 		if (f->integer)
-			sink_printf(out, " %*.0f |", CELL_WIDTH, render_field_value(f, h));
+			sink_printf(out, " %*.0f |", CELL_WIDTH, field_value(f, h));
 		else
-			sink_printf(out, " %*.1f |", CELL_WIDTH, render_field_value(f, h));
+			sink_printf(out, " %*.1f |", CELL_WIDTH, field_value(f, h));
 	}
 	if (nr)
 		sink_printf(out, " %*u |", CELL_WIDTH, h->ttl);

@@ -46,7 +46,7 @@ static void print_hub(const struct model_hop *h, const struct render_opts *o, st
 			continue;
 		const char *tag = f->tag;
 		char cell[RENDER_FIELD_CELL_MAX];
-		render_field_cell(f, h, cell, sizeof(cell));
+		field_cell(f, h, cell, sizeof(cell));
 		sink_printf(out, "        <%s>%s</%s>\n", tag, cell, tag);
 	}
 	sink_puts(out, "    </HUB>\n");

@@ -1,6 +1,5 @@
 #include "tui/tui_table.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,34 +56,6 @@ void tui_table_hop_label(struct tui_frame *f, const struct model_hop *h, int row
 		tui_grid_mark(f->g, row, 0, (int)strlen(line), TUI_ATTR_BAD | TUI_ATTR_BOLD);
 }
 
-/* A cell as mtr's report writes it; figures a hop does not carry read 0. */
-static void cell_text(const struct field *fd, const struct model_hop *h, char *buf, size_t len)
-{
-	double v = field_get(fd, h);
-	if (!isfinite(v))
-		v = 0.0;
-	switch (fd->style) {
-	case FIELD_GAP:
-		snprintf(buf, len, " ");
-		break;
-	case FIELD_PCT:
-		snprintf(buf, len, " %4.1f%%", floor(v * 1000.0 + 1e-6) / 1000.0);
-		break;
-	case FIELD_INT4:
-		snprintf(buf, len, " %4ld", (long)v);
-		break;
-	case FIELD_INT5:
-		snprintf(buf, len, " %5ld", (long)v);
-		break;
-	case FIELD_MS5:
-		snprintf(buf, len, " %5.1f", v);
-		break;
-	case FIELD_MS4:
-		snprintf(buf, len, " %4.1f", v);
-		break;
-	}
-}
-
 static int fields_width(const char *letters)
 {
 	int w = 0;
@@ -110,7 +81,7 @@ static void put_cells(struct tui_frame *f, const struct model_hop *h, int row, i
 			continue;
 		char cell[CELL_MAX];
 		if (h)
-			cell_text(fd, h, cell, sizeof(cell));
+			field_cell(fd, h, cell, sizeof(cell));
 		else
 			snprintf(cell, sizeof(cell), "%*s", fd->width, fd->title);
 		tui_grid_put(f->g, row, col, cell, h ? TUI_ATTR_NONE : TUI_ATTR_BOLD);
