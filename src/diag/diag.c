@@ -17,7 +17,7 @@
 
 int diag_trace(const struct model_trace *t, struct finding_list *out)
 {
-	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, out);
+	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, NULL, out);
 }
 
 /* ---- R11: several clients ---- */
