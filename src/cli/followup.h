@@ -17,7 +17,6 @@
 #include <stddef.h>
 
 #include "cli/config.h"
-#include "cli/view.h"
 #include "diag/diag.h"
 #include "model/finding.h"
 #include "model/model.h"

@@ -16,7 +16,6 @@
 #include <stdio.h>
 
 #include "cli/config.h"
-#include "cli/view.h"
 #include "model/history.h"
 #include "model/model.h"
 #include "render/render_opts.h"

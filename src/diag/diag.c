@@ -151,6 +151,26 @@ int diag_clients(const struct model_trace *const *outbound, size_t n, struct fin
 	return rc;
 }
 
+void diag_followup_plan(const struct finding_list *l, bool *target, unsigned *rate_ttl)
+{
+	*target = false;
+	*rate_ttl = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->items[i];
+		bool end = f->kind == FINDING_DESTINATION_FILTERED || f->kind == FINDING_PATH_INTERRUPTED;
+		if (end && f->hop > 0)
+			*target = true;
+		if (f->kind == FINDING_RATE_LIMITED_HOP && *rate_ttl == 0)
+			*rate_ttl = f->hop;
+	}
+}
+
+int diag_trace_followup(const struct model_trace *t, const struct diag_followup *fu,
+                        struct finding_list *out)
+{
+	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, fu, out);
+}
+
 double diag_loss_warning_pct(void)
 {
 	return DIAG_LOSS_WARNING_PCT;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag/diag_followup.h"
 #include "model/finding.h"
 #include "model/model.h"
 
@@ -87,36 +88,6 @@ int diag_host(const struct diag_host *h, const struct model_trace *t, struct fin
 /* `hopdoc host`: diag_host without a trace, and `healthy` (naming the
  * counters that were not available) when no counter shows trouble. */
 int diag_host_verdict(const struct diag_host *h, struct finding_list *out);
-
-/* Follow-up probes (issue 13): what a live run measured after its main run
- * to settle what the main run alone cannot (cli/followup.c probes, the
- * diagnosis reads the results as data). Budget: at most
- * DIAG_FOLLOWUP_BUDGET probes per finding. */
-#define DIAG_FOLLOWUP_BUDGET 50
-#define DIAG_FOLLOWUP_TRIES 3
-
-/* One kind of probe sent to the target alone (TCP 443, TCP 80, UDP). */
-struct diag_followup_try {
-	enum model_proto proto;
-	unsigned port;
-	unsigned sent;
-	unsigned answered; /* replies from the target itself */
-	double best_ms;    /* the fastest of them; NAN when none */
-};
-
-/* The same hop's TTL probed again at a slower ([0]) and a faster ([1])
- * rate than the main run's. */
-struct diag_followup_rate {
-	unsigned ttl; /* 0: not probed */
-	double interval_s[2];
-	unsigned sent[2], lost[2];
-};
-
-struct diag_followup {
-	struct diag_followup_try target[DIAG_FOLLOWUP_TRIES];
-	size_t n_target; /* 0: the target was not probed again */
-	struct diag_followup_rate rate;
-};
 
 /* What to follow up after the main run's findings l: *target when the
  * target never answered while earlier hops did (R4/R5), *rate_ttl the first

@@ -1,11 +1,10 @@
-/* diag_followup: see diag_followup.h. diag_trace_followup and the plan are
- * here too: they are the public side of the same data. */
+/* diag_followup: see diag_followup.h. diag_trace_followup and the plan,
+ * the public side of the same data, are diag.c's (they run the rules). */
 #include "diag/diag_followup.h"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "diag/diag_verdict.h"
 
 #define RATE_Z 2.326 /* one-sided 99%: a steady 15% loss must not pass for a limit */
 
@@ -102,24 +101,4 @@ void diag_followup_rate_text(const struct diag_followup *fu, struct strbuf *sb)
 	                   : "The loss does not move with the rate: not rate limiting; the "
 	                     "router drops a steady share of the probes meant for it, and "
 	                     "later hops show that forwarding is not affected (R2).");
-}
-
-void diag_followup_plan(const struct finding_list *l, bool *target, unsigned *rate_ttl)
-{
-	*target = false;
-	*rate_ttl = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct finding *f = &l->items[i];
-		bool end = f->kind == FINDING_DESTINATION_FILTERED || f->kind == FINDING_PATH_INTERRUPTED;
-		if (end && f->hop > 0)
-			*target = true;
-		if (f->kind == FINDING_RATE_LIMITED_HOP && *rate_ttl == 0)
-			*rate_ttl = f->hop;
-	}
-}
-
-int diag_trace_followup(const struct model_trace *t, const struct diag_followup *fu,
-                        struct finding_list *out)
-{
-	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, fu, out);
 }

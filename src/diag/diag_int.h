@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "base/strbuf.h"
-#include "diag/diag.h"
+#include "diag/diag_followup.h"
 #include "model/finding.h"
 #include "model/model.h"
 

@@ -3,6 +3,9 @@
 # (issue 13), over ICMP alone, IPv4, each against the truth its lab injected:
 #   cut        r3 drops everything onward: the target answers no follow-up
 #              (TCP 443, TCP 80, UDP): path-interrupted 3, evidence "0 of";
+#   cutfar     (made here) the same cut after hop 5 of 7, past the client's
+#              provider: ICMP alone reads destination-filtered 6 (R4), the
+#              follow-up finds no target: path-interrupted 5;
 #   firewall   the server drops ICMP echo only: TCP answers (RST), so
 #              destination-filtered 6 with "TCP 443 answered";
 #   ratelimit  r3 limits its Time Exceeded to 2/s: hop 3's loss grows with
@@ -36,9 +39,9 @@ evidence_of() { jq -r --arg k "$2" 'select(.finding == $k) | .evidence' "$1" | h
 # "; N probes." of a follow-up's evidence.
 probes_in() { sed -n 's/.*; \([0-9]*\) probes\..*/\1/p' <<<"$1" | head -1; }
 
-# SCENARIO-FILE NAME WANT-AFTER KIND-WITH-EVIDENCE EVIDENCE-PATTERN
+# SCENARIO-FILE NAME WANT-BEFORE WANT-AFTER KIND-WITH-EVIDENCE EVIDENCE-PATTERN
 check_scenario() {
-	local scn=$1 name=$2 want=$3 kind=$4 pattern=$5 work before after ev probes
+	local scn=$1 name=$2 want0=$3 want=$4 kind=$5 pattern=$6 work before after ev probes
 	work=$(mktemp -d /tmp/hlfu.XXXXXX)
 	if ! lab_up "$scn" >"$work/up.log" 2>&1; then
 		fail "$name/lab" "lab_up failed: $(tail -3 "$work/up.log")"
@@ -57,6 +60,8 @@ check_scenario() {
 	probes=$(probes_in "$ev")
 	if grep -q 'follow-up:' "$work/off"; then
 		fail "$name/no-follow-up" "--no-follow-up still probed:" "$(cat "$work/off")"
+	elif [ "$before" != "$want0" ]; then
+		fail "$name/no-follow-up" "expected the old verdict $want0, got $before" "$(cat "$work/off")"
 	else
 		pass "$name/no-follow-up (verdict with ICMP alone: $before)"
 	fi
@@ -83,20 +88,34 @@ nft r3 table inet labicmploss { chain c { type filter hook output priority 0; ic
 SCN
 }
 
+# A cut deeper in the path, past the client's own network and provider:
+# over ICMP alone one silent hop after hop 5 reads as the target dropping
+# echo (R4); only the follow-up can tell it is a cut.
+cutfar_scenario() { # FILE
+	cat >"$1" <<'SCN'
+desc link cut after hop 5, past the client's provider
+routers 7
+cut 6
+SCN
+}
+
 main() {
 	local dir=$ROOT/tests/lab/scenarios tmp rc=0
 	command -v jq >/dev/null || { fail setup "jq is missing"; exit 1; }
 	tmp=$(mktemp -d /tmp/hlfuscn.XXXXXX)
 	icmploss_scenario "$tmp/icmploss.scn"
+	cutfar_scenario "$tmp/cutfar.scn"
 	# Each lab in its own subshell (its traps end with it); a subshell
 	# counts its own failures, so each reports its status.
-	(check_scenario "$dir/cut.scn" cut "path-interrupted 3" path-interrupted \
+	(check_scenario "$dir/cut.scn" cut "path-interrupted 3" "path-interrupted 3" path-interrupted \
 		'TCP 443 no answer from the target \(0 of 3\); TCP 80 no answer.*UDP no answer'; check_done) || rc=1
-	(check_scenario "$dir/firewall.scn" firewall "destination-filtered 6" destination-filtered \
+	(check_scenario "$tmp/cutfar.scn" cutfar "destination-filtered 6" "path-interrupted 5" \
+		path-interrupted 'TCP 443 no answer from the target \(0 of 3\)'; check_done) || rc=1
+	(check_scenario "$dir/firewall.scn" firewall "destination-filtered 6" "destination-filtered 6" destination-filtered \
 		'TCP 443 answered in [0-9.]+ ms \([1-3] of 3\)'; check_done) || rc=1
-	(check_scenario "$dir/ratelimit.scn" ratelimit "rate-limited-hop 3" rate-limited-hop \
+	(check_scenario "$dir/ratelimit.scn" ratelimit "rate-limited-hop 3" "rate-limited-hop 3" rate-limited-hop \
 		'hop 3 at one probe per .*rate limiting confirmed'; check_done) || rc=1
-	(check_scenario "$tmp/icmploss.scn" icmploss "rate-limited-hop 3" rate-limited-hop \
+	(check_scenario "$tmp/icmploss.scn" icmploss "rate-limited-hop 3" "rate-limited-hop 3" rate-limited-hop \
 		'hop 3 at one probe per .*does not move with the rate'; check_done) || rc=1
 	rm -rf "$tmp"
 	exit "$rc"
