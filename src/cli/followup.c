@@ -142,7 +142,7 @@ int followup_run(const struct config *cfg, const struct view_sockets *socks,
 	memset(out, 0, sizeof(*out));
 	bool target;
 	unsigned rate_ttl;
-	diag_followup_plan(main, &target, &rate_ttl);
+	diag_followup_plan(t, main, &target, &rate_ttl);
 	if (t->dst_addr.family == AF_UNSPEC)
 		return 0; /* no address: nothing to probe */
 	/* TCP probes were R4's remedy already: the main run answered it. */

@@ -151,14 +151,31 @@ int diag_clients(const struct model_trace *const *outbound, size_t n, struct fin
 	return rc;
 }
 
-void diag_followup_plan(const struct finding_list *l, bool *target, unsigned *rate_ttl)
+/* Whether t ends in a silent hop after an answering one: the target never
+ * answered, and follow-ups can tell why (R4, R5). */
+static bool ends_silent(const struct model_trace *t)
+{
+	size_t last = t->n_hops;
+	for (size_t i = 0; i < t->n_hops && i < MODEL_MAX_HOPS; i++)
+		if (diag_hop_probed(&t->hops[i]))
+			last = i;
+	if (last >= t->n_hops || diag_hop_answers(&t->hops[last]))
+		return false;
+	for (size_t i = 0; i < last; i++)
+		if (diag_hop_answers(&t->hops[i]))
+			return true;
+	return false;
+}
+
+void diag_followup_plan(const struct model_trace *t, const struct finding_list *l, bool *target,
+                        unsigned *rate_ttl)
 {
 	*target = false;
 	*rate_ttl = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct finding *f = &l->items[i];
 		bool end = f->kind == FINDING_DESTINATION_FILTERED || f->kind == FINDING_PATH_INTERRUPTED;
-		if (end && f->hop > 0)
+		if (end && ends_silent(t))
 			*target = true;
 		if (f->kind == FINDING_RATE_LIMITED_HOP && *rate_ttl == 0)
 			*rate_ttl = f->hop;

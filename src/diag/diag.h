@@ -89,10 +89,11 @@ int diag_host(const struct diag_host *h, const struct model_trace *t, struct fin
  * counters that were not available) when no counter shows trouble. */
 int diag_host_verdict(const struct diag_host *h, struct finding_list *out);
 
-/* What to follow up after the main run's findings l: *target when the
- * target never answered while earlier hops did (R4/R5), *rate_ttl the first
- * hop whose loss does not persist (R2; 0: none). */
-void diag_followup_plan(const struct finding_list *l, bool *target, unsigned *rate_ttl);
+/* What to follow up after the main run's findings l of trace t: *target
+ * when t's last probed hop is silent while earlier hops answer (R4 or R5),
+ * *rate_ttl the first hop whose loss does not persist (R2; 0: none). */
+void diag_followup_plan(const struct model_trace *t, const struct finding_list *l, bool *target,
+                        unsigned *rate_ttl);
 
 /* diag_trace with the follow-up's results: a target that answered any
  * follow-up probe is `destination-filtered` (it ignores only the main run's

@@ -99,6 +99,45 @@ cut 6
 SCN
 }
 
+# Issue 13's least for path epochs: a route replaced mid-run must not read
+# as loss. In the ECMP lab, r2 is pinned to r3 and then to r3b while the
+# trace runs: hop 3 must show both routers (the change happened) and no
+# loss finding may come of it.
+check_route_change() {
+	local work r3 r3b out first
+	work=$(mktemp -d /tmp/hlfurc.XXXXXX)
+	if ! lab_up "$ROOT/tests/lab/scenarios/ecmp.scn" >"$work/up.log" 2>&1; then
+		fail route-change/lab "lab_up failed: $(tail -3 "$work/up.log")"
+		rm -rf "$work"
+		return
+	fi
+	r3=$(_lab_addr 3 r 4) r3b=$(_lab_addr 3b r 4)
+	lab_client timeout 120 "$HOPDOC" -n -j -c 60 -i 0.1 --diagnose "$LAB_TARGET4" \
+		>"$work/on.json" 2>"$work/err" &
+	local pid=$!
+	sleep 1.5
+	lab_exec r2 ip route replace 203.0.113.0/24 via "$r3" dev l3
+	sleep 2
+	lab_exec r2 ip route replace 203.0.113.0/24 via "$r3b" dev l3b
+	wait "$pid"
+	out=$(jq -r '.report.diagnosis[] | select(.finding | startswith("host-") | not) | "\(.finding) \(.hop)"' \
+		"$work/on.json" 2>/dev/null)
+	first=$(head -1 <<<"$out")
+	local hop3
+	hop3=$(jq -c '.report.hubs[] | select(.count == 3) | [.hosts[]?.host]' "$work/on.json" 2>/dev/null)
+	if [ -z "$out" ]; then
+		fail route-change "run failed: $(head -3 "$work/err")"
+	elif ! grep -q "$r3b" <<<"$(jq -c . "$work/on.json")"; then
+		fail route-change "hop 3 never showed $r3b: the route did not change" "$hop3"
+	elif grep -q '^loss ' <<<"$out"; then
+		fail route-change "a loss finding after the route change:" "$out"
+	else
+		pass "route-change (r2 pinned to $r3, then $r3b mid-run; hop 3: $hop3; verdict: $first)"
+	fi
+	lab_down
+	rm -rf "$work"
+}
+
 main() {
 	local dir=$ROOT/tests/lab/scenarios tmp rc=0
 	command -v jq >/dev/null || { fail setup "jq is missing"; exit 1; }
@@ -117,6 +156,7 @@ main() {
 		'hop 3 at one probe per .*rate limiting confirmed'; check_done) || rc=1
 	(check_scenario "$tmp/icmploss.scn" icmploss "rate-limited-hop 3" "rate-limited-hop 3" rate-limited-hop \
 		'hop 3 at one probe per .*does not move with the rate'; check_done) || rc=1
+	(check_route_change; check_done) || rc=1
 	rm -rf "$tmp"
 	exit "$rc"
 }

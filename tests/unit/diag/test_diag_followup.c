@@ -51,6 +51,14 @@ static struct finding_list diagnose(struct model_trace *t, const struct diag_fol
 	return l;
 }
 
+static struct finding_list diagnose_kept(const struct model_trace *t)
+{
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(diag_trace(t, &l), 0);
+	return l;
+}
+
 static void without_followup_icmp_alone_reads_a_filter(void **state)
 {
 	(void)state;
@@ -173,16 +181,38 @@ static void plan_asks_for_what_is_open(void **state)
 	(void)state;
 	bool target;
 	unsigned ttl;
-	struct finding_list l = diagnose(BUILD(silent_end, 50), NULL);
-	diag_followup_plan(&l, &target, &ttl);
+	struct model_trace *t = BUILD(silent_end, 50);
+	struct finding_list l = diagnose_kept(t);
+	diag_followup_plan(t, &l, &target, &ttl);
 	assert_true(target);
 	assert_int_equal(ttl, 0);
 	finding_list_free(&l);
-	l = diagnose(lossy_hop4(), NULL);
-	diag_followup_plan(&l, &target, &ttl);
+	model_trace_free(t);
+	t = lossy_hop4();
+	l = diagnose_kept(t);
+	diag_followup_plan(t, &l, &target, &ttl);
 	assert_false(target);
 	assert_int_equal(ttl, 4);
 	finding_list_free(&l);
+	model_trace_free(t);
+}
+
+/* A path-interrupted finding over answering hops (the target named, the
+ * last hop another address) leaves nothing for the target's follow-up. */
+static void plan_skips_a_trace_ending_in_an_answer(void **state)
+{
+	(void)state;
+	bool target;
+	unsigned ttl;
+	struct model_trace *t = BUILD(silent_end, 50);
+	t->n_hops = 8; /* hop 8 answers last */
+	assert_int_equal(model_addr_parse("192.0.2.99", &t->dst_addr), 0);
+	struct finding_list l = diagnose_kept(t);
+	assert_int_equal(l.items[0].kind, FINDING_PATH_INTERRUPTED);
+	diag_followup_plan(t, &l, &target, &ttl);
+	assert_false(target);
+	finding_list_free(&l);
+	model_trace_free(t);
 }
 
 int main(void)
@@ -197,6 +227,7 @@ int main(void)
 	    cmocka_unit_test(rate_followup_of_another_hop_is_not_quoted),
 	    cmocka_unit_test(rate_test_edges),
 	    cmocka_unit_test(plan_asks_for_what_is_open),
+	    cmocka_unit_test(plan_skips_a_trace_ending_in_an_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
