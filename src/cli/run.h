@@ -7,7 +7,8 @@
  *     run_trace(cfg, sets, stop, out, ...)       for each target in turn
  *     probe_sockets_close(s)
  * Nothing here prints to stderr or exits; errors come back in err.
- * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh. */
+ * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh
+ * tests/lab/t_followup.sh. */
 #ifndef HOPDOC_RUN_H
 #define HOPDOC_RUN_H
 
