@@ -173,9 +173,10 @@ static bool too_many_for_exports(const struct opts *o)
 	return true;
 }
 
-/* Each target in turn, on the one socket set; a target that fails is
- * reported and the next one traced, as mtr does in report mode. */
-static int trace_all(const struct opts *o, const struct exports *ex, const struct view_sockets *socks)
+/* Each target in turn, on the socket sets opened once; a target that fails
+ * is reported and the next one traced, as mtr does in report mode. */
+static int trace_all(const struct opts *o, const struct exports *ex,
+                     const struct view_sockets *socks)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
