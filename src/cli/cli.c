@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/version.h"
+#include "cli/followup.h"
 #include "cli/opts.h"
 #include "cli/run.h"
 #include "cli/view.h"
@@ -172,9 +173,10 @@ static bool too_many_for_exports(const struct opts *o)
 	return true;
 }
 
-/* Each target in turn, on the one socket set; a target that fails is
- * reported and the next one traced, as mtr does in report mode. */
-static int trace_all(const struct opts *o, const struct exports *ex, struct probe_sockets *socks)
+/* Each target in turn, on the socket sets opened once; a target that fails
+ * is reported and the next one traced, as mtr does in report mode. */
+static int trace_all(const struct opts *o, const struct exports *ex,
+                     const struct view_sockets *socks)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
@@ -235,13 +237,15 @@ static int view_all(const struct opts *o, const struct exports *ex, const struct
 	return status;
 }
 
-/* The view may switch protocol, and privileges last only until the drop:
- * it gets a socket set per protocol; the one asked for must open. */
+/* The view may switch protocol, and --diagnose's follow-ups probe with TCP
+ * and UDP too, and privileges last only until the drop: they get a socket
+ * set per protocol; the one asked for must open. */
 static struct probe_sockets *open_sockets(const struct config *cfg, bool view,
                                           struct view_sockets *vs, char *err, size_t errlen)
 {
 	memset(vs, 0, sizeof(*vs));
-	for (int p = MODEL_PROTO_ICMP; view && p <= MODEL_PROTO_TCP; p++) {
+	bool all = view || followup_wanted(cfg);
+	for (int p = MODEL_PROTO_ICMP; all && p <= MODEL_PROTO_TCP; p++) {
 		struct probe_params pp = cfg->probe;
 		pp.proto = (enum model_proto)p;
 		char ignored[256];
@@ -286,7 +290,7 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		install_signal_handlers();
 		if (!view)
 			stream_by_line(&o->cfg);
-		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, socks);
+		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, &vs);
 	}
 	close_sockets(&vs);
 	return status;

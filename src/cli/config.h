@@ -10,12 +10,20 @@
 #include "probe/probe.h"
 #include "render/render.h"
 
+/* One socket set per protocol (ICMP, UDP, TCP, as enum model_proto), opened
+ * before privileges went (the view switches protocol, --diagnose's
+ * follow-ups probe with TCP and UDP); NULL where a set could not be opened. */
+struct view_sockets {
+	struct probe_sockets *by_proto[3];
+};
+
 struct config {
 	struct probe_params probe; /* what to probe and how: the engine's input */
 	bool no_dns;             /* -n */
 	bool show_ips;           /* -b */
 	bool wide;               /* -w */
 	bool diagnose;           /* --diagnose */
+	bool no_follow_up;       /* --no-follow-up: no follow-up probes after --diagnose's run */
 	enum render_format output;
 	char fields[32];         /* -o: mtr field letters; "LS NABWV" by default */
 	const char *export_text; /* --export-text FILE: written when the run ends; NULL: none */

@@ -19,7 +19,8 @@
 #include "model/field.h"
 #include "model/model.h"
 
-enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE }; /* long-only options */
+enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE,
+       OPT_NO_FOLLOW_UP }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -329,6 +330,13 @@ static int opt_diagnose(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+static int opt_no_follow_up(struct parse_ctx *p, const char *arg)
+{
+	(void)arg;
+	p->o->cfg.no_follow_up = true;
+	return 0;
+}
+
 static int opt_export_text(struct parse_ctx *p, const char *arg)
 {
 	if (arg[0] == '\0')
@@ -517,6 +525,8 @@ static const struct opt_spec opt_table[] = {
 	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
 	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
 	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
+	{"no-follow-up", OPT_NO_FOLLOW_UP, NULL, opt_no_follow_up,
+	 "with --diagnose: no follow-up probes after the run", NULL},
 	{"export-text", OPT_EXPORT_TEXT, "FILE", opt_export_text,
 	 "when the run ends, write WinMTR's text table to FILE", NULL},
 	{"export-html", OPT_EXPORT_HTML, "FILE", opt_export_html,

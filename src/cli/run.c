@@ -14,6 +14,7 @@
 #include "base/evloop.h"
 #include "base/sink.h"
 #include "cli/export.h"
+#include "cli/followup.h"
 #include "cli/hostcheck.h"
 #include "diag/diag.h"
 #include "model/finding.h"
@@ -43,6 +44,8 @@ struct run {
 	struct model_history *history; /* only for --export-html's charts */
 	struct render_opts ropts;
 	struct hostcheck *host; /* --diagnose: the client's own counters (R13) */
+	const struct view_sockets *all; /* a set per protocol, for the follow-ups */
+	struct diag_followup fu;        /* what the follow-ups found; zero: none ran */
 };
 
 /* The engine's event function: every responder is worth a name (the cache
@@ -181,7 +184,7 @@ static int render_diagnosis_with(struct run *r, render_fn fn)
 {
 	struct finding_list findings;
 	finding_list_init(&findings);
-	int rc = diag_trace(r->trace, &findings);
+	int rc = diag_trace_followup(r->trace, &r->fu, &findings);
 	if (rc == 0 && r->host)
 		rc = hostcheck_finish(r->host, &findings);
 	if (rc == 0) {
@@ -222,9 +225,11 @@ static int write_exports(const struct config *c, const struct export_input *in, 
 	return 0;
 }
 
-/* The exports carry the verdict whether or not --diagnose printed it. */
-int run_export(const struct config *cfg, const struct model_trace *t,
-               const struct model_history *history, char *err, size_t errlen)
+/* The exports carry the verdict whether or not --diagnose printed it, with
+ * the follow-ups' results fu (may be NULL). */
+static int export_with(const struct config *cfg, const struct model_trace *t,
+                       const struct model_history *history, const struct diag_followup *fu,
+                       char *err, size_t errlen)
 {
 	if (!cfg->export_text && !cfg->export_html)
 		return 0;
@@ -233,7 +238,7 @@ int run_export(const struct config *cfg, const struct model_trace *t,
 	struct finding_list findings;
 	finding_list_init(&findings);
 	int rc;
-	if (diag_trace(t, &findings) != 0) {
+	if (diag_trace_followup(t, fu, &findings) != 0) {
 		snprintf(err, errlen, "cannot export: out of memory");
 		rc = -1;
 	} else {
@@ -242,6 +247,29 @@ int run_export(const struct config *cfg, const struct model_trace *t,
 	}
 	finding_list_free(&findings);
 	return rc;
+}
+
+int run_export(const struct config *cfg, const struct model_trace *t,
+               const struct model_history *history, char *err, size_t errlen)
+{
+	return export_with(cfg, t, history, NULL, err, errlen);
+}
+
+/* After the main run, what its diagnosis leaves open is probed again
+ * (followup.h), when the diagnosis is printed. A follow-up that cannot run
+ * only costs its evidence: the verdict is then the main run's alone. */
+static void follow_up(struct run *r, const volatile sig_atomic_t *stop)
+{
+	if (!followup_wanted(r->cfg) || r->split || !render_for(r->cfg->output) ||
+	    (stop && *stop))
+		return;
+	struct finding_list main_findings;
+	finding_list_init(&main_findings);
+	char ignored[256];
+	if (diag_trace(r->trace, &main_findings) == 0)
+		(void)followup_run(r->cfg, r->all, r->trace, &main_findings, stop, &r->fu, ignored,
+		                   sizeof(ignored));
+	finding_list_free(&main_findings);
 }
 
 /* The hop that reported the path MTU: where its address answered as a hop,
@@ -326,10 +354,10 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-int run_trace(const struct config *cfg, struct probe_sockets *socks,
+int run_trace(const struct config *cfg, const struct view_sockets *socks,
               const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
 {
-	struct run r = { .cfg = cfg, .socks = socks };
+	struct run r = { .cfg = cfg, .socks = socks->by_proto[cfg->probe.proto], .all = socks };
 	if (trace_setup(&r, stop, out, err, errlen) < 0) {
 		trace_teardown(&r);
 		return -1;
@@ -338,11 +366,13 @@ int run_trace(const struct config *cfg, struct probe_sockets *socks,
 	if (cfg->diagnose) /* without memory for it, the trace goes on alone */
 		r.host = hostcheck_start();
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
+	if (probed == 0)
+		follow_up(&r, stop);
 	/* Whatever was gathered is reported and exported, even after a failure
 	 * mid-run or a SIGINT. */
 	int rendered = render_final(&r, err, errlen);
 	char export_err[EXPORT_MSG_MAX] = "";
-	int exported = run_export(cfg, r.trace, r.history, export_err, sizeof(export_err));
+	int exported = export_with(cfg, r.trace, r.history, &r.fu, export_err, sizeof(export_err));
 	trace_teardown(&r);
 	if (probed < 0) {
 		snprintf(err, errlen, "%s", probe_err);

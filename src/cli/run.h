@@ -4,10 +4,11 @@
  * dropped before any target is touched:
  *     s = probe_sockets_open(&cfg->probe, ...)   privileged (the CLI does it)
  *     privdrop_drop(...)
- *     run_trace(cfg, s, stop, out, ...)          for each target in turn
+ *     run_trace(cfg, sets, stop, out, ...)       for each target in turn
  *     probe_sockets_close(s)
  * Nothing here prints to stderr or exits; errors come back in err.
- * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh. */
+ * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh
+ * tests/lab/t_followup.sh. */
 #ifndef HOPDOC_RUN_H
 #define HOPDOC_RUN_H
 
@@ -28,8 +29,10 @@
  * the end too (with the diagnosis, and the per-round history the run kept
  * for the page's charts). The trace's tables exist only while it runs. Returns 0,
  * or -1 with a message in err (a report of what was gathered is still
- * written when the failure came after probing started). */
-int run_trace(const struct config *cfg, struct probe_sockets *socks,
+ * written when the failure came after probing started). socks holds a set
+ * per protocol: cfg->probe.proto's is the trace's; with --diagnose the
+ * others serve the follow-up probes (followup.h), where they are open. */
+int run_trace(const struct config *cfg, const struct view_sockets *socks,
               const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen);
 
 /* The trace's header (source host, target, protocol, start) from cfg; the

@@ -13,11 +13,7 @@
 
 #include "cli/config.h"
 
-/* One socket set per protocol (ICMP, UDP, TCP, as enum model_proto), opened
- * before privileges went; NULL where a set could not be opened. */
-struct view_sockets {
-	struct probe_sockets *by_proto[3];
-};
+/* struct view_sockets: config.h (run.c and followup.c use it too). */
 
 /* Whether the run uses the view: -t, or no output flag with a terminal on
  * stdin and stdout. *note gets a line to print when a terminal was wanted

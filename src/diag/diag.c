@@ -17,7 +17,7 @@
 
 int diag_trace(const struct model_trace *t, struct finding_list *out)
 {
-	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, out);
+	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, NULL, out);
 }
 
 /* ---- R11: several clients ---- */
@@ -149,6 +149,43 @@ int diag_clients(const struct model_trace *const *outbound, size_t n, struct fin
 	free(clean);
 	free(v);
 	return rc;
+}
+
+/* Whether t ends in a silent hop after an answering one: the target never
+ * answered, and follow-ups can tell why (R4, R5). */
+static bool ends_silent(const struct model_trace *t)
+{
+	size_t last = t->n_hops;
+	for (size_t i = 0; i < t->n_hops && i < MODEL_MAX_HOPS; i++)
+		if (diag_hop_probed(&t->hops[i]))
+			last = i;
+	if (last >= t->n_hops || diag_hop_answers(&t->hops[last]))
+		return false;
+	for (size_t i = 0; i < last; i++)
+		if (diag_hop_answers(&t->hops[i]))
+			return true;
+	return false;
+}
+
+void diag_followup_plan(const struct model_trace *t, const struct finding_list *l, bool *target,
+                        unsigned *rate_ttl)
+{
+	*target = false;
+	*rate_ttl = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->items[i];
+		bool end = f->kind == FINDING_DESTINATION_FILTERED || f->kind == FINDING_PATH_INTERRUPTED;
+		if (end && ends_silent(t))
+			*target = true;
+		if (f->kind == FINDING_RATE_LIMITED_HOP && *rate_ttl == 0)
+			*rate_ttl = f->hop;
+	}
+}
+
+int diag_trace_followup(const struct model_trace *t, const struct diag_followup *fu,
+                        struct finding_list *out)
+{
+	return diag_one_trace(t, FINDING_DIR_OUTBOUND, true, fu, out);
 }
 
 double diag_loss_warning_pct(void)

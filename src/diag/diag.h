@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag/diag_followup.h"
 #include "model/finding.h"
 #include "model/model.h"
 
@@ -87,5 +88,20 @@ int diag_host(const struct diag_host *h, const struct model_trace *t, struct fin
 /* `hopdoc host`: diag_host without a trace, and `healthy` (naming the
  * counters that were not available) when no counter shows trouble. */
 int diag_host_verdict(const struct diag_host *h, struct finding_list *out);
+
+/* What to follow up after the main run's findings l of trace t: *target
+ * when t's last probed hop is silent while earlier hops answer (R4 or R5),
+ * *rate_ttl the first hop whose loss does not persist (R2; 0: none). */
+void diag_followup_plan(const struct model_trace *t, const struct finding_list *l, bool *target,
+                        unsigned *rate_ttl);
+
+/* diag_trace with the follow-up's results: a target that answered any
+ * follow-up probe is `destination-filtered` (it ignores only the main run's
+ * kind of probe), one that answered none makes the end `path-interrupted`;
+ * an R2 hop whose loss grows with the rate is confirmed rate limiting, one
+ * whose loss does not is said not to be. Each follow-up is quoted in the
+ * finding's evidence. fu NULL: diag_trace. */
+int diag_trace_followup(const struct model_trace *t, const struct diag_followup *fu,
+                        struct finding_list *out);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "base/strbuf.h"
+#include "diag/diag_followup.h"
 #include "model/finding.h"
 #include "model/model.h"
 
@@ -25,6 +26,7 @@ struct diag_view {
 	size_t last_probed;    /* index of the last probed hop; t->n_hops when none */
 	enum finding_segment seg[MODEL_MAX_HOPS];
 	struct strbuf notes; /* facts that are not faults, for `healthy` */
+	const struct diag_followup *fu; /* a live run's follow-up probes; NULL: none */
 };
 
 /* The hops the rules look at: a trace holds at most MODEL_MAX_HOPS. */

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "diag/diag_find.h"
+#include "diag/diag_followup.h"
 #include "diag/diag_hop.h"
 
 #define LOSS_WARNING_PCT DIAG_LOSS_WARNING_PCT
@@ -139,7 +140,9 @@ static int filtered(const struct diag_view *v, struct finding_list *out, bool na
 	strbuf_appendf(&d.evidence,
 	               "R4: the routers answer up to %s; %s loses 100%% of %lu probes.", last,
 	               target, diag_hop_at(v, v->last_probed)->snt);
-	if (!named)
+	if (diag_followup_has_target(v->fu))
+		diag_followup_target_text(v->fu, &d.evidence);
+	else if (!named)
 		strbuf_appendf(&d.evidence,
 		               " The silent hop may also be a router after a cut (R5): only one "
 		               "silent hop follows the last answer, so the target is most likely "
@@ -170,13 +173,16 @@ static int interrupted(const struct diag_view *v, struct finding_list *out)
 	    "statistics) and the target never answers. R9: hop %u is in segment %s.",
 	    last, silent, silent == 1 ? "" : "s", silent == 1 ? "is" : "are", d.f.hop,
 	    finding_segment_name(d.f.segment));
-	if (silent == 1 && v->t->proto != MODEL_PROTO_TCP)
+	if (diag_followup_has_target(v->fu))
+		diag_followup_target_text(v->fu, &d.evidence);
+	else if (silent == 1 && v->t->proto != MODEL_PROTO_TCP)
 		strbuf_appendf(&d.evidence,
 		               " One silent hop would most likely be the target ignoring the probes "
 		               "(R4), but the replies stop inside your own network or provider, "
 		               "where no server sits right behind.");
-	strbuf_appendf(&d.evidence, " If the target itself only filters the probes (R4), a TCP "
-	                            "probe to its port answers.");
+	if (!diag_followup_has_target(v->fu))
+		strbuf_appendf(&d.evidence, " If the target itself only filters the probes (R4), a "
+		                            "TCP probe to its port answers.");
 	strbuf_appendf(
 	    &d.advice,
 	    "Run a trace from the server back to you (return route) and contact the owner of "
@@ -198,6 +204,10 @@ static int unreachable_rules(const struct diag_view *v, struct finding_list *out
 	 * no server sits right behind the user's access router. */
 	enum finding_segment seg = v->seg[v->last_answering];
 	bool client_side = v->client_first && (seg == FINDING_SEG_LOCAL || seg == FINDING_SEG_ACCESS);
+	/* A follow-up to the target settles it: an answer to any probe means
+	 * the target is there and ignores only this kind. */
+	if (diag_followup_has_target(v->fu))
+		return diag_followup_reached(v->fu) ? filtered(v, out, true) : interrupted(v, out);
 	if (last->n_resp > 0 || (silent == 1 && !tcp && !client_side))
 		return filtered(v, out, last->n_resp > 0);
 	return interrupted(v, out);
@@ -334,6 +344,8 @@ static void describe_rate_limited(struct diag_draft *d, const struct diag_view *
 	               "routers' own replies, not in forwarding. R9: hop %u is in segment %s.",
 	               diag_hop_label(diag_hop_at(v, clean), label, sizeof(label)), d->f.hop,
 	               finding_segment_name(d->f.segment));
+	if (diag_followup_rate_covers(v->fu, d->f.hops, d->f.n_hops))
+		diag_followup_rate_text(v->fu, &d->evidence);
 	strbuf_appendf(
 	    &d->advice,
 	    "Nothing to fix. To be sure, probe more slowly (-i 2) or with TCP (-T); judge the "

@@ -219,7 +219,7 @@ int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
 	if (!ret)
 		return diag_trace(outbound, out);
 	if (!outbound)
-		return diag_one_trace(ret, FINDING_DIR_RETURN, false, out); /* named `return` */
+		return diag_one_trace(ret, FINDING_DIR_RETURN, false, NULL, out); /* named `return` */
 	struct diag_view *v = calloc(2, sizeof(*v));
 	if (!v)
 		return -1;

@@ -24,7 +24,9 @@ static int trace_rules(struct diag_view *v, struct finding_list *out)
 int diag_view_rules(struct diag_view *v, const struct model_trace *t, enum finding_direction dir,
                     bool client_first, struct finding_list *out)
 {
+	const struct diag_followup *fu = v->fu; /* the caller's, kept over the init */
 	diag_view_init(v, t, dir, client_first);
+	v->fu = fu;
 	int rc = trace_rules(v, out);
 	return rc == 0 && strbuf_failed(&v->notes) ? -1 : rc;
 }
@@ -228,11 +230,12 @@ static int add_path_mtu(struct finding_list *l, const struct model_trace *t,
 }
 
 int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool client_first,
-                   struct finding_list *out)
+                   const struct diag_followup *fu, struct finding_list *out)
 {
 	struct diag_view *v = calloc(1, sizeof(*v));
 	if (!v)
 		return -1;
+	v->fu = fu;
 	size_t from = out->n;
 	int rc = diag_view_rules(v, t, dir, client_first, out);
 	if (rc == 0)

@@ -21,9 +21,10 @@ int diag_view_rules(struct diag_view *v, const struct model_trace *t, enum findi
 
 /* One trace alone, from start to verdict: the rules, R12 and `healthy`, every
  * finding named with dir (diag_trace; diag_pair when there is no outbound
- * trace). 0, or -1 out of memory. */
+ * trace), with a live run's follow-up results fu (may be NULL). 0, or -1 out
+ * of memory. */
 int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool client_first,
-                   struct finding_list *out);
+                   const struct diag_followup *fu, struct finding_list *out);
 
 /* The most probes any hop was sent: how long the trace ran. */
 unsigned long diag_probes_sent(const struct model_trace *t);
