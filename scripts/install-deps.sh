@@ -7,6 +7,7 @@ packages=(
 	libcmocka-dev libjansson-dev libcap-dev libclang-rt-14-dev
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
+	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,6 +14,8 @@
 
 #include "base/version.h"
 #include "cli/opts.h"
+#include "cli/pair.h"
+#include "cli/retpeer.h"
 #include "cli/run.h"
 #include "probe/privdrop.h"
 #include "probe/probe.h"
@@ -89,14 +91,16 @@ static int read_targets_file(struct opts *o, FILE **f)
 
 /* Each target in turn, on the one socket set; a target that fails is
  * reported and the next one traced, as mtr does in report mode. */
-static int trace_all(const struct opts *o, struct probe_sockets *socks)
+static int trace_all(const struct opts *o, struct probe_sockets *socks, struct retpeer *peer)
 {
 	int status = EXIT_OK;
 	for (size_t i = 0; i < o->n_targets && !stop_requested; i++) {
 		char err[256];
 		struct config cfg = o->cfg;
 		cfg.probe.target = o->targets[i];
-		if (run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err)) < 0) {
+		int rc = peer ? pair_run(&cfg, socks, peer, &stop_requested, stdout, err, sizeof(err))
+		              : run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err));
+		if (rc < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}
@@ -118,7 +122,7 @@ static int complain_each(const struct opts *o, const char *err)
 }
 
 /* Sockets first (privileged), then the drop, then the -F list and names. */
-static int trace_targets(struct opts *o, FILE **targets)
+static int trace_targets(struct opts *o, FILE **targets, struct retpeer *peer)
 {
 	char err[256], open_err[256];
 	struct probe_sockets *socks =
@@ -132,20 +136,46 @@ static int trace_targets(struct opts *o, FILE **targets)
 		status = complain_each(o, open_err);
 	} else {
 		install_signal_handlers();
-		status = trace_all(o, socks);
+		status = trace_all(o, socks, peer);
 	}
 	probe_sockets_close(socks);
 	return status;
 }
 
 /* The -F list is opened while privileges last, as the user who ran us. */
+/* --return-via's ssh starts first, before any raw socket exists, so it
+ * inherits none, and with the ids of the user who ran us. */
+static int start_return(const struct opts *o, struct retpeer **peer)
+{
+	char err[512];
+	*peer = NULL;
+	if (!o->cfg.return_via)
+		return EXIT_OK;
+	if (pair_check(&o->cfg, o->n_targets, o->targets_file != NULL, err, sizeof(err)) < 0) {
+		complain(NULL, err);
+		return EXIT_USAGE;
+	}
+	if (!(*peer = retpeer_start(&o->cfg, err, sizeof(err)))) {
+		complain(NULL, err);
+		return strncmp(err, "--return-via", 12) == 0 ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 static int run_live(struct opts *o)
 {
 	FILE *targets = NULL;
-	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
+	struct retpeer *peer;
+	int status = start_return(o, &peer);
+	if (status != EXIT_OK)
+		return status;
+	if (o->targets_file && !(targets = open_targets_file(o->targets_file))) {
+		retpeer_free(peer);
 		return EXIT_RUNTIME;
-	int status = trace_targets(o, &targets);
+	}
+	status = trace_targets(o, &targets, peer);
 	close_targets_file(&targets);
+	retpeer_free(peer);
 	return status;
 }
 

@@ -15,6 +15,7 @@ struct config {
 	bool show_ips;           /* -b */
 	bool wide;               /* -w */
 	bool diagnose;           /* --diagnose */
+	const char *return_via;  /* --return-via URL: also trace the way back; NULL none */
 	enum render_format output;
 	char fields[32];         /* -o: mtr field letters; "LS NABWV" by default */
 };

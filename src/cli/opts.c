@@ -18,7 +18,7 @@
 #include "model/field.h"
 #include "model/model.h"
 
-enum { OPT_DIAGNOSE = 256 }; /* long-only options */
+enum { OPT_DIAGNOSE = 256, OPT_RETURN_VIA }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -310,6 +310,13 @@ static int opt_diagnose(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+/* Checked for form by cli/retvia when the run starts; here only kept. */
+static int opt_return_via(struct parse_ctx *p, const char *arg)
+{
+	p->o->cfg.return_via = arg;
+	return 0;
+}
+
 static int opt_order(struct parse_ctx *p, const char *arg)
 {
 	size_t len = strlen(arg);
@@ -460,6 +467,8 @@ static const struct opt_spec opt_table[] = {
 	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
 	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
 	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
+	{"return-via", OPT_RETURN_VIA, "URL", opt_return_via,
+	 "also trace the way back from ssh://[user@]host[:port]", NULL},
 	{"mpls", 'e', NULL, opt_later, "MPLS information (not supported yet)", NULL},
 	{"ipinfo", 'y', "NUMBER", opt_later, "IP information (not supported yet)", NULL},
 	{"aslookup", 'z', NULL, opt_later, "AS numbers (not supported yet)", NULL},

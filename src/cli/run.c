@@ -193,22 +193,43 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-int run_trace(const struct config *cfg, struct probe_sockets *socks,
-              const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
+/* The hook's finish replaces the report; the probe goes first, so nothing
+ * probes while the hook waits in the loop. */
+static int finish_with_hook(struct run *r, const struct run_hook *hook, char *err, size_t errlen)
+{
+	probe_free(r->probe);
+	r->probe = NULL;
+	return hook->finish(hook->ctx, r->loop, r->trace, r->sink, err, errlen);
+}
+
+int run_trace_hooked(const struct config *cfg, struct probe_sockets *socks,
+                     const volatile sig_atomic_t *stop, FILE *out, const struct run_hook *hook,
+                     char *err, size_t errlen)
 {
 	struct run r = { .cfg = cfg, .socks = socks };
-	if (trace_setup(&r, stop, out, err, errlen) < 0) {
+	int set = trace_setup(&r, stop, out, err, errlen);
+	if (set == 0 && hook && hook->attach(hook->ctx, r.loop) < 0) {
+		snprintf(err, errlen, "out of memory");
+		set = -1;
+	}
+	if (set < 0) {
 		trace_teardown(&r);
 		return -1;
 	}
 	char probe_err[256] = "";
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
 	/* Whatever was gathered is reported, even after a failure mid-run. */
-	int rendered = render_final(&r, err, errlen);
+	int rendered = hook ? finish_with_hook(&r, hook, err, errlen) : render_final(&r, err, errlen);
 	trace_teardown(&r);
 	if (probed < 0) {
 		snprintf(err, errlen, "%s", probe_err);
 		return -1;
 	}
 	return rendered;
+}
+
+int run_trace(const struct config *cfg, struct probe_sockets *socks,
+              const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
+{
+	return run_trace_hooked(cfg, socks, stop, out, NULL, err, errlen);
 }

@@ -15,7 +15,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/evloop.h"
+#include "base/sink.h"
 #include "cli/config.h"
+#include "model/model.h"
 
 /* Resolves cfg->probe.target, probes it on socks for cfg->probe.cycles rounds
  * (or until *stop becomes non-zero: the run then ends as a finished one
@@ -26,5 +29,21 @@
  * written when the failure came after probing started). */
 int run_trace(const struct config *cfg, struct probe_sockets *socks,
               const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen);
+
+/* A second job sharing the trace's event loop (--return-via's remote): attach
+ * is called once the probe is set up; finish, always after attach, once the
+ * probe has ended and been freed, takes the place of the final report. Each
+ * returns 0, or -1 with a message in err (finish: after writing what it can). */
+struct run_hook {
+	void *ctx;
+	int (*attach)(void *ctx, struct evloop *loop);
+	int (*finish)(void *ctx, struct evloop *loop, const struct model_trace *outbound,
+	              struct sink *out, char *err, size_t errlen);
+};
+
+/* run_trace with a hook (NULL: run_trace itself). */
+int run_trace_hooked(const struct config *cfg, struct probe_sockets *socks,
+                     const volatile sig_atomic_t *stop, FILE *out, const struct run_hook *hook,
+                     char *err, size_t errlen);
 
 #endif
