@@ -208,6 +208,21 @@ failure neither "$TMP/bare" '' 'neither hopdoc nor mtr: install'
 failure garbage "$TMP/garbage:/usr/bin:/bin" '' "hopdoc -j output cannot be read"
 failure ssh-refused "$TMP/with-hopdoc:/usr/bin:/bin" :2222 'ssh failed: .*refused'
 
+# Extra wall time of --return-via over the outbound trace alone (a figure,
+# not a check: no timed assertions on a shared machine). Best of 3 each.
+wall() { local t0 t1; t0=$(date +%s%N); hd /dev/null /dev/null "$@"; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
+up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
+	best_a=999999 best_p=999999
+	for _ in 1 2 3; do
+		a=$(CYCLES=10 INTERVAL=1 wall "$LAB_TARGET4")
+		p=$(CYCLES=10 INTERVAL=1 wall --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4")
+		[ "$a" -lt "$best_a" ] && best_a=$a
+		[ "$p" -lt "$best_p" ] && best_p=$p
+	done
+	pass "(wall time, -c 10 -i 1, best of 3: outbound alone $best_a ms, with --return-via $best_p ms, extra $((best_p - best_a)) ms; one round is 1000 ms)"
+}
+down
+
 for row in "${TABLE[@]}"; do pass "(table: $row)"; done
 cleanup
 check_done
