@@ -4,7 +4,7 @@
 # src/ is layered by folder (docs/architecture.md). Sources are found per
 # folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
 #   libhopdoc_core.a  base model stats render diag import (no socket calls)
-#   libhopdoc_net.a   probe resolve
+#   libhopdoc_net.a   probe resolve agent
 # The CLI's objects are in neither; tests of the CLI link them from
 # libhopdoc_cli.a, a build-internal archive. New modules, tests
 # (tests/unit/<dir>/test_*.c) and fuzzers (fuzz/fuzz_*.c) are picked up by
@@ -24,11 +24,11 @@ DEPFLAGS := -MMD -MP
 
 PKG_CONFIG ?= pkg-config
 LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
-LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap) -lpthread
+LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread
 LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_DIRS := base model stats render diag import
-NET_DIRS  := probe resolve
+NET_DIRS  := probe resolve agent
 CLI_DIRS  := cli
 
 srcs_in = $(foreach d,$(1),$(wildcard src/$(d)/*.c))
@@ -141,13 +141,15 @@ FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_CORE  := $(FUZZ_DIR)/libhopdoc_core.a
 FUZZ_PACKET := $(FUZZ_DIR)/obj/probe/packet.o
+FUZZ_AGENTQ := $(FUZZ_DIR)/obj/agent/agent_query.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
-		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_BIN)
+		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_AGENTQ) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_agent_query: fuzz/fuzz_agent_query.c $(FUZZ_AGENTQ) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 

@@ -8,6 +8,7 @@ packages=(
 	iproute2 nftables mtr-tiny tcpdump iputils-ping dnsmasq-base procps jq
 	stress-ng # the busy-machine runs of the lab tests (docs/lab.md)
 	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
+	libmicrohttpd-dev libcurl4-openssl-dev openssl curl # hopdoc agent, --return-via http(s)://
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -19,7 +19,8 @@ stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
-cli        base,model,probe,resolve,stats,render,diag,import   -
+agent      base,model                           agent.h agent_query.h agent_limit.h
+cli        base,model,probe,resolve,stats,render,diag,import,agent   -
 '
 
 declare -A uses public

@@ -41,6 +41,12 @@ static void install_signal_handlers(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+const volatile sig_atomic_t *cli_stop_flag(void)
+{
+	install_signal_handlers();
+	return &stop_requested;
+}
+
 static void complain(const char *what, const char *msg)
 {
 	if (what)

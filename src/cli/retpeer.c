@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/retagent.h"
 #include "import/import.h"
 
 #define OUT_MAX (16u << 20) /* a -j document of 255 hops is far smaller */
@@ -102,6 +103,32 @@ static int start_ssh(struct retpeer *p, const struct config *cfg, char *err, siz
 	return spawn(p, argv, err, errlen);
 }
 
+/* The agent's client in a forked child (see retagent.h), on the same pipes. */
+static int start_agent(struct retpeer *p, const struct config *cfg, char *err, size_t errlen)
+{
+	char url[RETVIA_HOST_MAX + 160];
+	int o[2], e[2];
+	if (retvia_agent_url(&p->url, cfg, url, sizeof(url)) < 0)
+		return snprintf(err, errlen, "--return-via: the agent's URL does not fit"), -1;
+	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
+		return snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno)), -1;
+	long timeout_s = (long)((p->deadline_ns - evloop_now_ns()) / 1000000000LL);
+	fflush(NULL);
+	p->pid = fork();
+	if (p->pid == 0) {
+		if (dup2(o[1], 1) < 0 || dup2(e[1], 2) < 0)
+			_exit(255);
+		retagent_child(url, timeout_s);
+	}
+	close(o[1]), close(e[1]);
+	p->fd[0] = o[0], p->fd[1] = e[0];
+	if (p->pid < 0) {
+		p->pid = 0;
+		return snprintf(err, errlen, "cannot start the agent's client: %s", strerror(errno)), -1;
+	}
+	return set_nonblock(o[0]) < 0 || set_nonblock(e[0]) < 0 ? -1 : 0;
+}
+
 struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen)
 {
 	struct retpeer *p = calloc(1, sizeof(*p));
@@ -113,12 +140,16 @@ struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen
 	const struct probe_params *pp = &cfg->probe;
 	double run_s = (double)pp->cycles * pp->interval_s + pp->gracetime_s + pp->timeout_s;
 	p->deadline_ns = evloop_now_ns() + (int64_t)((run_s + SLACK_S) * 1e9);
-	if (retvia_parse(cfg->return_via, &p->url, err, errlen) < 0 ||
-	    start_ssh(p, cfg, err, errlen) < 0) {
+	if (retvia_parse(cfg->return_via, &p->url, err, errlen) < 0) {
 		retpeer_free(p);
 		return NULL;
 	}
-	snprintf(p->label, sizeof(p->label), "ssh://%s", p->url.host);
+	bool ssh = p->url.scheme == RETVIA_SSH;
+	snprintf(p->label, sizeof(p->label), "%s://%s", ssh ? "ssh" : p->url.scheme == RETVIA_HTTP ? "http" : "https", p->url.host);
+	if ((ssh ? start_ssh(p, cfg, err, errlen) : start_agent(p, cfg, err, errlen)) < 0) {
+		retpeer_free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -265,7 +296,8 @@ static struct model_trace *no_trace(struct retpeer *p, char *err, size_t errlen)
 	if (p->timed_out)
 		snprintf(err, errlen, "%s: no complete answer before the deadline", p->label);
 	else if (ssh_failed(p) || (p->out_len == 0 && why[0]))
-		snprintf(err, errlen, "%s: ssh failed: %s", p->label, why[0] ? why : "no reason given");
+		snprintf(err, errlen, "%s: %s%s", p->label, p->url.scheme == RETVIA_SSH ? "ssh failed: " : "",
+		         why[0] ? why : "no reason given");
 	else if (p->out_len == 0)
 		snprintf(err, errlen, "%s: closed without an answer", p->label);
 	else

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SSH_SCHEME "ssh://"
 #define MARKER "hopdoc-return: "
 
 static int fail(char *err, size_t errlen, const char *what, const char *url)
@@ -69,12 +68,45 @@ static int parse_hostport(const char *hp, struct retvia_url *u)
 	return *rest == ':' ? parse_port(rest + 1, &u->port) : -1;
 }
 
+static const struct {
+	const char *prefix;
+	enum retvia_scheme scheme;
+} schemes[] = {
+	{"ssh://", RETVIA_SSH},
+	{"http://", RETVIA_HTTP},
+	{"https://", RETVIA_HTTPS},
+};
+
+/* An agent's URL: host[:port] and at most a trailing '/'. */
+static int parse_agent(const char *p, struct retvia_url *u, char *err, size_t errlen, const char *url)
+{
+	char hp[RETVIA_HOST_MAX + 16];
+	size_t n = strlen(p);
+	if (n > 0 && p[n - 1] == '/')
+		n--;
+	if (n >= sizeof(hp) || memchr(p, '@', n) || memchr(p, '/', n))
+		return fail(err, errlen, "expected http(s)://host[:port] (no path, no user)", url);
+	memcpy(hp, p, n);
+	hp[n] = '\0';
+	if (parse_hostport(hp, u) < 0)
+		return fail(err, errlen, "expected http(s)://host[:port] (port 1-65535)", url);
+	return 0;
+}
+
 int retvia_parse(const char *url, struct retvia_url *u, char *err, size_t errlen)
 {
 	memset(u, 0, sizeof(*u));
-	if (strncmp(url, SSH_SCHEME, strlen(SSH_SCHEME)) != 0)
-		return fail(err, errlen, "expected ssh://[user@]host[:port]", url);
-	const char *p = url + strlen(SSH_SCHEME);
+	const char *p = NULL;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]) && !p; i++) {
+		if (strncmp(url, schemes[i].prefix, strlen(schemes[i].prefix)) == 0) {
+			u->scheme = schemes[i].scheme;
+			p = url + strlen(schemes[i].prefix);
+		}
+	}
+	if (!p)
+		return fail(err, errlen, "expected ssh://[user@]host[:port] or http(s)://agent[:port]", url);
+	if (u->scheme != RETVIA_SSH)
+		return parse_agent(p, u, err, errlen, url);
 	const char *at = strchr(p, '@');
 	if (at) {
 		size_t n = (size_t)(at - p);
@@ -145,6 +177,23 @@ int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbu
 	argv[n++] = script;
 	argv[n] = NULL;
 	return 0;
+}
+
+int retvia_agent_url(const struct retvia_url *u, const struct config *cfg, char *url, size_t len)
+{
+	static const char *const protos[] = { "icmp", "udp", "tcp" };
+	const struct probe_params *pp = &cfg->probe;
+	bool v6 = strchr(u->host, ':') != NULL;
+	char port[16] = "";
+	if (u->port)
+		snprintf(port, sizeof(port), ":%u", u->port);
+	char pparam[24] = "";
+	if (pp->proto != MODEL_PROTO_ICMP)
+		snprintf(pparam, sizeof(pparam), "&port=%u", pp->port);
+	int n = snprintf(url, len, "%s://%s%s%s%s/v1/trace?cycles=%lu&interval=%.3f&proto=%s%s",
+	                 u->scheme == RETVIA_HTTPS ? "https" : "http", v6 ? "[" : "", u->host,
+	                 v6 ? "]" : "", port, pp->cycles, pp->interval_s, protos[pp->proto], pparam);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 static const struct {

@@ -22,15 +22,19 @@
 #define RETVIA_SCRIPT_MAX 768
 #define RETVIA_ARGV_MAX 16
 
+enum retvia_scheme { RETVIA_SSH, RETVIA_HTTP, RETVIA_HTTPS };
+
 struct retvia_url {
-	char user[RETVIA_USER_MAX]; /* "" when the URL names none */
+	enum retvia_scheme scheme;
+	char user[RETVIA_USER_MAX]; /* "" when the URL names none (always for http) */
 	char host[RETVIA_HOST_MAX]; /* without brackets */
 	unsigned port;              /* 0 when the URL names none */
 };
 
-/* Parses ssh://[user@]host[:port] ("[v6]" for IPv6 literals). Host and user
- * are limited to letters, digits and . - _ (and : inside brackets) so that
- * neither can be read by ssh as an option. 0, or -1 with a message in err. */
+/* Parses ssh://[user@]host[:port] or http(s)://host[:port][/] ("[v6]" for
+ * IPv6 literals). Host and user are limited to letters, digits and . - _
+ * (and : inside brackets) so that neither can be read by ssh as an option.
+ * 0, or -1 with a message in err. */
 int retvia_parse(const char *url, struct retvia_url *u, char *err, size_t errlen);
 
 /* The shell script the server runs (sh -c '...'), for cfg's cycles,
@@ -40,6 +44,10 @@ int retvia_remote_script(const struct config *cfg, char *script, size_t len);
 /* argv for ssh (NULL-terminated; pointers into u, script and static words). */
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,
                     const char *argv[RETVIA_ARGV_MAX]);
+
+/* The agent's URL for cfg's cycles, interval, protocol and port. 0, or -1
+ * when it does not fit. */
+int retvia_agent_url(const struct retvia_url *u, const struct config *cfg, char *url, size_t len);
 
 enum retvia_tool { RETVIA_TOOL_UNKNOWN, RETVIA_TOOL_HOPDOC, RETVIA_TOOL_MTR, RETVIA_TOOL_NONE };
 

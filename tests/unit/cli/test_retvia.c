@@ -40,11 +40,32 @@ static void accepted_forms(void **state)
 	assert_string_equal(u.host, "::1");
 }
 
+static void agent_urls(void **state)
+{
+	(void)state;
+	struct retvia_url u = parse_ok("http://203.0.113.5:8080/");
+	assert_int_equal(u.scheme, RETVIA_HTTP);
+	assert_string_equal(u.host, "203.0.113.5");
+	struct config c;
+	opts_defaults(&c);
+	char url[512];
+	assert_int_equal(retvia_agent_url(&u, &c, url, sizeof(url)), 0);
+	assert_string_equal(url, "http://203.0.113.5:8080/v1/trace?cycles=10&interval=1.000&proto=icmp");
+	u = parse_ok("https://[fd00::5]");
+	assert_int_equal(u.scheme, RETVIA_HTTPS);
+	c.probe.proto = MODEL_PROTO_TCP;
+	c.probe.port = 443;
+	assert_int_equal(retvia_agent_url(&u, &c, url, sizeof(url)), 0);
+	assert_string_equal(url, "https://[fd00::5]/v1/trace?cycles=10&interval=1.000&proto=tcp&port=443");
+	assert_int_equal(retvia_agent_url(&u, &c, url, 20), -1);
+}
+
 static void refused_forms(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"server", "http://server", "ssh://", "ssh://-oProxyCommand=x", "ssh://a b",
+		"server", "ftp://server", "http://u@server", "http://server/v1/trace", "https://",
+		"http://server:0", "http://-x", "ssh://", "ssh://-oProxyCommand=x", "ssh://a b",
 		"ssh://host:0", "ssh://host:65536", "ssh://host:", "ssh://host:22x", "ssh://host/path",
 		"ssh://-l@host", "ssh://us er@host", "ssh://@host", "ssh://[::1", "ssh://[::1]x",
 		"ssh://host;reboot", "ssh://$(id)", "ssh://ho'st", "ssh://fd00::5", "ssh://h:+22",
@@ -126,6 +147,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(accepted_forms),
 	    cmocka_unit_test(refused_forms),
+	    cmocka_unit_test(agent_urls),
 	    cmocka_unit_test(ssh_argv_puts_the_host_after_double_dash),
 	    cmocka_unit_test(remote_script_mirrors_the_probe_options),
 	    cmocka_unit_test(split_reads_the_marker_line),
