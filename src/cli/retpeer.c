@@ -110,8 +110,12 @@ static int start_agent(struct retpeer *p, const struct config *cfg, char *err, s
 	int o[2], e[2];
 	if (retvia_agent_url(&p->url, cfg, url, sizeof(url)) < 0)
 		return snprintf(err, errlen, "--return-via: the agent's URL does not fit"), -1;
-	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
+	if (pipe2(o, O_CLOEXEC) < 0)
 		return snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno)), -1;
+	if (pipe2(e, O_CLOEXEC) < 0) {
+		close(o[0]), close(o[1]);
+		return snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno)), -1;
+	}
 	long timeout_s = (long)((p->deadline_ns - evloop_now_ns()) / 1000000000LL);
 	fflush(NULL);
 	p->pid = fork();
