@@ -19,7 +19,7 @@ stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
-agent      base,model                           agent.h agent_query.h agent_limit.h
+agent      base,model                           agent.h agent_query.h agent_limit.h agent_ndjson.h
 cli        base,model,probe,resolve,stats,render,diag,import,agent   -
 '
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "agent/agent_limit.h"
+#include "agent/agent_ndjson.h"
 #include "base/evloop.h"
 #include "base/strbuf.h"
 
@@ -147,13 +148,14 @@ static int peer_of(struct MHD_Connection *c, char *text, size_t len,
 
 /* ---- the trace, a child hopdoc -------------------------------------------- */
 
+/* fmt: "-j" for the document, "-l" for the raw stream NDJSON is made of. */
 static void trace_argv(const struct agent_trace_req *r, const char *hopdoc, const char *peer,
-                       char num[3][24], const char *argv[16])
+                       const char *fmt, char num[3][24], const char *argv[16])
 {
 	size_t n = 0;
 	argv[n++] = hopdoc;
 	argv[n++] = "-n";
-	argv[n++] = "-j";
+	argv[n++] = fmt;
 	argv[n++] = "-G";
 	argv[n++] = "2";
 	snprintf(num[0], 24, "%lu", r->cycles);
@@ -228,7 +230,7 @@ static enum MHD_Result run_trace(struct agent *a, struct MHD_Connection *c,
 	const char *argv[16];
 	int fd, status = 0;
 	pid_t pid;
-	trace_argv(r, a->o->hopdoc_path, peer, num, argv);
+	trace_argv(r, a->o->hopdoc_path, peer, "-j", num, argv);
 	if (spawn_trace(argv, &fd, &pid) < 0)
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot start the trace", 0);
 	size_t len;
@@ -239,6 +241,92 @@ static enum MHD_Result run_trace(struct agent *a, struct MHD_Connection *c,
 	else
 		ok = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the trace failed", 0);
 	free(out);
+	return ok;
+}
+
+/* ---- NDJSON: one line per round, as the child's raw stream comes ---------- */
+
+struct stream {
+	struct agent *a;
+	unsigned char key[AGENT_PREFIX_LEN];
+	int fd;
+	pid_t pid;
+	struct agent_ndjson *nd;
+	struct strbuf pend; /* converted lines not yet sent */
+	size_t off;
+	bool eof;
+};
+
+/* MHD's reader (this connection's own thread: a blocking read is fine). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	while (s->off == s->pend.len) {
+		strbuf_free(&s->pend);
+		s->off = 0;
+		if (s->eof)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		char tmp[4096];
+		ssize_t n = read(s->fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		int rc = n > 0 ? agent_ndjson_feed(s->nd, tmp, (size_t)n, &s->pend)
+		               : (s->eof = true, agent_ndjson_finish(s->nd, &s->pend));
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	size_t k = s->pend.len - s->off < max ? s->pend.len - s->off : max;
+	memcpy(buf, s->pend.buf + s->off, k);
+	s->off += k;
+	return (ssize_t)k;
+}
+
+/* The stream ended or the client left: the child is reaped, the slot freed. */
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	int status;
+	if (s->fd >= 0)
+		close(s->fd); /* a child still writing gets EPIPE and ends */
+	while (s->pid > 0 && waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&s->a->lock);
+	agent_limit_done(s->a->limit, s->key);
+	pthread_mutex_unlock(&s->a->lock);
+	agent_ndjson_free(s->nd);
+	strbuf_free(&s->pend);
+	free(s);
+}
+
+/* Takes over the admitted slot: released by stream_free, or here on failure. */
+static enum MHD_Result stream_trace(struct agent *a, struct MHD_Connection *c,
+                                    const struct agent_trace_req *r, const char *peer,
+                                    const unsigned char key[AGENT_PREFIX_LEN])
+{
+	char num[3][24];
+	const char *argv[16];
+	struct stream *s = calloc(1, sizeof(*s));
+	if (s)
+		s->a = a, s->fd = -1, memcpy(s->key, key, AGENT_PREFIX_LEN), s->nd = agent_ndjson_new();
+	trace_argv(r, a->o->hopdoc_path, peer, "-l", num, argv);
+	struct MHD_Response *resp = NULL;
+	if (s && s->nd && spawn_trace(argv, &s->fd, &s->pid) == 0)
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+	if (!resp) {
+		if (s)
+			stream_free(s);
+		else {
+			pthread_mutex_lock(&a->lock);
+			agent_limit_done(a->limit, key);
+			pthread_mutex_unlock(&a->lock);
+		}
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot start the trace", 0);
+	}
+	MHD_add_response_header(resp, "Content-Type", "application/x-ndjson");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
 	return ok;
 }
 
@@ -263,8 +351,7 @@ static enum MHD_Result trace_request(struct agent *a, struct MHD_Connection *c)
 	if (s.bad)
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, s.err, 0);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-	if (accept && strstr(accept, "application/x-ndjson"))
-		return reply_text(c, MHD_HTTP_NOT_ACCEPTABLE, "NDJSON streaming is not implemented yet", 0);
+	bool ndjson = accept && strstr(accept, "application/x-ndjson");
 	char peer[INET6_ADDRSTRLEN];
 	unsigned char key[AGENT_PREFIX_LEN];
 	if (peer_of(c, peer, sizeof(peer), key) < 0)
@@ -275,6 +362,8 @@ static enum MHD_Result trace_request(struct agent *a, struct MHD_Connection *c)
 	pthread_mutex_unlock(&a->lock);
 	if (v != AGENT_ADMIT_OK)
 		return refuse_busy(c, v, retry);
+	if (ndjson)
+		return stream_trace(a, c, &r, peer, key);
 	enum MHD_Result ok = run_trace(a, c, &r, peer);
 	pthread_mutex_lock(&a->lock);
 	agent_limit_done(a->limit, key);

@@ -3,7 +3,7 @@
 # listens on the server's lab address only. Checks: the combined verdict
 # through the agent (loss-ret, ret-policy); the agent runs as nobody with
 # CAP_NET_RAW alone; refusals (target-like parameters, forwarding headers,
-# bodies, bounds) with 400; a bounded flood of malformed, oversized,
+# bodies, bounds) with 400; NDJSON, one line per round; a bounded flood of malformed, oversized,
 # truncated and slow requests, after which (and during which) a good request
 # is served at once; N concurrent clients from N lab addresses, each served
 # or told 429, none hanging; tcpdump in the server namespace: the agent
@@ -195,6 +195,25 @@ tally $conc
 none=$NONE
 [ "$n200" -ge 1 ] && [ $((n200 + n429)) -eq "$NCLI" ] && [ "$none" -eq 0 ] &&
 	pass "concurrent" || fail concurrent "$NCLI clients: $n200 served, $n429 told 429, $none other"
+# NDJSON: one line per round (the rounds as hopdoc ran them), then "done".
+# (The last concurrent trace's slot is freed just after its answer went out:
+# a 429 here is retried, a few times.)
+for _ in 1 2 3 4 5; do
+	c=$(lab_client curl -s -m 60 -o "$TMP/nd.txt" -w '%{http_code}' -H 'Accept: application/x-ndjson' \
+		"$(url '/v1/trace?cycles=4')")
+	TRIED=$((TRIED + 1))
+	[ "$c" = 429 ] || break
+	REFUSED=$((REFUSED + 1))
+	sleep 1
+done
+nround=$(jq -c 'select(.round)' "$TMP/nd.txt" 2>/dev/null | wc -l)
+ndone=$(jq -r 'select(.done) | .rounds' "$TMP/nd.txt" 2>/dev/null)
+ndst=$(jq -r 'select(.round == 1) | .hops[-1].host' "$TMP/nd.txt" 2>/dev/null)
+if [ "$nround" -eq 4 ] && [ "$ndone" = 4 ] && [ "$ndst" = "$LAB_CLIENT4" ]; then
+	pass ndjson; SERVED=$((SERVED + 1))
+else
+	fail ndjson "$nround round lines (want 4), done '$ndone', round 1 ends at '$ndst'" "$(head -c 300 "$TMP/nd.txt")"
+fi
 peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$apid/status")
 sleep 1
 kill "$TCPDUMP_PID" 2>/dev/null
