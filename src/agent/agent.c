@@ -230,6 +230,9 @@ static enum MHD_Result run_trace(struct agent *a, struct MHD_Connection *c,
 	const char *argv[16];
 	int fd, status = 0;
 	pid_t pid;
+	/* Not idle while the trace runs (see stream_trace). */
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+	                          (unsigned)((double)r->cycles * r->interval_s) + 30u);
 	trace_argv(r, a->o->hopdoc_path, peer, "-j", num, argv);
 	if (spawn_trace(argv, &fd, &pid) < 0)
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot start the trace", 0);
@@ -323,6 +326,10 @@ static enum MHD_Result stream_trace(struct agent *a, struct MHD_Connection *c,
 		}
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot start the trace", 0);
 	}
+	/* The idle timeout is for clients that send nothing: a stream may wait
+	 * rounds between lines, so this connection gets the trace's length. */
+	unsigned run_s = (unsigned)((double)r->cycles * r->interval_s) + 30u;
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, run_s);
 	MHD_add_response_header(resp, "Content-Type", "application/x-ndjson");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);

@@ -212,7 +212,8 @@ ndst=$(jq -r 'select(.round == 1) | .hops[-1].host' "$TMP/nd.txt" 2>/dev/null)
 if [ "$nround" -eq 4 ] && [ "$ndone" = 4 ] && [ "$ndst" = "$LAB_CLIENT4" ]; then
 	pass ndjson; SERVED=$((SERVED + 1))
 else
-	fail ndjson "$nround round lines (want 4), done '$ndone', round 1 ends at '$ndst'" "$(head -c 300 "$TMP/nd.txt")"
+	fail ndjson "HTTP $c; $nround round lines (want 4), done '$ndone', round 1 ends at '$ndst'" \
+		"$(head -c 300 "$TMP/nd.txt")" "$(tail -3 "$TMP/agent.err")"
 fi
 peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$apid/status")
 sleep 1
