@@ -17,6 +17,7 @@ SCN=$ROOT/tests/lab/scenarios
 RSCN=$ROOT/tests/lab/return
 PORT=8080
 TMP=$(mktemp -d /tmp/hd_agent.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
 AGENT_PID=
 TRIED=0 SERVED=0 REFUSED=0
 
@@ -45,7 +46,9 @@ agent_proc() { echo "$AGENT_PID"; }
 
 stop_agent() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=; }
 
-up() { lab_up "$1" && trap cleanup EXIT && start_agent "${@:2}"; }
+# lab_up's own traps would leave the temp dir behind: ours do both.
+traps() { trap cleanup EXIT; trap 'cleanup; trap - EXIT; exit 130' INT; trap 'cleanup; trap - EXIT; exit 143' TERM; }
+up() { lab_up "$1" && traps && start_agent "${@:2}"; }
 down() { stop_agent; lab_down; }
 
 url() { echo "http://$LAB_TARGET4:$PORT$1"; }
@@ -96,7 +99,6 @@ tally() {
 
 # ---- security, one lab ------------------------------------------------------
 up "$SCN/chain.scn" --per-minute 100 || { fail security "lab or agent did not start" "$(cat "$TMP/agent.err")"; check_done; exit; }
-trap cleanup EXIT
 apid=$(agent_proc)
 user=$(ps -o user= -p "$apid" | tr -d ' ') capeff=$(awk '/^CapEff/ {print $2}' "/proc/$apid/status")
 [ "$user" = nobody ] && [ "$capeff" = 0000000000002000 ] && pass privileges ||

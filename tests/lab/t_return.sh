@@ -89,7 +89,10 @@ stop_sshd() { [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PI
 # up FILE PATHDIR: the lab and its sshd; then $AFTER_UP, when set.
 up() {
 	lab_up "$1" || return 1
+	# lab_up's own traps would leave sshd's temp dir behind: ours do both.
 	trap cleanup EXIT
+	trap 'cleanup; trap - EXIT; exit 130' INT
+	trap 'cleanup; trap - EXIT; exit 143' TERM
 	[ -z "${AFTER_UP:-}" ] || "$AFTER_UP" || return 1
 	start_sshd "$2"
 }
@@ -193,6 +196,8 @@ failure() {
 # ---- main
 make_keys || { fail setup "cannot make the throwaway keys"; exit 1; }
 trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
 
 scenario loss-out "$SCN/loss-out.scn" loss 4 outbound 'outbound|both' "loss link 4 outbound"
 scenario loss-ret "$SCN/loss-ret.scn" loss 4 return 'return|both' "loss link 4 return"
