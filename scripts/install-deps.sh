@@ -12,6 +12,8 @@ packages=(
 	time # /usr/bin/time -v: peak memory in bench/import.sh and bench/many_targets.sh
 	iperf3 conntrack # t_host.sh: a TCP transfer under loss; the conntrack count's truth
 	libncurses-dev tmux # the interactive view; its lab test and benchmark (docs/tui.md)
+	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
+	libmicrohttpd-dev libcurl4-openssl-dev openssl curl # hopdoc agent, --return-via http(s)://
 )
 missing=()
 for p in "${packages[@]}"; do

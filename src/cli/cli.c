@@ -17,6 +17,8 @@
 #include "base/version.h"
 #include "cli/followup.h"
 #include "cli/opts.h"
+#include "cli/pair.h"
+#include "cli/retpeer.h"
 #include "cli/run.h"
 #include "cli/view.h"
 #include "probe/privdrop.h"
@@ -41,6 +43,12 @@ static void install_signal_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+const volatile sig_atomic_t *cli_stop_flag(void)
+{
+	install_signal_handlers();
+	return &stop_requested;
 }
 
 static void complain(const char *what, const char *msg)
@@ -176,7 +184,7 @@ static bool too_many_for_exports(const struct opts *o)
 /* Each target in turn, on the socket sets opened once; a target that fails
  * is reported and the next one traced, as mtr does in report mode. */
 static int trace_all(const struct opts *o, const struct exports *ex,
-                     const struct view_sockets *socks)
+                     const struct view_sockets *socks, struct retpeer *peer)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
@@ -187,7 +195,9 @@ static int trace_all(const struct opts *o, const struct exports *ex,
 		cfg.probe.target = o->targets[i];
 		cfg.export_text_file = ex->text;
 		cfg.export_html_file = ex->html;
-		if (run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err)) < 0) {
+		int rc = peer ? pair_run(&cfg, socks, peer, &stop_requested, stdout, err, sizeof(err))
+		              : run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err));
+		if (rc < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}
@@ -273,11 +283,12 @@ static bool wants_view(const struct config *cfg)
 }
 
 /* Sockets first (privileged), then the drop, then the -F list and names. */
-static int trace_targets(struct opts *o, const struct exports *ex, FILE **targets)
+static int trace_targets(struct opts *o, const struct exports *ex, FILE **targets,
+                         struct retpeer *peer)
 {
 	char err[256], open_err[256];
 	struct view_sockets vs;
-	bool view = wants_view(&o->cfg);
+	bool view = !peer && wants_view(&o->cfg); /* both directions print as reports for now */
 	struct probe_sockets *socks = open_sockets(&o->cfg, view, &vs, open_err, sizeof(open_err));
 	int status = EXIT_RUNTIME;
 	if (privdrop_drop(err, sizeof(err)) < 0) {
@@ -290,7 +301,7 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		install_signal_handlers();
 		if (!view)
 			stream_by_line(&o->cfg);
-		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, &vs);
+		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, &vs, peer);
 	}
 	close_sockets(&vs);
 	return status;
@@ -298,18 +309,44 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 
 /* The -F list and the export files are opened while privileges last, as
  * the user who ran us. */
+/* --return-via's ssh starts first, before any raw socket exists, so it
+ * inherits none, and with the ids of the user who ran us. */
+static int start_return(const struct opts *o, struct retpeer **peer)
+{
+	char err[512];
+	*peer = NULL;
+	if (!o->cfg.return_via)
+		return EXIT_OK;
+	if (pair_check(&o->cfg, o->n_targets, o->targets_file != NULL, err, sizeof(err)) < 0) {
+		complain(NULL, err);
+		return EXIT_USAGE;
+	}
+	if (!(*peer = retpeer_start(&o->cfg, err, sizeof(err)))) {
+		complain(NULL, err);
+		return strncmp(err, "--return-via", 12) == 0 ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 static int run_live(struct opts *o)
 {
 	FILE *targets = NULL;
 	struct exports ex = { NULL, NULL };
-	int status = EXIT_RUNTIME;
+	struct retpeer *peer;
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
-	if (o->targets_file && !(targets = open_targets_file(o->targets_file)))
+	int status = start_return(o, &peer);
+	if (status != EXIT_OK)
+		return status;
+	status = EXIT_RUNTIME;
+	if (o->targets_file && !(targets = open_targets_file(o->targets_file))) {
+		retpeer_free(peer);
 		return EXIT_RUNTIME;
+	}
 	if (create_exports(&o->cfg, &ex) == 0)
-		status = trace_targets(o, &ex, &targets);
+		status = trace_targets(o, &ex, &targets, peer);
 	close_targets_file(&targets);
+	retpeer_free(peer);
 	if (close_exports(&o->cfg, &ex) != 0)
 		status = EXIT_RUNTIME;
 	return status;

@@ -3,7 +3,13 @@
 #ifndef HOPDOC_CLI_H
 #define HOPDOC_CLI_H
 
+#include <signal.h>
+
 /* Returns the process exit status. */
 int cli_main(int argc, char **argv);
+
+/* Installs the SIGINT/SIGTERM handlers and returns the flag they set (the
+ * one mutable global), for the other commands that run until stopped. */
+const volatile sig_atomic_t *cli_stop_flag(void);
 
 #endif

@@ -1,10 +1,11 @@
 /* The CLI layer: the only place that prints diagnostics and exits.
  * `hopdoc analyze ...` diagnoses reports made elsewhere, `hopdoc host ...`
- * checks this host's own counters; everything else is a
- * live run with mtr's command line.
+ * checks this host's own counters, `hopdoc agent ...` serves return traces;
+ * everything else is a live run with mtr's command line.
  * Tests: tests/lab/t_cli.sh tests/golden/analyze. */
 #include <string.h>
 
+#include "cli/agent_cmd.h"
 #include "cli/analyze.h"
 #include "cli/cli.h"
 #include "cli/hostcheck.h"
@@ -15,5 +16,7 @@ int main(int argc, char **argv)
 		return analyze_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "host") == 0)
 		return hostcheck_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "agent") == 0)
+		return agent_cmd_main(argc - 1, argv + 1);
 	return cli_main(argc, argv);
 }

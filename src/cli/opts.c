@@ -20,7 +20,7 @@
 #include "model/model.h"
 
 enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE,
-       OPT_NO_FOLLOW_UP }; /* long-only options */
+       OPT_NO_FOLLOW_UP, OPT_RETURN_VIA }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -353,6 +353,13 @@ static int opt_export_html(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+/* Checked for form by cli/retvia when the run starts; here only kept. */
+static int opt_return_via(struct parse_ctx *p, const char *arg)
+{
+	p->o->cfg.return_via = arg;
+	return 0;
+}
+
 static int opt_order(struct parse_ctx *p, const char *arg)
 {
 	size_t len = strlen(arg);
@@ -525,6 +532,8 @@ static const struct opt_spec opt_table[] = {
 	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
 	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
 	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
+	{"return-via", OPT_RETURN_VIA, "URL", opt_return_via,
+	 "also trace the way back from ssh://[user@]host[:port]", NULL},
 	{"no-follow-up", OPT_NO_FOLLOW_UP, NULL, opt_no_follow_up,
 	 "with --diagnose: no follow-up probes after the run", NULL},
 	{"export-text", OPT_EXPORT_TEXT, "FILE", opt_export_text,

@@ -354,11 +354,26 @@ static int probe_and_wait(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-int run_trace(const struct config *cfg, const struct view_sockets *socks,
-              const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
+/* The hook's finish replaces the report; the probe goes first, so nothing
+ * probes while the hook waits in the loop. */
+static int finish_with_hook(struct run *r, const struct run_hook *hook, char *err, size_t errlen)
+{
+	probe_free(r->probe);
+	r->probe = NULL;
+	return hook->finish(hook->ctx, r->loop, r->trace, r->sink, err, errlen);
+}
+
+int run_trace_hooked(const struct config *cfg, const struct view_sockets *socks,
+                     const volatile sig_atomic_t *stop, FILE *out, const struct run_hook *hook,
+                     char *err, size_t errlen)
 {
 	struct run r = { .cfg = cfg, .socks = socks->by_proto[cfg->probe.proto], .all = socks };
-	if (trace_setup(&r, stop, out, err, errlen) < 0) {
+	int set = trace_setup(&r, stop, out, err, errlen);
+	if (set == 0 && hook && hook->attach(hook->ctx, r.loop) < 0) {
+		snprintf(err, errlen, "out of memory");
+		set = -1;
+	}
+	if (set < 0) {
 		trace_teardown(&r);
 		return -1;
 	}
@@ -366,11 +381,11 @@ int run_trace(const struct config *cfg, const struct view_sockets *socks,
 	if (cfg->diagnose) /* without memory for it, the trace goes on alone */
 		r.host = hostcheck_start();
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
-	if (probed == 0)
+	if (probed == 0 && !hook)
 		follow_up(&r, stop);
 	/* Whatever was gathered is reported and exported, even after a failure
 	 * mid-run or a SIGINT. */
-	int rendered = render_final(&r, err, errlen);
+	int rendered = hook ? finish_with_hook(&r, hook, err, errlen) : render_final(&r, err, errlen);
 	char export_err[EXPORT_MSG_MAX] = "";
 	int exported = export_with(cfg, r.trace, r.history, &r.fu, export_err, sizeof(export_err));
 	trace_teardown(&r);
@@ -381,4 +396,10 @@ int run_trace(const struct config *cfg, const struct view_sockets *socks,
 	if (rendered == 0 && exported < 0)
 		snprintf(err, errlen, "%s", export_err);
 	return rendered < 0 ? rendered : exported;
+}
+
+int run_trace(const struct config *cfg, const struct view_sockets *socks,
+              const volatile sig_atomic_t *stop, FILE *out, char *err, size_t errlen)
+{
+	return run_trace_hooked(cfg, socks, stop, out, NULL, err, errlen);
 }

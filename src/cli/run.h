@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/evloop.h"
+#include "base/sink.h"
 #include "cli/config.h"
 #include "model/history.h"
 #include "model/model.h"
@@ -51,5 +53,21 @@ int run_export(const struct config *cfg, const struct model_trace *t,
 
 /* The TARGET_* families the socket set can probe, for target_resolve. */
 unsigned run_usable_families(const struct probe_sockets *s);
+
+/* A second job sharing the trace's event loop (--return-via's remote): attach
+ * is called once the probe is set up; finish, always after attach, once the
+ * probe has ended and been freed, takes the place of the final report. Each
+ * returns 0, or -1 with a message in err (finish: after writing what it can). */
+struct run_hook {
+	void *ctx;
+	int (*attach)(void *ctx, struct evloop *loop);
+	int (*finish)(void *ctx, struct evloop *loop, const struct model_trace *outbound,
+	              struct sink *out, char *err, size_t errlen);
+};
+
+/* run_trace with a hook (NULL: run_trace itself). */
+int run_trace_hooked(const struct config *cfg, const struct view_sockets *socks,
+                     const volatile sig_atomic_t *stop, FILE *out, const struct run_hook *hook,
+                     char *err, size_t errlen);
 
 #endif

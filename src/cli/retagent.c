@@ -1,0 +1,137 @@
+/* retagent: one GET with libcurl, in a child process. */
+#include "cli/retagent.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/strbuf.h"
+#include "probe/privdrop.h"
+
+#define BODY_MAX (16L << 20)
+
+struct body {
+	char *buf;
+	size_t len, cap;
+	bool too_big;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	struct body *b = ctx;
+	size_t add = size * n;
+	if (b->len + add > (size_t)BODY_MAX) {
+		b->too_big = true;
+		return 0; /* curl stops */
+	}
+	if (b->len + add + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 65536;
+		while (cap < b->len + add + 1)
+			cap *= 2;
+		char *g = realloc(b->buf, cap);
+		if (!g)
+			return 0;
+		b->buf = g, b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, add);
+	b->len += add;
+	b->buf[b->len] = '\0';
+	return add;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0)
+			return;
+		p += w, n -= (size_t)w;
+	}
+}
+
+/* The token's first line, as an Authorization header; NULL when none. */
+static struct curl_slist *auth_header(void)
+{
+	const char *path = getenv("HOPDOC_AGENT_TOKEN_FILE");
+	FILE *f = path ? fopen(path, "re") : NULL;
+	char tok[4096];
+	if (!f)
+		return NULL;
+	bool ok = fgets(tok, sizeof(tok), f) != NULL;
+	fclose(f);
+	tok[ok ? strcspn(tok, "\r\n") : 0] = '\0';
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_appendf(&sb, "Authorization: Bearer %s", tok);
+	struct curl_slist *h = tok[0] ? curl_slist_append(NULL, strbuf_str(&sb)) : NULL;
+	strbuf_free(&sb);
+	return h;
+}
+
+static CURL *make_request(const char *url, long timeout_s, struct body *b, struct curl_slist *h,
+                          char *errbuf)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	const char *ca = getenv("HOPDOC_AGENT_CA");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "hopdoc");
+	if (ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	return c;
+}
+
+/* "HTTP 429, retry after 5 s: a trace for your network is running" */
+static void refused(CURL *c, long status, struct body *b)
+{
+	struct curl_header *ra = NULL;
+	char retry[48] = "";
+	if (curl_easy_header(c, "Retry-After", 0, CURLH_HEADER, -1, &ra) == CURLHE_OK && ra)
+		snprintf(retry, sizeof(retry), ", retry after %.8s s", ra->value);
+	const char *msg = b->buf ? b->buf : "";
+	int n = (int)strcspn(msg, "\r\n");
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)msg[i] < 0x20)
+			n = i; /* the agent's bytes never steer our terminal */
+	dprintf(2, "the agent answered HTTP %ld%s: %.*s\n", status, retry, n > 200 ? 200 : n, msg);
+}
+
+void retagent_child(const char *url, long timeout_s)
+{
+	struct curl_slist *h = auth_header();
+	char err[256];
+	if (privdrop_drop(err, sizeof(err)) < 0) {
+		dprintf(2, "%s\n", err);
+		_exit(255);
+	}
+	struct body b = { NULL, 0, 0, false };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURL *c = make_request(url, timeout_s, &b, h, errbuf);
+	CURLcode rc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
+	long status = 0;
+	if (c)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	int code = 255;
+	if (rc != CURLE_OK)
+		dprintf(2, "curl: %s\n", b.too_big ? "the answer is too large" : errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	else if (status != 200)
+		refused(c, status, &b);
+	else {
+		write_all(1, "hopdoc-return: hopdoc\n", 22);
+		write_all(1, b.buf ? b.buf : "", b.len);
+		code = 0;
+	}
+	_exit(code);
+}

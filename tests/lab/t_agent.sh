@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# t_agent.sh: `hopdoc agent` and --return-via http(s):// in the lab. The agent
+# listens on the server's lab address only. Checks: the combined verdict
+# through the agent (loss-ret, ret-policy); the agent runs as nobody with
+# CAP_NET_RAW alone; refusals (target-like parameters, forwarding headers,
+# bodies, bounds) with 400; NDJSON, one line per round; a bounded flood of malformed, oversized,
+# truncated and slow requests, after which (and during which) a good request
+# is served at once; N concurrent clients from N lab addresses, each served
+# or told 429, none hanging; tcpdump in the server namespace: the agent
+# probes no address but the peers that asked; token and TLS enforced.
+# Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
+# Env: AGENT_CYCLES (20), AGENT_CLIENTS (20), HOPDOC.
+source "$(dirname "$0")/check.sh" agent
+CYCLES=${AGENT_CYCLES:-20}
+NCLI=${AGENT_CLIENTS:-20}
+SCN=$ROOT/tests/lab/scenarios
+RSCN=$ROOT/tests/lab/return
+PORT=8080
+TMP=$(mktemp -d /tmp/hd_agent.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+AGENT_PID=
+TRIED=0 SERVED=0 REFUSED=0
+
+for tool in curl openssl tcpdump jq; do
+	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
+done
+
+cleanup() { stop_agent; lab_down; rm -rf "$TMP"; }
+
+# start_agent ARGS...: the agent in the server namespace; waits for health.
+start_agent() {
+	ip netns exec "$LAB_SERVER" "$HOPDOC" agent --listen "$LAB_TARGET4:$PORT" --timeout 3 "$@" 2>>"$TMP/agent.err" &
+	AGENT_PID=$!
+	local i scheme=http
+	[[ " $* " == *" --tls-cert "* ]] && scheme=https
+	for ((i = 0; i < 50; i++)); do
+		lab_client curl -sk -o /dev/null -m 2 -H "Authorization: Bearer $(cat "$TMP/token" 2>/dev/null)" \
+			"$scheme://$LAB_TARGET4:$PORT/v1/health" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The agent's own pid (ip netns exec execs it) for /proc figures.
+agent_proc() { echo "$AGENT_PID"; }
+
+stop_agent() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=; }
+
+# lab_up's own traps would leave the temp dir behind: ours do both.
+traps() { trap cleanup EXIT; trap 'cleanup; trap - EXIT; exit 130' INT; trap 'cleanup; trap - EXIT; exit 143' TERM; }
+up() { lab_up "$1" && traps && start_agent "${@:2}"; }
+down() { stop_agent; lab_down; }
+
+url() { echo "http://$LAB_TARGET4:$PORT$1"; }
+
+# code PATH [CURL ARGS...]: the HTTP status of one request from the client.
+code() {
+	local path=$1
+	shift
+	lab_client curl -s -o /dev/null -m 60 -w '%{http_code}' "$@" "$(url "$path")"
+}
+
+# verdict_has FILE FINDING HOP DIRECTIONS
+verdict_has() {
+	jq -e --arg f "$2" --argjson h "$3" --arg d "^($4)\$" \
+		'[.diagnosis[] | select(.finding == $f and .hop == $h and (.direction | test($d)))] | length > 0' \
+		"$1" >/dev/null 2>&1
+}
+
+# pair NAME FILE FINDING HOP DIRECTIONS: one --return-via run through the agent.
+pair() {
+	local name=$1 o=$TMP/$1.json rc
+	up "$2" || { fail "$name" "lab or agent did not start" "$(cat "$TMP/agent.err")"; down; return; }
+	lab_client timeout 120 "$HOPDOC" -n -j -c "$CYCLES" --return-via "$(url /)" "$LAB_TARGET4" \
+		>"$o" 2>"$o.err"
+	rc=$?
+	down
+	if [ "$rc" -eq 0 ] && verdict_has "$o" "$3" "$4" "$5"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc: $(cat "$o.err")" \
+			"$(jq -c '[.diagnosis[] | [.finding, .hop, .direction]]' "$o" 2>/dev/null)"
+	fi
+}
+
+pair via-agent-loss-ret "$SCN/loss-ret.scn" loss 4 'return|both'
+pair via-agent-ret-policy "$RSCN/ret-policy.scn" loss 4 return
+
+# tally CODES...: counts HTTP codes into TRIED/SERVED/REFUSED; NONE counts
+# the others (000: no answer before curl's limit, or a closed connection).
+tally() {
+	local c
+	NONE=0
+	for c in "$@"; do
+		TRIED=$((TRIED + 1))
+		case $c in 200) SERVED=$((SERVED + 1)) ;; 4??) REFUSED=$((REFUSED + 1)) ;; *) NONE=$((NONE + 1)) ;; esac
+	done
+}
+
+# ---- security, one lab ------------------------------------------------------
+up "$SCN/chain.scn" --per-minute 100 || { fail security "lab or agent did not start" "$(cat "$TMP/agent.err")"; check_done; exit; }
+apid=$(agent_proc)
+user=$(ps -o user= -p "$apid" | tr -d ' ') capeff=$(awk '/^CapEff/ {print $2}' "/proc/$apid/status")
+[ "$user" = nobody ] && [ "$capeff" = 0000000000002000 ] && pass privileges ||
+	fail privileges "agent runs as '$user' with CapEff $capeff (want nobody, 0000000000002000: CAP_NET_RAW alone)"
+
+# What the server sends, except the agent's HTTP answers: the probes.
+ip netns exec "$LAB_SERVER" timeout 600 tcpdump -i any -n -l -w "$TMP/probes.pcap" "src host $LAB_TARGET4 and not (tcp src port $PORT)" \
+	2>/dev/null &
+TCPDUMP_PID=$!
+sleep 1
+
+# Refusals, one of each kind, with their codes.
+bad=0
+for q in "target=192.0.2.1" "host=example.net" "dst=10.0.0.1" "cycles=0" "cycles=61" "interval=0.5" \
+	"proto=sctp" "port=0" "cycles=5&cycles=6" "%zz=1"; do
+	c=$(code "/v1/trace?$q")
+	[ "$c" = 400 ] || { bad=1; fail "refuse-query" "'$q' answered $c (want 400)"; }
+done
+for h in "X-Forwarded-For: 192.0.2.1" "Forwarded: for=192.0.2.1" "X-Real-IP: 192.0.2.1"; do
+	c=$(code /v1/trace -H "$h")
+	[ "$c" = 400 ] || { bad=1; fail "refuse-header" "'$h' answered $c (want 400)"; }
+done
+c=$(code /v1/trace -X POST -d x) && [[ $c == 40[05] ]] || { bad=1; fail refuse-post "POST answered $c (want 400 or 405)"; }
+c=$(code /v1/trace -X GET -d x) && [ "$c" = 400 ] || { bad=1; fail refuse-body "a GET with a body answered $c (want 400)"; }
+c=$(code /v1/elsewhere) && [ "$c" = 404 ] || { bad=1; fail refuse-path "answered $c (want 404)"; }
+[ "$bad" -eq 0 ] && pass refusals
+
+# The flood: 1,000 bad requests from the client, bounded in count and time:
+# 400 malformed queries, 200 forwarding headers, 100 oversized headers, 100
+# bodies, 200 truncated requests (half a request line, then closed).
+flood=$(lab_client bash -c '
+	h=$1 p=$2 u="http://$1:$2" big=$(head -c 20000 /dev/zero | tr "\0" a)
+	for i in $(seq 1 40); do
+		for q in "target=10.0.0.$i" "host=x" "cycles=0" "cycles=99999" "interval=0.01" "proto=sctp" \
+			"port=0" "cycles=5&cycles=6" "%zz=1" "dst=::1"; do
+			curl -s -o /dev/null -m 5 -w "%{http_code}\n" "$u/v1/trace?$q"
+		done
+	done
+	for i in $(seq 1 50); do
+		for x in "X-Forwarded-For: 10.0.0.$i" "Forwarded: for=10.0.0.$i" "X-Real-IP: 10.0.0.$i" "X-Client-IP: 10.0.0.$i"; do
+			curl -s -o /dev/null -m 5 -w "%{http_code}\n" -H "$x" "$u/v1/trace"
+		done
+	done
+	for i in $(seq 1 100); do curl -s -o /dev/null -m 5 -w "%{http_code}\n" -H "X-Big: $big" "$u/v1/health"; done
+	for i in $(seq 1 100); do curl -s -o /dev/null -m 5 -w "%{http_code}\n" -X GET -d "x=$i" "$u/v1/trace"; done
+	for i in $(seq 1 200); do
+		if exec 3<>"/dev/tcp/$h/$p"; then printf "GET /v1/tra" >&3; exec 3>&-; echo cut; else echo fail; fi
+	done 2>/dev/null
+	' _ "$LAB_TARGET4" "$PORT")
+codes=$(echo "$flood" | grep -E '^[0-9]{3}$')
+ncodes=$(echo "$codes" | wc -l) ncut=$(echo "$flood" | grep -c '^cut$')
+tally $codes
+none=$NONE
+TRIED=$((TRIED + ncut)) REFUSED=$((REFUSED + ncut))
+# Slow clients (a body that never comes) from 5 other lab addresses, held
+# past the agent's 3 s idle timeout; a good request is served meanwhile.
+dev=$(lab_client ip -o -4 addr show | awk -v a="$LAB_CLIENT4" '$4 ~ "^"a"/" {print $2}')
+for i in $(seq 101 $((100 + NCLI))); do lab_client ip addr add "192.168.1.$i/24" dev "$dev"; done
+slow_pids=()
+for i in 101 102 103 104 105; do
+	(sleep 8 | lab_client curl -s -o /dev/null -m 20 -w '%{http_code} %{time_total}\n' --interface "192.168.1.$i" \
+		-X GET -H 'Content-Length: 100' -T - "$(url /v1/health)" >"$TMP/slow.$i") &
+	slow_pids+=($!)
+done
+sleep 1
+during=$(code /v1/health)
+wait "${slow_pids[@]}"
+slow_cut=0
+for i in 101 102 103 104 105; do
+	read -r c t <"$TMP/slow.$i"
+	TRIED=$((TRIED + 1)) REFUSED=$((REFUSED + 1))
+	awk -v t="$t" 'BEGIN { exit !(t < 20) }' && slow_cut=$((slow_cut + 1))
+done
+after=$(lab_client curl -s -m 60 "$(url '/v1/trace?cycles=3')" | jq -r '.report.mtr.dst' 2>/dev/null)
+TRIED=$((TRIED + 2)) SERVED=$((SERVED + 2))
+if [ "$ncodes" -eq 800 ] && [ "$ncut" -eq 200 ] && [ "$none" -eq 0 ] &&
+	! echo "$codes" | grep -qv '^4' && [ "$during" = 200 ] && [ "$after" = "$LAB_CLIENT4" ] &&
+	[ "$slow_cut" -eq 5 ]; then
+	pass flood
+else
+	fail flood "answers $ncodes/800 (non-4xx: $(echo "$codes" | grep -v '^4' | sort | uniq -c | tr '\n' ' ')), truncated $ncut/200," \
+		"slow ones ended by the agent $slow_cut/5, health during them: $during, trace after: dst '$after'"
+fi
+
+# N concurrent clients from N lab addresses (one /24): each served or 429.
+conc_pids=()
+for i in $(seq 101 $((100 + NCLI))); do
+	lab_client curl -s -o /dev/null -m 60 -w '%{http_code}\n' --interface "192.168.1.$i" \
+		"$(url '/v1/trace?cycles=3')" >"$TMP/conc.$i" &
+	conc_pids+=($!)
+done
+wait "${conc_pids[@]}"
+conc=$(cat "$TMP"/conc.*)
+n200=$(echo "$conc" | grep -c '^200$') n429=$(echo "$conc" | grep -c '^429$')
+tally $conc
+none=$NONE
+[ "$n200" -ge 1 ] && [ $((n200 + n429)) -eq "$NCLI" ] && [ "$none" -eq 0 ] &&
+	pass "concurrent" || fail concurrent "$NCLI clients: $n200 served, $n429 told 429, $none other"
+# NDJSON: one line per round (the rounds as hopdoc ran them), then "done".
+# (The last concurrent trace's slot is freed just after its answer went out:
+# a 429 here is retried, a few times.)
+for _ in 1 2 3 4 5; do
+	c=$(lab_client curl -s -m 60 -o "$TMP/nd.txt" -w '%{http_code}' -H 'Accept: application/x-ndjson' \
+		"$(url '/v1/trace?cycles=4')")
+	TRIED=$((TRIED + 1))
+	[ "$c" = 429 ] || break
+	REFUSED=$((REFUSED + 1))
+	sleep 1
+done
+nround=$(jq -c 'select(.round)' "$TMP/nd.txt" 2>/dev/null | wc -l)
+ndone=$(jq -r 'select(.done) | .rounds' "$TMP/nd.txt" 2>/dev/null)
+ndst=$(jq -r 'select(.round == 1) | .hops[-1].host' "$TMP/nd.txt" 2>/dev/null)
+if [ "$nround" -eq 4 ] && [ "$ndone" = 4 ] && [ "$ndst" = "$LAB_CLIENT4" ]; then
+	pass ndjson; SERVED=$((SERVED + 1))
+else
+	fail ndjson "HTTP $c; $nround round lines (want 4), done '$ndone', round 1 ends at '$ndst'" \
+		"$(head -c 300 "$TMP/nd.txt")" "$(tail -3 "$TMP/agent.err")"
+fi
+peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$apid/status")
+sleep 1
+kill "$TCPDUMP_PID" 2>/dev/null
+wait "$TCPDUMP_PID" 2>/dev/null
+# Probe destinations: only the peers that asked (the client's addresses).
+dsts=$(tcpdump -r "$TMP/probes.pcap" -n 2>/dev/null | awk '{for (i = 1; i <= NF; i++) if ($i == ">") {print $(i+1); break}}' |
+	sed 's/:$//' | awk -F. 'NF == 5 {NF = 4} 1' OFS=. | sort | uniq -c)
+strays=$(echo "$dsts" | awk '$2 !~ /^192\.168\.1\.(100|1[0-9][0-9])$/ && NF' )
+nprobes=$(echo "$dsts" | awk '{n += $1} END {print n + 0}')
+[ "$nprobes" -gt 0 ] && [ -z "$strays" ] && pass "tcpdump ($nprobes packets, all to peers that asked)" ||
+	fail tcpdump "packets $nprobes; to other addresses: $strays"
+pass "(figures: requests tried $TRIED, served $SERVED, refused $REFUSED; $NCLI concurrent: $n200 served, $n429 told 429; agent memory peak $peak)"
+down
+
+# ---- token and TLS ------------------------------------------------------------
+openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 1 -subj /CN=lab-agent \
+	-addext "subjectAltName=IP:203.0.113.5" -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+head -c 24 /dev/urandom | base64 >"$TMP/token"
+# The client reads the CA after dropping to nobody: the throwaway dir is readable.
+chmod 755 "$TMP"
+chmod 644 "$TMP/cert.pem" "$TMP/token"
+if up "$SCN/chain.scn" --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" --token-file "$TMP/token"; then
+	s=https://$LAB_TARGET4:$PORT/v1/health
+	c1=$(lab_client curl -s -o /dev/null -w '%{http_code}' --cacert "$TMP/cert.pem" "$s")
+	c2=$(lab_client curl -s -o /dev/null -w '%{http_code}' --cacert "$TMP/cert.pem" -H "Authorization: Bearer wrong" "$s")
+	c3=$(lab_client curl -s -o /dev/null -w '%{http_code}' --cacert "$TMP/cert.pem" -H "Authorization: Bearer $(cat "$TMP/token")" "$s")
+	c4=$(lab_client curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$TMP/token")" "$s")
+	c5=$(lab_client curl -s -o /dev/null -m 5 -w '%{http_code}' "http://$LAB_TARGET4:$PORT/v1/health")
+	[ "$c1 $c2 $c3 $c4" = "401 401 200 000" ] && [ "$c5" != 200 ] && pass token-tls ||
+		fail token-tls "no token $c1 (401), wrong $c2 (401), right $c3 (200), unverified cert $c4 (000), plain http $c5 (not 200)"
+	lab_client env HOPDOC_AGENT_CA="$TMP/cert.pem" HOPDOC_AGENT_TOKEN_FILE="$TMP/token" timeout 120 \
+		"$HOPDOC" -n -j -c 3 --return-via "https://$LAB_TARGET4:$PORT" "$LAB_TARGET4" >"$TMP/tls.json" 2>"$TMP/tls.err"
+	r1=$?
+	lab_client env HOPDOC_AGENT_CA="$TMP/cert.pem" timeout 120 \
+		"$HOPDOC" -n -c 3 --return-via "https://$LAB_TARGET4:$PORT" "$LAB_TARGET4" >"$TMP/notok.txt" 2>"$TMP/notok.err"
+	r2=$?
+	if [ "$r1" -eq 0 ] && jq -e '.return.report' "$TMP/tls.json" >/dev/null 2>&1 && [ "$r2" -eq 1 ] &&
+		grep -q 'HTTP 401' "$TMP/notok.err" && grep -q '^Outbound: ' "$TMP/notok.txt"; then
+		pass return-via-https
+	else
+		fail return-via-https "with token: exit $r1 $(cat "$TMP/tls.err"); without: exit $r2 $(cat "$TMP/notok.err")"
+	fi
+else
+	fail token-tls "the agent did not start with TLS" "$(tail -3 "$TMP/agent.err")"
+fi
+down
+
+# A 429 reaches the client as one line; the outbound report still comes.
+if up "$SCN/chain.scn" --per-minute 1; then
+	code '/v1/trace?cycles=1' >/dev/null
+	lab_client timeout 120 "$HOPDOC" -n -c 3 --return-via "$(url /)" "$LAB_TARGET4" >"$TMP/429.txt" 2>"$TMP/429.err"
+	r=$?
+	[ "$r" -eq 1 ] && grep -q 'HTTP 429, retry after' "$TMP/429.err" && [ "$(wc -l <"$TMP/429.err")" -eq 1 ] &&
+		grep -q '^Diagnosis' "$TMP/429.txt" && pass client-429 || fail client-429 "exit $r: $(cat "$TMP/429.err")"
+fi
+down
+cleanup
+check_done

@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# t_return.sh: --return-via ssh:// live in the lab. An OpenSSH server runs in
+# the server namespace (listening on the lab address only, a throwaway host
+# key and client key in a temp dir; the client's ssh gets its own config
+# through a wrapper first on PATH, so the machine's ~/.ssh is never read or
+# written). Each scenario runs hopdoc with --return-via in the client
+# namespace and checks the combined verdict's direction and hop against the
+# injected fault; the outbound trace alone is run too, for the report's
+# table. Also: the server without hopdoc (mtr fallback), without either,
+# an ssh that fails, a remote that prints garbage; the extra wall time.
+# Env: RET_CYCLES (30), RET_INTERVAL (0.1), HOPDOC, SSHD.
+source "$(dirname "$0")/check.sh" return
+SSHD=${SSHD:-/usr/sbin/sshd}
+CYCLES=${RET_CYCLES:-30}
+INTERVAL=${RET_INTERVAL:-0.1}
+SCN=$ROOT/tests/lab/scenarios
+RSCN=$ROOT/tests/lab/return
+TMP=
+SSHD_PID=
+TABLE=()
+
+for tool in "$SSHD" ssh ssh-keygen jq mtr; do
+	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
+done
+
+cleanup() {
+	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+	SSHD_PID=
+	lab_down
+	[ -n "$TMP" ] && rm -rf "$TMP"
+	TMP=
+}
+
+# Keys, the client's ssh config and wrapper, and the server's PATHs.
+make_keys() {
+	TMP=$(mktemp -d /tmp/hd_return.XXXXXX)
+	ssh-keygen -q -t ed25519 -N '' -C lab-host -f "$TMP/host_key" &&
+	ssh-keygen -q -t ed25519 -N '' -C lab-client -f "$TMP/client_key" || return 1
+	cp "$TMP/client_key.pub" "$TMP/authorized_keys"
+	cat >"$TMP/ssh_config" <<-CONF
+	Host *
+	  IdentityFile $TMP/client_key
+	  IdentitiesOnly yes
+	  StrictHostKeyChecking no
+	  UserKnownHostsFile /dev/null
+	  GlobalKnownHostsFile /dev/null
+	  LogLevel ERROR
+	  User root
+	CONF
+	mkdir "$TMP/cbin" "$TMP/with-hopdoc" "$TMP/with-mtr" "$TMP/bare" "$TMP/garbage"
+	printf '#!/bin/sh\nexec %s -F %s "$@"\n' "$(command -v ssh)" "$TMP/ssh_config" >"$TMP/cbin/ssh"
+	chmod 755 "$TMP/cbin/ssh"
+	for d in with-hopdoc with-mtr bare garbage; do ln -s /bin/sh "$TMP/$d/sh"; done
+	ln -s "$HOPDOC" "$TMP/with-hopdoc/hopdoc"
+	ln -s "$(command -v mtr)" "$TMP/with-mtr/mtr"
+	[ -x /usr/bin/mtr-packet ] && ln -s /usr/bin/mtr-packet "$TMP/with-mtr/mtr-packet"
+	printf '#!/bin/sh\necho "this is not a report"\n' >"$TMP/garbage/hopdoc"
+	chmod 755 "$TMP/garbage/hopdoc"
+	mkdir -p /run/sshd # sshd's privilege separation directory (Debian's tmpfiles makes it)
+}
+
+# start_sshd PATHDIR: sshd in the server namespace, on the lab address only,
+# whose sessions see PATH=PATHDIR (what the server has installed).
+start_sshd() {
+	cat >"$TMP/sshd_config" <<-CONF
+	ListenAddress $LAB_TARGET4:22
+	HostKey $TMP/host_key
+	AuthorizedKeysFile $TMP/authorized_keys
+	PidFile none
+	StrictModes no
+	UsePAM no
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	PermitRootLogin prohibit-password
+	SetEnv PATH=$1
+	CONF
+	lab_server "$SSHD" -D -e -f "$TMP/sshd_config" 2>>"$TMP/sshd.log" &
+	SSHD_PID=$!
+	local i
+	for ((i = 0; i < 50; i++)); do
+		lab_server bash -c "exec 3<>/dev/tcp/$LAB_TARGET4/22" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_sshd() { [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; SSHD_PID=; }
+
+# up FILE PATHDIR: the lab and its sshd; then $AFTER_UP, when set.
+up() {
+	lab_up "$1" || return 1
+	# lab_up's own traps would leave sshd's temp dir behind: ours do both.
+	trap cleanup EXIT
+	trap 'cleanup; trap - EXIT; exit 130' INT
+	trap 'cleanup; trap - EXIT; exit 143' TERM
+	[ -z "${AFTER_UP:-}" ] || "$AFTER_UP" || return 1
+	start_sshd "$2"
+}
+
+# asym.scn's routes: out through r3 (198.51.100.6), back through r3b (.137).
+pin_asym() {
+	local net
+	for net in 198.51.100.8/30 198.51.100.12/30 203.0.113.0/24; do
+		lab_exec r2 ip route replace "$net" via 198.51.100.6 dev l3 || return 1
+	done
+	for net in 192.168.1.0/24 198.51.100.0/30 198.51.100.4/30; do
+		lab_exec r4 ip route replace "$net" via 198.51.100.137 dev l4b || return 1
+	done
+}
+
+down() { stop_sshd; lab_down; }
+
+# hd OUT ERR ARGS...: hopdoc in the client namespace, our ssh first on PATH.
+hd() {
+	local out=$1 err=$2
+	shift 2
+	lab_client env PATH="$TMP/cbin:$PATH" timeout 120 "$HOPDOC" -n -c "$CYCLES" -i "$INTERVAL" "$@" \
+		>"$out" 2>"$err"
+}
+
+# The findings of a -j document as "finding direction hop", one a line.
+findings() { jq -r '.diagnosis[] | "\(.finding) \(.direction) \(.hop)"' "$1" 2>/dev/null; }
+
+# verdict FILE: the combined verdict in one phrase, "loss 4 both; ..." (info
+# findings left out), or "healthy".
+verdict() {
+	local v
+	v=$(jq -r '[.diagnosis[] | select(.severity != "info") | "\(.finding) \(.hop) \(.direction)"]
+		| join("; ")' "$1" 2>/dev/null)
+	echo "${v:-none}"
+}
+
+# alone FILE: the outbound trace's own verdict, by hopdoc analyze on its -j.
+alone() {
+	jq '.outbound' "$1" >"$1.out" 2>/dev/null &&
+		"$HOPDOC" analyze --json "$1.out" >"$1.alone" 2>/dev/null && verdict "$1.alone"
+}
+
+# has FILE FINDING HOP DIRECTIONS: a warning or worse of that kind at that
+# outbound hop, in one of DIRECTIONS ("return" or "outbound|both").
+has() {
+	jq -e --arg f "$2" --argjson h "$3" --arg d "^($4)\$" \
+		'[.diagnosis[] | select(.finding == $f and .hop == $h and (.direction | test($d))
+			and .severity != "info")] | length > 0' "$1" >/dev/null 2>&1
+}
+
+# others FILE FINDING DIRECTION: a warning or worse of that kind in another direction.
+others() {
+	jq -e --arg f "$2" --arg d "$3" '[.diagnosis[] | select(.finding == $f and .direction != $d
+		and .severity != "info")] | length > 0' "$1" >/dev/null 2>&1
+}
+
+# scenario NAME FILE FINDING HOP TRUEDIR DIRECTIONS TRUTH: one live pair run,
+# passed when the combined verdict has FINDING at HOP in one of DIRECTIONS;
+# the table row says "right" only when that direction is TRUEDIR (round
+# trips cannot split a one-way fault on a symmetric route: "both" is then
+# the most they can prove).
+scenario() {
+	local name=$1 file=$2 finding=$3 hop=$4 truedir=$5 dirs=$6 truth=$7 o=$TMP/$1.json a c right
+	up "$file" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail "$name" "lab or sshd did not start"; down; return; }
+	hd "$o" "$o.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	local rc=$?
+	down
+	if [ "$rc" -ne 0 ] || ! jq -e '.return.report' "$o" >/dev/null 2>&1; then
+		fail "$name" "exit $rc, no return trace" "$(head -3 "$o.err")"; return
+	fi
+	a=$(alone "$o") c=$(verdict "$o")
+	if has "$o" "$finding" "$hop" "$truedir" && ! others "$o" "$finding" "$truedir"; then
+		pass "$name"; right=right
+	elif has "$o" "$finding" "$hop" "$truedir"; then
+		pass "$name"; right="partly: $truedir named at the right hop, but the same loss also stays an other-direction finding (R10 does not link them)"
+	elif has "$o" "$finding" "$hop" "$dirs"; then
+		pass "$name"; right="partly: hop right, direction $truedir needs the one-way stream"
+	else
+		fail "$name" "expected $finding at hop $hop, direction $dirs; got: $c"; right=WRONG
+	fi
+	TABLE+=("$name | truth: $truth | outbound alone: $a | combined: $c | $right")
+}
+
+# failure NAME PATHDIR URLPORT WANT: the return side fails; the outbound report
+# and its verdict must still come, with one line saying why, and exit 1.
+failure() {
+	local name=$1 o=$TMP/$1.txt rc
+	up "$SCN/chain.scn" "$2" || { fail "$name" "lab or sshd did not start"; down; return; }
+	hd "$o" "$o.err" --return-via "ssh://$LAB_TARGET4$3" "$LAB_TARGET4"
+	rc=$?
+	down
+	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$o.err")" -eq 1 ] && grep -q "$4" "$o.err" &&
+		grep -q '^Outbound: ' "$o" && grep -q '^Diagnosis' "$o" && ! grep -q '^Return: ' "$o"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc (want 1); stderr:" "$(cat "$o.err")" "stdout: $(head -2 "$o")"
+	fi
+}
+
+# ---- main
+make_keys || { fail setup "cannot make the throwaway keys"; exit 1; }
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
+
+scenario loss-out "$SCN/loss-out.scn" loss 4 outbound 'outbound|both' "loss link 4 outbound"
+scenario loss-ret "$SCN/loss-ret.scn" loss 4 return 'return|both' "loss link 4 return"
+scenario loss-both "$SCN/loss-both.scn" loss 4 both both "loss link 4 both ways"
+scenario latency-ret "$RSCN/latency-ret.scn" latency 3 return 'return|both' "+40 ms link 3 return"
+scenario ret-policy "$RSCN/ret-policy.scn" loss 4 return return "loss at r3, server->client only"
+scenario ret-policy-nat "$RSCN/ret-policy-nat.scn" loss 4 return return "NAT + loss at r3, server->client only"
+AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return return "return-only router r3b loses 30%"
+
+# Behind NAT the server must trace to the address it sees: r1's on link 2.
+up "$SCN/nat.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
+	hd "$TMP/nat.json" "$TMP/nat.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	dst=$(jq -r '.return.report.mtr.dst' "$TMP/nat.json" 2>/dev/null)
+	[ "$dst" = 198.51.100.1 ] && [ "$(verdict "$TMP/nat.json")" = "healthy 0 both" ] && pass nat ||
+		fail nat "return trace to '$dst' (want 198.51.100.1, r1's NAT address); $(verdict "$TMP/nat.json")"
+	TABLE+=("nat | truth: healthy | outbound alone: $(alone "$TMP/nat.json") | combined: $(verdict "$TMP/nat.json") | return traced to $dst")
+}
+down
+
+# The server without hopdoc: its mtr, said so on stderr.
+up "$SCN/loss-both.scn" "$TMP/with-mtr:/usr/bin:/bin" && {
+	hd "$TMP/mtr.json" "$TMP/mtr.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "server's mtr" "$TMP/mtr.err" && has "$TMP/mtr.json" loss 4 both; then
+		pass mtr-fallback
+	else
+		fail mtr-fallback "exit $rc; $(cat "$TMP/mtr.err"); $(verdict "$TMP/mtr.json")"
+	fi
+	TABLE+=("loss-both, server has only mtr | truth: loss 4 both | outbound alone: $(alone "$TMP/mtr.json") | combined: $(verdict "$TMP/mtr.json") | $(grep -q "server's mtr" "$TMP/mtr.err" && echo 'mtr used, said so')")
+}
+down
+
+failure neither "$TMP/bare" '' 'neither hopdoc nor mtr: install'
+failure garbage "$TMP/garbage:/usr/bin:/bin" '' "hopdoc -j output cannot be read"
+failure ssh-refused "$TMP/with-hopdoc:/usr/bin:/bin" :2222 'ssh failed: .*refused'
+
+# Extra wall time of --return-via over the outbound trace alone (a figure,
+# not a check: no timed assertions on a shared machine). Best of 3 each.
+wall() { local t0 t1; t0=$(date +%s%N); hd /dev/null /dev/null "$@"; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
+up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
+	best_a=999999 best_p=999999
+	for _ in 1 2 3; do
+		a=$(CYCLES=10 INTERVAL=1 wall "$LAB_TARGET4")
+		p=$(CYCLES=10 INTERVAL=1 wall --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4")
+		[ "$a" -lt "$best_a" ] && best_a=$a
+		[ "$p" -lt "$best_p" ] && best_p=$p
+	done
+	pass "(wall time, -c 10 -i 1, best of 3: outbound alone $best_a ms, with --return-via $best_p ms, extra $((best_p - best_a)) ms; one round is 1000 ms)"
+}
+down
+
+for row in "${TABLE[@]}"; do pass "(table: $row)"; done
+cleanup
+check_done
