@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,9 @@ static int peer_of(struct MHD_Connection *c, char *text, size_t len,
 	if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
 		agent_limit_prefix(AF_INET6, in6->sin6_addr.s6_addr, key);
+		/* an IPv4 peer of a dual-stack listener is traced over IPv4 */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			return inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], text, (socklen_t)len) ? 0 : -1;
 		return inet_ntop(AF_INET6, &in6->sin6_addr, text, (socklen_t)len) ? 0 : -1;
 	}
 	return -1;
@@ -291,7 +295,11 @@ static void stream_free(void *cls)
 	struct stream *s = cls;
 	int status;
 	if (s->fd >= 0)
-		close(s->fd); /* a child still writing gets EPIPE and ends */
+		close(s->fd);
+	/* A client that left must not hold the slot for the rest of the trace: a
+	 * child probing silently would only meet EPIPE at its next line. */
+	if (s->pid > 0)
+		(void)kill(s->pid, SIGTERM);
 	while (s->pid > 0 && waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pthread_mutex_lock(&s->a->lock);

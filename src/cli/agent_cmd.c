@@ -178,6 +178,13 @@ static int serve(struct agent_opts *o, struct files *f)
 
 int agent_cmd_main(int argc, char **argv)
 {
+	/* Its files and its port are opened with the rights it starts with: a
+	 * setuid install would lend root's key files and low ports to any user. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fputs("hopdoc agent: not as a setuid program; start it as root or with "
+		      "CAP_NET_RAW (systemd/hopdoc-agent.service)\n", stderr);
+		return 1;
+	}
 	struct agent_opts o;
 	struct files f = { NULL, NULL, NULL };
 	agent_opts_default(&o);

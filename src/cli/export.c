@@ -2,7 +2,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "base/sink.h"
@@ -101,6 +103,25 @@ const char *export_base_name(const char *host, time_t when, char *buf, size_t le
 	return buf;
 }
 
+/* The view's files are new ones under made-up names: never an existing file,
+ * nor one a symbolic link planted in a shared directory points at. */
+static int write_new(int (*to)(FILE *, const char *, const struct export_input *, char *, size_t),
+		     const char *path, const struct export_input *in, char *msg, size_t msglen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		int why = errno;
+		if (fd >= 0)
+			close(fd);
+		return failed(path, why, msg, msglen);
+	}
+	int rc = to(f, path, in, msg, msglen);
+	if (fclose(f) != 0 && rc == 0)
+		rc = failed(path, errno, msg, msglen);
+	return rc;
+}
+
 int export_write_both(const struct export_input *in, const char *host, time_t when, const char *dir,
 		      char *msg, size_t msglen)
 {
@@ -113,7 +134,8 @@ int export_write_both(const struct export_input *in, const char *host, time_t wh
 		snprintf(msg, msglen, "cannot export: the directory name is too long");
 		return -1;
 	}
-	if (export_write_text(txt, in, msg, msglen) != 0 || export_write_html(html, in, msg, msglen) != 0)
+	if (write_new(export_text_to, txt, in, msg, msglen) != 0 ||
+	    write_new(export_html_to, html, in, msg, msglen) != 0)
 		return -1;
 	snprintf(msg, msglen, "wrote %s and %s", txt, html);
 	return 0;

@@ -15,6 +15,11 @@
 #define FOLLOWUP_MAX_INTERVAL_S 0.5 /* between the target's probes */
 #define FOLLOWUP_SLOWER 2.0         /* the slower rate: the main run's interval times this */
 #define FOLLOWUP_FASTER 0.25        /* the faster one */
+/* The faster rate's floor: 20 probes a second to one router at most. The
+ * faster run goes to one TTL only, so even at mtr's unprivileged -i 1 (a
+ * probe every 0.25 s) it sends fewer packets a second than the main run did
+ * on any path of four hops or more. */
+#define FOLLOWUP_MIN_INTERVAL_S 0.05
 
 /* What one follow-up trace heard. */
 struct fu_count {
@@ -121,7 +126,7 @@ static int probe_rates(const struct config *cfg, const struct view_sockets *sock
 	struct diag_followup_rate r = { .ttl = ttl };
 	for (int k = 0; k < 2 && s && !(stop && *stop); k++) {
 		struct probe_params pp = one_ttl(cfg, t, ttl, FOLLOWUP_RATE_PROBES);
-		pp.interval_s = cfg->probe.interval_s * factor[k];
+		pp.interval_s = fmax(cfg->probe.interval_s * factor[k], FOLLOWUP_MIN_INTERVAL_S);
 		struct fu_count c = { .dst = t->dst_addr, .best_ms = NAN };
 		if (trace_once(s, &pp, stop, &c, err, errlen) < 0)
 			return -1;

@@ -2,6 +2,8 @@
 #include "cli/retagent.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +53,16 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
-/* The token's first line, as an Authorization header; NULL when none. */
+/* The token's first line, as an Authorization header; NULL when none. Read
+ * before the drop, so it is opened as the user who ran us: a setuid install
+ * must not send a line of a file that user cannot read. */
 static struct curl_slist *auth_header(void)
 {
 	const char *path = getenv("HOPDOC_AGENT_TOKEN_FILE");
-	FILE *f = path ? fopen(path, "re") : NULL;
+	int fd = path ? privdrop_open_as_user(path, O_RDONLY | O_CLOEXEC) : -1;
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
 	char tok[4096];
 	if (!f)
 		return NULL;

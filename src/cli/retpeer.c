@@ -143,6 +143,8 @@ struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen
 	p->fd[0] = p->fd[1] = -1;
 	const struct probe_params *pp = &cfg->probe;
 	double run_s = (double)pp->cycles * pp->interval_s + pp->gracetime_s + pp->timeout_s;
+	if (run_s > 1e9)
+		run_s = 1e9; /* -c and -i at their limits overflow int64 nanoseconds */
 	p->deadline_ns = evloop_now_ns() + (int64_t)((run_s + SLACK_S) * 1e9);
 	if (retvia_parse(cfg->return_via, &p->url, err, errlen) < 0) {
 		retpeer_free(p);

@@ -174,8 +174,10 @@ static bool hop_number_word(const char *s)
 	size_t d = i;
 	while (isdigit((unsigned char)s[i]))
 		i++;
+	if (i == d || s[i] != '.') /* s[i + 1] is only read past a '.' */
+		return false;
 	bool ends = s[i + 1] == ' ' || s[i + 1] == '|' || s[i + 1] == '\0';
-	return i > d && s[i] == '.' && ends && nonzero_digits(s + d, i - d);
+	return ends && nonzero_digits(s + d, i - d);
 }
 
 static bool figure_word(const char *w, size_t n)
