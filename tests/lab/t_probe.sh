@@ -223,17 +223,25 @@ count_packets() { # PCAP FILTER
 
 # The options that shape probes, checked on the wire: every probe hopdoc
 # counted must carry the option (GOOD filter) and none may lack it (BAD).
+# The run must also match the truth, with check_truth's one second run.
 check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 	local work=$1 name="$LAB_NAME/option/$2" proto=$3 args=$4 good bad snt problems
-	start_capture "$work" "src host $LAB_CLIENT4"
-	CYCLES=5 EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
-	stop_capture
+	local try stalls0 why= note=
+	for try in 1 2; do
+		stalls0=$(lab_emu_stalls)
+		start_capture "$work" "src host $LAB_CLIENT4"
+		CYCLES=5 EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
+		stop_capture
+		problems=$(compare "$work/truth4" "$work/m")
+		[ "$try" = 2 ] && note=" (passed on a second run: $why)"
+		why=$(second_run_reason "$problems" "$stalls0" "$(lab_emu_stalls)")
+		[ -n "$why" ] || break
+	done
 	snt=$(awk '{ s += $3 } END { print s + 0 }' "$work/m")
 	good=$(count_packets "$work/cap.pcap" "$5")
 	bad=$(count_packets "$work/cap.pcap" "$6")
-	problems=$(compare "$work/truth4" "$work/m")
 	if [ -z "$problems" ] && [ "$snt" -gt 0 ] && [ "$good" -ge "$snt" ] && [ "$bad" -eq 0 ]; then
-		pass "$name ($args: $good probes on the wire, $snt counted)"
+		pass "$name ($args: $good probes on the wire, $snt counted)$note"
 	else
 		mapfile -t lines <<<"$problems"
 		fail "$name" "$args: probes counted $snt, with the option $good, without $bad" \
