@@ -10,7 +10,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HOPDOC=${1:-$ROOT/build/hopdoc}
 N=${2:-1000}
-LAB_PREFIX=${LAB_PREFIX:-hdmt$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-t$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"

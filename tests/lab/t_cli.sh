@@ -7,7 +7,9 @@
 # Start_Time, -l sequence numbers) each against mtr's behaviour. Prints
 # PASS:/FAIL: lines.
 # Needs root. SCENARIO (a scenario file) may be given as $1.
-LAB_PREFIX=${LAB_PREFIX:-hl7c$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-c$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" cli

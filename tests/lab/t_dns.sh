@@ -10,7 +10,9 @@
 # dropped: the report comes with addresses, at most the names' wait (3 s
 # after the last name) later than with names.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure. Needs root.
-LAB_PREFIX=${LAB_PREFIX:-hl7d$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-d$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" dns

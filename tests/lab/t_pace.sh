@@ -10,7 +10,9 @@
 # target. mtr's figures are measured the same way and printed for the
 # closing note (not checked: they are mtr's). Prints PASS:/FAIL: lines; exits
 # non-zero on any failure. Needs root.
-LAB_PREFIX=${LAB_PREFIX:-hl14p$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-a$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" pace

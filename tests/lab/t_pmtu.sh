@@ -10,7 +10,9 @@
 # diagnosis and in the JSON. mtr runs the same way alongside (in the lab
 # namespace only, -n); both reports go to build/logs/pmtu-side-by-side.txt.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure. Needs root.
-LAB_PREFIX=${LAB_PREFIX:-hl14m$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-m$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" pmtu

@@ -354,7 +354,8 @@ main() {
 		local this=0
 		if [ "$extras" = 1 ] && lossless "$s"; then this=1 extras=0; fi
 		# Each scenario in its own subshell: its lab and traps end with it.
-		(LAB_PREFIX=hl3p$n run_scenario "$s" "$this")
+		# The pid keeps concurrent runs (other checkouts, CI) apart.
+		(LAB_PREFIX=p$$_$n run_scenario "$s" "$this")
 		n=$((n + 1))
 	done
 }

@@ -9,7 +9,9 @@
 # drop at r3) changing the verdict panel, an unknown TERM, NO_COLOR and a
 # monochrome terminal, no terminal at all, and a stalled terminal.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure. Needs root.
-LAB_PREFIX=${LAB_PREFIX:-h5t$$}
+# One letter and the whole pid (at most 8 characters): unique among
+# concurrent runs, which a cut pid was not.
+LAB_PREFIX=${LAB_PREFIX:-v$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" tui
