@@ -17,6 +17,7 @@
 #include "model/field.h"
 #include "model/history.h"
 #include "model/model.h"
+#include "../trace_build.h"
 
 static void set_hop(struct model_trace *t, unsigned ttl, const char *addr, unsigned long snt,
 		    unsigned long recv, unsigned long late, double avg)
@@ -33,13 +34,8 @@ static void set_hop(struct model_trace *t, unsigned ttl, const char *addr, unsig
 	h->last = avg * 1.04;
 	h->stdev = avg * 0.11;
 	h->has = MODEL_HAS_RECV | MODEL_HAS_LAST | MODEL_HAS_DROP | MODEL_HAS_STDEV;
-	if (!addr)
-		return;
-	struct model_addr a;
-	assert_int_equal(model_addr_parse(addr, &a), 0);
-	struct model_responder *r = model_hop_responder(h, &a);
-	model_addr_text(&a, r->text, sizeof(r->text));
-	r->replies = recv;
+	if (addr)
+		add_responder(h, addr, recv);
 }
 
 /* Figures with more digits than any report prints, a silent hop, a hop with

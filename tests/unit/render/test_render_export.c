@@ -16,6 +16,7 @@
 #include "model/finding.h"
 #include "model/history.h"
 #include "model/model.h"
+#include "../trace_build.h"
 #include "render/render_chart.h"
 #include "render/render_html.h"
 #include "render/render_winmtr.h"
@@ -33,14 +34,8 @@ static void set_hop(struct model_trace *t, unsigned ttl, const char *addr, unsig
 	h->wrst = avg + 0.1;
 	h->last = avg;
 	h->has = MODEL_HAS_RECV | MODEL_HAS_LAST | MODEL_HAS_DROP | MODEL_HAS_STDEV;
-	if (!addr)
-		return;
-	struct model_addr a;
-	assert_int_equal(model_addr_parse(addr, &a), 0);
-	struct model_responder *r = model_hop_responder(h, &a);
-	model_addr_text(&a, r->text, sizeof(r->text));
-	r->replies = recv;
-	h->latest = h->n_resp - 1;
+	if (addr)
+		add_responder(h, addr, recv);
 }
 
 static struct model_trace *three_hops(void)
