@@ -16,7 +16,7 @@ model      base                                 model.h finding.h event.h field.
 probe      base,model                           probe.h privdrop.h
 resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
-render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h
+render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h render_prom.h
 diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
