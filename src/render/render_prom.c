@@ -14,9 +14,13 @@ struct prom {
 	const struct render_prom_target *t;
 	size_t n;
 	struct sink *out;
+	char le[MODEL_RTT_BUCKETS][24]; /* the bounds' text, made once: a thousand
+	                                   targets' buckets would print them 420,000 times */
 };
 
-/* A label value as the text format wants it: \\, \" and \n escaped. */
+/* A label value as the text format wants it: \\, \" and \n escaped, and
+ * valid UTF-8 (Prometheus refuses a scrape with any other byte; a target
+ * name is whatever the user typed), a cut sequence included. */
 static void escape_label(const char *s, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -26,6 +30,7 @@ static void escape_label(const char *s, char *buf, size_t len)
 		buf[o++] = *s == '\n' ? 'n' : *s;
 	}
 	buf[o] = '\0';
+	model_text_clean(buf);
 }
 
 static const char *target_of(const struct render_prom_target *t)
@@ -46,14 +51,25 @@ static int family_head(struct sink *o, const char *name, const char *type, const
 	return sink_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* Prometheus reads Go's float syntax: +Inf, -Inf, NaN. */
-static int put_double(struct sink *o, double v)
+/* Prometheus reads Go's float syntax: +Inf, -Inf, NaN. Whole numbers (the
+ * counters) take printf's integer path, several times faster. */
+static void format_double(double v, char *buf, size_t len)
 {
 	if (isnan(v))
-		return sink_puts(o, "NaN");
-	if (isinf(v))
-		return sink_puts(o, v > 0 ? "+Inf" : "-Inf");
-	return sink_printf(o, "%.15g", v);
+		snprintf(buf, len, "NaN");
+	else if (isinf(v))
+		snprintf(buf, len, "%s", v > 0 ? "+Inf" : "-Inf");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%lld", (long long)v);
+	else
+		snprintf(buf, len, "%.15g", v);
+}
+
+static int put_double(struct sink *o, double v)
+{
+	char buf[32];
+	format_double(v, buf, sizeof(buf));
+	return sink_puts(o, buf);
 }
 
 /* ---- per-hop scalar families -------------------------------------------- */
@@ -101,25 +117,24 @@ static int hop_family(const struct prom *p, const struct hop_family *f)
 /* ---- the RTT histogram --------------------------------------------------- */
 
 static int bucket_line(struct sink *o, const struct render_prom_target *t,
-                       const struct model_hop *h, double le_s, unsigned long count)
+                       const struct model_hop *h, const char *le, unsigned long count)
 {
 	int rc = sink_puts(o, "hopdoc_rtt_seconds_bucket");
 	rc |= hop_labels(o, t, h);
-	rc |= sink_puts(o, ",le=\"");
-	rc |= put_double(o, le_s);
-	return rc | sink_printf(o, "\"} %lu\n", count);
+	return rc | sink_printf(o, ",le=\"%s\"} %lu\n", le, count);
 }
 
-static int hop_histogram(struct sink *o, const struct render_prom_target *t,
+static int hop_histogram(const struct prom *p, const struct render_prom_target *t,
                          const struct model_hop *h)
 {
+	struct sink *o = p->out;
 	unsigned long cum = 0;
 	int rc = 0;
 	for (unsigned b = 0; b < MODEL_RTT_BUCKETS; b++) {
 		cum += h->rtt_bucket[b];
-		rc |= bucket_line(o, t, h, model_rtt_bucket_ms(b) / 1000.0, cum);
+		rc |= bucket_line(o, t, h, p->le[b], cum);
 	}
-	rc |= bucket_line(o, t, h, INFINITY, h->recv);
+	rc |= bucket_line(o, t, h, "+Inf", h->recv);
 	rc |= sink_puts(o, "hopdoc_rtt_seconds_sum");
 	rc |= hop_labels(o, t, h);
 	rc |= sink_puts(o, "} ");
@@ -137,7 +152,7 @@ static int rtt_family(const struct prom *p)
 		const struct model_trace *tr = p->t[i].trace;
 		for (size_t k = 0; k < tr->n_hops; k++)
 			if (tr->hops[k].has & MODEL_HAS_BUCKETS)
-				rc |= hop_histogram(p->out, &p->t[i], &tr->hops[k]);
+				rc |= hop_histogram(p, &p->t[i], &tr->hops[k]);
 	}
 	return rc;
 }
@@ -251,7 +266,9 @@ static int finding_family(const struct prom *p)
 
 int render_prom(const struct render_prom_target *t, size_t n, struct sink *out)
 {
-	const struct prom p = { t, n, out };
+	struct prom p = { .t = t, .n = n, .out = out };
+	for (unsigned b = 0; b < MODEL_RTT_BUCKETS; b++)
+		format_double(model_rtt_bucket_ms(b) / 1000.0, p.le[b], sizeof(p.le[b]));
 	int rc = 0;
 	for (size_t f = 0; f < sizeof(hop_families) / sizeof(hop_families[0]); f++)
 		rc |= hop_family(&p, &hop_families[f]);

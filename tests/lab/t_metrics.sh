@@ -15,7 +15,8 @@
 #                 that holds its injected RTT (+2 ms, as t_selftest)
 # and, while hopdoc runs: live-promtool (promtool accepts the live text),
 # listen-only (the lab address alone: nothing on the namespace's loopback),
-# refuse-wildcard (0.0.0.0 is refused before anything is probed).
+# refuse-wildcard (0.0.0.0 is refused before anything is probed); and last,
+# stop-signal (SIGINT ends a serving run with its report).
 # Everything runs inside the lab, bounded: hopdoc -c CYCLES -i INTERVAL, then
 # Prometheus is stopped and the lab torn down.
 # Env: METRICS_CYCLES (120), METRICS_INTERVAL (0.5), HOPDOC.
@@ -177,6 +178,27 @@ verdict=$(awk -v mf="$TMP/median" '
 	END { printf "%s|%s\n", bad == "" ? "ok" : bad, figs }' "$TMP/truth")
 IFS='|' read -r bad figs <<<"$verdict"
 [ "$bad" = ok ] && pass "histogram (ttl:median/injected:$figs)" || fail histogram "$bad" "median/injected:$figs"
+
+# A stop signal ends a run that serves metrics as it ends any other: at once,
+# with its report (the server's thread must not take the signal). Run last:
+# Prometheus still scrapes this port, and a new run's counters start over.
+lab_client "$HOPDOC" -n -r --metrics "$endpoint" -c 1000 -i 0.2 "$LAB_TARGET4" >"$TMP/sig.out" 2>"$TMP/sig.err" &
+HOPDOC_PID=$!
+for ((i = 0; i < 100; i++)); do
+	lab_client curl -s -m 2 "http://$endpoint/metrics" 2>/dev/null | grep -q '^hopdoc_probes_sent_total{' && break
+	sleep 0.2
+done
+kill -INT "$HOPDOC_PID"
+for ((i = 0; i < 300; i++)); do kill -0 "$HOPDOC_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$HOPDOC_PID" 2>/dev/null; then
+	fail stop-signal "hopdoc still runs 30 s after SIGINT"
+else
+	wait "$HOPDOC_PID"
+	rc=$?
+	[ "$rc" -eq 0 ] && grep -q '^HOST: ' "$TMP/sig.out" && pass stop-signal ||
+		fail stop-signal "exit $rc after SIGINT" "$(head -3 "$TMP/sig.err")"
+fi
+HOPDOC_PID=
 
 cleanup
 trap - EXIT

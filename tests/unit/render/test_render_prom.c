@@ -50,6 +50,9 @@ static void labels_are_escaped(void **state)
 	char *text = expose(t, "a\"b\\c\nd", NULL);
 	assert_non_null(strstr(text, "hopdoc_probes_sent_total{target=\"a\\\"b\\\\c\\nd\",ttl=\"1\"} 1\n"));
 	free(text);
+	text = expose(t, "caf\xc3\xa9-\xe9", NULL); /* UTF-8 kept, a Latin-1 byte not */
+	assert_non_null(strstr(text, "{target=\"caf\xc3\xa9-?\",ttl=\"1\"}"));
+	free(text);
 	model_trace_free(t);
 }
 
