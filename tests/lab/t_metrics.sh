@@ -182,7 +182,9 @@ IFS='|' read -r bad figs <<<"$verdict"
 # A stop signal ends a run that serves metrics as it ends any other: at once,
 # with its report (the server's thread must not take the signal). Run last:
 # Prometheus still scrapes this port, and a new run's counters start over.
-lab_client "$HOPDOC" -n -r --metrics "$endpoint" -c 1000 -i 0.2 "$LAB_TARGET4" >"$TMP/sig.out" 2>"$TMP/sig.err" &
+# (ip netns exec execs hopdoc: $! is hopdoc itself, not a subshell)
+ip netns exec "$LAB_CLIENT" "$HOPDOC" -n -r --metrics "$endpoint" -c 1000 -i 0.2 "$LAB_TARGET4" \
+	>"$TMP/sig.out" 2>"$TMP/sig.err" &
 HOPDOC_PID=$!
 for ((i = 0; i < 100; i++)); do
 	lab_client curl -s -m 2 "http://$endpoint/metrics" 2>/dev/null | grep -q '^hopdoc_probes_sent_total{' && break
@@ -192,6 +194,8 @@ kill -INT "$HOPDOC_PID"
 for ((i = 0; i < 300; i++)); do kill -0 "$HOPDOC_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$HOPDOC_PID" 2>/dev/null; then
 	fail stop-signal "hopdoc still runs 30 s after SIGINT"
+	kill -KILL "$HOPDOC_PID"
+	wait "$HOPDOC_PID" 2>/dev/null
 else
 	wait "$HOPDOC_PID"
 	rc=$?
