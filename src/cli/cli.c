@@ -182,7 +182,7 @@ static bool too_many_for_exports(const struct opts *o)
 	return true;
 }
 
-/* --metrics: each round of the target being traced goes to the endpoint. */
+/* --metrics: the target being traced goes to the endpoint as its trace grows. */
 struct metrics_feed {
 	struct metrics *m;
 	const char *target; /* as the user gave it: the `target` label */
