@@ -4,7 +4,7 @@
 # src/ is layered by folder (docs/architecture.md). Sources are found per
 # folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
 #   libhopdoc_core.a  base model stats render diag import (no socket calls)
-#   libhopdoc_net.a   probe resolve host agent (host: the ethtool ioctl)
+#   libhopdoc_net.a   probe resolve host agent metrics (host: the ethtool ioctl)
 #   libhopdoc_tui.a   the interactive view (ncurses)
 # The CLI's objects are in none of them; tests of the CLI link them from
 # libhopdoc_cli.a, a build-internal archive. New modules, tests
@@ -30,7 +30,7 @@ LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 
 CORE_DIRS := base model stats render diag import
-NET_DIRS  := probe resolve host agent
+NET_DIRS  := probe resolve host agent metrics
 TUI_DIRS  := tui
 CLI_DIRS  := cli
 

@@ -14,6 +14,7 @@ packages=(
 	libncurses-dev tmux # the interactive view; its lab test and benchmark (docs/tui.md)
 	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
 	libmicrohttpd-dev libcurl4-openssl-dev openssl curl # hopdoc agent, --return-via http(s)://
+	prometheus # promtool checks --metrics' output; t_metrics.sh runs a server in the lab
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -28,3 +29,9 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The prometheus package enables a server of its own on every address
+# (:9090); the tests start theirs inside a lab namespace, so one we just
+# installed is stopped at once.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+	systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

@@ -21,6 +21,7 @@
 #include "cli/retpeer.h"
 #include "cli/run.h"
 #include "cli/view.h"
+#include "metrics/metrics.h"
 #include "probe/privdrop.h"
 #include "probe/probe.h"
 
@@ -181,10 +182,35 @@ static bool too_many_for_exports(const struct opts *o)
 	return true;
 }
 
+/* --metrics: the target being traced goes to the endpoint as its trace grows. */
+struct metrics_feed {
+	struct metrics *m;
+	const char *target; /* as the user gave it: the `target` label */
+};
+
+static void feed_metrics(void *ctx, const struct model_trace *t, const struct finding_list *f)
+{
+	const struct metrics_feed *feed = ctx;
+	const struct render_prom_target one = { .target = feed->target, .trace = t, .findings = f };
+	(void)metrics_publish(feed->m, &one, 1); /* out of memory costs one snapshot */
+}
+
+static int trace_one(const struct config *cfg, const struct view_sockets *socks,
+                     struct retpeer *peer, struct metrics *m, char *err, size_t errlen)
+{
+	if (peer)
+		return pair_run(cfg, socks, peer, &stop_requested, stdout, err, errlen);
+	if (!m)
+		return run_trace(cfg, socks, &stop_requested, stdout, err, errlen);
+	struct metrics_feed feed = { m, cfg->probe.target };
+	const struct run_snapshot snap = { &feed, feed_metrics };
+	return run_trace_snap(cfg, socks, &stop_requested, stdout, &snap, err, errlen);
+}
+
 /* Each target in turn, on the socket sets opened once; a target that fails
  * is reported and the next one traced, as mtr does in report mode. */
 static int trace_all(const struct opts *o, const struct exports *ex,
-                     const struct view_sockets *socks, struct retpeer *peer)
+                     const struct view_sockets *socks, struct retpeer *peer, struct metrics *m)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
@@ -195,8 +221,7 @@ static int trace_all(const struct opts *o, const struct exports *ex,
 		cfg.probe.target = o->targets[i];
 		cfg.export_text_file = ex->text;
 		cfg.export_html_file = ex->html;
-		int rc = peer ? pair_run(&cfg, socks, peer, &stop_requested, stdout, err, sizeof(err))
-		              : run_trace(&cfg, socks, &stop_requested, stdout, err, sizeof(err));
+		int rc = trace_one(&cfg, socks, peer, m, err, sizeof(err));
 		if (rc < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
@@ -282,6 +307,36 @@ static bool wants_view(const struct config *cfg)
 	return view;
 }
 
+/* --metrics serves report and stream runs (one target after another); the
+ * view and --return-via's pairs do not feed it yet. */
+static bool metrics_unsupported(const struct config *cfg, bool view, const struct retpeer *peer)
+{
+	if (!cfg->metrics || (!view && !peer))
+		return false;
+	complain(NULL, view ? "--metrics: the interactive view does not serve metrics; add -r "
+	                      "(or another report or stream format) and -c COUNT"
+	                    : "--metrics: not with --return-via yet");
+	return true;
+}
+
+/* The endpoint starts once privileges are gone: its thread never held any. */
+static int probe_targets(struct opts *o, const struct exports *ex, struct view_sockets *vs,
+                         bool view, struct retpeer *peer)
+{
+	char err[256];
+	struct metrics *m = NULL;
+	if (o->cfg.metrics && !(m = metrics_new(o->cfg.metrics, err, sizeof(err)))) {
+		complain(NULL, err);
+		return EXIT_RUNTIME;
+	}
+	install_signal_handlers();
+	if (!view)
+		stream_by_line(&o->cfg);
+	int status = view ? view_all(o, ex, vs) : trace_all(o, ex, vs, peer, m);
+	metrics_free(m);
+	return status;
+}
+
 /* Sockets first (privileged), then the drop, then the -F list and names. */
 static int trace_targets(struct opts *o, const struct exports *ex, FILE **targets,
                          struct retpeer *peer)
@@ -289,6 +344,8 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 	char err[256], open_err[256];
 	struct view_sockets vs;
 	bool view = !peer && wants_view(&o->cfg); /* both directions print as reports for now */
+	if (metrics_unsupported(&o->cfg, view, peer))
+		return EXIT_USAGE;
 	struct probe_sockets *socks = open_sockets(&o->cfg, view, &vs, open_err, sizeof(open_err));
 	int status = EXIT_RUNTIME;
 	if (privdrop_drop(err, sizeof(err)) < 0) {
@@ -298,10 +355,7 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 	} else if (!socks) {
 		status = complain_each(o, open_err);
 	} else {
-		install_signal_handlers();
-		if (!view)
-			stream_by_line(&o->cfg);
-		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, &vs, peer);
+		status = probe_targets(o, ex, &vs, view, peer);
 	}
 	close_sockets(&vs);
 	return status;

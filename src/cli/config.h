@@ -25,6 +25,7 @@ struct config {
 	bool diagnose;           /* --diagnose */
 	bool no_follow_up;       /* --no-follow-up: no follow-up probes after --diagnose's run */
 	const char *return_via;  /* --return-via URL: also trace the way back; NULL none */
+	const char *metrics;     /* --metrics ADDR:PORT: the Prometheus endpoint; NULL none */
 	enum render_format output;
 	char fields[32];         /* -o: mtr field letters; "LS NABWV" by default */
 	const char *export_text; /* --export-text FILE: written when the run ends; NULL: none */

@@ -20,7 +20,7 @@
 #include "model/model.h"
 
 enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE,
-       OPT_NO_FOLLOW_UP, OPT_RETURN_VIA }; /* long-only options */
+       OPT_NO_FOLLOW_UP, OPT_RETURN_VIA, OPT_METRICS }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -360,6 +360,16 @@ static int opt_return_via(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+/* Checked for form by metrics_new when the run starts (numbers only, no
+ * wildcard); here only kept. */
+static int opt_metrics(struct parse_ctx *p, const char *arg)
+{
+	if (arg[0] == '\0')
+		return fail(p, "--metrics: expected ADDRESS:PORT");
+	p->o->cfg.metrics = arg;
+	return 0;
+}
+
 static int opt_order(struct parse_ctx *p, const char *arg)
 {
 	size_t len = strlen(arg);
@@ -540,6 +550,8 @@ static const struct opt_spec opt_table[] = {
 	 "when the run ends, write WinMTR's text table to FILE", NULL},
 	{"export-html", OPT_EXPORT_HTML, "FILE", opt_export_html,
 	 "when the run ends, write a self-contained HTML page to FILE", NULL},
+	{"metrics", OPT_METRICS, "ADDR:PORT", opt_metrics,
+	 "serve Prometheus metrics of the run at http://ADDR:PORT/metrics", NULL},
 	{"mpls", 'e', NULL, opt_mpls, "MPLS information (accepted, not shown yet)", NULL},
 	{"ipinfo", 'y', "NUMBER", opt_ipinfo, "IP information 0-4 (accepted, not shown yet)", NULL},
 	{"aslookup", 'z', NULL, opt_aslookup, "AS numbers (accepted, not shown yet)", NULL},

@@ -46,6 +46,8 @@ struct run {
 	struct hostcheck *host; /* --diagnose: the client's own counters (R13) */
 	const struct view_sockets *all; /* a set per protocol, for the follow-ups */
 	struct diag_followup fu;        /* what the follow-ups found; zero: none ran */
+	const struct run_snapshot *snap; /* --metrics: told as the trace grows; NULL: none */
+	int64_t snap_ns;                 /* when snap was last told */
 };
 
 /* The engine's event function: every responder is worth a name (the cache
@@ -104,6 +106,40 @@ static int add_history(struct run *r)
 	return r->history ? collect_add_tap(r->collect, model_history_event, r->history) : -1;
 }
 
+/* The trace as it stands, with its diagnosis, to the snapshot's owner. A
+ * diagnosis that runs out of memory skips this snapshot, not the run. */
+static void publish_snapshot(struct run *r)
+{
+	struct finding_list findings;
+	finding_list_init(&findings);
+	if (diag_trace(r->trace, &findings) == 0)
+		r->snap->fn(r->snap->ctx, r->trace, &findings);
+	finding_list_free(&findings);
+}
+
+/* Snapshots go by time, not by round: a round ends only once its last
+ * probe is answered or timed out (-Z, 10 s by default), and a scraper wants
+ * probes sent and answered as they happen. */
+#define RUN_SNAPSHOT_NS 500000000LL
+
+/* A tap: the collector calls it after the model took the event in. */
+static int snapshot_event(void *ctx, const struct event *ev)
+{
+	struct run *r = ctx;
+	int64_t now = evloop_now_ns();
+	(void)ev;
+	if (now - r->snap_ns >= RUN_SNAPSHOT_NS) {
+		r->snap_ns = now;
+		publish_snapshot(r);
+	}
+	return 0;
+}
+
+static int add_snapshot(struct run *r)
+{
+	return r->snap ? collect_add_tap(r->collect, snapshot_event, r) : 0;
+}
+
 unsigned run_usable_families(const struct probe_sockets *s)
 {
 	return (probe_sockets_can(s, AF_INET) ? TARGET_INET : 0) |
@@ -154,7 +190,7 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 		evloop_watch_flag(r->loop, stop);
 	run_fill_header(r->trace, r->cfg);
 	run_fill_render_opts(&r->ropts, r->cfg);
-	if (add_stream_printer(r) < 0 || add_history(r) < 0) {
+	if (add_stream_printer(r) < 0 || add_history(r) < 0 || add_snapshot(r) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -363,11 +399,33 @@ static int finish_with_hook(struct run *r, const struct run_hook *hook, char *er
 	return hook->finish(hook->ctx, r->loop, r->trace, r->sink, err, errlen);
 }
 
+static int run_with(const struct run *init, const volatile sig_atomic_t *stop, FILE *out,
+                    const struct run_hook *hook, char *err, size_t errlen);
+
 int run_trace_hooked(const struct config *cfg, const struct view_sockets *socks,
                      const volatile sig_atomic_t *stop, FILE *out, const struct run_hook *hook,
                      char *err, size_t errlen)
 {
 	struct run r = { .cfg = cfg, .socks = socks->by_proto[cfg->probe.proto], .all = socks };
+	return run_with(&r, stop, out, hook, err, errlen);
+}
+
+int run_trace_snap(const struct config *cfg, const struct view_sockets *socks,
+                   const volatile sig_atomic_t *stop, FILE *out, const struct run_snapshot *snap,
+                   char *err, size_t errlen)
+{
+	struct run r = { .cfg = cfg, .socks = socks->by_proto[cfg->probe.proto], .all = socks,
+		         .snap = snap };
+	return run_with(&r, stop, out, NULL, err, errlen);
+}
+
+/* init holds what the caller chose (config, sockets, snapshot); the run's
+ * own state is built from it here. */
+static int run_with(const struct run *init, const volatile sig_atomic_t *stop, FILE *out,
+                    const struct run_hook *hook, char *err, size_t errlen)
+{
+	struct run r = *init;
+	const struct config *cfg = r.cfg;
 	int set = trace_setup(&r, stop, out, err, errlen);
 	if (set == 0 && hook && hook->attach(hook->ctx, r.loop) < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -381,6 +439,8 @@ int run_trace_hooked(const struct config *cfg, const struct view_sockets *socks,
 	if (cfg->diagnose) /* without memory for it, the trace goes on alone */
 		r.host = hostcheck_start();
 	int probed = probe_and_wait(&r, probe_err, sizeof(probe_err));
+	if (r.snap) /* the last round's late replies and names */
+		publish_snapshot(&r);
 	if (probed == 0 && !hook)
 		follow_up(&r, stop);
 	/* Whatever was gathered is reported and exported, even after a failure

@@ -8,7 +8,7 @@
  *     probe_sockets_close(s)
  * Nothing here prints to stderr or exits; errors come back in err.
  * Tests: tests/lab/t_export.sh tests/lab/t_cli.sh tests/lab/t_probe.sh tests/lab/t_diagnose.sh tests/lab/t_dns.sh
- * tests/lab/t_followup.sh. */
+ * tests/lab/t_followup.sh tests/lab/t_metrics.sh. */
 #ifndef HOPDOC_RUN_H
 #define HOPDOC_RUN_H
 
@@ -19,6 +19,7 @@
 #include "base/evloop.h"
 #include "base/sink.h"
 #include "cli/config.h"
+#include "model/finding.h"
 #include "model/history.h"
 #include "model/model.h"
 #include "render/render_opts.h"
@@ -64,6 +65,20 @@ struct run_hook {
 	int (*finish)(void *ctx, struct evloop *loop, const struct model_trace *outbound,
 	              struct sink *out, char *err, size_t errlen);
 };
+
+/* What a live run shows while it runs (--metrics): fn is called as events
+ * come, at most every half second, with the trace so far and the diagnosis
+ * the rules make of it (both good only during the call), and once more when
+ * probing has ended. */
+struct run_snapshot {
+	void *ctx;
+	void (*fn)(void *ctx, const struct model_trace *t, const struct finding_list *findings);
+};
+
+/* run_trace, handing snapshots to snap as it goes (NULL: run_trace). */
+int run_trace_snap(const struct config *cfg, const struct view_sockets *socks,
+                   const volatile sig_atomic_t *stop, FILE *out, const struct run_snapshot *snap,
+                   char *err, size_t errlen);
 
 /* run_trace with a hook (NULL: run_trace itself). */
 int run_trace_hooked(const struct config *cfg, const struct view_sockets *socks,

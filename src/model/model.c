@@ -1,6 +1,7 @@
 #include "model/model.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -267,4 +268,22 @@ void model_text_clean(char *s)
 		else
 			p += n;
 	}
+}
+
+/* Prometheus's 1-2.5-5 steps, in ms: loopback to a satellite link. */
+static const double rtt_bounds_ms[MODEL_RTT_BUCKETS] = {
+	0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+};
+
+double model_rtt_bucket_ms(unsigned i)
+{
+	return i < MODEL_RTT_BUCKETS ? rtt_bounds_ms[i] : INFINITY;
+}
+
+unsigned model_rtt_bucket_of(double rtt_ms)
+{
+	unsigned i = 0;
+	while (i < MODEL_RTT_BUCKETS && rtt_ms > rtt_bounds_ms[i])
+		i++;
+	return i;
 }

@@ -47,7 +47,19 @@ enum model_hop_has {
 	MODEL_HAS_GMEAN = 1u << 3,
 	MODEL_HAS_JITTER = 1u << 4,
 	MODEL_HAS_DROP = 1u << 5,
+	MODEL_HAS_BUCKETS = 1u << 6, /* rtt_bucket and rtt_sum (live runs only) */
 };
+
+/* The RTT histogram's bucket bounds, for exporters (Prometheus wants a
+ * histogram, and cannot rebuild one from a mean and a deviation). Fixed
+ * bounds from 0.25 ms to 5 s, so every hop and every run is comparable. */
+#define MODEL_RTT_BUCKETS 14
+
+/* Upper bound (ms, inclusive) of bucket i < MODEL_RTT_BUCKETS. */
+double model_rtt_bucket_ms(unsigned i);
+
+/* The bucket an RTT falls in; MODEL_RTT_BUCKETS when above the last bound. */
+unsigned model_rtt_bucket_of(double rtt_ms);
 
 /* Statistics are per TTL, as in mtr. */
 struct model_hop {
@@ -66,6 +78,10 @@ struct model_hop {
 	double last, avg, best, wrst, stdev, gmean; /* ms */
 	double jttr, javg, jmax, jint;              /* ms, mtr's definitions */
 	unsigned has;           /* enum model_hop_has bits */
+	/* In-time replies per RTT bucket (not cumulative; those above the last
+	 * bound are recv minus their sum) and the sum of their RTTs (ms). */
+	unsigned long rtt_bucket[MODEL_RTT_BUCKETS];
+	double rtt_sum;
 };
 
 enum model_proto { MODEL_PROTO_ICMP, MODEL_PROTO_UDP, MODEL_PROTO_TCP };

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Below this an RTT is treated as this, so the geometric mean's logarithm
  * stays finite (a 0 ms reply happens on loopback with coarse clocks). */
@@ -15,6 +16,8 @@ struct hopstat {
 	double jttr, jmax;   /* |rtt - previous rtt|, and its largest value */
 	double javg;         /* running mean of jttr over every reply */
 	double jint;         /* RFC 1889 A.8 estimator, kept 16 times scaled as mtr shows it */
+	unsigned long bucket[MODEL_RTT_BUCKETS]; /* the histogram exporters show */
+	double sum;                              /* of every in-time RTT, ms */
 };
 
 struct hopstat *hopstat_new(void)
@@ -69,6 +72,10 @@ void hopstat_reply(struct hopstat *s, double rtt_ms)
 	update_jitter(s, rtt_ms);
 	update_rtt(s, rtt_ms);
 	s->last = rtt_ms;
+	unsigned b = model_rtt_bucket_of(rtt_ms);
+	if (b < MODEL_RTT_BUCKETS)
+		s->bucket[b]++;
+	s->sum += rtt_ms;
 }
 
 void hopstat_timeout(struct hopstat *s)
@@ -102,6 +109,8 @@ static void fill_rtt(const struct hopstat *s, struct model_hop *h)
 	h->javg = s->javg;
 	h->jmax = s->jmax;
 	h->jint = s->jint;
+	memcpy(h->rtt_bucket, s->bucket, sizeof(h->rtt_bucket));
+	h->rtt_sum = s->sum;
 }
 
 void hopstat_fill(const struct hopstat *s, struct model_hop *h)
@@ -113,5 +122,5 @@ void hopstat_fill(const struct hopstat *s, struct model_hop *h)
 	h->loss_pct = loss_pct(s);
 	fill_rtt(s, h);
 	h->has = MODEL_HAS_RECV | MODEL_HAS_LAST | MODEL_HAS_STDEV | MODEL_HAS_GMEAN |
-		 MODEL_HAS_JITTER | MODEL_HAS_DROP;
+		 MODEL_HAS_JITTER | MODEL_HAS_DROP | MODEL_HAS_BUCKETS;
 }

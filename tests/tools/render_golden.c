@@ -8,7 +8,8 @@
  * FORMAT: report json csv xml raw split, or analysis-text analysis-json
  * analysis-summary (every trace of the file), or export-text export-html
  * (the exports; the HTML page's history comes from the .model's `sample`
- * lines or the .events replayed); '_' in LETTERS stands for a space. */
+ * lines or the .events replayed), or prom (the Prometheus exposition of
+ * every trace, each with its diagnosis); '_' in LETTERS stands for a space. */
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "base/sink.h"
+#include "diag/diag.h"
 #include "model/field.h"
 #include "model/finding.h"
 #include "model/history.h"
@@ -24,6 +26,7 @@
 #include "render/render.h"
 #include "render/render_analysis.h"
 #include "render/render_html.h"
+#include "render/render_prom.h"
 #include "render/render_winmtr.h"
 #include "render/render_raw.h"
 #include "render/render_split.h"
@@ -591,6 +594,30 @@ static int render_html_golden(struct golden *g)
 	return render_html(&p, g->out);
 }
 
+/* prom: every trace of the file as one endpoint shows them (the monitor's
+ * many targets), each with the diagnosis the rules make of it, or the
+ * file's findings for the first trace with `diagnosis`. */
+static int render_prom_golden(struct golden *g)
+{
+	struct render_prom_target t[MAX_TRACES];
+	struct finding_list made[MAX_TRACES];
+	int rc = 0;
+	for (size_t i = 0; i < g->n_traces; i++) {
+		finding_list_init(&made[i]);
+		if (diag_trace(g->traces[i], &made[i]) != 0)
+			rc = fail("out of memory", "diag_trace");
+		bool file = i == 0 && g->want_diagnosis;
+		t[i] = (struct render_prom_target){ .target = g->named ? g->names[i] : NULL,
+			                            .trace = g->traces[i],
+			                            .findings = file ? &g->findings : &made[i] };
+	}
+	if (rc == 0)
+		rc = render_prom(t, g->n_traces, g->out);
+	for (size_t i = 0; i < g->n_traces; i++)
+		finding_list_free(&made[i]);
+	return rc;
+}
+
 static int render_final(struct golden *g)
 {
 	static const struct {
@@ -607,6 +634,8 @@ static int render_final(struct golden *g)
 		return render_winmtr_text(g->t, &g->opts, g->out);
 	if (strcmp(g->format, "export-html") == 0)
 		return render_html_golden(g);
+	if (strcmp(g->format, "prom") == 0)
+		return render_prom_golden(g);
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(g->format, formats[i].name) == 0)
 			return render_for(formats[i].out)(g->t, &g->opts, g->out);

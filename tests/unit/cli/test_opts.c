@@ -286,6 +286,15 @@ static void families_flags_and_strings(void **state)
 	assert_string_equal(o.cfg.probe.interface, "eth1");
 	assert_string_equal(o.cfg.probe.src_addr, "fd00::2");
 	opts_free(&o);
+	o = ok("h");
+	assert_null(o.cfg.metrics);
+	opts_free(&o);
+	o = ok("--metrics 127.0.0.1:9464 h"); /* its form is metrics_new's to check */
+	assert_string_equal(o.cfg.metrics, "127.0.0.1:9464");
+	opts_free(&o);
+	o = ok("--metrics=[::1]:9464 h");
+	assert_string_equal(o.cfg.metrics, "[::1]:9464");
+	opts_free(&o);
 }
 
 static void field_order(void **state)

@@ -186,9 +186,34 @@ static void uniform_2000_gives_true_mean(void **state)
 	hopstat_free(s);
 }
 
+/* The histogram exporters show: in-time replies only, each in the first
+ * bucket whose bound holds it, the sum of their RTTs alongside. */
+static void replies_fill_the_rtt_histogram(void **state)
+{
+	(void)state;
+	struct hopstat *s = hopstat_new();
+	const double rtt[] = { 0.1, 0.25, 3.0, 9000.0 };
+	feed(s, rtt, 4);
+	hopstat_sent(s);
+	hopstat_timeout(s);
+	hopstat_late(s); /* a late reply is in no bucket */
+	struct model_hop h = filled(s);
+	assert_true(h.has & MODEL_HAS_BUCKETS);
+	assert_int_equal(h.rtt_bucket[0], 2);
+	assert_int_equal(h.rtt_bucket[model_rtt_bucket_of(3.0)], 1);
+	unsigned long in_buckets = 0;
+	for (unsigned i = 0; i < MODEL_RTT_BUCKETS; i++)
+		in_buckets += h.rtt_bucket[i];
+	assert_int_equal(in_buckets, 3); /* 9000 ms is above the last bound */
+	assert_int_equal(h.recv, 4);
+	assert_double_equal(h.rtt_sum, 9003.35, 1e-9);
+	hopstat_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(replies_fill_the_rtt_histogram),
 		cmocka_unit_test(small_set_matches_hand_computation),
 		cmocka_unit_test(single_reply_has_no_spread),
 		cmocka_unit_test(in_flight_probes_are_not_lost),
