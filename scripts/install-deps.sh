@@ -28,10 +28,20 @@ fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The prometheus package enables a server of its own on every address
-# (:9090); the tests start theirs inside a lab namespace, so one we just
-# installed is stopped at once.
-if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
-	systemctl disable --now prometheus >/dev/null 2>&1 || true
+# Packages such as prometheus and openssh-server start a server of their
+# own on every address when installed; the tests start theirs inside lab
+# namespaces only. policy-rc.d answering 101 ("not allowed") keeps the
+# package scripts from starting anything during this install.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+	trap '[ -n "$own_policy" ] && rm -f "$policy"' EXIT
 fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Where a package enabled its server for the next boot anyway, disable it.
+for pair in prometheus:prometheus openssh-server:ssh; do # package:unit
+	if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]] && command -v systemctl >/dev/null; then
+		systemctl disable --now "${pair#*:}" >/dev/null 2>&1 || true
+	fi
+done
