@@ -7,8 +7,8 @@
  *   client:    oneway_client_run(&opts, &result, why)   blocking, bounded
  *   reflector: fd = oneway_bind(addr, port); r = oneway_refl_new(fd);
  *              oneway_refl_allow(r, peer, until); oneway_refl_serve(r, ms)...
- * Tests: tests/lab/t_return.sh tests/lab/t_agent.sh (live); the pure parts
- * in tests/unit/oneway/. */
+ * Live in the lab; the pure parts have unit tests of their own.
+ * Tests: tests/lab/t_return.sh tests/lab/t_agent.sh */
 #ifndef HOPDOC_ONEWAY_IO_H
 #define HOPDOC_ONEWAY_IO_H
 
