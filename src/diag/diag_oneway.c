@@ -1,8 +1,6 @@
 /* diag_oneway: R10 with the one-way stream (see diag_oneway.h). */
 #include "diag/diag_oneway.h"
 
-#include "diag/diag.h"
-
 #include "diag/diag_find.h"
 #include "diag/diag_loss.h"
 
@@ -86,12 +84,4 @@ int diag_oneway_apply(const struct diag_oneway *ow, struct finding_list *l, size
 		if (l->items[i].kind == FINDING_LOSS)
 			rc = apply_one(&l->items[i], ow, d);
 	return rc;
-}
-
-int diag_pair_oneway(const struct model_trace *outbound, const struct model_trace *ret,
-                     const struct diag_oneway *ow, struct finding_list *out)
-{
-	size_t from = out->n;
-	int rc = diag_pair(outbound, ret, out);
-	return rc == 0 && ow ? diag_oneway_apply(ow, out, from) : rc;
 }
