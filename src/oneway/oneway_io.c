@@ -131,6 +131,8 @@ int oneway_client_run(const struct oneway_client_opts *o, struct oneway_result *
 		                   : "never answered (a firewall drops the stream, or no reflector runs there)",
 		         o->hello_max_s);
 	else {
+		if (o->on_stream)
+			o->on_stream(o->ctx);
 		stream(&c);
 		oneway_count_result(c.count, r);
 		rc = r->reflections > 0 ? 0 : -1;

@@ -25,6 +25,8 @@ struct oneway_client_opts {
 	double interval_s;  /* between requests */
 	double hello_max_s; /* how long to wait for the reflector to answer */
 	double drain_s;     /* after the last request, for late reflections */
+	void (*on_stream)(void *ctx); /* the reflector answered: the stream starts (may be NULL) */
+	void *ctx;
 };
 
 /* Sends the stream and counts. 0 when the stream passed (at least one
