@@ -167,6 +167,20 @@ int oneway_bind(const char *addr, unsigned port, char *err, size_t errlen)
 	return fd;
 }
 
+int oneway_bind_addr(const struct sockaddr *sa, socklen_t len, char *err, size_t errlen)
+{
+	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), off = 0;
+	if (fd >= 0 && sa->sa_family == AF_INET6) /* both families, as the TCP twin */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (fd < 0 || bind(fd, sa, len) < 0) {
+		snprintf(err, errlen, "UDP: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct peer {
 	unsigned char ip[16]; /* IPv4 as v4-mapped */
 	int64_t until_ns;     /* 0: free slot */

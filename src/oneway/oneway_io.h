@@ -38,6 +38,10 @@ int oneway_client_run(const struct oneway_client_opts *o, struct oneway_result *
 /* A UDP socket bound to addr (numeric) and port. -1 with err. */
 int oneway_bind(const char *addr, unsigned port, char *err, size_t errlen);
 
+/* A UDP socket bound to the address and port of sa (the agent's listening
+ * socket's, from getsockname). -1 with err. */
+int oneway_bind_addr(const struct sockaddr *sa, socklen_t len, char *err, size_t errlen);
+
 #define ONEWAY_REFL_PEERS 64
 #define ONEWAY_REFL_HELLOS 1000 /* hellos answered per peer, at most */
 
