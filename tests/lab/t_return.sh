@@ -213,6 +213,23 @@ scenario() {
 	TABLE+=("$name | truth: $truth | outbound alone: $a | combined: $c | $right${STREAM:+ | stream lost $STREAM}")
 }
 
+# seedpair NAME FILE CASE: seed 000's two-direction example CASE
+# (tests/golden/seeds/CASE.case, the golden verdict of `hopdoc analyze` on the
+# seed's two listings) built live: the combined verdict must have the golden
+# findings (kind, severity, direction, hop); the segment is shown, not
+# judged (the lab's addresses are not the seed's).
+seedpair() {
+	local name=$1 o=$TMP/$1.json want got miss=
+	want=$(awk '$1 == "finding" {print $2, $3, $5, $6}' "$ROOT/tests/golden/seeds/$3.case" | sort)
+	up "$2" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail "$name" "lab or sshd did not start"; down; return; }
+	hd "$o" "$o.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	down
+	got=$(jq -r '.diagnosis[] | "\(.finding) \(.severity) \(.direction) hop=\(.hop)"' "$o" 2>/dev/null | sort)
+	[ -n "$want" ] && [ "$got" = "$want" ] && pass "$name" ||
+		fail "$name" "golden ($3): $(echo $want)" "live: $(echo $got)"
+	TABLE+=("$name | golden: $(echo $want) | live: $(jq -r '[.diagnosis[] | "\(.finding) \(.severity) \(.segment) \(.direction) hop=\(.hop)"] | join("; ")' "$o" 2>/dev/null)")
+}
+
 # failure NAME PATHDIR URLPORT WANT: the return side fails; the outbound report
 # and its verdict must still come, with one line saying why, and exit 1.
 failure() {
@@ -255,6 +272,13 @@ scenario latency-ret "$RSCN/latency-ret.scn" latency 3 return 'return|both' "+40
 scenario ret-policy "$RSCN/ret-policy.scn" loss 4 return return "loss at r3, server->client only"
 scenario ret-policy-nat "$RSCN/ret-policy-nat.scn" loss 4 return return "NAT + loss at r3, server->client only"
 AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return return "return-only router r3b loses 30%"
+
+# Seed 000's two-direction examples that the lab can build (the others, and
+# why not, in docs/return.md): 5 (client X, healthy both ways), 6 (outbound
+# rate limiting), 7 (return rate limiting).
+seedpair seed-ex5x "$SCN/chain.scn" en_ex5_x_pair
+seedpair seed-ex6 "$RSCN/seed-ex6.scn" en_ex6_pair
+seedpair seed-ex7 "$RSCN/seed-ex7.scn" en_ex7_pair
 
 # Behind NAT the server must trace to the address it sees: r1's on link 2.
 up "$SCN/nat.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
