@@ -80,6 +80,13 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* d[i] - d[j] for d[i] >= d[j], in ms; the reflector's times are
+ * untrusted, so the difference may exceed int64's range (unsigned wraps). */
+static double span_ms(int64_t hi, int64_t lo)
+{
+	return (double)((uint64_t)hi - (uint64_t)lo) / 1e6;
+}
+
 /* PDV percentiles of d[0..n) (sorted here), in ms. Differences of unsigned
  * times on two clocks wrap alike, so d - min is right whatever the offset. */
 static void pdv(int64_t *d, size_t n, struct oneway_dir *o)
@@ -87,8 +94,8 @@ static void pdv(int64_t *d, size_t n, struct oneway_dir *o)
 	if (n < 2)
 		return;
 	qsort(d, n, sizeof(*d), cmp_i64);
-	o->pdv_p50_ms = (double)(d[(n - 1) / 2] - d[0]) / 1e6;
-	o->pdv_p95_ms = (double)(d[(n - 1) * 95 / 100] - d[0]) / 1e6;
+	o->pdv_p50_ms = span_ms(d[(n - 1) / 2], d[0]);
+	o->pdv_p95_ms = span_ms(d[(n - 1) * 95 / 100], d[0]);
 }
 
 static void delays(const struct oneway_count *c, struct oneway_result *r)
