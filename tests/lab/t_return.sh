@@ -275,8 +275,10 @@ AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return return "return-on
 
 # Seed 000's two-direction examples that the lab can build (the others, and
 # why not, in docs/return.md): 5 (client X, healthy both ways), 6 (outbound
-# rate limiting), 7 (return rate limiting).
+# rate limiting), 7 (return rate limiting); 5 (client Y: rate limiting at
+# three hops and a slow-answering one).
 seedpair seed-ex5x "$SCN/chain.scn" en_ex5_x_pair
+seedpair seed-ex5y "$RSCN/seed-ex5y.scn" en_ex5_y_pair
 seedpair seed-ex6 "$RSCN/seed-ex6.scn" en_ex6_pair
 seedpair seed-ex7 "$RSCN/seed-ex7.scn" en_ex7_pair
 
