@@ -59,8 +59,11 @@ static int pair_finish(void *ctx, struct evloop *loop, const struct model_trace 
 	retpeer_wait(p->peer, loop, p->stop);
 	struct model_trace *ret = retpeer_take_trace(p->peer, p->ret_err, sizeof(p->ret_err));
 	const struct model_trace *t[2] = { outbound, ret };
-	struct diag_oneway ow;
-	retpeer_oneway(p->peer, &ow);
+	struct diag_oneway ow = { .measured = false };
+	if (p->stop && *p->stop) /* ^C: no waiting for the stream (retpeer_free ends it) */
+		snprintf(ow.why, sizeof(ow.why), "the run was interrupted");
+	else
+		retpeer_oneway(p->peer, &ow);
 	struct finding_list l;
 	finding_list_init(&l);
 	int rc = diag_pair_oneway(outbound, ret, &ow, &l);
