@@ -69,12 +69,14 @@ int retoneway_parse_env(const char *s, char *addr, size_t addrlen, unsigned *por
 
 /* ---- the client ----------------------------------------------------------- */
 
-static int resolve(const char *host, unsigned port, struct oneway_client_opts *o, char *why,
-                   size_t whylen)
+/* host as the trace resolves it: the family of -4/-6, else the first. */
+static int resolve(const char *host, unsigned port, int family, struct oneway_client_opts *o,
+                   char *why, size_t whylen)
 {
 	char ps[8];
 	snprintf(ps, sizeof(ps), "%u", port);
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV }, *ai;
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_DGRAM,
+		                  .ai_flags = AI_NUMERICSERV }, *ai;
 	int rc = getaddrinfo(host, ps, &hints, &ai);
 	if (rc != 0)
 		return snprintf(why, whylen, "%s: %s", host, gai_strerror(rc)), -1;
@@ -102,7 +104,7 @@ static void client_child(const struct config *cfg, const char *host, unsigned po
 	struct oneway_client_opts o = { .hello_max_s = RETONEWAY_HELLO_S, .drain_s = RETONEWAY_DRAIN_S,
 		                        .on_stream = said_stream, .ctx = &fd };
 	retoneway_plan(cfg, &o.count, &o.interval_s);
-	if (resolve(host, port, &o, v.why, sizeof(v.why)) == 0)
+	if (resolve(host, port, cfg->probe.family, &o, v.why, sizeof(v.why)) == 0)
 		v.measured = oneway_client_run(&o, &v.r, v.why, sizeof(v.why)) == 0;
 	char buf[1 + sizeof(v)] = "V";
 	memcpy(buf + 1, &v, sizeof(v));
