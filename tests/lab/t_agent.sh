@@ -22,6 +22,7 @@ trap 'rm -rf "$TMP"' EXIT
 AGENT_PID=
 TRIED=0 SERVED=0 REFUSED=0
 
+[ -x "$ROOT/build/lab/owhello" ] || { fail setup "build/lab/owhello missing: make labtools"; exit 1; }
 for tool in curl openssl tcpdump jq; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
@@ -129,6 +130,24 @@ c=$(code /v1/trace -X POST -d x) && [[ $c == 40[05] ]] || { bad=1; fail refuse-p
 c=$(code /v1/trace -X GET -d x) && [ "$c" = 400 ] || { bad=1; fail refuse-body "a GET with a body answered $c (want 400)"; }
 c=$(code /v1/elsewhere) && [ "$c" = 404 ] || { bad=1; fail refuse-path "answered $c (want 404)"; }
 [ "$bad" -eq 0 ] && pass refusals
+
+# The one-way stream's reflector (UDP, on the agent's address and port)
+# answers the peer of an admitted trace only: nobody before one, the peer
+# while its trace runs, not another address of the same /24 meanwhile.
+OWH=$ROOT/build/lab/owhello
+owdev=$(lab_client ip -o -4 addr show | awk -v a="$LAB_CLIENT4" '$4 ~ "^"a"/" {print $2}')
+lab_client ip addr add 192.168.1.99/24 dev "$owdev"
+ow_before=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 "$LAB_CLIENT4")
+lab_client curl -s -o /dev/null -m 60 "$(url '/v1/trace?cycles=8')" &
+ow_curl=$!
+sleep 2
+ow_peer=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 "$LAB_CLIENT4")
+ow_other=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 192.168.1.99)
+wait "$ow_curl"
+TRIED=$((TRIED + 1)) SERVED=$((SERVED + 1))
+[ "$ow_before $ow_peer $ow_other" = "silent answered silent" ] && pass reflector-peer-only ||
+	fail reflector-peer-only "before a trace: $ow_before (want silent); the peer during it: $ow_peer" \
+		"(want answered); another address of its /24: $ow_other (want silent)"
 
 # The flood: 1,000 bad requests from the client, bounded in count and time:
 # 400 malformed queries, 200 forwarding headers, 100 oversized headers, 100
