@@ -21,9 +21,10 @@ diag       base,model                           diag.h
 import     base,model                           import.h import_error.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
 tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
-agent      base,model                           agent.h agent_query.h agent_limit.h agent_ndjson.h
+oneway     base,model                           oneway_pkt.h oneway_count.h oneway_io.h
+agent      base,model,oneway                    agent.h agent_query.h agent_limit.h agent_ndjson.h
 metrics    base,model,render                    metrics.h metrics_batch.h
-cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,metrics   -
+cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,metrics,oneway   -
 '
 
 declare -A uses public

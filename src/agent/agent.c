@@ -27,6 +27,7 @@
 #include "agent/agent_ndjson.h"
 #include "base/evloop.h"
 #include "base/strbuf.h"
+#include "oneway/oneway_io.h"
 
 #define TRACE_OUT_MAX (4u << 20)
 #define REQ_MEMORY (16u * 1024) /* MHD's per-connection pool: bounds the request */
@@ -35,6 +36,9 @@ struct agent {
 	const struct agent_opts *o;
 	struct agent_limit *limit;
 	pthread_mutex_t lock;
+	struct oneway_refl *refl; /* the one-way stream's reflector; NULL: none */
+	pthread_t refl_thread;
+	volatile sig_atomic_t refl_stop;
 };
 
 void agent_opts_default(struct agent_opts *o)
@@ -345,6 +349,63 @@ static enum MHD_Result stream_trace(struct agent *a, struct MHD_Connection *c,
 	return ok;
 }
 
+/* ---- the one-way stream ---------------------------------------------------- */
+
+/* The client's one-way stream (cli/retoneway) comes to our listening address
+ * and port over UDP. It is answered for the peer of an admitted trace only,
+ * for the trace's length and 30 s, within oneway_refl's budget: never
+ * another address, never more bytes than came. */
+static void allow_stream(struct agent *a, struct MHD_Connection *c, const struct agent_trace_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!a->refl || !ci || !ci->client_addr)
+		return;
+	double run_s = (double)r->cycles * r->interval_s + 30.0;
+	(void)oneway_refl_allow(a->refl, ci->client_addr, evloop_now_ns() + (int64_t)(run_s * 1e9));
+}
+
+static void *reflect_loop(void *ctx)
+{
+	struct agent *a = ctx;
+	while (!a->refl_stop)
+		oneway_refl_serve(a->refl, 200);
+	return NULL;
+}
+
+/* The UDP twin of the listening socket, bound while privileges last; the
+ * agent serves without a reflector when it cannot be had. */
+static struct oneway_refl *reflector_for(int tcp_fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char err[128];
+	if (getsockname(tcp_fd, (struct sockaddr *)&ss, &len) < 0)
+		return NULL;
+	int fd = oneway_bind_addr((const struct sockaddr *)&ss, len, err, sizeof(err));
+	struct oneway_refl *r = fd >= 0 ? oneway_refl_new(fd) : NULL;
+	if (fd >= 0 && !r)
+		close(fd);
+	return r;
+}
+
+static void reflector_start(struct agent *a)
+{
+	if (a->refl && pthread_create(&a->refl_thread, NULL, reflect_loop, a) != 0) {
+		oneway_refl_free(a->refl);
+		a->refl = NULL;
+	}
+}
+
+static void reflector_stop(struct agent *a)
+{
+	if (!a->refl)
+		return;
+	a->refl_stop = 1;
+	pthread_join(a->refl_thread, NULL);
+	oneway_refl_free(a->refl);
+}
+
 /* ---- admission and dispatch ---------------------------------------------- */
 
 static enum MHD_Result refuse_busy(struct MHD_Connection *c, enum agent_admit v, unsigned retry)
@@ -377,6 +438,7 @@ static enum MHD_Result trace_request(struct agent *a, struct MHD_Connection *c)
 	pthread_mutex_unlock(&a->lock);
 	if (v != AGENT_ADMIT_OK)
 		return refuse_busy(c, v, retry);
+	allow_stream(a, c, &r);
 	if (ndjson)
 		return stream_trace(a, c, &r, peer, key);
 	enum MHD_Result ok = run_trace(a, c, &r, peer);
@@ -507,12 +569,15 @@ int agent_serve(const struct agent_opts *o, const volatile sig_atomic_t *stop, c
 	int fd = listen_socket(o->listen, err, errlen);
 	if (fd < 0)
 		return -1;
+	struct oneway_refl *refl = reflector_for(fd);
 	if (keep_only_net_raw(err, errlen) < 0) {
 		close(fd);
+		oneway_refl_free(refl);
 		return -1;
 	}
-	struct agent a = { .o = o, .limit = agent_limit_new(o->max_active, o->per_minute) };
+	struct agent a = { .o = o, .limit = agent_limit_new(o->max_active, o->per_minute), .refl = refl };
 	pthread_mutex_init(&a.lock, NULL);
+	reflector_start(&a); /* after the drop: capabilities are per thread */
 	struct MHD_Daemon *d = a.limit ? start_daemon(&a, fd) : NULL;
 	if (!d) {
 		snprintf(err, errlen, "cannot start the HTTP service%s", o->tls_cert ? " (TLS cert/key?)" : "");
@@ -524,6 +589,7 @@ int agent_serve(const struct agent_opts *o, const volatile sig_atomic_t *stop, c
 	}
 	if (d)
 		MHD_stop_daemon(d);
+	reflector_stop(&a);
 	agent_limit_free(a.limit);
 	pthread_mutex_destroy(&a.lock);
 	return d ? 0 : -1;

@@ -21,7 +21,8 @@ static const char usage[] =
 	"  --token-file FILE                 require \"Authorization: Bearer TOKEN\"\n"
 	"  --max-cycles N (60)  --min-interval S (1)  --max-interval S (10)\n"
 	"  --max-active N (4)   traces at once      --per-minute N (6) per /24 or /56\n"
-	"  --timeout S (10)     idle connection timeout\n";
+	"  --timeout S (10)     idle connection timeout\n"
+	"  --max-conns N (64)   connections at once (more are closed at once)\n";
 
 struct files {
 	char *cert, *key, *token;
@@ -89,6 +90,8 @@ static int take_number(struct agent_opts *o, const char *opt, const char *v)
 		o->per_minute = (unsigned)n;
 	else if (strcmp(opt, "--timeout") == 0 && ulong_arg(v, 1, 600, &n) == 0)
 		o->timeout_s = (unsigned)n;
+	else if (strcmp(opt, "--max-conns") == 0 && ulong_arg(v, 1, 1024, &n) == 0)
+		o->max_conns = (unsigned)n;
 	else if (strcmp(opt, "--min-interval") == 0 &&
 	         seconds_arg(v, 0.1, 3600, &o->bounds.min_interval_s) == 0)
 		;

@@ -18,6 +18,7 @@
 #include "cli/followup.h"
 #include "cli/opts.h"
 #include "cli/pair.h"
+#include "cli/retoneway.h"
 #include "cli/retpeer.h"
 #include "cli/run.h"
 #include "cli/view.h"
@@ -375,7 +376,9 @@ static int start_return(const struct opts *o, struct retpeer **peer)
 		complain(NULL, err);
 		return EXIT_USAGE;
 	}
-	if (!(*peer = retpeer_start(&o->cfg, err, sizeof(err)))) {
+	struct config cfg = o->cfg;
+	cfg.probe.target = o->targets[0]; /* the server: the one-way stream goes there */
+	if (!(*peer = retpeer_start(&cfg, err, sizeof(err)))) {
 		complain(NULL, err);
 		return strncmp(err, "--return-via", 12) == 0 ? EXIT_USAGE : EXIT_RUNTIME;
 	}
@@ -397,8 +400,11 @@ static int run_live(struct opts *o)
 		retpeer_free(peer);
 		return EXIT_RUNTIME;
 	}
+	/* Over ssh, the client's one-way stream is reflected here (retoneway). */
+	pid_t reflector = o->n_targets == 1 ? retoneway_reflect_start(&o->cfg, o->targets[0]) : 0;
 	if (create_exports(&o->cfg, &ex) == 0)
 		status = trace_targets(o, &ex, &targets, peer);
+	retoneway_reflect_stop(reflector);
 	close_targets_file(&targets);
 	retpeer_free(peer);
 	if (close_exports(&o->cfg, &ex) != 0)

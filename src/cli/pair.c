@@ -59,9 +59,14 @@ static int pair_finish(void *ctx, struct evloop *loop, const struct model_trace 
 	retpeer_wait(p->peer, loop, p->stop);
 	struct model_trace *ret = retpeer_take_trace(p->peer, p->ret_err, sizeof(p->ret_err));
 	const struct model_trace *t[2] = { outbound, ret };
+	struct diag_oneway ow = { .measured = false };
+	if (p->stop && *p->stop) /* ^C: no waiting for the stream (retpeer_free ends it) */
+		snprintf(ow.why, sizeof(ow.why), "the run was interrupted");
+	else
+		retpeer_oneway(p->peer, &ow);
 	struct finding_list l;
 	finding_list_init(&l);
-	int rc = diag_pair(outbound, ret, &l);
+	int rc = diag_pair_oneway(outbound, ret, &ow, &l);
 	if (rc == 0)
 		rc = render_pair(p, t, ret ? 2 : 1, &l, out);
 	finding_list_free(&l);

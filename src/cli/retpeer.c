@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/retagent.h"
+#include "cli/retoneway.h"
 #include "import/import.h"
 
 #define OUT_MAX (16u << 20) /* a -j document of 255 hops is far smaller */
@@ -35,6 +36,9 @@ struct retpeer {
 	char err[ERR_KEEP];
 	size_t err_len;
 	enum retvia_tool tool;
+	unsigned oneway_port;      /* the stream's reflector port */
+	struct retoneway *oneway;  /* the stream's client; NULL: see oneway_err */
+	char oneway_err[256];
 };
 
 static int set_nonblock(int fd)
@@ -95,7 +99,8 @@ static int start_ssh(struct retpeer *p, const struct config *cfg, char *err, siz
 {
 	char script[RETVIA_SCRIPT_MAX], port[8];
 	const char *argv[RETVIA_ARGV_MAX];
-	if (retvia_remote_script(cfg, script, sizeof(script)) < 0) {
+	p->oneway_port = retoneway_pick_port();
+	if (retvia_remote_script_oneway(cfg, p->oneway_port, script, sizeof(script)) < 0) {
 		snprintf(err, errlen, "--return-via: the remote command does not fit");
 		return -1;
 	}
@@ -133,6 +138,35 @@ static int start_agent(struct retpeer *p, const struct config *cfg, char *err, s
 	return set_nonblock(o[0]) < 0 || set_nonblock(e[0]) < 0 ? -1 : 0;
 }
 
+/* The one-way stream, alongside: to the traced server over ssh (its hopdoc
+ * reflects on the port we picked), to the agent's own address and port. */
+static void start_oneway(struct retpeer *p, const struct config *cfg)
+{
+	bool ssh = p->url.scheme == RETVIA_SSH;
+	unsigned port = ssh ? p->oneway_port
+	                : p->url.port ? p->url.port : p->url.scheme == RETVIA_HTTPS ? 443 : 80;
+	const char *host = ssh ? cfg->probe.target : p->url.host;
+	if (!host) {
+		snprintf(p->oneway_err, sizeof(p->oneway_err), "no server address for it");
+		return;
+	}
+	p->oneway = retoneway_start(cfg, host, port, p->oneway_err, sizeof(p->oneway_err));
+}
+
+void retpeer_oneway(struct retpeer *p, struct diag_oneway *ow)
+{
+	if (p->oneway) {
+		retoneway_take(p->oneway, ow);
+		retoneway_free(p->oneway);
+		p->oneway = NULL;
+		if (!ow->measured && p->tool == RETVIA_TOOL_MTR)
+			snprintf(ow->why, sizeof(ow->why), "the server ran mtr, which has no one-way reflector");
+		return;
+	}
+	memset(ow, 0, sizeof(*ow));
+	snprintf(ow->why, sizeof(ow->why), "%s", p->oneway_err);
+}
+
 struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen)
 {
 	struct retpeer *p = calloc(1, sizeof(*p));
@@ -156,6 +190,7 @@ struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen
 		retpeer_free(p);
 		return NULL;
 	}
+	start_oneway(p, cfg);
 	return p;
 }
 
@@ -358,6 +393,7 @@ void retpeer_free(struct retpeer *p)
 	if (!p)
 		return;
 	reap(p);
+	retoneway_free(p->oneway);
 	free(p->out);
 	free(p);
 }

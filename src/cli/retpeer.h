@@ -9,6 +9,7 @@
  *   retpeer_wait(p, loop, stop)         after it: runs the loop until the
  *                                       remote is done or its deadline
  *   t = retpeer_take_trace(p, ...)      the return trace, or a one-line error
+ *   retpeer_oneway(p, &ow)              the one-way stream started with it
  *   retpeer_free(p)                     ends ssh if still running, reaps it
  * Tests: tests/lab/t_return.sh. */
 #ifndef HOPDOC_RETPEER_H
@@ -20,6 +21,7 @@
 #include "base/evloop.h"
 #include "cli/config.h"
 #include "cli/retvia.h"
+#include "diag/diag.h"
 #include "model/model.h"
 
 struct retpeer;
@@ -37,6 +39,10 @@ void retpeer_wait(struct retpeer *p, struct evloop *loop, const volatile sig_ato
 /* The remote's trace (the caller frees it), or NULL with one line in err
  * saying what went wrong (ssh's own last words when it failed). */
 struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errlen);
+
+/* The one-way stream's result (cli/retoneway), once the remote is done
+ * (after retpeer_take_trace): measured, or why not. */
+void retpeer_oneway(struct retpeer *p, struct diag_oneway *ow);
 
 /* What the server ran (UNKNOWN until its first line came). */
 enum retvia_tool retpeer_tool(const struct retpeer *p);

@@ -136,22 +136,40 @@ static int probe_args(const struct config *cfg, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int retvia_remote_script(const struct config *cfg, char *script, size_t len)
+/* The remote command; with a one-way port, the server's hopdoc is also
+ * told (in its environment: an older one ignores it) to reflect the stream
+ * on that port of the address ssh reached ($SSH_CONNECTION's third word). */
+static int script_for(const struct config *cfg, unsigned oneway_port, char *script, size_t len)
 {
-	char args[96];
+	char args[96], env[96] = "", pre[64] = "";
 	if (probe_args(cfg, args, sizeof(args)) < 0)
 		return -1;
+	if (oneway_port) {
+		snprintf(pre, sizeof(pre), "s=${SSH_CONNECTION#* * }; s=${s%%%% *}; ");
+		snprintf(env, sizeof(env), RETVIA_ONEWAY_ENV "=$s,%u ", oneway_port);
+	}
 	/* No single quote may appear inside: the whole is one sh -c '...'. */
 	int n = snprintf(script, len,
-	    "sh -c 'c=${SSH_CONNECTION%%%% *}; "
+	    "sh -c 'c=${SSH_CONNECTION%%%% *}; %s"
 	    "case $c in \"\"|*[!0-9A-Fa-f.:]*) echo \"" MARKER "noclient\"; exit 3;; esac; "
 	    "if command -v hopdoc >/dev/null 2>&1; then echo \"" MARKER "hopdoc\"; "
-	    "exec hopdoc %s -j -- \"$c\"; "
+	    "%sexec hopdoc %s -j -- \"$c\"; "
 	    "elif command -v mtr >/dev/null 2>&1; then echo \"" MARKER "mtr\"; "
 	    "exec mtr %s --json -- \"$c\"; "
 	    "else echo \"" MARKER "none\"; exit 3; fi'",
-	    args, args);
+	    pre, env, args, args);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int retvia_remote_script(const struct config *cfg, char *script, size_t len)
+{
+	return script_for(cfg, 0, script, len);
+}
+
+int retvia_remote_script_oneway(const struct config *cfg, unsigned oneway_port, char *script,
+                                size_t len)
+{
+	return script_for(cfg, oneway_port, script, len);
 }
 
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,

@@ -41,6 +41,12 @@ int retvia_parse(const char *url, struct retvia_url *u, char *err, size_t errlen
  * interval, protocol and port, in script. 0, or -1 when it does not fit. */
 int retvia_remote_script(const struct config *cfg, char *script, size_t len);
 
+/* The same, the server's hopdoc also reflecting the one-way stream on
+ * oneway_port (cli/retoneway; RETVIA_ONEWAY_ENV in its environment). */
+#define RETVIA_ONEWAY_ENV "HOPDOC_ONEWAY_REFLECT"
+int retvia_remote_script_oneway(const struct config *cfg, unsigned oneway_port, char *script,
+                                size_t len);
+
 /* argv for ssh (NULL-terminated; pointers into u, script and static words). */
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,
                     const char *argv[RETVIA_ARGV_MAX]);

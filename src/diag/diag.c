@@ -208,3 +208,11 @@ unsigned long diag_rounds_short(const struct model_trace *t)
 	unsigned long have = diag_probes_sent(t);
 	return have >= need ? 0 : need - have;
 }
+
+int diag_pair_oneway(const struct model_trace *outbound, const struct model_trace *ret,
+                     const struct diag_oneway *ow, struct finding_list *out)
+{
+	size_t from = out->n;
+	int rc = diag_pair(outbound, ret, out);
+	return rc == 0 && ow ? diag_oneway_apply(ow, out, from) : rc;
+}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "diag/diag_followup.h"
+#include "diag/diag_oneway.h"
 #include "model/finding.h"
 #include "model/model.h"
 
@@ -40,6 +41,12 @@ unsigned long diag_rounds_short(const struct model_trace *t);
  * outbound gives direction `return`). */
 int diag_pair(const struct model_trace *outbound, const struct model_trace *ret,
               struct finding_list *out);
+
+/* diag_pair with a live run's one-way stream (ow may be NULL: diag_pair):
+ * loss findings take the direction the stream measured, or `unknown` with
+ * the reason when it could not pass (diag_oneway_apply). */
+int diag_pair_oneway(const struct model_trace *outbound, const struct model_trace *ret,
+                     const struct diag_oneway *ow, struct finding_list *out);
 
 /* Several clients' outbound traces to one server, R11. n >= 1. */
 int diag_clients(const struct model_trace *const *outbound, size_t n, struct finding_list *out);

@@ -217,7 +217,7 @@ static int unreachable_rules(const struct diag_view *v, struct finding_list *out
 
 /* The lower end of the loss rate a count supports: Wilson's score bound,
  * one-sided 95% (z = 1.645). 1 of 10 is 10% measured but may well be 0.5%. */
-static double loss_lower_bound(unsigned long lost, unsigned long sent)
+double diag_loss_lower_bound(unsigned long lost, unsigned long sent)
 {
 	if (sent == 0)
 		return 0.0;
@@ -238,7 +238,7 @@ static unsigned long lost_probes(const struct model_hop *h)
 static enum finding_severity loss_severity(const struct model_hop *dest)
 {
 	unsigned long lost = lost_probes(dest);
-	if (lost < 2 || 100.0 * loss_lower_bound(lost, dest->snt) < LOSS_WARNING_PCT)
+	if (lost < 2 || 100.0 * diag_loss_lower_bound(lost, dest->snt) < LOSS_WARNING_PCT)
 		return FINDING_INFO;
 	return dest->loss_pct >= LOSS_CRITICAL_PCT ? FINDING_CRITICAL : FINDING_WARNING;
 }
@@ -284,7 +284,7 @@ static void describe_loss(struct diag_draft *d, const struct diag_view *v, size_
 	               "lost and the 95%% lower bound, %.1f%%, reaches 2%%). R9: hop %u is in "
 	               "segment %s.",
 	               dest->snt, d->f.loss_pct, lost_probes(dest),
-	               100.0 * loss_lower_bound(lost_probes(dest), dest->snt), d->f.hop,
+	               100.0 * diag_loss_lower_bound(lost_probes(dest), dest->snt), d->f.hop,
 	               finding_segment_name(d->f.segment));
 	if (only_target) {
 		strbuf_appendf(&d->summary,

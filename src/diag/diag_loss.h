@@ -14,6 +14,10 @@
  * sequence of routers; sets *found. Returns 0, or -1 out of memory. */
 int diag_loss_loop(const struct diag_view *v, struct finding_list *out, bool *found);
 
+/* The lower end of the loss rate lost of sent supports: Wilson's score
+ * bound, one-sided 95%. 0 when nothing was sent. */
+double diag_loss_lower_bound(unsigned long lost, unsigned long sent);
+
 /* R2 to R5. Returns 0, or -1 out of memory. */
 int diag_loss_rules(const struct diag_view *v, struct finding_list *out);
 

@@ -6,13 +6,14 @@
 # bodies, bounds) with 400; NDJSON, one line per round; a bounded flood of malformed, oversized,
 # truncated and slow requests, after which (and during which) a good request
 # is served at once; N concurrent clients from N lab addresses, each served
-# or told 429, none hanging; tcpdump in the server namespace: the agent
+# or told 429, none hanging (each from its own /24, routed in the lab
+# only); the one-way stream reflected for the asking peer; tcpdump in the server namespace: the agent
 # probes no address but the peers that asked; token and TLS enforced.
 # Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
-# Env: AGENT_CYCLES (20), AGENT_CLIENTS (20), HOPDOC.
+# Env: AGENT_CYCLES (20), AGENT_CLIENTS (100), HOPDOC.
 source "$(dirname "$0")/check.sh" agent
 CYCLES=${AGENT_CYCLES:-20}
-NCLI=${AGENT_CLIENTS:-20}
+NCLI=${AGENT_CLIENTS:-100}
 SCN=$ROOT/tests/lab/scenarios
 RSCN=$ROOT/tests/lab/return
 PORT=8080
@@ -21,6 +22,7 @@ trap 'rm -rf "$TMP"' EXIT
 AGENT_PID=
 TRIED=0 SERVED=0 REFUSED=0
 
+[ -x "$ROOT/build/lab/owhello" ] || { fail setup "build/lab/owhello missing: make labtools"; exit 1; }
 for tool in curl openssl tcpdump jq; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
@@ -83,7 +85,10 @@ pair() {
 	fi
 }
 
-pair via-agent-loss-ret "$SCN/loss-ret.scn" loss 4 'return|both'
+# The agent reflects the one-way stream: the direction of a loss on one
+# direction of link 4 (the same route both ways) is named.
+pair via-agent-loss-out "$SCN/loss-out.scn" loss 4 outbound
+pair via-agent-loss-ret "$SCN/loss-ret.scn" loss 4 return
 pair via-agent-ret-policy "$RSCN/ret-policy.scn" loss 4 return
 
 # tally CODES...: counts HTTP codes into TRIED/SERVED/REFUSED; NONE counts
@@ -98,7 +103,7 @@ tally() {
 }
 
 # ---- security, one lab ------------------------------------------------------
-up "$SCN/chain.scn" --per-minute 100 || { fail security "lab or agent did not start" "$(cat "$TMP/agent.err")"; check_done; exit; }
+up "$SCN/chain.scn" --per-minute 100 --max-conns 128 || { fail security "lab or agent did not start" "$(cat "$TMP/agent.err")"; check_done; exit; }
 apid=$(agent_proc)
 user=$(ps -o user= -p "$apid" | tr -d ' ') capeff=$(awk '/^CapEff/ {print $2}' "/proc/$apid/status")
 [ "$user" = nobody ] && [ "$capeff" = 0000000000002000 ] && pass privileges ||
@@ -125,6 +130,24 @@ c=$(code /v1/trace -X POST -d x) && [[ $c == 40[05] ]] || { bad=1; fail refuse-p
 c=$(code /v1/trace -X GET -d x) && [ "$c" = 400 ] || { bad=1; fail refuse-body "a GET with a body answered $c (want 400)"; }
 c=$(code /v1/elsewhere) && [ "$c" = 404 ] || { bad=1; fail refuse-path "answered $c (want 404)"; }
 [ "$bad" -eq 0 ] && pass refusals
+
+# The one-way stream's reflector (UDP, on the agent's address and port)
+# answers the peer of an admitted trace only: nobody before one, the peer
+# while its trace runs, not another address of the same /24 meanwhile.
+OWH=$ROOT/build/lab/owhello
+owdev=$(lab_client ip -o -4 addr show | awk -v a="$LAB_CLIENT4" '$4 ~ "^"a"/" {print $2}')
+lab_client ip addr add 192.168.1.99/24 dev "$owdev"
+ow_before=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 "$LAB_CLIENT4")
+lab_client curl -s -o /dev/null -m 60 "$(url '/v1/trace?cycles=8')" &
+ow_curl=$!
+sleep 2
+ow_peer=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 "$LAB_CLIENT4")
+ow_other=$(lab_client "$OWH" "$LAB_TARGET4" "$PORT" 2 192.168.1.99)
+wait "$ow_curl"
+TRIED=$((TRIED + 1)) SERVED=$((SERVED + 1))
+[ "$ow_before $ow_peer $ow_other" = "silent answered silent" ] && pass reflector-peer-only ||
+	fail reflector-peer-only "before a trace: $ow_before (want silent); the peer during it: $ow_peer" \
+		"(want answered); another address of its /24: $ow_other (want silent)"
 
 # The flood: 1,000 bad requests from the client, bounded in count and time:
 # 400 malformed queries, 200 forwarding headers, 100 oversized headers, 100
@@ -156,7 +179,7 @@ TRIED=$((TRIED + ncut)) REFUSED=$((REFUSED + ncut))
 # Slow clients (a body that never comes) from 5 other lab addresses, held
 # past the agent's 3 s idle timeout; a good request is served meanwhile.
 dev=$(lab_client ip -o -4 addr show | awk -v a="$LAB_CLIENT4" '$4 ~ "^"a"/" {print $2}')
-for i in $(seq 101 $((100 + NCLI))); do lab_client ip addr add "192.168.1.$i/24" dev "$dev"; done
+for i in 101 102 103 104 105; do lab_client ip addr add "192.168.1.$i/24" dev "$dev"; done
 slow_pids=()
 for i in 101 102 103 104 105; do
 	(sleep 8 | lab_client curl -s -o /dev/null -m 20 -w '%{http_code} %{time_total}\n' --interface "192.168.1.$i" \
@@ -183,20 +206,33 @@ else
 		"slow ones ended by the agent $slow_cut/5, health during them: $during, trace after: dst '$after'"
 fi
 
-# N concurrent clients from N lab addresses (one /24): each served or 429.
+# N concurrent clients from N prefixes: 172.20.I.1 on the client, I = 1..N,
+# each its own /24 for the agent's limits, routed back to the client by every
+# router and the server (lab routes only). Each is served or told 429.
+many_prefixes() {
+	local i node via
+	for ((i = 1; i <= NCLI; i++)); do lab_client ip addr add "172.20.$i.1/32" dev "$dev" || return 1; done
+	for node in $(seq -f 'r%g' 1 $((LAB_HOPS - 1))) server; do
+		via=$(lab_exec "$node" ip -o route get "$LAB_CLIENT4" | awk '{for (i = 1; i < NF; i++) if ($i == "via") print $(i+1)}')
+		lab_exec "$node" ip route add 172.20.0.0/16 via "${via:-$LAB_CLIENT4}" || return 1
+	done
+}
+many_prefixes || fail concurrent "cannot give the client $NCLI prefixes"
 conc_pids=()
-for i in $(seq 101 $((100 + NCLI))); do
-	lab_client curl -s -o /dev/null -m 60 -w '%{http_code}\n' --interface "192.168.1.$i" \
+for i in $(seq 1 "$NCLI"); do
+	lab_client curl -s -o /dev/null -m 60 -w '%{http_code}\n' --interface "172.20.$i.1" \
 		"$(url '/v1/trace?cycles=3')" >"$TMP/conc.$i" &
 	conc_pids+=($!)
 done
 wait "${conc_pids[@]}"
 conc=$(cat "$TMP"/conc.*)
+threads=$(awk '/^Threads/ {print $2}' "/proc/$apid/status")
 n200=$(echo "$conc" | grep -c '^200$') n429=$(echo "$conc" | grep -c '^429$')
 tally $conc
 none=$NONE
 [ "$n200" -ge 1 ] && [ $((n200 + n429)) -eq "$NCLI" ] && [ "$none" -eq 0 ] &&
-	pass "concurrent" || fail concurrent "$NCLI clients: $n200 served, $n429 told 429, $none other"
+	pass "concurrent ($NCLI clients from $NCLI prefixes: $n200 served, $n429 told 429, none hung)" ||
+	fail concurrent "$NCLI clients: $n200 served, $n429 told 429, $none other"
 # NDJSON: one line per round (the rounds as hopdoc ran them), then "done".
 # (The last concurrent trace's slot is freed just after its answer went out:
 # a 429 here is retried, a few times.)
@@ -224,11 +260,11 @@ wait "$TCPDUMP_PID" 2>/dev/null
 # Probe destinations: only the peers that asked (the client's addresses).
 dsts=$(tcpdump -r "$TMP/probes.pcap" -n 2>/dev/null | awk '{for (i = 1; i <= NF; i++) if ($i == ">") {print $(i+1); break}}' |
 	sed 's/:$//' | awk -F. 'NF == 5 {NF = 4} 1' OFS=. | sort | uniq -c)
-strays=$(echo "$dsts" | awk '$2 !~ /^192\.168\.1\.(100|1[0-9][0-9])$/ && NF' )
+strays=$(echo "$dsts" | awk '$2 !~ /^(192\.168\.1\.(100|1[0-9][0-9])|172\.20\.[0-9]+\.1)$/ && NF' )
 nprobes=$(echo "$dsts" | awk '{n += $1} END {print n + 0}')
 [ "$nprobes" -gt 0 ] && [ -z "$strays" ] && pass "tcpdump ($nprobes packets, all to peers that asked)" ||
 	fail tcpdump "packets $nprobes; to other addresses: $strays"
-pass "(figures: requests tried $TRIED, served $SERVED, refused $REFUSED; $NCLI concurrent: $n200 served, $n429 told 429; agent memory peak $peak)"
+pass "(figures: requests tried $TRIED, served $SERVED, refused $REFUSED; $NCLI concurrent from $NCLI prefixes: $n200 served, $n429 told 429; agent memory peak $peak, $threads threads after)"
 down
 
 # ---- token and TLS ------------------------------------------------------------

@@ -6,7 +6,11 @@
 # written). Each scenario runs hopdoc with --return-via in the client
 # namespace and checks the combined verdict's direction and hop against the
 # injected fault; the outbound trace alone is run too, for the report's
-# table. Also: the server without hopdoc (mtr fallback), without either,
+# table. The one-way UDP stream runs alongside (the server's hopdoc reflects
+# it): on loss-out, loss-ret and loss-both it must name the direction, with
+# the measured one-way loss within binomial bounds of the injected one; with
+# UDP dropped at r3 the direction must read `unknown`, saying why.
+# Also: the server without hopdoc (mtr fallback), without either,
 # an ssh that fails, a remote that prints garbage; the extra wall time.
 # Env: RET_CYCLES (30), RET_INTERVAL (0.1), HOPDOC, SSHD.
 source "$(dirname "$0")/check.sh" return
@@ -150,6 +154,36 @@ others() {
 		and .severity != "info")] | length > 0' "$1" >/dev/null 2>&1
 }
 
+# oneway FILE: the one-way stream's figures, as the combined verdict's loss
+# finding quotes them: "OUTLOST OUTSENT RETLOST RETSENT", or nothing.
+oneway() {
+	jq -r '[.diagnosis[] | select(.finding == "loss") | .evidence
+		| capture("One-way stream: to the server (?<ol>[0-9]+) of (?<os>[0-9]+) lost [(][^)]*[)], back (?<rl>[0-9]+) of (?<rs>[0-9]+)")]
+		| first | select(. != null) | "\(.ol) \(.os) \(.rl) \(.rs)"' "$1" 2>/dev/null
+}
+
+# near LOST SENT PCT: LOST of SENT is within the 99.9% binomial bounds of
+# PCT% (for 0%: those of 1%, so a clean direction may lose a datagram or
+# two to the machine); at least 50 sent.
+near() {
+	awk -v l="$1" -v n="$2" -v p="$3" 'BEGIN { p /= 100; q = p > 0 ? p : 0.01
+		s = 3.29 * sqrt(q * (1 - q) / n); exit !(n >= 50 && l / n >= p - s && l / n <= p + s) }'
+}
+
+# stream_near NAME FILE OUTPCT RETPCT: the stream measured about the injected
+# one-way loss each way (a check of its own, and the table's figures).
+stream_near() {
+	local f
+	f=$(oneway "$2")
+	set -- "$1" "$2" "$3" "$4" $f
+	if [ $# -eq 8 ] && near "$5" "$6" "$3" && near "$7" "$8" "$4"; then
+		pass "$1-stream (to the server $5 of $6 lost, want ~$3%; back $7 of $8, want ~$4%)"
+	else
+		fail "$1-stream" "one-way stream: '${*:5}' (want ~$3% out, ~$4% back)"
+	fi
+	STREAM="out $5/$6, back $7/$8"
+}
+
 # scenario NAME FILE FINDING HOP TRUEDIR DIRECTIONS TRUTH: one live pair run,
 # passed when the combined verdict has FINDING at HOP in one of DIRECTIONS;
 # the table row says "right" only when that direction is TRUEDIR (round
@@ -174,7 +208,26 @@ scenario() {
 	else
 		fail "$name" "expected $finding at hop $hop, direction $dirs; got: $c"; right=WRONG
 	fi
-	TABLE+=("$name | truth: $truth | outbound alone: $a | combined: $c | $right")
+	STREAM=
+	[ -z "${STREAM_PCT:-}" ] || stream_near "$name" "$o" $STREAM_PCT
+	TABLE+=("$name | truth: $truth | outbound alone: $a | combined: $c | $right${STREAM:+ | stream lost $STREAM}")
+}
+
+# seedpair NAME FILE CASE: seed 000's two-direction example CASE
+# (tests/golden/seeds/CASE.case, the golden verdict of `hopdoc analyze` on the
+# seed's two listings) built live: the combined verdict must have the golden
+# findings (kind, severity, direction, hop); the segment is shown, not
+# judged (the lab's addresses are not the seed's).
+seedpair() {
+	local name=$1 o=$TMP/$1.json want got miss=
+	want=$(awk '$1 == "finding" {print $2, $3, $5, $6}' "$ROOT/tests/golden/seeds/$3.case" | sort)
+	up "$2" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail "$name" "lab or sshd did not start"; down; return; }
+	hd "$o" "$o.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	down
+	got=$(jq -r '.diagnosis[] | "\(.finding) \(.severity) \(.direction) hop=\(.hop)"' "$o" 2>/dev/null | sort)
+	[ -n "$want" ] && [ "$got" = "$want" ] && pass "$name" ||
+		fail "$name" "golden ($3): $(echo $want)" "live: $(echo $got)"
+	TABLE+=("$name | golden: $(echo $want) | live: $(jq -r '[.diagnosis[] | "\(.finding) \(.severity) \(.segment) \(.direction) hop=\(.hop)"] | join("; ")' "$o" 2>/dev/null)")
 }
 
 # failure NAME PATHDIR URLPORT WANT: the return side fails; the outbound report
@@ -199,13 +252,35 @@ trap cleanup EXIT
 trap 'cleanup; trap - EXIT; exit 130' INT
 trap 'cleanup; trap - EXIT; exit 143' TERM
 
-scenario loss-out "$SCN/loss-out.scn" loss 4 outbound 'outbound|both' "loss link 4 outbound"
-scenario loss-ret "$SCN/loss-ret.scn" loss 4 return 'return|both' "loss link 4 return"
-scenario loss-both "$SCN/loss-both.scn" loss 4 both both "loss link 4 both ways"
+# The one-way stream tells the direction where round trips cannot: the same
+# route both ways, loss on one direction of link 4.
+STREAM_PCT="30 0" scenario loss-out "$SCN/loss-out.scn" loss 4 outbound outbound "loss link 4 outbound"
+STREAM_PCT="0 30" scenario loss-ret "$SCN/loss-ret.scn" loss 4 return return "loss link 4 return"
+STREAM_PCT="20 20" scenario loss-both "$SCN/loss-both.scn" loss 4 both both "loss link 4 both ways"
+# r3 drops every UDP datagram it forwards: the stream cannot pass, so the
+# direction of loss-out's loss is unknown, and the verdict says why.
+drop_udp() { echo 'table ip noudp { chain c { type filter hook forward priority 0; meta l4proto udp drop; }; }' | lab_exec r3 nft -f -; }
+AFTER_UP=drop_udp scenario loss-out-udp-blocked "$SCN/loss-out.scn" loss 4 unknown unknown "loss link 4 outbound, UDP dropped at r3"
+if jq -e '[.diagnosis[] | select(.finding == "loss" and .direction == "unknown")
+	| select(.summary | test("unknown: the one-way stream could not pass [(]UDP .* never answered"))] | length > 0' \
+	"$TMP/loss-out-udp-blocked.json" >/dev/null 2>&1; then
+	pass "loss-out-udp-blocked-why"
+else
+	fail "loss-out-udp-blocked-why" "no 'unknown ... could not pass (UDP ... never answered' in the loss finding"
+fi
 scenario latency-ret "$RSCN/latency-ret.scn" latency 3 return 'return|both' "+40 ms link 3 return"
 scenario ret-policy "$RSCN/ret-policy.scn" loss 4 return return "loss at r3, server->client only"
 scenario ret-policy-nat "$RSCN/ret-policy-nat.scn" loss 4 return return "NAT + loss at r3, server->client only"
 AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return return "return-only router r3b loses 30%"
+
+# Seed 000's two-direction examples that the lab can build (the others, and
+# why not, in docs/return.md): 5 (client X, healthy both ways), 6 (outbound
+# rate limiting), 7 (return rate limiting); 5 (client Y: rate limiting at
+# three hops and a slow-answering one).
+seedpair seed-ex5x "$SCN/chain.scn" en_ex5_x_pair
+seedpair seed-ex5y "$RSCN/seed-ex5y.scn" en_ex5_y_pair
+seedpair seed-ex6 "$RSCN/seed-ex6.scn" en_ex6_pair
+seedpair seed-ex7 "$RSCN/seed-ex7.scn" en_ex7_pair
 
 # Behind NAT the server must trace to the address it sees: r1's on link 2.
 up "$SCN/nat.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
@@ -221,12 +296,15 @@ down
 up "$SCN/loss-both.scn" "$TMP/with-mtr:/usr/bin:/bin" && {
 	hd "$TMP/mtr.json" "$TMP/mtr.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
 	rc=$?
-	if [ "$rc" -eq 0 ] && grep -q "server's mtr" "$TMP/mtr.err" && has "$TMP/mtr.json" loss 4 both; then
+	# mtr reflects no stream: the direction is unknown, and the verdict says why.
+	if [ "$rc" -eq 0 ] && grep -q "server's mtr" "$TMP/mtr.err" && has "$TMP/mtr.json" loss 4 unknown &&
+		jq -e '[.diagnosis[] | select(.summary | test("mtr, which has no one-way reflector"))] | length > 0' \
+			"$TMP/mtr.json" >/dev/null 2>&1; then
 		pass mtr-fallback
 	else
 		fail mtr-fallback "exit $rc; $(cat "$TMP/mtr.err"); $(verdict "$TMP/mtr.json")"
 	fi
-	TABLE+=("loss-both, server has only mtr | truth: loss 4 both | outbound alone: $(alone "$TMP/mtr.json") | combined: $(verdict "$TMP/mtr.json") | $(grep -q "server's mtr" "$TMP/mtr.err" && echo 'mtr used, said so')")
+	TABLE+=("loss-both, server has only mtr | truth: loss 4 both (no stream: unknown) | outbound alone: $(alone "$TMP/mtr.json") | combined: $(verdict "$TMP/mtr.json") | $(grep -q "server's mtr" "$TMP/mtr.err" && echo 'mtr used, said so')")
 }
 down
 

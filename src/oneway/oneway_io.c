@@ -1,0 +1,311 @@
+/* oneway_io: the stream's client and reflector over UDP. */
+#include "oneway/oneway_io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/evloop.h"
+
+/* ---- the client ----------------------------------------------------------- */
+
+struct client {
+	const struct oneway_client_opts *o;
+	int fd;
+	struct oneway_count *count;
+	bool hello_back, refused;
+	unsigned long errors;
+};
+
+static uint64_t now_ns(void)
+{
+	return (uint64_t)evloop_now_ns();
+}
+
+static void send_one(struct client *c, enum oneway_type type, uint32_t seq)
+{
+	struct oneway_pkt p = { .type = type, .client_seq = seq, .client_tx_ns = now_ns() };
+	unsigned char buf[ONEWAY_PKT_LEN];
+	oneway_pkt_encode(&p, buf);
+	if (send(c->fd, buf, sizeof(buf), 0) < 0)
+		c->refused |= errno == ECONNREFUSED, c->errors++;
+	else if (type == ONEWAY_REQUEST)
+		oneway_count_sent(c->count, seq, p.client_tx_ns);
+}
+
+/* Reads what is queued; the socket is connected, so only the reflector's
+ * address and port reach it. */
+static void drain_socket(struct client *c)
+{
+	unsigned char buf[ONEWAY_PKT_LEN + 1];
+	struct oneway_pkt p;
+	ssize_t n;
+	while ((n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0 || errno == ECONNREFUSED ||
+	       errno == EINTR) {
+		uint64_t rx = now_ns();
+		if (n < 0) {
+			c->refused |= errno == ECONNREFUSED;
+			continue;
+		}
+		if (oneway_pkt_decode(buf, (size_t)n, &p) < 0)
+			continue;
+		if (p.of == ONEWAY_HELLO && p.type == ONEWAY_REFLECT)
+			c->hello_back = true;
+		else
+			(void)oneway_count_add(c->count, &p, rx);
+	}
+}
+
+/* Waits until deadline (ns), reading reflections as they come. */
+static void wait_until(struct client *c, uint64_t deadline)
+{
+	for (uint64_t t = now_ns(); t < deadline; t = now_ns()) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int ms = (int)((deadline - t + 999999) / 1000000);
+		if (poll(&pfd, 1, ms) > 0)
+			drain_socket(c);
+	}
+}
+
+static bool say_hello(struct client *c)
+{
+	uint64_t end = now_ns() + (uint64_t)(c->o->hello_max_s * 1e9);
+	for (uint32_t i = 0; !c->hello_back && now_ns() < end; i++) {
+		send_one(c, ONEWAY_HELLO, i);
+		uint64_t next = now_ns() + 50000000u;
+		for (uint64_t t = now_ns(); !c->hello_back && t < next; t = now_ns())
+			wait_until(c, t + 5000000u < next ? t + 5000000u : next);
+	}
+	return c->hello_back;
+}
+
+static void stream(struct client *c)
+{
+	uint64_t t0 = now_ns(), step = (uint64_t)(c->o->interval_s * 1e9);
+	for (uint32_t i = 0; i < c->o->count; i++) {
+		wait_until(c, t0 + i * step);
+		send_one(c, ONEWAY_REQUEST, i);
+	}
+	wait_until(c, now_ns() + (uint64_t)(c->o->drain_s * 1e9));
+}
+
+static int client_socket(const struct oneway_client_opts *o)
+{
+	int fd = socket(o->server.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (const struct sockaddr *)&o->server, o->server_len) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void server_text(const struct oneway_client_opts *o, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?", port[8] = "?";
+	(void)getnameinfo((const struct sockaddr *)&o->server, o->server_len, host, sizeof(host), port,
+	                  sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(buf, len, "UDP %s port %s", host, port);
+}
+
+int oneway_client_run(const struct oneway_client_opts *o, struct oneway_result *r, char *why,
+                      size_t whylen)
+{
+	char where[INET6_ADDRSTRLEN + 24];
+	server_text(o, where, sizeof(where));
+	memset(r, 0, sizeof(*r));
+	struct client c = { .o = o, .fd = client_socket(o), .count = oneway_count_new(o->count) };
+	int rc = -1;
+	if (c.fd < 0 || !c.count)
+		snprintf(why, whylen, "cannot open a UDP socket to %s: %s", where, strerror(errno));
+	else if (!say_hello(&c))
+		snprintf(why, whylen, "%s %s in %.0f s", where,
+		         c.refused ? "refused the stream (port unreachable: no reflector there)"
+		                   : "never answered (a firewall drops the stream, or no reflector runs there)",
+		         o->hello_max_s);
+	else {
+		if (o->on_stream)
+			o->on_stream(o->ctx);
+		stream(&c);
+		oneway_count_result(c.count, r);
+		rc = r->reflections > 0 ? 0 : -1;
+		if (rc < 0)
+			snprintf(why, whylen, "%s answered the hellos but none of %lu requests", where,
+			         r->requests);
+	}
+	if (c.fd >= 0)
+		close(c.fd);
+	oneway_count_free(c.count);
+	return rc;
+}
+
+/* ---- the reflector --------------------------------------------------------- */
+
+int oneway_bind(const char *addr, unsigned port, char *err, size_t errlen)
+{
+	char ps[8];
+	snprintf(ps, sizeof(ps), "%u", port);
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+		                  .ai_socktype = SOCK_DGRAM }, *ai;
+	if (port == 0 || port > 65535 || getaddrinfo(addr, ps, &hints, &ai) != 0)
+		return snprintf(err, errlen, "UDP %s port %u: not a numeric address and port", addr, port), -1;
+	int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		snprintf(err, errlen, "UDP %s port %u: %s", addr, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+int oneway_bind_addr(const struct sockaddr *sa, socklen_t len, char *err, size_t errlen)
+{
+	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), off = 0;
+	if (fd >= 0 && sa->sa_family == AF_INET6) /* both families, as the TCP twin */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (fd < 0 || bind(fd, sa, len) < 0) {
+		snprintf(err, errlen, "UDP: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct peer {
+	unsigned char ip[16]; /* IPv4 as v4-mapped */
+	int64_t until_ns;     /* 0: free slot */
+	uint32_t requests, hellos;
+};
+
+struct oneway_refl {
+	int fd;
+	pthread_mutex_t lock;
+	struct peer p[ONEWAY_REFL_PEERS];
+};
+
+struct oneway_refl *oneway_refl_new(int fd)
+{
+	struct oneway_refl *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->fd = fd;
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+void oneway_refl_free(struct oneway_refl *r)
+{
+	if (!r)
+		return;
+	close(r->fd);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+/* The address of sa as 16 bytes (IPv4 v4-mapped); -1 for other families. */
+static int ip16(const struct sockaddr *sa, unsigned char ip[16])
+{
+	if (sa->sa_family == AF_INET6) {
+		memcpy(ip, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr, 16);
+		return 0;
+	}
+	if (sa->sa_family != AF_INET)
+		return -1;
+	memset(ip, 0, 10);
+	ip[10] = ip[11] = 0xff;
+	memcpy(ip + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	return 0;
+}
+
+/* The peer's slot (locked), or NULL. */
+static struct peer *find(struct oneway_refl *r, const unsigned char ip[16], int64_t now)
+{
+	for (size_t i = 0; i < ONEWAY_REFL_PEERS; i++)
+		if (r->p[i].until_ns > now && memcmp(r->p[i].ip, ip, 16) == 0)
+			return &r->p[i];
+	return NULL;
+}
+
+int oneway_refl_allow(struct oneway_refl *r, const struct sockaddr *peer, int64_t until_ns)
+{
+	unsigned char ip[16];
+	if (ip16(peer, ip) < 0)
+		return -1;
+	int64_t now = evloop_now_ns();
+	pthread_mutex_lock(&r->lock);
+	struct peer *p = find(r, ip, now);
+	for (size_t i = 0; !p && i < ONEWAY_REFL_PEERS; i++)
+		if (r->p[i].until_ns <= now)
+			p = &r->p[i];
+	if (p)
+		*p = (struct peer){ .until_ns = until_ns }, memcpy(p->ip, ip, 16);
+	pthread_mutex_unlock(&r->lock);
+	return p ? 0 : -1;
+}
+
+void oneway_refl_forget(struct oneway_refl *r, const struct sockaddr *peer)
+{
+	unsigned char ip[16];
+	if (ip16(peer, ip) < 0)
+		return;
+	pthread_mutex_lock(&r->lock);
+	struct peer *p = find(r, ip, evloop_now_ns());
+	if (p)
+		p->until_ns = 0;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Whether q from ip may be answered; takes one of its budget, and gives the
+ * reflector's sequence for a request. */
+static bool admit(struct oneway_refl *r, const unsigned char ip[16], const struct oneway_pkt *q,
+                  uint32_t *seq)
+{
+	pthread_mutex_lock(&r->lock);
+	struct peer *p = find(r, ip, evloop_now_ns());
+	bool ok = false;
+	if (p && q->type == ONEWAY_HELLO && p->hellos < ONEWAY_REFL_HELLOS)
+		ok = true, p->hellos++, *seq = 0;
+	else if (p && q->type == ONEWAY_REQUEST && p->requests < ONEWAY_MAX_COUNT)
+		ok = true, *seq = p->requests++;
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+static bool answer_one(struct oneway_refl *r)
+{
+	unsigned char buf[ONEWAY_PKT_LEN + 1], ip[16];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(r->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	uint64_t rx = now_ns();
+	struct oneway_pkt q, a;
+	uint32_t seq;
+	if (n < 0)
+		return false;
+	if (ip16((const struct sockaddr *)&from, ip) < 0 || oneway_pkt_decode(buf, (size_t)n, &q) < 0 ||
+	    q.type == ONEWAY_REFLECT || !admit(r, ip, &q, &seq))
+		return true; /* dropped unanswered */
+	oneway_pkt_reflect(&q, seq, rx, now_ns(), &a);
+	oneway_pkt_encode(&a, buf);
+	(void)sendto(r->fd, buf, ONEWAY_PKT_LEN, 0, (const struct sockaddr *)&from, flen);
+	return true;
+}
+
+void oneway_refl_serve(struct oneway_refl *r, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return;
+	for (int i = 0; i < 64 && answer_one(r); i++) /* a burst, then the caller's checks */
+		;
+}
