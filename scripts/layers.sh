@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 table='
 base       -                                    evloop.h sink.h strbuf.h version.h
 model      base                                 model.h finding.h event.h field.h history.h
-probe      base,model                           probe.h privdrop.h
+probe      base,model                           probe.h privdrop.h probe_one.h
 resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h
@@ -22,7 +22,8 @@ import     base,model                           import.h import_error.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
 tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
 agent      base,model                           agent.h agent_query.h agent_limit.h agent_ndjson.h
-cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent   -
+mtrpacket  base,model,probe                     mtrpacket.h mtrpacket_cmd.h mtrpacket_reply.h
+cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,mtrpacket   -
 '
 
 declare -A uses public
