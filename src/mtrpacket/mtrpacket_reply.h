@@ -1,7 +1,7 @@
 /* mtrpacket_reply: the reply lines of mtr-packet(8)'s protocol, as text.
  * Pure code, no I/O. Every function writes one line, newline included, into
  * buf (NUL-terminated) and returns its length, or -1 when it does not fit
- * (MTRPACKET_LINE_MAX always fits). The words are the man page's (and mtr
+ * (MTRPACKET_LINE_MAX of mtrpacket_cmd.h always fits). The words are the man page's (and mtr
  * 0.95's): a reply that carries an address has "ip-4 A" or "ip-6 A",
  * "round-trip-time US" (whole microseconds) and, when the hop sent MPLS
  * labels (RFC 4950), "mpls L,TC,S,TTL[,L,TC,S,TTL...]". */
