@@ -16,7 +16,9 @@
 #     stamps are the kernel's, as in t_probe.sh's wire check), and the median
 #     |excess| over the hops must be below the one with mtr's own mtr-packet
 #     (which stamps with gettimeofday around its own wake-ups);
-#   - UDP and TCP (IPv4): the same hops as mtr with its own mtr-packet.
+#   - UDP and TCP (IPv4): the same hops as mtr with its own mtr-packet;
+#   - as the user nobody, through a copy of hopdoc with cap_net_raw+ep (what
+#     `make install` gives it) behind the link: mtr lists the same hops.
 # The per-hop figures are printed on the PASS lines.
 # Needs root, mtr (mtr-tiny), tcpdump, jq. Env: MTRPACKET_CYCLES (20).
 # shellcheck source=tests/lab/check.sh
@@ -164,6 +166,28 @@ check_proto_hops() { # PROTO ARGS...
 	fi
 }
 
+# An installed hopdoc: a copy with the file capability, the link beside it.
+check_unprivileged() {
+	local name="chain/icmp/ipv4/as-nobody" d="$work/inst"
+	mkdir -p "$d/libexec" && chmod 755 "$work" "$d" "$d/libexec"
+	install -m 0755 "$HOPDOC" "$d/hopdoc" && ln -sf ../hopdoc "$d/libexec/mtr-packet"
+	if ! setcap cap_net_raw+ep "$d/hopdoc" 2>/dev/null; then
+		echo "SKIP: lab/mtrpacket/$name (no setcap, or $work keeps no capabilities)"
+		return
+	fi
+	truth_hops 4 >"$work/truth.4"
+	# mtr refuses -i below 1 s to other users than root.
+	lab_client runuser -u nobody -- env "MTR_PACKET=$d/libexec/mtr-packet" \
+		mtr -n -j -4 -c 2 -i 1 "$LAB_TARGET4" 2>"$work/nobody.err" |
+		jq -r '.report.hubs[] | [.count, .host] | @tsv' >"$work/nobody.m"
+	if diff -q <(hop_list "$work/nobody.m") "$work/truth.4" >/dev/null; then
+		pass "$name ($(wc -l <"$work/nobody.m") hops, the truth's)"
+	else
+		fail "$name" "truth: $(tr '\n' ';' <"$work/truth.4")" \
+			"mtr + hopdoc as nobody: $(tr '\n' ';' <"$work/nobody.m") $(head -c 300 "$work/nobody.err")"
+	fi
+}
+
 LAB_SCN=$ROOT/tests/lab/scenarios/chain.scn
 if ! lab_up "$LAB_SCN" >"$work/up.log" 2>&1; then
 	fail "chain/lab" "lab_up failed: $(tail -3 "$work/up.log")"
@@ -173,6 +197,7 @@ check_by_hand
 for fam in $LAB_FAMILIES; do check_family "$fam"; done
 check_proto_hops udp -u
 check_proto_hops tcp -T -P 80
+check_unprivileged
 lab_down
 check_done && rm -rf "$work"
 check_done

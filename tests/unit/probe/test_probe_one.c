@@ -1,6 +1,6 @@
 /* probe_one: single probes against 127.0.0.1 and ::1 (ICMP, UDP, TCP), each
  * answered once with its own cookie; TTL 1 on loopback still reaches the
- * target; per-probe TOS and source address; a timeout answered NO_REPLY;
+ * target; per-probe TOS, source address and interface; a timeout answered NO_REPLY;
  * the in-flight and flow limits (ENOSPC); requests refused (EINVAL,
  * EPROTONOSUPPORT). Skipped without raw sockets. */
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -162,6 +163,16 @@ static void source_address_and_refusals(void **state)
 	wait_for(&r.log, 1);
 	assert_int_equal(r.log.n, 1);
 	assert_int_equal(r.log.a[0].cookie, 7);
+	assert_int_equal(r.log.a[0].kind, PROBE_ONE_UNREACHABLE);
+	/* The interface per packet: lo reaches 127.0.0.1. */
+	q = req_to("127.0.0.1", MODEL_PROTO_ICMP);
+	q.ifindex = if_nametoindex("lo");
+	assert_true(q.ifindex > 0);
+	assert_int_equal(probe_one_send(r.po, &q, 6), 0);
+	wait_for(&r.log, 2);
+	assert_int_equal(r.log.n, 2);
+	assert_int_equal(r.log.a[1].cookie, 6);
+	assert_int_equal(r.log.a[1].kind, PROBE_ONE_REPLY);
 	q.ttl = 0;
 	assert_int_equal(probe_one_send(r.po, &q, 8), EINVAL);
 	q = req_to("127.0.0.1", MODEL_PROTO_ICMP);
