@@ -31,9 +31,16 @@ command -v mtr >/dev/null || { echo "SKIP: lab/mtrpacket (no mtr installed)"; ex
 # lab_up's EXIT trap (lab_down) replaces any of ours: the work folder is
 # removed at the end, or kept after a failure for a look.
 work=$(mktemp -d /tmp/hl15mtrpkt.XXXXXX)
-mkdir -p "$work/bin"
+mkdir -p "$work/bin" "$work/mtrbin"
+chmod 755 "$work" "$work/bin" "$work/mtrbin"
 ln -s "$HOPDOC" "$work/bin/mtr-packet"
 LINK=$work/bin/mtr-packet
+# mtr falls back to the mtr-packet beside its own argv[0] (then ./mtr-packet)
+# when $MTR_PACKET cannot be run: started as $work/mtrbin/mtr from /, it has
+# no such fallback, so a run "through hopdoc" either is one or fails
+# (check_guard proves it).
+ln -s "$(command -v mtr)" "$work/mtrbin/mtr"
+MTR_NOFALLBACK=$work/mtrbin/mtr
 
 client_iface() {
 	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
@@ -58,10 +65,23 @@ stop_capture() {
 run_mtr() {
 	local who=$1 fam=$2
 	shift 2
-	local -a env=()
-	[ "$who" = hopdoc ] && env=(env "MTR_PACKET=$LINK")
-	lab_client "${env[@]}" mtr -n -j -"$fam" -m "${LAB_MAXTTL:-30}" "$@" "$(target_of "$fam")" |
+	local -a cmd=(mtr)
+	[ "$who" = hopdoc ] && cmd=(env "MTR_PACKET=$LINK" "$MTR_NOFALLBACK")
+	(cd / && lab_client "${cmd[@]}" -n -j -"$fam" -m "${LAB_MAXTTL:-30}" "$@" "$(target_of "$fam")") |
 		jq -r '.report.hubs[] | [.count, .host, ."Loss%", .Avg] | @tsv'
+}
+
+# Without the fallback, an MTR_PACKET that cannot be run stops mtr before it
+# sends anything.
+check_guard() {
+	local out
+	if out=$(cd / && lab_client env MTR_PACKET=/nonexistent/mtr-packet "$MTR_NOFALLBACK" -n -r -c 1 \
+		"$LAB_TARGET4" 2>&1); then
+		fail "guard" "mtr ran without an mtr-packet to run: the runs through hopdoc prove nothing" \
+			"$(head -c 300 <<<"$out")"
+	else
+		pass "guard (mtr without its fallback stops when MTR_PACKET cannot run)"
+	fi
 }
 
 truth_hops() { # FAMILY -> "TTL ADDR" lines
@@ -169,7 +189,7 @@ check_proto_hops() { # PROTO ARGS...
 # An installed hopdoc: a copy with the file capability, the link beside it.
 check_unprivileged() {
 	local name="chain/icmp/ipv4/as-nobody" d="$work/inst"
-	mkdir -p "$d/libexec" && chmod 755 "$work" "$d" "$d/libexec"
+	mkdir -p "$d/libexec" && chmod 755 "$d" "$d/libexec"
 	install -m 0755 "$HOPDOC" "$d/hopdoc" && ln -sf ../hopdoc "$d/libexec/mtr-packet"
 	if ! setcap cap_net_raw+ep "$d/hopdoc" 2>/dev/null; then
 		echo "SKIP: lab/mtrpacket/$name (no setcap, or $work keeps no capabilities)"
@@ -177,8 +197,9 @@ check_unprivileged() {
 	fi
 	truth_hops 4 >"$work/truth.4"
 	# mtr refuses -i below 1 s to other users than root.
-	lab_client runuser -u nobody -- env "MTR_PACKET=$d/libexec/mtr-packet" \
-		mtr -n -j -4 -c 2 -i 1 "$LAB_TARGET4" 2>"$work/nobody.err" |
+	(cd / && lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env "MTR_PACKET=$d/libexec/mtr-packet" \
+		"$MTR_NOFALLBACK" -n -j -4 -c 2 -i 1 "$LAB_TARGET4" 2>"$work/nobody.err") |
 		jq -r '.report.hubs[] | [.count, .host] | @tsv' >"$work/nobody.m"
 	if diff -q <(hop_list "$work/nobody.m") "$work/truth.4" >/dev/null; then
 		pass "$name ($(wc -l <"$work/nobody.m") hops, the truth's)"
@@ -193,6 +214,7 @@ if ! lab_up "$LAB_SCN" >"$work/up.log" 2>&1; then
 	fail "chain/lab" "lab_up failed: $(tail -3 "$work/up.log")"
 	exit 1
 fi
+check_guard
 check_by_hand
 for fam in $LAB_FAMILIES; do check_family "$fam"; done
 check_proto_hops udp -u
