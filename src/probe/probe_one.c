@@ -504,13 +504,21 @@ static struct watch *stamp_watch(struct probe_one *po, const struct probe_socks 
 }
 
 /* The probe left (or was lost on the way, when !left): in flight until its
- * answer or its timeout. */
+ * answer or its timeout. The stamp key is taken first: it counts what the
+ * kernel stamps, whatever happens to the probe here. */
 static int record(struct probe_one *po, struct probe_socks *s, const struct probe_one_req *q,
                   int flow, uint16_t wseq, struct tx_entry *tx, bool left, uint64_t cookie)
 {
 	struct slot *sl = &po->slots[wseq];
 	*sl = (struct slot){ .po = po, .cookie = cookie, .serial = po->next_serial++,
 		             .sent_ns = tx->before_ns, .wseq = wseq, .flow = (uint8_t)flow };
+	struct watch *w = left && s->tx_stamps ? stamp_watch(po, s, q->proto) : NULL;
+	if (w) {
+		tx->serial = sl->serial;
+		tx->wseq = wseq;
+		w->ring[s->tx_next_key++ % RING] = *tx;
+		sl->stamps = w;
+	}
 	int64_t due = tx->before_ns + (int64_t)(q->timeout_s * 1e9);
 	sl->timer = evloop_add_timer(po->loop, due, on_timeout, sl);
 	if (!sl->timer) {
@@ -519,14 +527,8 @@ static int record(struct probe_one *po, struct probe_socks *s, const struct prob
 	}
 	po->flows[flow].users++;
 	po->inflight++;
-	struct watch *w = left && s->tx_stamps ? stamp_watch(po, s, q->proto) : NULL;
-	if (w) {
-		tx->serial = sl->serial;
-		tx->wseq = wseq;
-		w->ring[s->tx_next_key++ % RING] = *tx;
-		sl->stamps = w;
+	if (w)
 		read_tx_stamps(w, sender_fd(w)); /* most devices stamp inside sendmsg */
-	}
 	return 0;
 }
 
