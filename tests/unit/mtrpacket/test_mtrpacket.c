@@ -1,7 +1,8 @@
 /* mtrpacket: the server over pipes. Without sockets: every answer that needs
  * none (features, parse errors, unknown commands, a buffer overflow, the
  * refusal of every probe) and the return when input closes. With raw
- * sockets: probes to 127.0.0.1 and ::1 answered by token, and the server
+ * sockets: probes to 127.0.0.1 and ::1 answered by token, probes-exhausted
+ * past the flows in flight, and the server
  * ending when its input closes with a probe still in flight. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,6 +146,19 @@ static void with_sockets(void **state)
 	assert_non_null(strstr(got, "12 reply ip-4 127.0.0.1 round-trip-time "));
 	assert_non_null(strstr(got, "13 reply ip-4 127.0.0.1 round-trip-time ")); /* port unreachable */
 	assert_non_null(strstr(got, "14 invalid-argument reason ip-version-not-supported\n"));
+	/* 65 shapes of probe in one write (under PIPE_BUF, so one read): one
+	 * flow more than probe_one keeps in flight, before any answer is read. */
+	char many[4096];
+	size_t len = 0;
+	for (int i = 0; i <= 64; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len,
+		                        "%d send-probe ip-4 127.0.0.1 size %d ttl 1\n", 100 + i, 64 + i);
+	assert_true(len < sizeof(many));
+	assert_int_equal(write(to, many, len), (ssize_t)len);
+	char got2[8192];
+	read_lines(from, got2, sizeof(got2), 65);
+	assert_non_null(strstr(got2, "164 probes-exhausted\n"));
+	assert_non_null(strstr(got2, "163 reply ip-4 127.0.0.1 round-trip-time "));
 	/* Input closes with a probe in flight: the server ends at once, 0. */
 	const char *last = "15 send-probe ip-4 127.0.0.1 timeout 10 protocol udp ttl 1\n";
 	assert_int_equal(write(to, last, strlen(last)), (ssize_t)strlen(last));
