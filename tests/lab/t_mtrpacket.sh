@@ -16,7 +16,7 @@
 #     stamps are the kernel's, as in t_probe.sh's wire check), and the median
 #     |excess| over the hops must be below the one with mtr's own mtr-packet
 #     (which stamps with gettimeofday around its own wake-ups);
-#   - UDP and TCP (IPv4): the same hops as mtr with its own mtr-packet;
+#   - UDP and TCP, per family: the same hops as mtr with its own mtr-packet;
 #   - as the user nobody, through a copy of hopdoc with cap_net_raw+ep (what
 #     `make install` gives it) behind the link: mtr lists the same hops.
 # The per-hop figures are printed on the PASS lines.
@@ -150,7 +150,11 @@ check_family() {
 	fi
 	local lossy
 	lossy=$(awk '$3 + 0 > 0 { printf "%s:%s%% ", $1, $3 }' "$hd.m")
-	[ -z "$lossy" ] && pass "$name/no-loss" || fail "$name/no-loss" "loss through hopdoc: $lossy"
+	if [ -z "$lossy" ]; then
+		pass "$name/no-loss"
+	else
+		fail "$name/no-loss" "loss through hopdoc: $lossy"
+	fi
 	check_accuracy "$fam" "$name"
 }
 
@@ -172,17 +176,17 @@ check_accuracy() {
 	fi
 }
 
-check_proto_hops() { # PROTO ARGS...
-	local proto=$1 name="chain/$1/ipv4/hops"
-	shift
-	run_mtr own 4 -c 3 -i 0.2 "$@" >"$work/own.$proto" 2>&1
-	run_mtr hopdoc 4 -c 3 -i 0.2 "$@" >"$work/hopdoc.$proto" 2>&1
-	if [ -s "$work/own.$proto" ] && diff -q <(hop_list "$work/own.$proto") \
-		<(hop_list "$work/hopdoc.$proto") >/dev/null; then
-		pass "$name ($(wc -l <"$work/own.$proto") hops, as mtr's own)"
+check_proto_hops() { # PROTO FAMILY ARGS...
+	local fam=$2 name="chain/$1/ipv$2/hops" base="$work/$1.$2"
+	shift 2
+	run_mtr own "$fam" -c 3 -i 0.2 "$@" >"$base.own" 2>&1
+	run_mtr hopdoc "$fam" -c 3 -i 0.2 "$@" >"$base.hopdoc" 2>&1
+	if [ -s "$base.own" ] && diff -q <(hop_list "$base.own") <(hop_list "$base.hopdoc") >/dev/null
+	then
+		pass "$name ($(wc -l <"$base.own") hops, as mtr's own)"
 	else
-		fail "$name" "mtr alone: $(tr '\n' ';' <"$work/own.$proto")" \
-			"mtr + hopdoc: $(tr '\n' ';' <"$work/hopdoc.$proto")"
+		fail "$name" "mtr alone: $(tr '\n' ';' <"$base.own")" \
+			"mtr + hopdoc: $(tr '\n' ';' <"$base.hopdoc")"
 	fi
 }
 
@@ -217,8 +221,10 @@ fi
 check_guard
 check_by_hand
 for fam in $LAB_FAMILIES; do check_family "$fam"; done
-check_proto_hops udp -u
-check_proto_hops tcp -T -P 80
+for fam in $LAB_FAMILIES; do
+	check_proto_hops udp "$fam" -u
+	check_proto_hops tcp "$fam" -T -P 80
+done
 check_unprivileged
 lab_down
 check_done && rm -rf "$work"
