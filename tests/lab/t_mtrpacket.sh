@@ -12,10 +12,16 @@
 #     probe with its reply on the wire). Both reports must list the truth's
 #     hops, without loss through hopdoc. Accuracy: "excess" = mtr's Avg minus
 #     the wire's average, per hop (mtr -j gives Avg to the microsecond).
-#     Through hopdoc every hop's excess must lie in -0.05..+0.1 ms (its two
-#     stamps are the kernel's, as in t_probe.sh's wire check), and the median
-#     |excess| over the hops must be below the one with mtr's own mtr-packet
-#     (which stamps with gettimeofday around its own wake-ups);
+#     Through hopdoc every hop's excess must lie in -0.05..+0.02 ms, and the
+#     median |excess| over the hops must be below the one with mtr's own
+#     mtr-packet (which stamps with gettimeofday around its own wake-ups).
+#     The bounds: both of hopdoc's stamps are the kernel's, taken next to
+#     the capture's (the receive stamp where the capture stamps; the send
+#     stamp at the device, a few microseconds after the capture's tap), so
+#     load cannot make its excess positive; mtr's int running mean pulls
+#     every Avg a few microseconds down (docs/mtrpacket.md). A receive time
+#     read after the wake-up, as mtr-packet's, gave +0.026..+0.061 ms here
+#     and fails the upper bound; t_probe.sh's +0.1 would let it pass;
 #   - UDP and TCP, per family: the same hops as mtr with its own mtr-packet;
 #   - as the user nobody, through a copy of hopdoc with cap_net_raw+ep (what
 #     `make install` gives it) behind the link: mtr lists the same hops.
@@ -163,14 +169,14 @@ check_accuracy() {
 	local m_own m_hd bad figures
 	m_own=$(median_abs "$own")
 	m_hd=$(median_abs "$hd")
-	bad=$(awk -F: '$2 > 0.1 || $2 < -0.05 { printf "%s ", $0 }' "$hd")
+	bad=$(awk -F: '$2 > 0.02 || $2 < -0.05 { printf "%s ", $0 }' "$hd")
 	figures="excess_ms own mtr-packet: $(tr '\n' ' ' <"$own")| hopdoc: $(tr '\n' ' ' <"$hd")"
 	figures+="| median |excess| $m_own -> $m_hd"
 	if [ -s "$hd" ] && [ "$(wc -l <"$hd")" = "$(wc -l <"$work/truth.$fam")" ] && [ -z "$bad" ] &&
 		awk -v a="$m_hd" -v b="$m_own" 'BEGIN { exit !(a < b) }'; then
 		pass "$name ($figures)"
 	else
-		fail "$name" "$figures" "out of -0.05..+0.1 ms: ${bad:-none}" \
+		fail "$name" "$figures" "out of -0.05..+0.02 ms: ${bad:-none}" \
 			"wire own: $(tr '\n' ';' <"$work/own.$fam.wire")" \
 			"wire hopdoc: $(tr '\n' ';' <"$work/hopdoc.$fam.wire")"
 	fi
