@@ -4,7 +4,7 @@
 # src/ is layered by folder (docs/architecture.md). Sources are found per
 # folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
 #   libhopdoc_core.a  base model stats render diag import (no socket calls)
-#   libhopdoc_net.a   probe resolve host agent metrics (host: the ethtool ioctl)
+#   libhopdoc_net.a   probe resolve host agent metrics oneway mtrpacket (host: the ethtool ioctl)
 #   libhopdoc_tui.a   the interactive view (ncurses)
 # The CLI's objects are in none of them; tests of the CLI link them from
 # libhopdoc_cli.a, a build-internal archive. New modules, tests
@@ -30,7 +30,7 @@ LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 
 CORE_DIRS := base model stats render diag import
-NET_DIRS  := probe resolve host agent metrics oneway
+NET_DIRS  := probe resolve host agent metrics oneway mtrpacket
 TUI_DIRS  := tui
 CLI_DIRS  := cli
 
@@ -156,10 +156,12 @@ FUZZ_HOST  := $(FUZZ_DIR)/obj/host/host_parse.o
 FUZZ_AGENTQ := $(FUZZ_DIR)/obj/agent/agent_query.o
 FUZZ_AGENTN := $(FUZZ_DIR)/obj/agent/agent_ndjson.o
 FUZZ_ONEWAY := $(FUZZ_DIR)/obj/oneway/oneway_pkt.o $(FUZZ_DIR)/obj/oneway/oneway_count.o
+FUZZ_MTRPKT := $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_cmd.o $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_reply.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
-		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_ONEWAY) $(FUZZ_BIN)
+		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_ONEWAY) \
+		$(FUZZ_MTRPKT) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
@@ -167,6 +169,7 @@ $(FUZZ_DIR)/fuzz_host: fuzz/fuzz_host.c $(FUZZ_HOST) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_agent_query: fuzz/fuzz_agent_query.c $(FUZZ_AGENTQ) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_agent_ndjson: fuzz/fuzz_agent_ndjson.c $(FUZZ_AGENTN) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_oneway: fuzz/fuzz_oneway.c $(FUZZ_ONEWAY) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_mtrpacket: fuzz/fuzz_mtrpacket.c $(FUZZ_MTRPKT) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 
@@ -190,6 +193,8 @@ install: $(BUILD)/hopdoc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/hopdoc $(DESTDIR)$(PREFIX)/bin/hopdoc
 	install -m 0644 man/hopdoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/hopdoc.1
+	install -d $(DESTDIR)$(PREFIX)/libexec/hopdoc
+	ln -sf ../../bin/hopdoc $(DESTDIR)$(PREFIX)/libexec/hopdoc/mtr-packet
 	@scripts/setcap.sh $(DESTDIR)$(PREFIX)/bin/hopdoc
 
 clean:

@@ -1,6 +1,7 @@
 /* The CLI layer: the only place that prints diagnostics and exits.
  * `hopdoc analyze ...` diagnoses reports made elsewhere, `hopdoc host ...`
  * checks this host's own counters, `hopdoc agent ...` serves return traces;
+ * run as `mtr-packet` (a link) it speaks mtr-packet(8)'s protocol on stdin;
  * everything else is a live run with mtr's command line.
  * Tests: tests/lab/t_cli.sh tests/golden/analyze. */
 #include <string.h>
@@ -9,9 +10,12 @@
 #include "cli/analyze.h"
 #include "cli/cli.h"
 #include "cli/hostcheck.h"
+#include "cli/mtrpacket_cli.h"
 
 int main(int argc, char **argv)
 {
+	if (argc >= 1 && mtrpacket_cli_is_me(argv[0]))
+		return mtrpacket_cli_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "analyze") == 0)
 		return analyze_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "host") == 0)

@@ -6,7 +6,8 @@
  *   probe_sched.c  rounds, pacing, timeouts, the grace wait
  *   probe_send.c   one probe onto the wire
  *   probe_rx.c     replies, ICMP errors, kernel timestamps
- *   probe_table.c, probe_pace.c   pure helpers (their own headers) */
+ *   probe_table.c, probe_pace.c   pure helpers (their own headers)
+ *   probe_one.c    single probes on the same sockets (probe_one.h) */
 #ifndef HOPDOC_PROBE_INT_H
 #define HOPDOC_PROBE_INT_H
 
@@ -120,5 +121,10 @@ int probe_send(struct probe *p, unsigned ttl);
 int probe_rx_register(struct probe *p);
 bool probe_rx_tx_stamp(struct probe *p, int fd);
 bool probe_rx_icmp_error(struct probe *p);
+/* A received datagram's kernel stamp (SO_TIMESTAMPNS) on CLOCK_MONOTONIC, or
+ * now without one; a kernel CLOCK_REALTIME stamp on CLOCK_MONOTONIC. */
+int64_t probe_rx_stamp_ns(struct msghdr *msg);
+struct timespec;
+int64_t probe_rx_mono_ns(const struct timespec *rt);
 
 #endif

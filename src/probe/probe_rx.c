@@ -296,3 +296,15 @@ int probe_rx_register(struct probe *p)
 		return -1;
 	return evloop_add_fd(p->loop, p->s->icmp, EVLOOP_READ, on_icmp_fd, p);
 }
+
+/* ---- for probe_one.c, which shares the clocks --------------------------------- */
+
+int64_t probe_rx_stamp_ns(struct msghdr *msg)
+{
+	return rx_stamp(msg);
+}
+
+int64_t probe_rx_mono_ns(const struct timespec *rt)
+{
+	return realtime_to_mono(rt);
+}
