@@ -13,6 +13,7 @@
 
 #include "cli/retagent.h"
 #include "import/import.h"
+#include "import/import_findings.h"
 
 #define OUT_MAX (16u << 20) /* a -j document of 255 hops is far smaller */
 #define ERR_KEEP 1024       /* the tail of ssh's stderr, for its last line */
@@ -35,6 +36,7 @@ struct retpeer {
 	char err[ERR_KEEP];
 	size_t err_len;
 	enum retvia_tool tool;
+	size_t body; /* where the tool's output starts, past its first line */
 };
 
 static int set_nonblock(int fd)
@@ -333,6 +335,7 @@ struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errl
 	reap(p);
 	size_t body = 0;
 	p->tool = p->out ? retvia_split(p->out, p->out_len, &body) : RETVIA_TOOL_UNKNOWN;
+	p->body = body;
 	if (p->tool == RETVIA_TOOL_NONE) {
 		snprintf(err, errlen, "%s has neither hopdoc nor mtr: install hopdoc (or mtr, Debian's "
 		         "mtr-tiny) there", p->label);
@@ -341,6 +344,14 @@ struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errl
 	if (p->tool == RETVIA_TOOL_UNKNOWN)
 		return no_trace(p, err, errlen);
 	return import_answer(p, body, err, errlen);
+}
+
+int retpeer_host_findings(const struct retpeer *p, struct finding_list *out)
+{
+	if (p->tool != RETVIA_TOOL_HOPDOC || p->too_big || !p->out)
+		return 0;
+	int rc = import_host_findings(p->out + p->body, p->out_len - p->body, out);
+	return rc < 0 ? 0 : rc; /* a document import_answer could not read has none */
 }
 
 enum retvia_tool retpeer_tool(const struct retpeer *p)

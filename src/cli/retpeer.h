@@ -20,6 +20,7 @@
 #include "base/evloop.h"
 #include "cli/config.h"
 #include "cli/retvia.h"
+#include "model/finding.h"
 #include "model/model.h"
 
 struct retpeer;
@@ -37,6 +38,12 @@ void retpeer_wait(struct retpeer *p, struct evloop *loop, const volatile sig_ato
 /* The remote's trace (the caller frees it), or NULL with one line in err
  * saying what went wrong (ssh's own last words when it failed). */
 struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errlen);
+
+/* After retpeer_take_trace: appends the host-* findings the server's hopdoc
+ * made of its own counters over the run (--diagnose) to out. 1 when the
+ * server's host checks ran (none appended: healthy), 0 when they did not
+ * (mtr, no answer, or memory ran out). */
+int retpeer_host_findings(const struct retpeer *p, struct finding_list *out);
 
 /* What the server ran (UNKNOWN until its first line came). */
 enum retvia_tool retpeer_tool(const struct retpeer *p);

@@ -146,7 +146,7 @@ int retvia_remote_script(const struct config *cfg, char *script, size_t len)
 	    "sh -c 'c=${SSH_CONNECTION%%%% *}; "
 	    "case $c in \"\"|*[!0-9A-Fa-f.:]*) echo \"" MARKER "noclient\"; exit 3;; esac; "
 	    "if command -v hopdoc >/dev/null 2>&1; then echo \"" MARKER "hopdoc\"; "
-	    "exec hopdoc %s -j -- \"$c\"; "
+	    "exec hopdoc %s --diagnose --no-follow-up -j -- \"$c\"; "
 	    "elif command -v mtr >/dev/null 2>&1; then echo \"" MARKER "mtr\"; "
 	    "exec mtr %s --json -- \"$c\"; "
 	    "else echo \"" MARKER "none\"; exit 3; fi'",

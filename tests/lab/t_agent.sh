@@ -172,7 +172,15 @@ for i in 101 102 103 104 105; do
 	TRIED=$((TRIED + 1)) REFUSED=$((REFUSED + 1))
 	awk -v t="$t" 'BEGIN { exit !(t < 20) }' && slow_cut=$((slow_cut + 1))
 done
-after=$(lab_client curl -s -m 60 "$(url '/v1/trace?cycles=3')" | jq -r '.report.mtr.dst' 2>/dev/null)
+lab_client curl -s -m 60 "$(url '/v1/trace?cycles=3')" >"$TMP/after.json" 2>/dev/null
+after=$(jq -r '.report.mtr.dst' "$TMP/after.json" 2>/dev/null)
+# The agent's trace samples the server's own counters (R13) for the client's
+# combined verdict: its document carries a diagnosis (host-* findings, if any).
+if jq -e '.report.diagnosis | type == "array" and length > 0' "$TMP/after.json" >/dev/null 2>&1; then
+	pass "agent-host-checks (the document has the server's diagnosis; host findings: $(jq -r '[.report.diagnosis[] | select(.finding | startswith("host-")) | .finding] | join(",")' "$TMP/after.json"))"
+else
+	fail agent-host-checks "the agent's -j document has no diagnosis: $(head -c 200 "$TMP/after.json")"
+fi
 TRIED=$((TRIED + 2)) SERVED=$((SERVED + 2))
 if [ "$ncodes" -eq 800 ] && [ "$ncut" -eq 200 ] && [ "$none" -eq 0 ] &&
 	! echo "$codes" | grep -qv '^4' && [ "$during" = 200 ] && [ "$after" = "$LAB_CLIENT4" ] &&
