@@ -227,7 +227,8 @@ static int complain_each(const struct opts *o, const char *err)
 }
 
 /* Each target in the view in turn; `q` or a stop signal ends them all. */
-static int view_all(const struct opts *o, const struct exports *ex, const struct view_sockets *vs)
+static int view_all(const struct opts *o, const struct exports *ex, const struct view_sockets *vs,
+                    struct retpeer *peer)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
@@ -239,7 +240,7 @@ static int view_all(const struct opts *o, const struct exports *ex, const struct
 		cfg.probe.target = o->targets[i];
 		cfg.export_text_file = ex->text;
 		cfg.export_html_file = ex->html;
-		if (view_run(&cfg, vs, &stop_requested, &quit, err, sizeof(err)) < 0) {
+		if (view_run(&cfg, vs, peer, &stop_requested, &quit, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}
@@ -288,7 +289,11 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 {
 	char err[256], open_err[256];
 	struct view_sockets vs;
-	bool view = !peer && wants_view(&o->cfg); /* both directions print as reports for now */
+	/* With a peer: both directions, two tables; start_return decided it the
+	 * same way, and its report needs no note. */
+	const char *note;
+	bool view = peer ? view_wanted(&o->cfg, isatty(STDIN_FILENO), isatty(STDOUT_FILENO), &note)
+	                 : wants_view(&o->cfg);
 	struct probe_sockets *socks = open_sockets(&o->cfg, view, &vs, open_err, sizeof(open_err));
 	int status = EXIT_RUNTIME;
 	if (privdrop_drop(err, sizeof(err)) < 0) {
@@ -301,7 +306,7 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 		install_signal_handlers();
 		if (!view)
 			stream_by_line(&o->cfg);
-		status = view ? view_all(o, ex, &vs) : trace_all(o, ex, &vs, peer);
+		status = view ? view_all(o, ex, &vs, peer) : trace_all(o, ex, &vs, peer);
 	}
 	close_sockets(&vs);
 	return status;
@@ -321,7 +326,11 @@ static int start_return(const struct opts *o, struct retpeer **peer)
 		complain(NULL, err);
 		return EXIT_USAGE;
 	}
-	if (!(*peer = retpeer_start(&o->cfg, err, sizeof(err)))) {
+	const char *note;
+	bool view = view_wanted(&o->cfg, isatty(STDIN_FILENO), isatty(STDOUT_FILENO), &note);
+	*peer = view ? retpeer_start_live(&o->cfg, err, sizeof(err))
+	             : retpeer_start(&o->cfg, err, sizeof(err));
+	if (!*peer) {
 		complain(NULL, err);
 		return strncmp(err, "--return-via", 12) == 0 ? EXIT_USAGE : EXIT_RUNTIME;
 	}

@@ -28,6 +28,19 @@ struct retpeer;
 /* Parses cfg->return_via and starts ssh. NULL with a message in err. */
 struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen);
 
+/* The same for the live view (cli/view): over ssh the server prints its raw
+ * stream, so retpeer_peek_trace can show the way back as it is traced (the
+ * agent's answer still comes whole, at its end; and the server's host checks
+ * are not part of a raw stream). */
+struct retpeer *retpeer_start_live(const struct config *cfg, char *err, size_t errlen);
+
+/* Bytes of answer received so far (to see whether a peek is worth it). */
+size_t retpeer_received(const struct retpeer *p);
+
+/* The way back as far as it came (its complete lines), a new trace the
+ * caller frees; NULL while nothing readable has come. */
+struct model_trace *retpeer_peek_trace(const struct retpeer *p);
+
 /* Watches the remote's output in loop. 0, or -1 when memory runs out. */
 int retpeer_attach(struct retpeer *p, struct evloop *loop);
 

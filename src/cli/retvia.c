@@ -136,7 +136,9 @@ static int probe_args(const struct config *cfg, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int retvia_remote_script(const struct config *cfg, char *script, size_t len)
+/* fmt: what the server's tool prints, for hopdoc and for mtr. */
+static int remote_script(const struct config *cfg, const char *hopdoc_fmt, const char *mtr_fmt,
+                         char *script, size_t len)
 {
 	char args[96];
 	if (probe_args(cfg, args, sizeof(args)) < 0)
@@ -146,12 +148,22 @@ int retvia_remote_script(const struct config *cfg, char *script, size_t len)
 	    "sh -c 'c=${SSH_CONNECTION%%%% *}; "
 	    "case $c in \"\"|*[!0-9A-Fa-f.:]*) echo \"" MARKER "noclient\"; exit 3;; esac; "
 	    "if command -v hopdoc >/dev/null 2>&1; then echo \"" MARKER "hopdoc\"; "
-	    "exec hopdoc %s --diagnose --no-follow-up -j -- \"$c\"; "
+	    "exec hopdoc %s %s -- \"$c\"; "
 	    "elif command -v mtr >/dev/null 2>&1; then echo \"" MARKER "mtr\"; "
-	    "exec mtr %s --json -- \"$c\"; "
+	    "exec mtr %s %s -- \"$c\"; "
 	    "else echo \"" MARKER "none\"; exit 3; fi'",
-	    args, args);
+	    args, hopdoc_fmt, args, mtr_fmt);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int retvia_remote_script(const struct config *cfg, char *script, size_t len)
+{
+	return remote_script(cfg, "--diagnose --no-follow-up -j", "--json", script, len);
+}
+
+int retvia_remote_script_live(const struct config *cfg, char *script, size_t len)
+{
+	return remote_script(cfg, "-l", "-l", script, len);
 }
 
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,

@@ -19,11 +19,12 @@ TMP=
 SSHD_PID=
 TABLE=()
 
-for tool in "$SSHD" ssh ssh-keygen jq mtr; do
+for tool in "$SSHD" ssh ssh-keygen jq mtr tmux; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
 
 cleanup() {
+	tmux -L "hopdoc-ret-$$" kill-server 2>/dev/null
 	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
 	SSHD_PID=
 	lab_down
@@ -234,6 +235,49 @@ server_host() {
 	fi
 }
 
+# The live view with --return-via (tmux, as t_tui.sh drives the view): two
+# tables, "Outbound:" then "Return: ssh://...", the return one filling in as
+# the server's raw stream comes (its hop 1's Snt seen growing), the verdict
+# panel showing the combined verdict (a pair's healthy is "direction both",
+# one trace's "unknown"); after the rounds, the combined verdict printed and
+# exit 0. Checks poll the screen under a hang guard; no timed assertions.
+TSOCK=hopdoc-ret-$$
+tscreen() { tmux -L "$TSOCK" capture-pane -p -t v 2>/dev/null; }
+# tsnt WHICH: Snt of hop 1 in the outbound (o) or the return (r) table.
+tsnt() { tscreen | awk -v w="$1" '/^Return:/ { r = 1; next }
+	$1 == "1." && $3 ~ /%$/ && ((w == "r") == (r == 1)) { print $4; exit }'; }
+twait() { # REGEX: 1 after 60 s without it
+	local i
+	for ((i = 0; i < 300; i++)); do tscreen | grep -Eq -- "$1" && return 0; sleep 0.2; done
+	return 1
+}
+view_two_way() {
+	local first= later= i ok=1 why=
+	up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail view "lab or sshd did not start"; down; return; }
+	tmux -L "$TSOCK" new-session -d -s v -x 100 -y 40 "ip netns exec $LAB_CLIENT env PATH=$TMP/cbin:$PATH \
+		$HOPDOC -n -t -c 40 -i 0.25 --return-via ssh://$LAB_TARGET4 $LAB_TARGET4; echo HOPDOC-EXIT=\$?; sleep 600"
+	twait '^Outbound: ' && twait '^Return: ssh://' || { ok=0; why="no two headers"; }
+	for ((i = 0; ok && i < 300; i++)); do first=$(tsnt r); [ -n "$first" ] && break; sleep 0.2; done
+	[ -n "$first" ] || { ok=0; why="the return table never showed a hop"; }
+	for ((i = 0; ok && i < 300; i++)); do
+		later=$(tsnt r)
+		[ -n "$later" ] && [ "$later" -gt "$first" ] && break
+		sleep 0.2
+	done
+	[ $ok = 1 ] && ! { [ -n "$later" ] && [ "$later" -gt "$first" ]; } && { ok=0; why="the return table did not fill in ($first -> $later)"; }
+	[ $ok = 1 ] && ! twait 'healthy \(segment [a-z]+, direction both\)' && { ok=0; why="no combined verdict in the panel"; }
+	local shown; shown=$(tscreen)
+	[ $ok = 1 ] && ! twait 'HOPDOC-EXIT=0' && { ok=0; why="no exit 0 after the rounds"; }
+	local after; after=$(tscreen)
+	tmux -L "$TSOCK" kill-server 2>/dev/null
+	down
+	if [ $ok = 1 ] && echo "$after" | grep -q 'healthy'; then
+		pass "view (two tables; return hop 1 Snt $first -> $later while live; combined verdict in the panel and printed at the end)"
+	else
+		fail view "$why" "$shown" "$after"
+	fi
+}
+
 # ---- main
 make_keys || { fail setup "cannot make the throwaway keys"; exit 1; }
 trap cleanup EXIT
@@ -248,6 +292,7 @@ scenario ret-policy "$RSCN/ret-policy.scn" loss 4 return return "loss at r3, ser
 scenario ret-policy-nat "$RSCN/ret-policy-nat.scn" loss 4 return return "NAT + loss at r3, server->client only"
 AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return 'return|both' "return-only router r3b loses 30%"
 server_host
+view_two_way
 
 # Behind NAT the server must trace to the address it sees: r1's on link 2.
 up "$SCN/nat.scn" "$TMP/with-hopdoc:/usr/bin:/bin" && {
