@@ -50,6 +50,17 @@ static const char *text_at(json_t *obj, const char *key)
 	return s ? s : "";
 }
 
+/* A copy with control bytes (and DEL) as spaces: the server's words are
+ * printed on the user's terminal, and must never steer it. */
+static char *clean_copy(const char *s)
+{
+	char *c = strdup(s);
+	for (char *p = c; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return c;
+}
+
 /* One item's figures into f (texts not yet); false: not a host finding. */
 static bool read_item(json_t *item, struct finding *f)
 {
@@ -62,7 +73,9 @@ static bool read_item(json_t *item, struct finding *f)
 	f->loss_pct = number_at(item, "loss_pct");
 	f->latency_ms = NAN;
 	f->rate_per_s = number_at(item, "rate_per_s");
-	snprintf(f->counter, sizeof(f->counter), "%s", text_at(item, "counter"));
+	char *counter = clean_copy(text_at(item, "counter"));
+	snprintf(f->counter, sizeof(f->counter), "%s", counter ? counter : "");
+	free(counter);
 	return true;
 }
 
@@ -74,9 +87,9 @@ static int take_items(json_t *diag, struct finding_list *out)
 		struct finding f;
 		if (taken == IMPORT_HOST_FINDINGS_MAX || !read_item(item, &f))
 			continue;
-		f.summary = strdup(text_at(item, "summary"));
-		f.evidence = strdup(text_at(item, "evidence"));
-		f.advice = strdup(text_at(item, "advice"));
+		f.summary = clean_copy(text_at(item, "summary"));
+		f.evidence = clean_copy(text_at(item, "evidence"));
+		f.advice = clean_copy(text_at(item, "advice"));
 		bool copied = f.summary && f.evidence && f.advice;
 		if (!copied)
 			finding_free_texts(&f);

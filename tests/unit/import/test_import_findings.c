@@ -83,6 +83,23 @@ static void garbage_and_odd_values_are_refused(void **state)
 	finding_list_free(&l);
 }
 
+/* The server's words reach the user's terminal: no escape sequence passes. */
+static void control_bytes_become_spaces(void **state)
+{
+	(void)state;
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(read_doc("{\"report\": {\"diagnosis\": [{\"finding\": \"host-nic-drops\", "
+	                          "\"severity\": \"warning\", \"counter\": \"a\\u001b[2Jb\", "
+	                          "\"summary\": \"x\\u001b]0;owned\\u0007y\", \"evidence\": "
+	                          "\"e\\r\\nf\\u007f\", \"advice\": \"ok\"}]}}", &l), 1);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].counter, "a [2Jb");
+	assert_string_equal(l.items[0].summary, "x ]0;owned y");
+	assert_string_equal(l.items[0].evidence, "e  f ");
+	finding_list_free(&l);
+}
+
 static void at_most_the_cap_is_taken(void **state)
 {
 	(void)state;
@@ -106,6 +123,7 @@ int main(void)
 	    cmocka_unit_test(no_diagnosis_means_no_host_checks),
 	    cmocka_unit_test(garbage_and_odd_values_are_refused),
 	    cmocka_unit_test(at_most_the_cap_is_taken),
+	    cmocka_unit_test(control_bytes_become_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
