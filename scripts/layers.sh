@@ -18,7 +18,7 @@ resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h render_prom.h
 diag       base,model                           diag.h
-import     base,model                           import.h import_error.h
+import     base,model                           import.h import_error.h import_findings.h import_agent.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
 tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
 oneway     base,model                           oneway_pkt.h oneway_count.h oneway_io.h

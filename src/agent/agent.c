@@ -30,6 +30,7 @@
 #include "oneway/oneway_io.h"
 
 #define TRACE_OUT_MAX (4u << 20)
+#define TRACE_ARGV_MAX 20 /* the longest argv trace_argv makes, with its NULL */
 #define REQ_MEMORY (16u * 1024) /* MHD's per-connection pool: bounds the request */
 
 struct agent {
@@ -158,12 +159,16 @@ static int peer_of(struct MHD_Connection *c, char *text, size_t len,
 
 /* fmt: "-j" for the document, "-l" for the raw stream NDJSON is made of. */
 static void trace_argv(const struct agent_trace_req *r, const char *hopdoc, const char *peer,
-                       const char *fmt, char num[3][24], const char *argv[16])
+                       const char *fmt, char num[3][24], const char *argv[TRACE_ARGV_MAX])
 {
 	size_t n = 0;
 	argv[n++] = hopdoc;
 	argv[n++] = "-n";
 	argv[n++] = fmt;
+	if (strcmp(fmt, "-j") == 0) { /* the server's own counters join the document (R13) */
+		argv[n++] = "--diagnose";
+		argv[n++] = "--no-follow-up";
+	}
 	argv[n++] = "-G";
 	argv[n++] = "2";
 	snprintf(num[0], 24, "%lu", r->cycles);
@@ -184,7 +189,7 @@ static void trace_argv(const struct agent_trace_req *r, const char *hopdoc, cons
 	argv[n] = NULL;
 }
 
-static int spawn_trace(const char *const argv[16], int *out_fd, pid_t *pid)
+static int spawn_trace(const char *const argv[TRACE_ARGV_MAX], int *out_fd, pid_t *pid)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -194,7 +199,7 @@ static int spawn_trace(const char *const argv[16], int *out_fd, pid_t *pid)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	char *args[16];
+	char *args[TRACE_ARGV_MAX];
 	memcpy(args, argv, sizeof(args));
 	int rc = posix_spawn(pid, argv[0], &fa, NULL, args, NULL); /* empty environment */
 	posix_spawn_file_actions_destroy(&fa);
@@ -235,7 +240,7 @@ static enum MHD_Result run_trace(struct agent *a, struct MHD_Connection *c,
                                  const struct agent_trace_req *r, const char *peer)
 {
 	char num[3][24];
-	const char *argv[16];
+	const char *argv[TRACE_ARGV_MAX];
 	int fd, status = 0;
 	pid_t pid;
 	/* Not idle while the trace runs (see stream_trace). */
@@ -320,7 +325,7 @@ static enum MHD_Result stream_trace(struct agent *a, struct MHD_Connection *c,
                                     const unsigned char key[AGENT_PREFIX_LEN])
 {
 	char num[3][24];
-	const char *argv[16];
+	const char *argv[TRACE_ARGV_MAX];
 	struct stream *s = calloc(1, sizeof(*s));
 	if (s)
 		s->a = a, s->fd = -1, memcpy(s->key, key, AGENT_PREFIX_LEN), s->nd = agent_ndjson_new();

@@ -253,7 +253,8 @@ static int complain_each(const struct opts *o, const char *err)
 }
 
 /* Each target in the view in turn; `q` or a stop signal ends them all. */
-static int view_all(const struct opts *o, const struct exports *ex, const struct view_sockets *vs)
+static int view_all(const struct opts *o, const struct exports *ex, const struct view_sockets *vs,
+                    struct retpeer *peer)
 {
 	if (too_many_for_exports(o))
 		return EXIT_USAGE;
@@ -265,7 +266,7 @@ static int view_all(const struct opts *o, const struct exports *ex, const struct
 		cfg.probe.target = o->targets[i];
 		cfg.export_text_file = ex->text;
 		cfg.export_html_file = ex->html;
-		if (view_run(&cfg, vs, &stop_requested, &quit, err, sizeof(err)) < 0) {
+		if (view_run(&cfg, vs, peer, &stop_requested, &quit, err, sizeof(err)) < 0) {
 			complain(o->targets[i], err);
 			status = EXIT_RUNTIME;
 		}
@@ -333,7 +334,7 @@ static int probe_targets(struct opts *o, const struct exports *ex, struct view_s
 	install_signal_handlers();
 	if (!view)
 		stream_by_line(&o->cfg);
-	int status = view ? view_all(o, ex, vs) : trace_all(o, ex, vs, peer, m);
+	int status = view ? view_all(o, ex, vs, peer) : trace_all(o, ex, vs, peer, m);
 	metrics_free(m);
 	return status;
 }
@@ -344,7 +345,11 @@ static int trace_targets(struct opts *o, const struct exports *ex, FILE **target
 {
 	char err[256], open_err[256];
 	struct view_sockets vs;
-	bool view = !peer && wants_view(&o->cfg); /* both directions print as reports for now */
+	/* With a peer: both directions, two tables; start_return decided it the
+	 * same way, and its report needs no note. */
+	const char *note;
+	bool view = peer ? view_wanted(&o->cfg, isatty(STDIN_FILENO), isatty(STDOUT_FILENO), &note)
+	                 : wants_view(&o->cfg);
 	if (metrics_unsupported(&o->cfg, view, peer))
 		return EXIT_USAGE;
 	struct probe_sockets *socks = open_sockets(&o->cfg, view, &vs, open_err, sizeof(open_err));
@@ -378,7 +383,11 @@ static int start_return(const struct opts *o, struct retpeer **peer)
 	}
 	struct config cfg = o->cfg;
 	cfg.probe.target = o->targets[0]; /* the server: the one-way stream goes there */
-	if (!(*peer = retpeer_start(&cfg, err, sizeof(err)))) {
+	const char *note;
+	bool view = view_wanted(&cfg, isatty(STDIN_FILENO), isatty(STDOUT_FILENO), &note);
+	*peer = view ? retpeer_start_live(&cfg, err, sizeof(err))
+	             : retpeer_start(&cfg, err, sizeof(err));
+	if (!*peer) {
 		complain(NULL, err);
 		return strncmp(err, "--return-via", 12) == 0 ? EXIT_USAGE : EXIT_RUNTIME;
 	}

@@ -14,6 +14,7 @@ struct pair {
 	struct retpeer *peer;
 	const volatile sig_atomic_t *stop;
 	char ret_err[512]; /* why there is no return trace */
+	int server_host;   /* 1: the server's host checks ran, 0: not available */
 };
 
 int pair_check(const struct config *cfg, size_t n_targets, bool targets_file, char *err,
@@ -52,6 +53,38 @@ static int render_pair(const struct pair *p, const struct model_trace *const *t,
 	                                     : render_analysis_text(&r, out);
 }
 
+/* R13 on the server: its host-* findings join the combined verdict. */
+static int add_server_host(struct pair *p, const struct model_trace *outbound,
+                           struct finding_list *l)
+{
+	struct finding_list host;
+	finding_list_init(&host);
+	p->server_host = retpeer_host_findings(p->peer, &host);
+	int rc = diag_host_server(&host, outbound, l);
+	finding_list_free(&host);
+	return rc;
+}
+
+static bool has_host_finding(const struct finding_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->items[i].counter[0])
+			return true;
+	return false;
+}
+
+/* The report says what became of the server's own counters. */
+static void say_server_host(const struct pair *p, const struct finding_list *l, struct sink *out)
+{
+	if (!p->server_host)
+		sink_printf(out, "\nServer host checks: not available (the server's %s does not "
+		                 "sample its counters; hopdoc there does).\n",
+		            retvia_tool_name(retpeer_tool(p->peer)));
+	else if (!has_host_finding(l))
+		sink_puts(out, "\nServer host checks: healthy (its own counters dropped nothing "
+		               "over the return trace).\n");
+}
+
 static int pair_finish(void *ctx, struct evloop *loop, const struct model_trace *outbound,
                        struct sink *out, char *err, size_t errlen)
 {
@@ -67,8 +100,12 @@ static int pair_finish(void *ctx, struct evloop *loop, const struct model_trace 
 	struct finding_list l;
 	finding_list_init(&l);
 	int rc = diag_pair_oneway(outbound, ret, &ow, &l);
+	if (rc == 0 && ret)
+		rc = add_server_host(p, outbound, &l);
 	if (rc == 0)
 		rc = render_pair(p, t, ret ? 2 : 1, &l, out);
+	if (rc == 0 && ret && p->cfg->output != RENDER_JSON)
+		say_server_host(p, &l, out);
 	finding_list_free(&l);
 	model_trace_free(ret);
 	if (rc < 0 || sink_error(out)) {
@@ -91,6 +128,6 @@ int pair_run(const struct config *cfg, const struct view_sockets *socks, struct 
 	}
 	if (retpeer_tool(peer) == RETVIA_TOOL_MTR) /* says which it used */
 		fprintf(stderr, "hopdoc: return trace by the server's mtr (hopdoc is not installed "
-		                "there)\n");
+		                "there); the server's host checks were not available\n");
 	return 0;
 }

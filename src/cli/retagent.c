@@ -10,20 +10,68 @@
 #include <unistd.h>
 
 #include "base/strbuf.h"
+#include "import/import_agent.h"
 #include "probe/privdrop.h"
 
 #define BODY_MAX (16L << 20)
+#define MARKER "hopdoc-return: hopdoc\n"
+#define AGENT_LINE_MAX (256u * 1024) /* a round of 255 hops is some 20 KiB */
 
 struct body {
-	char *buf;
+	char *buf; /* the whole answer; live: the line still coming */
 	size_t len, cap;
 	bool too_big;
+	/* live (the view): the agent's NDJSON rounds, written on as raw lines */
+	bool live, streaming;
+	CURL *c;
+	struct import_agent st;
 };
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0)
+			return;
+		p += w, n -= (size_t)w;
+	}
+}
+
+/* Complete lines of b->buf become raw lines on stdout; the rest waits. */
+static void stream_lines(struct body *b)
+{
+	size_t start = 0;
+	char *nl;
+	while ((nl = memchr(b->buf + start, '\n', b->len - start))) {
+		size_t end = (size_t)(nl - b->buf);
+		struct strbuf raw = STRBUF_INIT;
+		if (import_agent_line(&b->st, b->buf + start, end - start, &raw) > 0)
+			write_all(1, strbuf_str(&raw), raw.len);
+		strbuf_free(&raw);
+		start = end + 1;
+	}
+	memmove(b->buf, b->buf + start, b->len - start);
+	b->len -= start;
+}
+
+static bool answered_ok(struct body *b)
+{
+	long status = 0;
+	curl_easy_getinfo(b->c, CURLINFO_RESPONSE_CODE, &status);
+	return status == 200;
+}
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
 	struct body *b = ctx;
 	size_t add = size * n;
+	if (b->live && answered_ok(b)) {
+		if (!b->streaming)
+			write_all(1, MARKER, strlen(MARKER));
+		b->streaming = true;
+		if (b->len + add > AGENT_LINE_MAX)
+			b->len = 0; /* no round is this long: the line is dropped */
+	}
 	if (b->len + add > (size_t)BODY_MAX) {
 		b->too_big = true;
 		return 0; /* curl stops */
@@ -40,17 +88,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	memcpy(b->buf + b->len, p, add);
 	b->len += add;
 	b->buf[b->len] = '\0';
+	if (b->streaming)
+		stream_lines(b);
 	return add;
-}
-
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0)
-			return;
-		p += w, n -= (size_t)w;
-	}
 }
 
 /* The token's first line, as an Authorization header; NULL when none. Read
@@ -114,18 +154,21 @@ static void refused(CURL *c, long status, struct body *b)
 	dprintf(2, "the agent answered HTTP %ld%s: %.*s\n", status, retry, n > 200 ? 200 : n, msg);
 }
 
-void retagent_child(const char *url, long timeout_s)
+void retagent_child(const char *url, long timeout_s, bool live)
 {
 	struct curl_slist *h = auth_header();
+	if (live) /* one line per round, as the agent traces */
+		h = curl_slist_append(h, "Accept: application/x-ndjson");
 	char err[256];
 	if (privdrop_drop(err, sizeof(err)) < 0) {
 		dprintf(2, "%s\n", err);
 		_exit(255);
 	}
-	struct body b = { NULL, 0, 0, false };
+	struct body b = { .live = live };
 	char errbuf[CURL_ERROR_SIZE] = "";
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	CURL *c = make_request(url, timeout_s, &b, h, errbuf);
+	b.c = c;
 	CURLcode rc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
 	long status = 0;
 	if (c)
@@ -135,8 +178,12 @@ void retagent_child(const char *url, long timeout_s)
 		dprintf(2, "curl: %s\n", b.too_big ? "the answer is too large" : errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	else if (status != 200)
 		refused(c, status, &b);
-	else {
-		write_all(1, "hopdoc-return: hopdoc\n", 22);
+	else if (live) {
+		if (!b.streaming)
+			write_all(1, MARKER, strlen(MARKER));
+		code = 0;
+	} else {
+		write_all(1, MARKER, strlen(MARKER));
 		write_all(1, b.buf ? b.buf : "", b.len);
 		code = 0;
 	}

@@ -11,7 +11,11 @@
 #ifndef HOPDOC_RETAGENT_H
 #define HOPDOC_RETAGENT_H
 
-/* Never returns: _exit 0 or 255. */
-void retagent_child(const char *url, long timeout_s) __attribute__((noreturn));
+#include <stdbool.h>
+
+/* Never returns: _exit 0 or 255. live (the view): asks for the agent's
+ * NDJSON stream and writes each round on at once as raw lines
+ * (import_agent.h), so the way back fills in as the agent traces. */
+void retagent_child(const char *url, long timeout_s, bool live) __attribute__((noreturn));
 
 #endif

@@ -14,6 +14,7 @@
 #include "cli/retagent.h"
 #include "cli/retoneway.h"
 #include "import/import.h"
+#include "import/import_findings.h"
 
 #define OUT_MAX (16u << 20) /* a -j document of 255 hops is far smaller */
 #define ERR_KEEP 1024       /* the tail of ssh's stderr, for its last line */
@@ -39,6 +40,7 @@ struct retpeer {
 	unsigned oneway_port;      /* the stream's reflector port */
 	struct retoneway *oneway;  /* the stream's client; NULL: see oneway_err */
 	char oneway_err[256];
+	size_t body; /* where the tool's output starts, past its first line */
 };
 
 static int set_nonblock(int fd)
@@ -95,12 +97,15 @@ static int spawn(struct retpeer *p, const char *const argv[RETVIA_ARGV_MAX], cha
 	return set_nonblock(o[0]) < 0 || set_nonblock(e[0]) < 0 ? -1 : 0;
 }
 
-static int start_ssh(struct retpeer *p, const struct config *cfg, char *err, size_t errlen)
+static int start_ssh(struct retpeer *p, const struct config *cfg, bool live, char *err,
+                     size_t errlen)
 {
 	char script[RETVIA_SCRIPT_MAX], port[8];
 	const char *argv[RETVIA_ARGV_MAX];
-	p->oneway_port = retoneway_pick_port();
-	if (retvia_remote_script_oneway(cfg, p->oneway_port, script, sizeof(script)) < 0) {
+	if (!live)
+		p->oneway_port = retoneway_pick_port();
+	if ((live ? retvia_remote_script_live(cfg, script, sizeof(script))
+	          : retvia_remote_script_oneway(cfg, p->oneway_port, script, sizeof(script))) < 0) {
 		snprintf(err, errlen, "--return-via: the remote command does not fit");
 		return -1;
 	}
@@ -109,7 +114,8 @@ static int start_ssh(struct retpeer *p, const struct config *cfg, char *err, siz
 }
 
 /* The agent's client in a forked child (see retagent.h), on the same pipes. */
-static int start_agent(struct retpeer *p, const struct config *cfg, char *err, size_t errlen)
+static int start_agent(struct retpeer *p, const struct config *cfg, bool live, char *err,
+                       size_t errlen)
 {
 	char url[RETVIA_HOST_MAX + 160];
 	int o[2], e[2];
@@ -127,7 +133,7 @@ static int start_agent(struct retpeer *p, const struct config *cfg, char *err, s
 	if (p->pid == 0) {
 		if (dup2(o[1], 1) < 0 || dup2(e[1], 2) < 0)
 			_exit(255);
-		retagent_child(url, timeout_s);
+		retagent_child(url, timeout_s, live);
 	}
 	close(o[1]), close(e[1]);
 	p->fd[0] = o[0], p->fd[1] = e[0];
@@ -167,7 +173,7 @@ void retpeer_oneway(struct retpeer *p, struct diag_oneway *ow)
 	snprintf(ow->why, sizeof(ow->why), "%s", p->oneway_err);
 }
 
-struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen)
+static struct retpeer *start(const struct config *cfg, bool live, char *err, size_t errlen)
 {
 	struct retpeer *p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -186,12 +192,25 @@ struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen
 	}
 	bool ssh = p->url.scheme == RETVIA_SSH;
 	snprintf(p->label, sizeof(p->label), "%s://%s", ssh ? "ssh" : p->url.scheme == RETVIA_HTTP ? "http" : "https", p->url.host);
-	if ((ssh ? start_ssh(p, cfg, err, errlen) : start_agent(p, cfg, err, errlen)) < 0) {
+	if ((ssh ? start_ssh(p, cfg, live, err, errlen) : start_agent(p, cfg, live, err, errlen)) < 0) {
 		retpeer_free(p);
 		return NULL;
 	}
-	start_oneway(p, cfg);
+	if (live) /* the view's verdict is the traces' alone */
+		snprintf(p->oneway_err, sizeof(p->oneway_err), "not sent in the live view");
+	else
+		start_oneway(p, cfg);
 	return p;
+}
+
+struct retpeer *retpeer_start(const struct config *cfg, char *err, size_t errlen)
+{
+	return start(cfg, false, err, errlen);
+}
+
+struct retpeer *retpeer_start_live(const struct config *cfg, char *err, size_t errlen)
+{
+	return start(cfg, true, err, errlen);
 }
 
 static void close_fd(struct retpeer *p, int i)
@@ -368,6 +387,7 @@ struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errl
 	reap(p);
 	size_t body = 0;
 	p->tool = p->out ? retvia_split(p->out, p->out_len, &body) : RETVIA_TOOL_UNKNOWN;
+	p->body = body;
 	if (p->tool == RETVIA_TOOL_NONE) {
 		snprintf(err, errlen, "%s has neither hopdoc nor mtr: install hopdoc (or mtr, Debian's "
 		         "mtr-tiny) there", p->label);
@@ -376,6 +396,33 @@ struct model_trace *retpeer_take_trace(struct retpeer *p, char *err, size_t errl
 	if (p->tool == RETVIA_TOOL_UNKNOWN)
 		return no_trace(p, err, errlen);
 	return import_answer(p, body, err, errlen);
+}
+
+size_t retpeer_received(const struct retpeer *p)
+{
+	return p->out_len;
+}
+
+struct model_trace *retpeer_peek_trace(const struct retpeer *p)
+{
+	size_t body = 0;
+	if (!p->out || p->too_big || retvia_split(p->out, p->out_len, &body) == RETVIA_TOOL_UNKNOWN)
+		return NULL;
+	size_t end = p->out_len;
+	while (end > body && p->out[end - 1] != '\n')
+		end--; /* a line still coming is left for the next look */
+	struct model_trace *t = NULL;
+	struct import_error ie;
+	return end > body && import_buffer(p->out + body, end - body, p->label, &t, &ie) == 0 ? t
+	                                                                                   : NULL;
+}
+
+int retpeer_host_findings(const struct retpeer *p, struct finding_list *out)
+{
+	if (p->tool != RETVIA_TOOL_HOPDOC || p->too_big || !p->out)
+		return 0;
+	int rc = import_host_findings(p->out + p->body, p->out_len - p->body, out);
+	return rc < 0 ? 0 : rc; /* a document import_answer could not read has none */
 }
 
 enum retvia_tool retpeer_tool(const struct retpeer *p)

@@ -136,10 +136,16 @@ static int probe_args(const struct config *cfg, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* The remote command; with a one-way port, the server's hopdoc is also
- * told (in its environment: an older one ignores it) to reflect the stream
- * on that port of the address ssh reached ($SSH_CONNECTION's third word). */
-static int script_for(const struct config *cfg, unsigned oneway_port, char *script, size_t len)
+/* The server's hopdoc also samples its host counters (--diagnose) but sends
+ * no follow-up probes of its own. */
+#define REPORT_FMT "--diagnose --no-follow-up -j"
+
+/* The remote command; fmt: what the server's tool prints, for hopdoc and
+ * for mtr. With a one-way port, the server's hopdoc is also told (in its
+ * environment: an older one ignores it) to reflect the stream on that port
+ * of the address ssh reached ($SSH_CONNECTION's third word). */
+static int remote_script(const struct config *cfg, unsigned oneway_port, const char *hopdoc_fmt,
+                         const char *mtr_fmt, char *script, size_t len)
 {
 	char args[96], env[96] = "", pre[64] = "";
 	if (probe_args(cfg, args, sizeof(args)) < 0)
@@ -153,23 +159,28 @@ static int script_for(const struct config *cfg, unsigned oneway_port, char *scri
 	    "sh -c 'c=${SSH_CONNECTION%%%% *}; %s"
 	    "case $c in \"\"|*[!0-9A-Fa-f.:]*) echo \"" MARKER "noclient\"; exit 3;; esac; "
 	    "if command -v hopdoc >/dev/null 2>&1; then echo \"" MARKER "hopdoc\"; "
-	    "%sexec hopdoc %s -j -- \"$c\"; "
+	    "%sexec hopdoc %s %s -- \"$c\"; "
 	    "elif command -v mtr >/dev/null 2>&1; then echo \"" MARKER "mtr\"; "
-	    "exec mtr %s --json -- \"$c\"; "
+	    "exec mtr %s %s -- \"$c\"; "
 	    "else echo \"" MARKER "none\"; exit 3; fi'",
-	    pre, env, args, args);
+	    pre, env, args, hopdoc_fmt, args, mtr_fmt);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 int retvia_remote_script(const struct config *cfg, char *script, size_t len)
 {
-	return script_for(cfg, 0, script, len);
+	return remote_script(cfg, 0, REPORT_FMT, "--json", script, len);
 }
 
 int retvia_remote_script_oneway(const struct config *cfg, unsigned oneway_port, char *script,
                                 size_t len)
 {
-	return script_for(cfg, oneway_port, script, len);
+	return remote_script(cfg, oneway_port, REPORT_FMT, "--json", script, len);
+}
+
+int retvia_remote_script_live(const struct config *cfg, char *script, size_t len)
+{
+	return remote_script(cfg, 0, "-l", "-l", script, len);
 }
 
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,

@@ -47,6 +47,10 @@ int retvia_remote_script(const struct config *cfg, char *script, size_t len);
 int retvia_remote_script_oneway(const struct config *cfg, unsigned oneway_port, char *script,
                                 size_t len);
 
+/* The same for the live view: the server's tool prints its raw stream (-l),
+ * a line per probe and reply, so the way back fills in as it is traced. */
+int retvia_remote_script_live(const struct config *cfg, char *script, size_t len);
+
 /* argv for ssh (NULL-terminated; pointers into u, script and static words). */
 int retvia_ssh_argv(const struct retvia_url *u, const char *script, char *portbuf, size_t portlen,
                     const char *argv[RETVIA_ARGV_MAX]);

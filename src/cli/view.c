@@ -9,6 +9,7 @@
 #include "base/sink.h"
 #include "cli/export.h"
 #include "cli/opts.h"
+#include "cli/retpeer.h"
 #include "cli/run.h"
 #include "diag/diag.h"
 #include "model/finding.h"
@@ -22,6 +23,8 @@
 
 /* Rounds the history keeps: wider than any chart a terminal can show. */
 #define VIEW_HISTORY_ROUNDS 1000
+/* How often the way back is read again while its answer grows. */
+#define VIEW_RETURN_POLL_NS 300000000LL
 
 struct view {
 	const struct config *cfg;
@@ -37,6 +40,10 @@ struct view {
 	struct probe *probe;    /* NULL while paused */
 	/* Each engine counts rounds from 0; the history needs them to go on. */
 	unsigned long round_base, next_round;
+	/* --return-via: the server's trace back, as far as it came. */
+	struct retpeer *peer;
+	struct model_trace *ret;
+	size_t ret_seen; /* retpeer_received when ret was read */
 };
 
 bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note)
@@ -185,6 +192,74 @@ static void hook_export(void *ctx, char *msg, size_t len)
 	finding_list_free(&findings);
 }
 
+/* ---- --return-via: the way back as the second table ---- */
+
+static void show_return(struct view *v, struct model_trace *t)
+{
+	tui_set_return(v->tui, retpeer_label(v->peer), t);
+	model_trace_free(v->ret); /* the view reads the new one from now on */
+	v->ret = t;
+}
+
+static void poll_return(void *ctx)
+{
+	struct view *v = ctx;
+	size_t got = retpeer_received(v->peer);
+	struct model_trace *t = got != v->ret_seen ? retpeer_peek_trace(v->peer) : NULL;
+	if (got != v->ret_seen)
+		v->ret_seen = got;
+	if (t)
+		show_return(v, t);
+	(void)evloop_add_timer(v->loop, evloop_now_ns() + VIEW_RETURN_POLL_NS, poll_return, v);
+}
+
+static int return_setup(struct view *v, char *err, size_t errlen)
+{
+	if (!v->peer)
+		return 0;
+	if (retpeer_attach(v->peer, v->loop) < 0 ||
+	    !evloop_add_timer(v->loop, evloop_now_ns() + VIEW_RETURN_POLL_NS, poll_return, v)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	tui_set_return(v->tui, retpeer_label(v->peer), NULL);
+	return 0;
+}
+
+/* When the outbound rounds are done, the view stays until the way back is
+ * too (or `q`, or a stop signal). */
+static void wait_return(struct view *v, const volatile sig_atomic_t *stop)
+{
+	if (v->peer && !tui_quit(v->tui))
+		retpeer_wait(v->peer, v->loop, stop);
+}
+
+/* The combined verdict (R10) once the view is gone; a way back that failed
+ * comes back as the run's error, after the outbound verdict. */
+static int print_pair(struct view *v, char *err, size_t errlen)
+{
+	char ret_err[512] = "";
+	struct model_trace *ret = retpeer_take_trace(v->peer, ret_err, sizeof(ret_err));
+	struct finding_list l, host;
+	finding_list_init(&l);
+	finding_list_init(&host);
+	struct sink *out = sink_new_file(stdout);
+	int rc = out && diag_pair(v->trace, ret, &l) == 0 ? 0 : -1;
+	if (rc == 0 && ret && retpeer_host_findings(v->peer, &host) > 0)
+		rc = diag_host_server(&host, v->trace, &l);
+	if (rc == 0)
+		rc = render_findings(&l, out);
+	sink_free(out);
+	finding_list_free(&host);
+	finding_list_free(&l);
+	model_trace_free(ret);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot write the output");
+	else if (ret_err[0])
+		snprintf(err, errlen, "return trace: %s", ret_err);
+	return rc < 0 || ret_err[0] ? -1 : 0;
+}
+
 static int view_setup(struct view *v, char *err, size_t errlen)
 {
 	v->prm = v->cfg->probe;
@@ -210,6 +285,8 @@ static int view_setup(struct view *v, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (return_setup(v, err, errlen) < 0)
+		return -1;
 	return engine_start(v, err, errlen);
 }
 
@@ -219,6 +296,7 @@ static void view_teardown(struct view *v)
 	tui_free(v->tui);
 	model_history_free(v->history);
 	evloop_free(v->loop);
+	model_trace_free(v->ret);
 }
 
 static int print_verdict(const struct model_trace *t)
@@ -232,10 +310,10 @@ static int print_verdict(const struct model_trace *t)
 	return rc;
 }
 
-int view_run(const struct config *cfg, const struct view_sockets *socks,
+int view_run(const struct config *cfg, const struct view_sockets *socks, struct retpeer *peer,
              const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen)
 {
-	struct view v = { .cfg = cfg, .socks = socks };
+	struct view v = { .cfg = cfg, .socks = socks, .peer = peer };
 	int rc = view_setup(&v, err, errlen);
 	if (rc == 0) {
 		if (stop)
@@ -244,11 +322,15 @@ int view_run(const struct config *cfg, const struct view_sockets *socks,
 			rc = -1, snprintf(err, errlen, "event loop failed");
 		else if (v.probe && probe_status(v.probe) < 0)
 			rc = -1, snprintf(err, errlen, "%s", probe_error(v.probe));
+		else
+			wait_return(&v, stop);
 	}
 	*quit = v.tui && tui_quit(v.tui);
 	tui_free(v.tui); /* the terminal back before anything is printed */
 	v.tui = NULL;
-	if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
+	if (rc == 0 && peer && v.trace)
+		rc = print_pair(&v, err, errlen);
+	else if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
 		snprintf(err, errlen, "cannot write the output");
 		rc = -1;
 	}

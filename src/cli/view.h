@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "cli/config.h"
+#include "cli/retpeer.h"
 
 /* struct view_sockets: config.h (run.c and followup.c use it too). */
 
@@ -22,9 +23,13 @@ bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, cons
 
 /* Shows cfg->probe.target live until `q`, the -c rounds (when given), or
  * *stop; *quit tells whether it was `q` (which ends every target). After `q`
- * with --diagnose, prints the verdict as it stood to stdout. 0, or -1 with a
- * message in err. */
-int view_run(const struct config *cfg, const struct view_sockets *socks,
+ * with --diagnose, prints the verdict as it stood to stdout. With peer
+ * (--return-via, started by retpeer_start_live), the way back is a second
+ * table under the outbound one and the verdict panel the combined verdict;
+ * after the outbound rounds the view waits for the way back, then prints the
+ * combined verdict (a way back that failed: -1 with "return trace: ..."
+ * after it). 0, or -1 with a message in err. */
+int view_run(const struct config *cfg, const struct view_sockets *socks, struct retpeer *peer,
              const volatile sig_atomic_t *stop, bool *quit, char *err, size_t errlen);
 
 #endif

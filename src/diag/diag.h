@@ -92,6 +92,14 @@ struct diag_host {
  * destination hop server-side drops would explain. */
 int diag_host(const struct diag_host *h, const struct model_trace *t, struct finding_list *out);
 
+/* --return-via: the host-* findings the server's hopdoc made of its own
+ * counters over its return trace (server, as import_host_findings read them)
+ * appended to out as the server's: segment destination, at outbound's
+ * destination hop, "The server drops them itself: COUNTER at RATE/s." 0, or
+ * -1 when memory runs out. */
+int diag_host_server(const struct finding_list *server, const struct model_trace *outbound,
+                     struct finding_list *out);
+
 /* `hopdoc host`: diag_host without a trace, and `healthy` (naming the
  * counters that were not available) when no counter shows trouble. */
 int diag_host_verdict(const struct diag_host *h, struct finding_list *out);

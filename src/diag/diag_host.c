@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/strbuf.h"
 #include "diag/diag.h"
@@ -295,4 +296,59 @@ int diag_host_verdict(const struct diag_host *h, struct finding_list *out)
 	               h->window_s, CONNTRACK_FULL * 100.0, RETRANS_WARNING_PCT, RETRANS_MIN_SEGS);
 	missing_groups(h, &d.evidence);
 	return diag_find_add(out, &d);
+}
+
+/* "1,200": a rate as the summary says it, grouped by thousands. */
+static void grouped(struct strbuf *sb, double v)
+{
+	char digits[32];
+	snprintf(digits, sizeof(digits), "%.0f", v);
+	size_t n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		strbuf_appendf(sb, "%c", digits[i]);
+		if ((n - 1 - i) % 3 == 0 && i + 1 < n)
+			strbuf_append(sb, ",");
+	}
+}
+
+/* The server measured itself as "this machine": say whose counters they are. */
+static void server_evidence(struct diag_draft *d, const char *evidence)
+{
+	static const char client_note[] = " Measured on the client (this machine).";
+	const char *cut = strstr(evidence, client_note);
+	size_t keep = cut ? (size_t)(cut - evidence) : strlen(evidence);
+	strbuf_appendf(&d->evidence, "%.*s%s", (int)keep, evidence, cut ? cut + strlen(client_note) : "");
+	strbuf_append(&d->evidence, " Measured on the server by its hopdoc, over its return trace.");
+}
+
+static int server_finding(const struct finding *s, const struct model_trace *t,
+                          struct finding_list *out)
+{
+	struct diag_draft d;
+	diag_find_blank(&d, s->kind, s->severity, FINDING_DIR_UNKNOWN);
+	d.f.segment = FINDING_SEG_DESTINATION;
+	d.f.loss_pct = s->loss_pct;
+	d.f.rate_per_s = s->rate_per_s;
+	snprintf(d.f.counter, sizeof(d.f.counter), "%s", s->counter);
+	strbuf_append(&d.summary, "The server drops them itself");
+	if (!isnan(s->rate_per_s)) {
+		strbuf_appendf(&d.summary, ": %s at ", s->counter);
+		grouped(&d.summary, s->rate_per_s);
+		strbuf_append(&d.summary, "/s");
+	}
+	strbuf_appendf(&d.summary, ". %s", s->summary);
+	server_evidence(&d, s->evidence);
+	at_destination(&d, t);
+	strbuf_append(&d.advice, s->advice);
+	return diag_find_add(out, &d);
+}
+
+int diag_host_server(const struct finding_list *server, const struct model_trace *outbound,
+                     struct finding_list *out)
+{
+	for (size_t i = 0; i < server->n; i++)
+		if (server_finding(&server->items[i], outbound, out) != 0)
+			return -1;
+	diag_sort(out->items, out->n);
+	return 0;
 }

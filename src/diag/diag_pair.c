@@ -5,6 +5,7 @@
 #include "diag/diag.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,116 @@ static int merge_pair(const struct finding_list *o, const struct finding_list *r
 			rc = -1;
 	free(used);
 	return rc;
+}
+
+/* ---- R10: one end-to-end loss, seen from both ends ---- */
+
+static unsigned last_ttl(const struct model_trace *t)
+{
+	return t->n_hops ? t->hops[t->n_hops - 1].ttl : 0;
+}
+
+/* A loss that persists to the trace's end (R3). Both traces' ends are the
+ * same round trip, so two of them are one loss seen from both sides. */
+static bool end_loss(const struct finding *f, enum finding_direction dir,
+                     const struct model_trace *t)
+{
+	return f->kind == FINDING_LOSS && f->direction == dir && f->n_hops > 0 &&
+	       f->hops[f->n_hops - 1] == last_ttl(t);
+}
+
+static size_t find_end_loss(const struct finding_list *l, size_t from,
+                            enum finding_direction dir, const struct model_trace *t)
+{
+	for (size_t i = from; i < l->n; i++)
+		if (end_loss(&l->items[i], dir, t))
+			return i;
+	return l->n;
+}
+
+static void drop_item(struct finding_list *l, size_t i)
+{
+	finding_free_texts(&l->items[i]);
+	memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof(l->items[0]));
+	l->n--;
+}
+
+/* The other trace's loss is at its far end only: those are the far end's
+ * replies, travelling the route that `keep` shows losing mid-way. */
+static int explain_echo(struct finding *keep, const struct finding *echo, bool keep_return)
+{
+	const char *far = keep_return ? "the server" : "this client";
+	if (diag_find_edit(&keep->evidence,
+	                   " R10: the %s trace's loss at its hop %u (%s, %.1f%%) is this same "
+	                   "loss, not a second fault: %s's replies travel the route this trace "
+	                   "shows losing from hop %u, and no earlier hop of the %s trace loses. "
+	                   "%s: %s",
+	                   keep_return ? "outbound" : "return", echo->hop, far, echo->loss_pct, far,
+	                   keep->hop, keep_return ? "outbound" : "return",
+	                   keep_return ? "Outbound" : "Return", echo->evidence) != 0)
+		return -1;
+	return diag_find_edit(&keep->summary, " The %s trace's loss at %s is the same loss.",
+	                      keep_return ? "outbound" : "return", far);
+}
+
+/* Both lose from mid-way to their ends: one loss, direction unknown. */
+static int explain_round_trip(struct finding *o, const struct finding *r)
+{
+	if (diag_find_set(&o->evidence,
+	                  "R10: both traces lose from a hop to their end (outbound from hop %u, "
+	                  "return from its hop %u): one end-to-end loss seen from both sides, not "
+	                  "two faults. Round trips cannot tell whether it is lost on the way out "
+	                  "(from outbound hop %u) or on the way back (from return hop %u). "
+	                  "Outbound: %s Return: %s",
+	                  o->hop, r->hop, o->hop, r->hop, o->evidence, r->evidence) != 0)
+		return -1;
+	o->direction = FINDING_DIR_BOTH;
+	return diag_find_edit(&o->summary, " The trace from the server back to you shows the same "
+	                                   "loss from its hop %u.", r->hop);
+}
+
+/* R10: one trace loses at its far end only, the other from mid-way to its
+ * end: the far end's replies meet the loss the other trace places, so it is
+ * one fault in that trace's direction. Both leave lo and lr; the one that
+ * places it goes to out. */
+static int link_echo(struct finding_list *lo, struct finding_list *lr, const struct model_trace *o,
+                     const struct model_trace *r, struct finding_list *out)
+{
+	size_t io = find_end_loss(lo, 0, FINDING_DIR_OUTBOUND, o);
+	size_t ir = find_end_loss(lr, 0, FINDING_DIR_RETURN, r);
+	if (io == lo->n || ir == lr->n)
+		return 0;
+	struct finding *fo = &lo->items[io], *fr = &lr->items[ir];
+	bool o_far_only = fo->n_hops == 1 && fr->n_hops > 1;
+	bool r_far_only = fr->n_hops == 1 && fo->n_hops > 1;
+	if (!o_far_only && !r_far_only)
+		return 0;
+	struct finding *keep = o_far_only ? fr : fo;
+	const struct finding *echo = o_far_only ? fo : fr;
+	keep->severity = worse(keep->severity, echo->severity);
+	if (explain_echo(keep, echo, o_far_only) != 0 || !finding_list_add(out, keep))
+		return -1;
+	drop_item(lo, io);
+	drop_item(lr, ir);
+	return 0;
+}
+
+/* R10: an outbound and a return loss that both persist from mid-way to their
+ * ends, and were not merged as the same kind and segment, become one. */
+static int link_end_losses(struct finding_list *out, size_t from, const struct model_trace *o,
+                           const struct model_trace *r)
+{
+	size_t io = find_end_loss(out, from, FINDING_DIR_OUTBOUND, o);
+	size_t ir = find_end_loss(out, from, FINDING_DIR_RETURN, r);
+	if (io == out->n || ir == out->n)
+		return 0;
+	struct finding *fo = &out->items[io];
+	const struct finding *fr = &out->items[ir];
+	fo->severity = worse(fo->severity, fr->severity);
+	if (explain_round_trip(fo, fr) != 0)
+		return -1;
+	drop_item(out, ir);
+	return 0;
 }
 
 static const struct finding *worst_problem(const struct finding_list *l)
@@ -169,11 +280,17 @@ static int pair_rules(struct diag_view *vo, struct diag_view *vr, const struct m
 	int rc = diag_view_rules(vo, o, FINDING_DIR_OUTBOUND, true, &lo);
 	if (rc == 0)
 		rc = diag_view_rules(vr, r, FINDING_DIR_RETURN, false, &lr);
+	bool po = rc == 0 && diag_has_problem(&lo), pr = rc == 0 && diag_has_problem(&lr);
+	size_t from = out->n;
+	if (rc == 0)
+		rc = link_echo(&lo, &lr, o, r, out);
 	if (rc == 0)
 		rc = merge_pair(&lo, &lr, out);
-	if (rc == 0 && diag_has_problem(&lo) && !diag_has_problem(&lr))
+	if (rc == 0)
+		rc = link_end_losses(out, from, o, r);
+	if (rc == 0 && po && !pr)
 		rc = add_asymmetric(&lo, o, &lr, vr, out);
-	else if (rc == 0 && diag_has_problem(&lr) && !diag_has_problem(&lo))
+	else if (rc == 0 && pr && !po)
 		rc = add_asymmetric(&lr, r, &lo, vo, out);
 	finding_list_free(&lo);
 	finding_list_free(&lr);

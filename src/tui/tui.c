@@ -26,6 +26,8 @@ struct tui {
 	struct tui_state state;
 	const struct model_trace *trace;
 	const struct model_history *history;
+	const char *ret_label;               /* --return-via: two tables */
+	const struct model_trace *ret_trace; /* NULL until the first rounds */
 	struct finding_list findings;
 	bool have_findings;
 	struct tui_grid *grid, *shown; /* the next screen and the one painted */
@@ -52,7 +54,9 @@ static void refresh_findings(struct tui *v)
 {
 	finding_list_free(&v->findings);
 	finding_list_init(&v->findings);
-	v->have_findings = v->trace && diag_trace(v->trace, &v->findings) == 0;
+	/* Two directions: the combined verdict (R10) as it stands. */
+	v->have_findings = v->trace && (v->ret_label ? diag_pair(v->trace, v->ret_trace, &v->findings)
+	                                             : diag_trace(v->trace, &v->findings)) == 0;
 }
 
 static void on_writable(void *ctx, int fd, unsigned events);
@@ -111,7 +115,8 @@ static void paint(void *ctx)
 	clock_text(clock, sizeof(clock));
 	struct tui_input in = { .trace = v->trace, .history = v->history,
 		                .findings = v->have_findings ? &v->findings : NULL,
-		                .rounds_short = diag_rounds_short(v->trace), .clock = clock };
+		                .rounds_short = diag_rounds_short(v->trace), .clock = clock,
+		                .ret_label = v->ret_label, .ret_trace = v->ret_trace };
 	tui_layout(v->grid, &in, &v->state);
 	if (fit == 0 && tui_grid_equal(v->grid, v->shown))
 		return; /* nothing changed: not a byte to the terminal */
@@ -285,6 +290,14 @@ void tui_set_data(struct tui *v, const struct model_trace *t, const struct model
 {
 	v->trace = t;
 	v->history = h;
+	refresh_findings(v);
+	request_paint(v);
+}
+
+void tui_set_return(struct tui *v, const char *label, const struct model_trace *ret)
+{
+	v->ret_label = label;
+	v->ret_trace = ret;
 	refresh_findings(v);
 	request_paint(v);
 }

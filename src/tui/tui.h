@@ -60,6 +60,13 @@ void tui_free(struct tui *v);
  * NULL trace: nothing to show (painting waits for the next one). */
 void tui_set_data(struct tui *v, const struct model_trace *t, const struct model_history *h);
 
+/* --return-via: the way back as a second table under the outbound one, and
+ * the combined verdict (diag_pair) in the verdict panel. label (kept, not
+ * copied) says where it comes from; ret is NULL until the server's first
+ * rounds, then each newer copy (the caller frees the one it replaced, after
+ * this call). NULL label: one direction again. */
+void tui_set_return(struct tui *v, const char *label, const struct model_trace *ret);
+
 /* A collect tap (ctx: the view): a round's end refreshes the verdict, any
  * event asks for a paint. Always 0. */
 int tui_event(void *ctx, const struct event *ev);

@@ -17,6 +17,11 @@ struct tui_input {
 	const struct finding_list *findings; /* NULL: no verdict panel */
 	unsigned long rounds_short; /* diag_rounds_short: rounds still to collect */
 	const char *clock;          /* the header's time; NULL for none */
+	/* --return-via: ret_label (where the way back comes from) set means two
+	 * tables, the outbound one first, then ret_trace (NULL until the
+	 * server's first rounds come); findings are then the combined verdict. */
+	const char *ret_label;
+	const struct model_trace *ret_trace;
 };
 
 #endif

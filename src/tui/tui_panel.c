@@ -113,13 +113,13 @@ void tui_panel_verdict(struct tui_frame *f, int top, int rows)
 		verdict(f, top, rows, true);
 }
 
-void tui_panel_mark_hops(struct tui_frame *f)
+void tui_panel_mark_hops(struct tui_frame *f, bool ret)
 {
 	const struct finding_list *l = f->in->findings;
 	memset(f->bad_hop, 0, sizeof(f->bad_hop));
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct finding *fd = &l->items[i];
-		if (fd->severity < FINDING_WARNING)
+		if (fd->severity < FINDING_WARNING || (fd->direction == FINDING_DIR_RETURN) != ret)
 			continue;
 		for (size_t k = 0; k < fd->n_hops; k++)
 			if (fd->hops[k] <= MODEL_MAX_HOPS)

@@ -13,8 +13,10 @@ int tui_panel_verdict_lines(struct tui_frame *f);
 /* Draws the verdict in rows top .. top + rows - 1 (cut when longer). */
 void tui_panel_verdict(struct tui_frame *f, int top, int rows);
 
-/* Marks bad_hop[] for every hop a warning or worse names. */
-void tui_panel_mark_hops(struct tui_frame *f);
+/* Marks bad_hop[] for every hop a warning or worse names (of the return
+ * trace's findings when ret, else of every other's: a pair's findings give
+ * each direction's own hop numbers). */
+void tui_panel_mark_hops(struct tui_frame *f, bool ret);
 
 void tui_panel_help(struct tui_frame *f);
 void tui_panel_too_small(struct tui_frame *f);

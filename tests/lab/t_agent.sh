@@ -27,7 +27,7 @@ for tool in curl openssl tcpdump jq; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
 
-cleanup() { stop_agent; lab_down; rm -rf "$TMP"; }
+cleanup() { tmux -L "hopdoc-agt-$$" kill-server 2>/dev/null; stop_agent; lab_down; rm -rf "$TMP"; }
 
 # start_agent ARGS...: the agent in the server namespace; waits for health.
 start_agent() {
@@ -90,6 +90,45 @@ pair() {
 pair via-agent-loss-out "$SCN/loss-out.scn" loss 4 outbound
 pair via-agent-loss-ret "$SCN/loss-ret.scn" loss 4 return
 pair via-agent-ret-policy "$RSCN/ret-policy.scn" loss 4 return
+
+# The live view through the agent (tmux, as t_tui.sh): the return table fills
+# in from the agent's NDJSON rounds (its hop 1's Snt seen growing), the panel
+# shows the combined verdict, and after the rounds the combined verdict is
+# printed (ret-policy: loss at hop 4, direction return). Polls, no timings.
+TSOCK=hopdoc-agt-$$
+tscreen() { tmux -L "$TSOCK" capture-pane -p -t v 2>/dev/null; }
+tsnt_ret() { tscreen | awk '/^Return:/ { r = 1; next } r && $1 == "1." && $3 ~ /%$/ { print $4; exit }'; }
+view_via_agent() {
+	local first= later= i why= shown after
+	command -v tmux >/dev/null || { fail view-via-agent "tmux missing: run scripts/install-deps.sh"; return; }
+	up "$RSCN/ret-policy.scn" || { fail view-via-agent "lab or agent did not start"; down; return; }
+	tmux -L "$TSOCK" new-session -d -s v -x 100 -y 40 "ip netns exec $LAB_CLIENT $HOPDOC -n -t -c 12 -i 1 \
+		--return-via $(url /) $LAB_TARGET4; echo HOPDOC-EXIT=\$?; sleep 600"
+	for ((i = 0; i < 300; i++)); do first=$(tsnt_ret); [ -n "$first" ] && break; sleep 0.2; done
+	for ((i = 0; i < 300; i++)); do
+		[ -n "$first" ] || break
+		later=$(tsnt_ret)
+		[ -n "$later" ] && [ "$later" -gt "$first" ] && break
+		sleep 0.2
+	done
+	shown=$(tscreen)
+	for ((i = 0; i < 300; i++)); do tscreen | grep -q 'HOPDOC-EXIT=' && break; sleep 0.2; done
+	after=$(tscreen)
+	tmux -L "$TSOCK" kill-server 2>/dev/null
+	down
+	if [ -z "$first" ]; then why="the return table never showed a hop"
+	elif ! [ "${later:-0}" -gt "$first" ]; then why="the return table did not fill in ($first -> $later)"
+	elif ! echo "$shown" | grep -q '^Outbound: ' || ! echo "$shown" | grep -q '^Verdict'; then why="no outbound header or verdict panel"
+	elif ! echo "$after" | grep -q 'HOPDOC-EXIT=0'; then why="no exit 0"
+	elif ! echo "$after" | grep -Eq 'loss at hop 4 \(segment [a-z]+, direction return'; then why="no combined verdict 'loss at hop 4, return' printed"
+	fi
+	if [ -z "$why" ]; then
+		pass "view-via-agent (return hop 1 Snt $first -> $later while live; loss at hop 4, return)"
+	else
+		fail view-via-agent "$why" "$shown" "$after"
+	fi
+}
+view_via_agent
 
 # tally CODES...: counts HTTP codes into TRIED/SERVED/REFUSED; NONE counts
 # the others (000: no answer before curl's limit, or a closed connection).
@@ -195,7 +234,15 @@ for i in 101 102 103 104 105; do
 	TRIED=$((TRIED + 1)) REFUSED=$((REFUSED + 1))
 	awk -v t="$t" 'BEGIN { exit !(t < 20) }' && slow_cut=$((slow_cut + 1))
 done
-after=$(lab_client curl -s -m 60 "$(url '/v1/trace?cycles=3')" | jq -r '.report.mtr.dst' 2>/dev/null)
+lab_client curl -s -m 60 "$(url '/v1/trace?cycles=3')" >"$TMP/after.json" 2>/dev/null
+after=$(jq -r '.report.mtr.dst' "$TMP/after.json" 2>/dev/null)
+# The agent's trace samples the server's own counters (R13) for the client's
+# combined verdict: its document carries a diagnosis (host-* findings, if any).
+if jq -e '.report.diagnosis | type == "array" and length > 0' "$TMP/after.json" >/dev/null 2>&1; then
+	pass "agent-host-checks (the document has the server's diagnosis; host findings: $(jq -r '[.report.diagnosis[] | select(.finding | startswith("host-")) | .finding] | join(",")' "$TMP/after.json"))"
+else
+	fail agent-host-checks "the agent's -j document has no diagnosis: $(head -c 200 "$TMP/after.json")"
+fi
 TRIED=$((TRIED + 2)) SERVED=$((SERVED + 2))
 if [ "$ncodes" -eq 800 ] && [ "$ncut" -eq 200 ] && [ "$none" -eq 0 ] &&
 	! echo "$codes" | grep -qv '^4' && [ "$during" = 200 ] && [ "$after" = "$LAB_CLIENT4" ] &&

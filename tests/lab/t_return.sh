@@ -23,11 +23,12 @@ TMP=
 SSHD_PID=
 TABLE=()
 
-for tool in "$SSHD" ssh ssh-keygen jq mtr; do
+for tool in "$SSHD" ssh ssh-keygen jq mtr tmux; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
 
 cleanup() {
+	tmux -L "hopdoc-ret-$$" kill-server 2>/dev/null
 	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
 	SSHD_PID=
 	lab_down
@@ -246,6 +247,90 @@ failure() {
 	fi
 }
 
+# The server's own host checks (R13) over its return trace: a veth pair in the
+# server namespace is flooded with broadcast frames nobody takes (as
+# t_host.sh's nic check), so the server drops packets itself; the combined
+# verdict must carry its host-nic-drops, segment destination, worded as the
+# server's. Before the flood, the same server must give no host finding
+# (machine-wide softnet_stat may move on a busy machine: tolerated, as
+# t_host.sh's idle check does).
+LOAD=$ROOT/build/lab/hostload
+host_lines() { jq -r '.diagnosis[] | select(.finding | startswith("host-")) |
+	"\(.finding) \(.counter) \(.rate_per_s) \(.severity) \(.segment)"' "$1" 2>/dev/null; }
+server_host() {
+	local o=$TMP/srvhost.json h=$TMP/srvhealthy.json pid n=0 line bad
+	up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail server-host "lab or sshd did not start"; down; return; }
+	hd "$h" "$h.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
+	bad=$(host_lines "$h" | awk '$1 != "host-softnet-drops"')
+	if jq -e '.return.report' "$h" >/dev/null 2>&1 && [ -z "$bad" ]; then
+		pass "server-host-healthy (no host finding from the server${bad:+: }$(host_lines "$h" | head -1))"
+	else
+		fail server-host-healthy "a healthy server must give no host finding:" "$bad" "$(head -3 "$h.err")"
+	fi
+	lab_server ip link add hdr0 type veth peer name hdr1 && lab_server ip link set hdr0 up &&
+		lab_server ip link set hdr1 up || { fail server-host "cannot make the veth pair"; down; return; }
+	hd "$o" "$o.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 600 ]; do
+		lab_server "$LOAD" eth hdr0 2000 >/dev/null 2>&1
+		n=$((n + 1))
+		sleep 0.1
+	done
+	wait "$pid"
+	down
+	line=$(host_lines "$o" | awk '$1 == "host-nic-drops" && $5 == "destination"' | head -1)
+	if [ -n "$line" ] && jq -e '[.diagnosis[] | select(.finding == "host-nic-drops")][0].summary
+		| startswith("The server drops them itself: ")' "$o" >/dev/null 2>&1; then
+		pass "server-host ($line; $(jq -r '[.diagnosis[] | select(.finding == "host-nic-drops")][0].summary' "$o" | cut -c1-80))"
+	else
+		fail server-host "expected the server's host-nic-drops, segment destination, in the combined verdict:" \
+			"$(jq -r '.diagnosis[] | "\(.finding) \(.segment)"' "$o" 2>/dev/null)" "$(head -3 "$o.err")"
+	fi
+}
+
+# The live view with --return-via (tmux, as t_tui.sh drives the view): two
+# tables, "Outbound:" then "Return: ssh://...", the return one filling in as
+# the server's raw stream comes (its hop 1's Snt seen growing), the verdict
+# panel showing the combined verdict (a pair's healthy is "direction both",
+# one trace's "unknown"); after the rounds, the combined verdict printed and
+# exit 0. Checks poll the screen under a hang guard; no timed assertions.
+TSOCK=hopdoc-ret-$$
+tscreen() { tmux -L "$TSOCK" capture-pane -p -t v 2>/dev/null; }
+# tsnt WHICH: Snt of hop 1 in the outbound (o) or the return (r) table.
+tsnt() { tscreen | awk -v w="$1" '/^Return:/ { r = 1; next }
+	$1 == "1." && $3 ~ /%$/ && ((w == "r") == (r == 1)) { print $4; exit }'; }
+twait() { # REGEX: 1 after 60 s without it
+	local i
+	for ((i = 0; i < 300; i++)); do tscreen | grep -Eq -- "$1" && return 0; sleep 0.2; done
+	return 1
+}
+view_two_way() {
+	local first= later= i ok=1 why=
+	up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail view "lab or sshd did not start"; down; return; }
+	tmux -L "$TSOCK" new-session -d -s v -x 100 -y 40 "ip netns exec $LAB_CLIENT env PATH=$TMP/cbin:$PATH \
+		$HOPDOC -n -t -c 40 -i 0.25 --return-via ssh://$LAB_TARGET4 $LAB_TARGET4; echo HOPDOC-EXIT=\$?; sleep 600"
+	twait '^Outbound: ' && twait '^Return: ssh://' || { ok=0; why="no two headers"; }
+	for ((i = 0; ok && i < 300; i++)); do first=$(tsnt r); [ -n "$first" ] && break; sleep 0.2; done
+	[ -n "$first" ] || { ok=0; why="the return table never showed a hop"; }
+	for ((i = 0; ok && i < 300; i++)); do
+		later=$(tsnt r)
+		[ -n "$later" ] && [ "$later" -gt "$first" ] && break
+		sleep 0.2
+	done
+	[ $ok = 1 ] && ! { [ -n "$later" ] && [ "$later" -gt "$first" ]; } && { ok=0; why="the return table did not fill in ($first -> $later)"; }
+	[ $ok = 1 ] && ! twait 'healthy \(segment [a-z]+, direction both\)' && { ok=0; why="no combined verdict in the panel"; }
+	local shown; shown=$(tscreen)
+	[ $ok = 1 ] && ! twait 'HOPDOC-EXIT=0' && { ok=0; why="no exit 0 after the rounds"; }
+	local after; after=$(tscreen)
+	tmux -L "$TSOCK" kill-server 2>/dev/null
+	down
+	if [ $ok = 1 ] && echo "$after" | grep -q 'healthy'; then
+		pass "view (two tables; return hop 1 Snt $first -> $later while live; combined verdict in the panel and printed at the end)"
+	else
+		fail view "$why" "$shown" "$after"
+	fi
+}
+
 # ---- main
 make_keys || { fail setup "cannot make the throwaway keys"; exit 1; }
 trap cleanup EXIT
@@ -272,6 +357,8 @@ scenario latency-ret "$RSCN/latency-ret.scn" latency 3 return 'return|both' "+40
 scenario ret-policy "$RSCN/ret-policy.scn" loss 4 return return "loss at r3, server->client only"
 scenario ret-policy-nat "$RSCN/ret-policy-nat.scn" loss 4 return return "NAT + loss at r3, server->client only"
 AFTER_UP=pin_asym scenario asym "$RSCN/asym.scn" loss 4 return return "return-only router r3b loses 30%"
+server_host
+view_two_way
 
 # Seed 000's two-direction examples that the lab can build (the others, and
 # why not, in docs/return.md): 5 (client X, healthy both ways), 6 (outbound
@@ -296,10 +383,12 @@ down
 up "$SCN/loss-both.scn" "$TMP/with-mtr:/usr/bin:/bin" && {
 	hd "$TMP/mtr.json" "$TMP/mtr.err" -j --return-via "ssh://$LAB_TARGET4" "$LAB_TARGET4"
 	rc=$?
-	# mtr reflects no stream: the direction is unknown, and the verdict says why.
+	# mtr reflects no stream: the direction is unknown, and the verdict says
+	# why; nor does it check the server's host.
 	if [ "$rc" -eq 0 ] && grep -q "server's mtr" "$TMP/mtr.err" && has "$TMP/mtr.json" loss 4 unknown &&
 		jq -e '[.diagnosis[] | select(.summary | test("mtr, which has no one-way reflector"))] | length > 0' \
-			"$TMP/mtr.json" >/dev/null 2>&1; then
+			"$TMP/mtr.json" >/dev/null 2>&1 &&
+		grep -q "host checks were not available" "$TMP/mtr.err" && [ -z "$(host_lines "$TMP/mtr.json")" ]; then
 		pass mtr-fallback
 	else
 		fail mtr-fallback "exit $rc; $(cat "$TMP/mtr.err"); $(verdict "$TMP/mtr.json")"

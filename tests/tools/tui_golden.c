@@ -4,9 +4,11 @@
  *
  * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter]
  *                   [fields=LETTERS] [scroll=N] [help] [paused] [proto=udp|tcp]
- *                   [keys=KEYS] [nodiag] FILE
+ *                   [keys=KEYS] [nodiag] [ret=FILE|ret=waiting] FILE
  * keys= feeds each character to the view state as a key first ('_' for a
- * space, '~' for Enter). The clock is left out. */
+ * space, '~' for Enter). ret= adds --return-via's second table (the way
+ * back replayed from FILE, a path relative to FILE's folder; "waiting":
+ * none yet) and makes the verdict the combined one. The clock is left out. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ struct golden {
 	unsigned mode, scroll;
 	bool names, ips, jitter, help, paused, nodiag;
 	enum model_proto proto;
-	char fields[32], keys[64];
+	char fields[32], keys[64], ret[256];
 	struct model_trace *t;
 	struct model_history *h;
 	struct collect *c;
@@ -68,6 +70,8 @@ static int flag_opt(struct golden *g, const char *a)
 		return snprintf(g->fields, sizeof(g->fields), "%s", a + 7), 1;
 	if (strncmp(a, "keys=", 5) == 0)
 		return snprintf(g->keys, sizeof(g->keys), "%s", a + 5), 1;
+	if (strncmp(a, "ret=", 4) == 0)
+		return snprintf(g->ret, sizeof(g->ret), "%s", a + 4), 1;
 	return 0;
 }
 
@@ -210,7 +214,27 @@ static void press_keys(struct tui_state *s, const char *keys)
 		(void)tui_state_key(s, *k == '_' ? ' ' : *k == '~' ? TUI_KEY_ENTER : *k);
 }
 
-static int render(struct golden *g)
+/* The way back: FILE next to the outbound one, replayed like it. */
+static int read_return(const struct golden *g, const char *file, struct golden *r)
+{
+	char path[1024];
+	const char *slash = strrchr(file, '/');
+	int dir = slash ? (int)(slash - file) + 1 : 0;
+	snprintf(path, sizeof(path), "%.*s%s", dir, file, g->ret);
+	r->t = model_trace_new();
+	r->h = model_history_new(HISTORY_ROUNDS);
+	r->c = r->t ? collect_new(r->t) : NULL;
+	return r->c && r->h ? read_file(r, path) : fail("out of memory", "");
+}
+
+static void free_golden(struct golden *g)
+{
+	collect_free(g->c);
+	model_history_free(g->h);
+	model_trace_free(g->t);
+}
+
+static int render(struct golden *g, const struct golden *r)
 {
 	struct tui_state s;
 	tui_state_init(&s, g->fields, g->names, g->ips, g->proto, g->mode);
@@ -218,10 +242,12 @@ static int render(struct golden *g)
 	press_keys(&s, g->keys);
 	struct finding_list l;
 	finding_list_init(&l);
-	if (!g->nodiag && diag_trace(g->t, &l) != 0)
+	bool two_way = g->ret[0] != '\0';
+	if (!g->nodiag && (two_way ? diag_pair(g->t, r->t, &l) : diag_trace(g->t, &l)) != 0)
 		return fail("diagnosis failed", "");
 	struct tui_input in = { .trace = g->t, .history = g->h, .findings = g->nodiag ? NULL : &l,
-		                .rounds_short = diag_rounds_short(g->t), .clock = NULL };
+		                .rounds_short = diag_rounds_short(g->t), .clock = NULL,
+		                .ret_label = two_way ? "ssh://server" : NULL, .ret_trace = r->t };
 	struct tui_grid *grid = tui_grid_new(g->width, g->height);
 	struct sink *out = sink_new_file(stdout);
 	int rc = grid && out ? 0 : fail("out of memory", "");
@@ -246,11 +272,13 @@ int main(int argc, char **argv)
 	g.t = model_trace_new();
 	g.h = model_history_new(HISTORY_ROUNDS);
 	g.c = g.t ? collect_new(g.t) : NULL;
+	struct golden r = { .round = 0 };
 	int rc = g.c && g.h ? read_file(&g, argv[argc - 1]) : fail("out of memory", "");
+	if (rc == 0 && g.ret[0] && strcmp(g.ret, "waiting") != 0)
+		rc = read_return(&g, argv[argc - 1], &r);
 	if (rc == 0)
-		rc = render(&g);
-	collect_free(g.c);
-	model_history_free(g.h);
-	model_trace_free(g.t);
+		rc = render(&g, &r);
+	free_golden(&g);
+	free_golden(&r);
 	return rc == 0 && fflush(stdout) == 0 ? 0 : 1;
 }

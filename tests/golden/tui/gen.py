@@ -4,6 +4,8 @@
                  on, every 4th probe at hops 4..6 is lost (loss from hop 4)
    short.events  the same path, 3 rounds (the verdict is still collecting)
    long.events   40 hops, 12 rounds, clean (a path that must scroll)
+   back.events   the way back from the server to the client (--return-via's
+                 second table): 6 hops, 60 rounds, clean
 Run it from this folder: ./gen.py"""
 
 
@@ -38,3 +40,22 @@ names = [(1, "gw.lab"), (3, "core-3.transit.lab"), (6, "server.lab")]
 write("path.events", 6, 60, True, names, second=2)
 write("short.events", 6, 3, False, names)
 write("long.events", 40, 12, False, [])
+
+
+def write_back(name, hops, rounds):
+    """The server's trace back to the client (192.168.1.100), hops 10.1.N.1."""
+    seq = 500
+    lines = ["# made by gen.py", "src server", "dst 192.168.1.100", "tests %d" % rounds]
+    for r in range(rounds):
+        for ttl in range(1, hops + 1):
+            lines.append("sent %d %d" % (ttl, seq))
+            rtt = 1.0 * ttl + ((r * 3 + ttl * 5) % 5) * 0.1
+            last = ttl == hops
+            addr = "192.168.1.100" if last else "10.1.%d.1" % ttl
+            lines.append("reply %d %d %s %.1f%s" % (ttl, seq, addr, rtt, " target" if last else ""))
+            seq += 1
+        lines.append("round %d" % r)
+    open(name, "w").write("\n".join(lines) + "\n")
+
+
+write_back("back.events", 6, 60)

@@ -108,7 +108,7 @@ static void remote_script_mirrors_the_probe_options(void **state)
 	c.probe.port = 443;
 	char s[RETVIA_SCRIPT_MAX];
 	assert_int_equal(retvia_remote_script(&c, s, sizeof(s)), 0);
-	assert_non_null(strstr(s, "exec hopdoc -n -c 25 -i 0.500 -T -P 443 -j -- \"$c\""));
+	assert_non_null(strstr(s, "exec hopdoc -n -c 25 -i 0.500 -T -P 443 --diagnose --no-follow-up -j -- \"$c\""));
 	assert_non_null(strstr(s, "exec mtr -n -c 25 -i 0.500 -T -P 443 --json -- \"$c\""));
 	assert_non_null(strstr(s, "${SSH_CONNECTION%% *}"));
 	assert_true(strncmp(s, "sh -c '", 7) == 0);
@@ -117,8 +117,13 @@ static void remote_script_mirrors_the_probe_options(void **state)
 	c.probe.proto = MODEL_PROTO_UDP;
 	c.probe.port = 33434;
 	assert_int_equal(retvia_remote_script(&c, s, sizeof(s)), 0);
-	assert_non_null(strstr(s, "exec hopdoc -c 25 -i 0.500 -u -P 33434 -j"));
+	assert_non_null(strstr(s, "exec hopdoc -c 25 -i 0.500 -u -P 33434 --diagnose --no-follow-up -j"));
 	assert_int_equal(retvia_remote_script(&c, s, 64), -1);
+	/* The live view's: both tools print their raw stream. */
+	assert_int_equal(retvia_remote_script_live(&c, s, sizeof(s)), 0);
+	assert_non_null(strstr(s, "exec hopdoc -c 25 -i 0.500 -u -P 33434 -l -- \"$c\""));
+	assert_non_null(strstr(s, "exec mtr -c 25 -i 0.500 -u -P 33434 -l -- \"$c\""));
+	assert_ptr_equal(strchr(s + 7, '\''), s + strlen(s) - 1);
 }
 
 static void split_reads_the_marker_line(void **state)

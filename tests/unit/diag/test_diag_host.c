@@ -209,6 +209,49 @@ static void client_side_is_local_and_at_no_hop(void **state)
 	finding_list_free(&l);
 }
 
+/* --return-via: the server's own --diagnose findings (measured "on the
+ * client", from its side) become the server's in the combined verdict. */
+static void server_findings_are_the_destinations(void **state)
+{
+	(void)state;
+	struct diag_host h = clean();
+	h.on_client = true; /* the server's hopdoc measured itself */
+	h.softnet_dropped = 6000; /* 1,200/s over 5 s */
+	struct finding_list server, out;
+	finding_list_init(&server);
+	finding_list_init(&out);
+	assert_int_equal(diag_host(&h, NULL, &server), 0);
+	assert_int_equal(server.n, 1);
+	assert_non_null(strstr(server.items[0].evidence, "Measured on the client"));
+	assert_int_equal(diag_host_server(&server, NULL, &out), 0);
+	assert_int_equal(out.n, 1);
+	const struct finding *f = &out.items[0];
+	assert_int_equal(f->kind, FINDING_HOST_SOFTNET_DROPS);
+	assert_int_equal(f->segment, FINDING_SEG_DESTINATION);
+	assert_int_equal(f->severity, server.items[0].severity);
+	char want[128];
+	snprintf(want, sizeof(want), "The server drops them itself: %s at 1,200/s. ",
+	         server.items[0].counter);
+	assert_memory_equal(f->summary, want, strlen(want));
+	assert_non_null(strstr(f->summary, server.items[0].summary));
+	assert_null(strstr(f->evidence, "Measured on the client"));
+	assert_non_null(strstr(f->evidence, "Measured on the server"));
+	assert_string_equal(f->advice, server.items[0].advice);
+	finding_list_free(&server);
+	finding_list_free(&out);
+}
+
+static void no_server_findings_add_nothing(void **state)
+{
+	(void)state;
+	struct finding_list server, out;
+	finding_list_init(&server);
+	finding_list_init(&out);
+	assert_int_equal(diag_host_server(&server, NULL, &out), 0);
+	assert_int_equal(out.n, 0);
+	finding_list_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +264,8 @@ int main(void)
 	    cmocka_unit_test(listen_and_udp_buffer),
 	    cmocka_unit_test(unavailable_counters_are_not_read),
 	    cmocka_unit_test(client_side_is_local_and_at_no_hop),
+	    cmocka_unit_test(server_findings_are_the_destinations),
+	    cmocka_unit_test(no_server_findings_add_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

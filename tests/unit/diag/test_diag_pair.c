@@ -93,7 +93,10 @@ static void server_side_problem_merges_into_both(void **state)
 }
 
 /* The same kind in different segments is two problems, not one. */
-static void different_segments_stay_apart(void **state)
+/* Both lose from mid-way to their ends, in different segments: the same
+ * end-to-end loss seen from both sides, one finding whose direction round
+ * trips cannot tell (it used to be two faults, outbound and return). */
+static void end_losses_of_both_traces_are_one(void **state)
 {
 	(void)state;
 	struct hs o[8], r[8];
@@ -102,13 +105,59 @@ static void different_segments_stay_apart(void **state)
 	lose_from(o, 4, 5.0);
 	lose_from(r, 5, 5.0);
 	struct finding_list l = pair(o, r);
-	assert_int_equal(l.n, 2);
-	for (size_t i = 0; i < l.n; i++)
-		assert_int_equal(l.items[i].kind, FINDING_LOSS);
-	assert_int_equal(l.items[0].direction, FINDING_DIR_OUTBOUND);
-	assert_int_equal(l.items[0].segment, FINDING_SEG_TRANSIT);
-	assert_int_equal(l.items[1].direction, FINDING_DIR_RETURN);
-	assert_int_equal(l.items[1].segment, FINDING_SEG_LOCAL);
+	assert_int_equal(find_kind(&l, FINDING_ASYMMETRIC), -1);
+	int i = find_kind(&l, FINDING_LOSS);
+	assert_true(i >= 0);
+	for (size_t j = 0; j < l.n; j++)
+		assert_true(j == (size_t)i || l.items[j].kind != FINDING_LOSS);
+	const struct finding *f = &l.items[i];
+	assert_int_equal(f->direction, FINDING_DIR_BOTH);
+	assert_int_equal(f->segment, FINDING_SEG_TRANSIT);
+	assert_int_equal(f->hop, 5);
+	assert_non_null(strstr(f->evidence, "not two faults"));
+	assert_non_null(strstr(f->evidence, "return from its hop 6"));
+	assert_non_null(strstr(f->summary, "from its hop 6"));
+	finding_list_free(&l);
+}
+
+/* ret-policy's shape: the return trace loses from its hop 4 to the client,
+ * the outbound trace only at the server (its replies come back that way):
+ * one fault, `return`, at the return trace's hop, with both evidences. */
+static void far_end_loss_is_the_other_directions_echo(void **state)
+{
+	(void)state;
+	struct hs o[8], r[8];
+	memcpy(o, out8, sizeof(o));
+	memcpy(r, ret8, sizeof(r));
+	o[7].loss = 30.0;
+	lose_from(r, 3, 30.0);
+	struct finding_list l = pair(o, r);
+	int i = find_kind(&l, FINDING_LOSS);
+	assert_true(i >= 0);
+	for (size_t j = 0; j < l.n; j++)
+		assert_true(j == (size_t)i || l.items[j].kind != FINDING_LOSS);
+	const struct finding *f = &l.items[i];
+	assert_int_equal(f->direction, FINDING_DIR_RETURN);
+	assert_int_equal(f->hop, 4);
+	assert_int_equal(f->severity, FINDING_CRITICAL);
+	assert_non_null(strstr(f->evidence, "not a second fault"));
+	assert_non_null(strstr(f->evidence, "outbound trace's loss at its hop 8 (the server"));
+	assert_non_null(strstr(f->evidence, "Outbound: "));
+	finding_list_free(&l);
+
+	/* The mirror: the return trace loses at the client only. */
+	memcpy(o, out8, sizeof(o));
+	memcpy(r, ret8, sizeof(r));
+	lose_from(o, 2, 30.0);
+	r[7].loss = 30.0;
+	l = pair(o, r);
+	i = find_kind(&l, FINDING_LOSS);
+	assert_true(i >= 0);
+	for (size_t j = 0; j < l.n; j++)
+		assert_true(j == (size_t)i || l.items[j].kind != FINDING_LOSS);
+	assert_int_equal(l.items[i].direction, FINDING_DIR_OUTBOUND);
+	assert_int_equal(l.items[i].hop, 3);
+	assert_non_null(strstr(l.items[i].evidence, "return trace's loss at its hop 8 (this client"));
 	finding_list_free(&l);
 }
 
@@ -325,7 +374,8 @@ int main(void)
 	    cmocka_unit_test(clean_pair_is_healthy_both_ways),
 	    cmocka_unit_test(client_side_problem_merges_into_both),
 	    cmocka_unit_test(server_side_problem_merges_into_both),
-	    cmocka_unit_test(different_segments_stay_apart),
+	    cmocka_unit_test(end_losses_of_both_traces_are_one),
+	    cmocka_unit_test(far_end_loss_is_the_other_directions_echo),
 	    cmocka_unit_test(one_direction_only_is_asymmetric),
 	    cmocka_unit_test(different_stories_name_shared_devices),
 	    cmocka_unit_test(single_trace_through_pair),
