@@ -18,6 +18,7 @@ struct collect {
 	unsigned max_sent;   /* highest TTL probed */
 	unsigned max_heard;  /* highest TTL that answered */
 	bool latest_is_target[MODEL_MAX_HOPS + 1]; /* by TTL: its latest reply came from the target */
+	unsigned long target_round[MODEL_MAX_HOPS + 1]; /* by TTL: 1 + round of its latest target reply */
 	size_t shown;        /* hops in t */
 	struct tap taps[COLLECT_MAX_TAPS];
 	size_t n_taps;
@@ -55,14 +56,30 @@ int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
 	return 0;
 }
 
-/* mtr's net_max: the first hop whose latest reply came from the target, or
- * one past the last hop that answered. The scan is over the TTLs probed,
- * a few dozen bytes. */
+/* The first TTL whose latest reply came from the target, unless the target
+ * answered at a higher TTL in a later round: the path grew (a route change)
+ * and that TTL now expires at a silent router. */
+static unsigned target_end(const struct collect *c)
+{
+	unsigned end = 0;
+	unsigned long newest = 0;
+	for (unsigned ttl = c->max_sent; ttl >= 1; ttl--) {
+		if (!c->latest_is_target[ttl] || c->target_round[ttl] < newest)
+			continue;
+		end = ttl;
+		newest = c->target_round[ttl];
+	}
+	return end;
+}
+
+/* mtr's net_max: the first hop whose latest reply came from the target (see
+ * target_end), or one past the last hop that answered. The scan is over the
+ * TTLs probed, a few dozen bytes. */
 static size_t hops_to_show(const struct collect *c)
 {
-	for (unsigned ttl = 1; ttl <= c->max_sent; ttl++)
-		if (c->latest_is_target[ttl])
-			return ttl;
+	unsigned end = target_end(c);
+	if (end)
+		return end;
 	unsigned n = c->max_heard + 1;
 	return n < c->max_sent ? n : c->max_sent;
 }
@@ -122,6 +139,8 @@ static void note_answer(struct collect *c, struct model_hop *h, const struct eve
 		c->max_heard = ev->ttl;
 	if (in_time || ev->from_target)
 		c->latest_is_target[ev->ttl] = ev->from_target;
+	if (ev->from_target && ev->round + 1 > c->target_round[ev->ttl])
+		c->target_round[ev->ttl] = ev->round + 1;
 	if (ev->from_target)
 		c->t->reached = true;
 }

@@ -60,6 +60,40 @@ static void target_cuts_the_path_until_it_grows(void **state)
 	model_trace_free(t);
 }
 
+static struct event target_reply(unsigned ttl, unsigned long round)
+{
+	struct event ev = probe(EVENT_REPLY, ttl, round * 10 + ttl, "10.0.0.9", 5.0);
+	ev.round = round;
+	ev.from_target = true;
+	return ev;
+}
+
+/* mtr's #361: the path grows behind a silent router. The old end TTL only
+ * times out now, so its latest reply stays the target's; the target
+ * answering farther away in a later round shows the longer path. */
+static void path_grown_behind_a_silent_hop_shows_the_target_farther(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned ttl = 1; ttl <= 7; ttl++)
+		feed(c, probe(EVENT_SENT, ttl, ttl, NULL, 0));
+	feed(c, target_reply(6, 0));
+	feed(c, target_reply(7, 0)); /* the first round's one TTL past the end */
+	assert_int_equal(t->n_hops, 6);
+	struct event late = probe(EVENT_TIMEOUT, 6, 16, NULL, 0);
+	late.round = 1;
+	feed(c, late);
+	assert_int_equal(t->n_hops, 6); /* one lost reply moves nothing */
+	feed(c, probe(EVENT_SENT, 8, 28, NULL, 0));
+	feed(c, target_reply(8, 2));
+	assert_int_equal(t->n_hops, 8);
+	feed(c, target_reply(6, 3)); /* and back: the path shrank again */
+	assert_int_equal(t->n_hops, 6);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 static void responders_counted_and_latest_follows(void **state)
 {
 	(void)state;
@@ -151,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unreached_path_shows_one_silent_hop),
 		cmocka_unit_test(target_cuts_the_path_until_it_grows),
+		cmocka_unit_test(path_grown_behind_a_silent_hop_shows_the_target_farther),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(taps_see_every_event_and_can_stop),
