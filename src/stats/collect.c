@@ -33,7 +33,10 @@ struct collect {
 	unsigned max_sent;   /* highest TTL probed */
 	unsigned max_heard;  /* highest TTL that answered */
 	bool latest_is_target[MODEL_MAX_HOPS + 1]; /* by TTL: its latest reply came from the target */
-	unsigned long target_round[MODEL_MAX_HOPS + 1]; /* by TTL: 1 + round of its latest target reply */
+	/* By TTL: 1 + the round of its latest target reply, and of the latest
+	 * before that from another round (0 none). */
+	unsigned long target_round[MODEL_MAX_HOPS + 1];
+	unsigned long target_round2[MODEL_MAX_HOPS + 1];
 	size_t shown;        /* hops in t */
 	struct tap taps[COLLECT_MAX_TAPS];
 	size_t n_taps;
@@ -83,17 +86,21 @@ int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
 }
 
 /* The first TTL whose latest reply came from the target, unless the target
- * answered at a higher TTL in a later round: the path grew (a route change)
- * and that TTL now expires at a silent router. */
+ * answered at a higher TTL in two later rounds: the path grew (a route
+ * change) and that TTL now expires at a silent router. One later round is
+ * not enough: when a lossy target misses its end TTL, the engine's
+ * relearning round has it answer one TTL farther once. */
 static unsigned target_end(const struct collect *c)
 {
 	unsigned end = 0;
-	unsigned long newest = 0;
+	unsigned long newest = 0; /* the highest target_round2 above ttl */
 	for (unsigned ttl = c->max_sent; ttl >= 1; ttl--) {
-		if (!c->latest_is_target[ttl] || c->target_round[ttl] < newest)
+		if (!c->latest_is_target[ttl])
 			continue;
-		end = ttl;
-		newest = c->target_round[ttl];
+		if (c->target_round[ttl] >= newest)
+			end = ttl;
+		if (c->target_round2[ttl] > newest)
+			newest = c->target_round2[ttl];
 	}
 	return end;
 }
@@ -165,8 +172,10 @@ static void note_answer(struct collect *c, struct model_hop *h, const struct eve
 		c->max_heard = ev->ttl;
 	if (in_time || ev->from_target)
 		c->latest_is_target[ev->ttl] = ev->from_target;
-	if (ev->from_target && ev->round + 1 > c->target_round[ev->ttl])
+	if (ev->from_target && ev->round + 1 > c->target_round[ev->ttl]) {
+		c->target_round2[ev->ttl] = c->target_round[ev->ttl];
 		c->target_round[ev->ttl] = ev->round + 1;
+	}
 	if (ev->from_target)
 		c->t->reached = true;
 }
@@ -246,7 +255,7 @@ static void reset_stats(struct collect *c, struct model_trace *fresh)
 		hopstat_free(c->stats[i]);
 		c->stats[i] = NULL;
 		c->latest_is_target[i] = false;
-		c->target_round[i] = 0;
+		c->target_round[i] = c->target_round2[i] = 0;
 	}
 	c->full = fresh;
 	c->max_sent = c->max_heard = 0;
