@@ -63,8 +63,24 @@ static void retire(struct track *t, const struct seen *s, bool by_ttl)
 	}
 }
 
+/* The newest answer in the window, NULL when it is empty. */
+static struct seen *newest(struct track *t)
+{
+	if (t->n_win == 0)
+		return NULL;
+	return &t->win[(t->head + t->n_win - 1) % EPOCH_DETECT_K];
+}
+
 static void push(struct track *t, const struct seen *s, bool by_ttl)
 {
+	struct seen *last = newest(t);
+	if (by_ttl && last && last->round == s->round) {
+		/* one entry per round: the target's lowest TTL in it (a round
+		 * probing past the end is answered by the target at each TTL) */
+		if (s->ttl < last->ttl)
+			last->ttl = s->ttl;
+		return;
+	}
 	if (t->n_win == EPOCH_DETECT_K) {
 		retire(t, &t->win[t->head], by_ttl);
 		t->win[t->head] = *s;
@@ -80,28 +96,34 @@ static bool from_old_path(const struct track *t, const struct seen *s, bool by_t
 }
 
 /* Whether the window is full, after enough old answers, and holds none
- * from the old path; *first is then the new epoch's first round. */
-static bool changed(const struct track *t, bool by_ttl, unsigned long *first)
+ * from the old path; *out then has the new epoch's first round and the
+ * window's lowest TTL (the target's new end, for the target's track). */
+static bool changed(const struct track *t, bool by_ttl, struct epoch_change *out)
 {
 	if (t->n_win < EPOCH_DETECT_K || t->n_before < 2 * EPOCH_DETECT_K)
 		return false;
 	unsigned long lowest = t->win[t->head].round;
+	unsigned ttl = t->win[t->head].ttl;
 	for (unsigned i = 0; i < t->n_win; i++) {
 		if (from_old_path(t, &t->win[i], by_ttl))
 			return false;
 		if (t->win[i].round < lowest)
 			lowest = t->win[i].round;
+		if (t->win[i].ttl < ttl)
+			ttl = t->win[i].ttl;
 	}
-	*first = t->last_old_round + 1 < lowest ? t->last_old_round + 1 : lowest;
+	out->first_round = t->last_old_round + 1 < lowest ? t->last_old_round + 1 : lowest;
+	out->ttl = ttl;
+	out->end_moved = by_ttl;
 	return true;
 }
 
-static bool feed(struct track *t, const struct seen *s, bool by_ttl, unsigned long *first)
+static bool feed(struct track *t, const struct seen *s, bool by_ttl, struct epoch_change *out)
 {
 	push(t, s, by_ttl);
 	if (from_old_path(t, s, by_ttl) && s->round > t->last_old_round)
 		t->last_old_round = s->round;
-	return changed(t, by_ttl, first);
+	return changed(t, by_ttl, out);
 }
 
 bool epoch_detect_answer(struct epoch_detect *d, unsigned ttl, unsigned long round,
@@ -110,14 +132,7 @@ bool epoch_detect_answer(struct epoch_detect *d, unsigned ttl, unsigned long rou
 	if (round < d->first_round || ttl == 0 || ttl > MODEL_MAX_HOPS)
 		return false;
 	struct seen s = { .addr = *from, .ttl = ttl, .round = round };
-	unsigned long first;
-	if (from_target && feed(&d->target, &s, true, &first)) {
-		*out = (struct epoch_change){ .first_round = first, .ttl = ttl, .end_moved = true };
+	if (from_target && feed(&d->target, &s, true, out))
 		return true;
-	}
-	if (feed(&d->ttl[ttl], &s, false, &first)) {
-		*out = (struct epoch_change){ .first_round = first, .ttl = ttl, .end_moved = false };
-		return true;
-	}
-	return false;
+	return feed(&d->ttl[ttl], &s, false, out);
 }

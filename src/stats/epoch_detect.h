@@ -5,10 +5,11 @@
  *   - at one TTL, the last EPOCH_DETECT_K answers all came from addresses
  *     none of which answered there before them, after at least
  *     2 * EPOCH_DETECT_K answers from the earlier ones; or
- *   - the target's last EPOCH_DETECT_K answers all came at other TTLs than
- *     the lowest TTL it answered at before them (again after at least
- *     2 * EPOCH_DETECT_K earlier answers): the path grew or shrank, even
- *     behind routers that never answer.
+ *   - in the last EPOCH_DETECT_K rounds the target answered, it answered at
+ *     other TTLs than the lowest TTL it answered at before them (again
+ *     after at least 2 * EPOCH_DETECT_K earlier such rounds; a round counts
+ *     by the lowest TTL the target answered in it): the path grew or
+ *     shrank, even behind routers that never answer.
  * ECMP alternation is not a change: once both branches have answered at a
  * TTL, an answer from either is one seen before. Only a path that began
  * with one branch 2K times in a row and then showed the other K times in a
@@ -31,7 +32,7 @@ struct epoch_detect;
 
 struct epoch_change {
 	unsigned long first_round; /* the new epoch's first round */
-	unsigned ttl;              /* the TTL whose responders changed, or the target's new TTL */
+	unsigned ttl;              /* the TTL whose responders changed, or the target's new end */
 	bool end_moved;            /* the target's TTL changed */
 };
 

@@ -9,6 +9,7 @@
 #                Time Exceeded for TTL-1 probes from l4b dropped), so the old
 #                end TTL only times out (mtr shows false loss there). The
 #                target must end the report at hop 8, the earlier epoch at 6;
+#   grow-answering  the same with r4 answering at the new hop 6;
 #   shrink       the same detour from the start, removed: 8 to 6 hops; the
 #                target ends the report at 6 (no ghost hops 7 and 8; hop 6
 #                does not carry the silent hop's timeouts), the earlier
@@ -128,6 +129,23 @@ check_grow() {
 	rm -rf "$work"
 }
 
+# The same growth with r4 answering at the new hop 6: a router where the
+# target was, which the engine takes as the path having grown at once.
+check_grow_answering() {
+	local work j
+	work=$(mktemp -d /tmp/hlep.XXXXXX) j=$work/run.json
+	if run_change grow-answering : detour_on &&
+		judge grow-answering "$j" "$(cat "$work/findings")" \
+			"the last hop now|8 $LAB_TARGET4|$(last_hop "$j")" \
+			"epochs (earlier ones)|1|$(jq -r '.report.epochs | length - 1' "$j")" \
+			"the earlier epoch's last hop|6 $LAB_TARGET4|$(last_hop "$j" 0)" \
+			"hop 6 now (r4 again, as at hop 4)|$(hosts_at "$j" 4)|$(hosts_at "$j" 6)"; then
+		pass "grow-answering (6 -> 8 hops, r4 answering at hop 6; epochs: $(epochs_brief "$j"); verdict: $(head -1 "$work/findings"); hubs: $(hubs_brief "$j"))"
+	fi
+	lab_down
+	rm -rf "$work"
+}
+
 check_shrink() {
 	local work j
 	work=$(mktemp -d /tmp/hlep.XXXXXX) j=$work/run.json
@@ -179,6 +197,7 @@ main() {
 	local rc=0
 	command -v jq >/dev/null || { fail setup "jq is missing"; exit 1; }
 	(check_grow; check_done) || rc=1
+	(check_grow_answering; check_done) || rc=1
 	(check_shrink; check_done) || rc=1
 	(check_replaced; check_done) || rc=1
 	(check_alternation; check_done) || rc=1

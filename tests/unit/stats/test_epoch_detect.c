@@ -97,6 +97,11 @@ static void target_moving_farther_is_a_change(void **state)
 	for (; r < 25; r++)
 		assert_false(answer(d, 6, r, "10.9.9.9", true, &ch));
 	r += 5; /* timeouts at 6 until the engine relearns the end */
+	/* the relearning round probes past the new end: one round, end 8 */
+	assert_false(answer(d, 9, r, "10.9.9.9", true, &ch));
+	assert_false(answer(d, 10, r, "10.9.9.9", true, &ch));
+	assert_false(answer(d, 11, r, "10.9.9.9", true, &ch));
+	assert_false(answer(d, 12, r, "10.9.9.9", true, &ch));
 	for (unsigned long n = 0; n < EPOCH_DETECT_K - 1; n++)
 		assert_false(answer(d, 8, r + n, "10.9.9.9", true, &ch));
 	assert_true(answer(d, 8, r + EPOCH_DETECT_K - 1, "10.9.9.9", true, &ch));
