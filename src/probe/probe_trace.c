@@ -170,10 +170,6 @@ unsigned probe_path_len(const struct probe *p)
  * target answers again) when a router answers at or past it, or when it has
  * missed MISSES probes in a row and the oldest is overdue. */
 
-#define PROBE_END_MISSES 3
-#define PROBE_END_MIN_WAIT_NS 500000000  /* 0.5 s */
-#define PROBE_END_RTT_FACTOR 4
-
 static void relearn_end(struct probe *p)
 {
 	p->path_len = 0;
@@ -205,23 +201,10 @@ void probe_path_answer(struct probe *p, unsigned ttl, bool from_target, int64_t 
 	}
 }
 
-/* How long the end's reply may take before it counts as missing: several
- * times the slowest the target ever was, at least half a second, and never
- * longer than -Z (a timeout is certain by then). */
-static int64_t end_patience_ns(const struct probe *p)
-{
-	int64_t wait = PROBE_END_RTT_FACTOR * p->target_rtt_max_ns;
-	if (wait < PROBE_END_MIN_WAIT_NS)
-		wait = PROBE_END_MIN_WAIT_NS;
-	int64_t timeout = (int64_t)(p->prm.timeout_s * 1e9);
-	return wait < timeout ? wait : timeout;
-}
-
 void probe_path_check(struct probe *p, int64_t now_ns)
 {
-	if (p->path_len == 0 || p->end_missed < PROBE_END_MISSES)
-		return;
-	if (now_ns - p->end_missed_since_ns >= end_patience_ns(p))
+	if (p->path_len != 0 && probe_end_lost(p->end_missed, p->end_missed_since_ns, now_ns,
+	                                       p->target_rtt_max_ns, p->prm.timeout_s))
 		relearn_end(p);
 }
 
