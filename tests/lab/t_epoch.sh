@@ -21,6 +21,8 @@
 # Each changed run must give two epochs and a route-change finding, and none
 # of them a loss finding.
 # Env: EP_CYCLES (60), EP_INTERVAL (0.1), HOPDOC. Needs root and jq.
+# The setups and changes are called by name (run_change SETUP CHANGE).
+# shellcheck disable=SC2317
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" epoch
 CYCLES=${EP_CYCLES:-60}
