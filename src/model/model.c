@@ -46,6 +46,15 @@ int model_epoch_add(struct model_trace *t, struct model_epoch *e)
 	return 0;
 }
 
+void model_epoch_drop_oldest(struct model_trace *t)
+{
+	if (t->n_epochs == 0)
+		return;
+	model_trace_free(t->epochs[0].path);
+	memmove(t->epochs, t->epochs + 1, (t->n_epochs - 1) * sizeof(*t->epochs));
+	t->n_epochs--;
+}
+
 static void epochs_free(struct model_trace *t)
 {
 	for (size_t i = 0; i < t->n_epochs; i++)

@@ -118,6 +118,9 @@ struct model_epoch {
  * 0, or -1 out of memory. */
 int model_epoch_add(struct model_trace *t, struct model_epoch *e);
 
+/* Frees t's oldest earlier epoch (none: nothing happens). */
+void model_epoch_drop_oldest(struct model_trace *t);
+
 struct model_trace *model_trace_new(void);
 /* Frees t, its hops and its earlier epochs. */
 void model_trace_free(struct model_trace *t);

@@ -11,6 +11,9 @@
  * them. Past this many the oldest go (about 3 MiB); a split reaching
  * further back then starts from what is left. */
 #define COLLECT_LOG_MAX (1u << 16)
+/* Earlier epochs kept; a route flapping for hours drops the oldest (each
+ * holds its hops, up to about 30 KiB). */
+#define COLLECT_MAX_EPOCHS 100
 
 struct logent {
 	struct model_addr from;
@@ -317,6 +320,8 @@ static int close_epoch(struct collect *c, const struct epoch_change *ch,
 		return -1;
 	}
 	carry_labels(e.path, before);
+	if (c->t->n_epochs >= COLLECT_MAX_EPOCHS)
+		model_epoch_drop_oldest(c->t);
 	return model_epoch_add(c->t, &e);
 }
 

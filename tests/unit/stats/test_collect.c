@@ -145,11 +145,21 @@ static void route_change_splits_the_statistics(void **state)
 	assert_int_equal(t->hops[2].snt, 8);
 	assert_int_equal(t->hops[3].snt, 8);
 	assert_string_equal(t->hops[0].resp[0].name, "r1.lab"); /* carried over */
+	/* a route flapping for long (a change every 20 rounds) keeps the
+	 * newest 100 earlier epochs */
+	unsigned long r = 20;
+	for (unsigned flap = 0; flap < 110; flap++)
+		for (unsigned long n = 0; n < 20; n++, r++)
+			feed_round(c, r, flap % 2 ? "10.0.3.1" : "10.0.3.2");
+	assert_int_equal(t->n_epochs, 100);
+	assert_true(t->epochs[0].first_round > 12);
+	assert_int_equal(t->epochs[99].last_round + 1, t->epoch_first_round);
 	/* a late timeout of a probe from before the change counts nowhere */
 	struct event ev = probe(EVENT_TIMEOUT, 3, 113, NULL, 0);
-	ev.round = 11;
+	ev.round = t->epoch_first_round - 1;
 	feed(c, ev);
 	assert_int_equal(t->hops[2].drop, 0);
+	assert_int_equal(t->hops[2].snt, r - t->epoch_first_round);
 	collect_free(c);
 	model_trace_free(t);
 }
