@@ -90,9 +90,13 @@ static void push(struct track *t, const struct seen *s, bool by_ttl)
 	}
 }
 
+/* A TTL with more responders than OLD_MAX is load balanced per packet:
+ * every answer there counts as one seen before. */
 static bool from_old_path(const struct track *t, const struct seen *s, bool by_ttl)
 {
-	return by_ttl ? s->ttl == t->end : in_old(t, &s->addr);
+	if (by_ttl)
+		return s->ttl == t->end;
+	return t->n_old >= OLD_MAX || in_old(t, &s->addr);
 }
 
 /* Whether the window is full, after enough old answers, and holds none
