@@ -5,6 +5,7 @@
 
 #include "base/strbuf.h"
 #include "diag/diag_delay.h"
+#include "diag/diag_epoch.h"
 #include "diag/diag_find.h"
 #include "diag/diag_loss.h"
 #include "diag/diag_view.h"
@@ -71,7 +72,8 @@ static int kind_rank(enum finding_kind k)
 	    FINDING_HOST_UDP_BUFFER_ERRORS, FINDING_HOST_LISTEN_OVERFLOW, FINDING_HOST_RETRANSMITS,
 	    FINDING_DESTINATION_FILTERED, FINDING_LATENCY,          FINDING_JITTER,
 	    FINDING_ASYMMETRIC,           FINDING_RATE_LIMITED_HOP, FINDING_DEPRIORITIZED_HOP,
-	    FINDING_INSUFFICIENT_DATA,    FINDING_PATH_MTU,         FINDING_HEALTHY,
+	    FINDING_INSUFFICIENT_DATA,    FINDING_PATH_MTU,         FINDING_ROUTE_CHANGE,
+	    FINDING_HEALTHY,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (order[i] == k)
@@ -158,7 +160,7 @@ static bool harmless(const struct finding *f)
 {
 	return f->kind == FINDING_RATE_LIMITED_HOP || f->kind == FINDING_DEPRIORITIZED_HOP ||
 	       f->kind == FINDING_INSUFFICIENT_DATA || f->kind == FINDING_PATH_MTU ||
-	       f->kind == FINDING_HEALTHY;
+	       f->kind == FINDING_ROUTE_CHANGE || f->kind == FINDING_HEALTHY;
 }
 
 /* A clean path whose only findings are routers answering probes slowly or
@@ -241,6 +243,8 @@ int diag_one_trace(const struct model_trace *t, enum finding_direction dir, bool
 	if (rc == 0)
 		rc = diag_finish(out, from, diag_probes_sent(t), dir, strbuf_str(&v->notes));
 	if (rc == 0 && t->path_mtu && (rc = add_path_mtu(out, t, dir)) == 0)
+		diag_sort(out->items + from, out->n - from);
+	if (rc == 0 && t->n_epochs && (rc = diag_add_route_change(out, t, dir)) == 0)
 		diag_sort(out->items + from, out->n - from);
 	diag_view_free(v);
 	free(v);

@@ -103,6 +103,7 @@ const char *finding_kind_name(enum finding_kind k)
 	    "host-listen-overflow",
 	    "host-udp-buffer-errors",
 	    "path-mtu",
+	    "route-change",
 	};
 	return NAME_AT(names, k);
 }

@@ -35,6 +35,8 @@ enum finding_kind {
 	FINDING_HOST_LISTEN_OVERFLOW,
 	FINDING_HOST_UDP_BUFFER_ERRORS,
 	FINDING_PATH_MTU,
+	/* A live run's route changed: its path epochs (struct model_epoch). */
+	FINDING_ROUTE_CHANGE,
 };
 
 enum finding_severity { FINDING_OK, FINDING_INFO, FINDING_WARNING, FINDING_CRITICAL };

@@ -31,12 +31,61 @@ void model_trace_truncate(struct model_trace *t, size_t n)
 		model_hop_free(&t->hops[--t->n_hops]);
 }
 
+/* ---- path epochs ---------------------------------------------------------- */
+
+int model_epoch_add(struct model_trace *t, struct model_epoch *e)
+{
+	struct model_epoch *grown = realloc(t->epochs, (t->n_epochs + 1) * sizeof(*grown));
+	if (!grown) {
+		model_trace_free(e->path);
+		e->path = NULL;
+		return -1;
+	}
+	t->epochs = grown;
+	t->epochs[t->n_epochs++] = *e;
+	e->path = NULL;
+	return 0;
+}
+
+void model_epoch_drop_oldest(struct model_trace *t)
+{
+	if (t->n_epochs == 0)
+		return;
+	model_trace_free(t->epochs[0].path);
+	memmove(t->epochs, t->epochs + 1, (t->n_epochs - 1) * sizeof(*t->epochs));
+	t->n_epochs--;
+}
+
+static void epochs_free(struct model_trace *t)
+{
+	for (size_t i = 0; i < t->n_epochs; i++)
+		model_trace_free(t->epochs[i].path);
+	free(t->epochs);
+	t->epochs = NULL;
+	t->n_epochs = 0;
+}
+
+static int epochs_copy(struct model_trace *dst, const struct model_trace *src)
+{
+	epochs_free(dst);
+	for (size_t i = 0; i < src->n_epochs; i++) {
+		struct model_epoch e = src->epochs[i];
+		e.path = src->epochs[i].path ? model_trace_dup(src->epochs[i].path) : NULL;
+		if ((src->epochs[i].path && !e.path) || model_epoch_add(dst, &e) != 0) {
+			epochs_free(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void model_trace_free(struct model_trace *t)
 {
 	if (!t)
 		return;
 	model_trace_truncate(t, 0);
 	free(t->hops);
+	epochs_free(t);
 	free(t);
 }
 
@@ -79,7 +128,9 @@ struct model_trace *model_trace_dup(const struct model_trace *t)
 	*d = *t;
 	d->hops = NULL;
 	d->n_hops = d->cap_hops = 0;
-	if (model_trace_copy_hops(d, t, t->n_hops) != 0) {
+	d->epochs = NULL;
+	d->n_epochs = 0;
+	if (model_trace_copy_hops(d, t, t->n_hops) != 0 || epochs_copy(d, t) != 0) {
 		model_trace_free(d);
 		return NULL;
 	}

@@ -108,12 +108,40 @@ struct model_trace {
 	struct model_hop *hops;    /* hops[i].ttl == first_ttl + i */
 	size_t n_hops;
 	size_t cap_hops;
+	/* Path epochs (below): on a live run whose route changed, the hops are
+	 * the current epoch's, which began at round epoch_first_round; the
+	 * earlier ones are in epochs, oldest first. None otherwise. */
+	unsigned long epoch_first_round;
+	struct model_epoch *epochs;
+	size_t n_epochs;
 };
 
+/* Path epochs: the earlier stretches of a live run, each with the path it
+ * had. A route change mid-run (the responders at a TTL, or the target's
+ * TTL, change and stay changed: stats/epoch_detect.h defines it) splits the
+ * run. A trace's hops are its current epoch, the latest path, as mtr users
+ * expect; each earlier epoch keeps its rounds and its own hops and figures,
+ * so nothing from before a change is mixed into the current figures. */
+struct model_epoch {
+	unsigned long first_round; /* 0-based, as the engine counts rounds */
+	unsigned long last_round;  /* the last round before the change */
+	unsigned change_ttl;       /* the TTL where the change was seen at its end */
+	bool end_moved;            /* the change moved the target to another TTL */
+	struct model_trace *path;  /* its hops and their figures then (owned) */
+};
+
+/* Appends e to t's earlier epochs, taking its path (freed on failure);
+ * 0, or -1 out of memory. */
+int model_epoch_add(struct model_trace *t, struct model_epoch *e);
+
+/* Frees t's oldest earlier epoch (none: nothing happens). */
+void model_epoch_drop_oldest(struct model_trace *t);
+
 struct model_trace *model_trace_new(void);
+/* Frees t, its hops and its earlier epochs. */
 void model_trace_free(struct model_trace *t);
 
-/* A deep copy of t (hops and their responders); NULL out of memory. */
+/* A deep copy of t (hops, their responders, earlier epochs); NULL out of memory. */
 struct model_trace *model_trace_dup(const struct model_trace *t);
 
 /* Makes dst's first n hops copies of src's (n <= src->n_hops) and drops the

@@ -20,7 +20,10 @@
  * A TTL past the target sent before that is answered by the target: such
  * events carry from_target; the path ends at the lowest TTL the target
  * answered (probe_path_len), as mtr's display does, and later rounds probe no
- * further than that. */
+ * further than that. The end is relearned (later rounds probe on until the
+ * target answers again) when a router answers at or past it, or when it
+ * stops answering (3 probes missed, the oldest overdue): a route change may
+ * have moved the target farther away (docs/probing.md). */
 #ifndef HOPDOC_PROBE_H
 #define HOPDOC_PROBE_H
 

@@ -59,6 +59,12 @@ struct probe {
 	bool answered[MODEL_MAX_HOPS + 1];
 	bool silent[MODEL_MAX_HOPS + 1];
 	unsigned path_len;
+	/* Whether the path end still answers (it may move when a route
+	 * changes): probes sent to path_len since the target last answered
+	 * there, when the first of them left, and the slowest target reply. */
+	unsigned end_missed;
+	int64_t end_missed_since_ns;
+	int64_t target_rtt_max_ns;
 
 	struct probe_sockets *socks;
 	unsigned long seq_base;       /* socks->next_seq when the trace began */
@@ -116,6 +122,11 @@ int64_t probe_sched_timeout_ns(const struct probe *p);
 
 /* probe_send.c: 0, or -1 when sending failed for good (p->error says why). */
 int probe_send(struct probe *p, unsigned ttl);
+
+/* probe_trace.c: the path end (path_len) and its relearning. */
+void probe_path_sent(struct probe *p, unsigned ttl, int64_t now_ns);
+void probe_path_answer(struct probe *p, unsigned ttl, bool from_target, int64_t rtt_ns);
+void probe_path_check(struct probe *p, int64_t now_ns);
 
 /* probe_rx.c */
 int probe_rx_register(struct probe *p);

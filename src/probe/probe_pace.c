@@ -20,6 +20,27 @@ unsigned probe_ttl_limit(unsigned first_ttl, unsigned max_ttl, unsigned path_len
 	return limit;
 }
 
+#define PROBE_END_MIN_WAIT_NS 500000000 /* 0.5 s */
+#define PROBE_END_RTT_FACTOR 4
+
+/* Waiting for -Z itself (10 s by default) would leave a short run on the
+ * old path length to its end. */
+static int64_t end_patience_ns(int64_t target_rtt_max_ns, double timeout_s)
+{
+	int64_t wait = PROBE_END_RTT_FACTOR * target_rtt_max_ns;
+	if (wait < PROBE_END_MIN_WAIT_NS)
+		wait = PROBE_END_MIN_WAIT_NS;
+	int64_t timeout = (int64_t)(timeout_s * 1e9);
+	return wait < timeout ? wait : timeout;
+}
+
+bool probe_end_lost(unsigned missed, int64_t since_ns, int64_t now_ns, int64_t target_rtt_max_ns,
+                    double timeout_s)
+{
+	return missed >= PROBE_END_MISSES &&
+	       now_ns - since_ns >= end_patience_ns(target_rtt_max_ns, timeout_s);
+}
+
 int64_t probe_round_spacing_ns(int64_t interval_ns, unsigned first_ttl, unsigned limit)
 {
 	if (interval_ns <= 0)

@@ -22,6 +22,15 @@ unsigned probe_ttl_limit(unsigned first_ttl, unsigned max_ttl, unsigned path_len
  * round then takes (n-1)/n of the interval. */
 int64_t probe_round_spacing_ns(int64_t interval_ns, unsigned first_ttl, unsigned limit);
 
+/* Whether the path end stopped answering (a route change may have moved
+ * the target farther away, docs/probing.md): `missed` probes went to it in
+ * a row since the target last answered there, at least PROBE_END_MISSES,
+ * and the oldest left at since_ns more than the patience ago: 4 times the
+ * slowest target reply (target_rtt_max_ns), at least 0.5 s, at most -Z. */
+#define PROBE_END_MISSES 3
+bool probe_end_lost(unsigned missed, int64_t since_ns, int64_t now_ns, int64_t target_rtt_max_ns,
+                    double timeout_s);
+
 /* Rate limit: a token bucket of max_pps tokens per second holding at most
  * `burst` (a probe needs one). A round's probes leave at once while tokens
  * last and are spread only beyond that: one interval (1/max_pps) apart. */

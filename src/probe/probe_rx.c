@@ -43,12 +43,11 @@ static int64_t rx_stamp(struct msghdr *msg)
 	return evloop_now_ns();
 }
 
-static void learn_from_reply(struct probe *p, unsigned ttl, bool from_target)
+static void learn_from_reply(struct probe *p, unsigned ttl, bool from_target, int64_t rtt_ns)
 {
 	p->answered[ttl] = true;
 	p->silent[ttl] = false;
-	if (from_target && (p->path_len == 0 || ttl < p->path_len))
-		p->path_len = ttl;
+	probe_path_answer(p, ttl, from_target, rtt_ns);
 }
 
 static void deliver(struct probe *p, const struct packet_reply *r, enum packet_match m,
@@ -73,7 +72,7 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 		            .rtt_ms = (double)(rtt > 0 ? rtt : 0) / 1e6 };
 	ev.n_mpls = r->n_mpls < MODEL_MAX_MPLS ? r->n_mpls : MODEL_MAX_MPLS;
 	memcpy(ev.mpls, r->mpls, ev.n_mpls * sizeof(ev.mpls[0]));
-	learn_from_reply(p, s->ttl, ev.from_target);
+	learn_from_reply(p, s->ttl, ev.from_target, rtt);
 	probe_emit(p, &ev);
 }
 

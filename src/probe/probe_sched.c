@@ -144,6 +144,7 @@ static void send_due(struct probe *p)
 			return;
 		}
 		p->last_send_ns = now;
+		probe_path_sent(p, p->next_ttl, now);
 		if (probe_send(p, p->next_ttl++) < 0) {
 			probe_finish(p);
 			return;
@@ -168,6 +169,7 @@ static void begin_round(struct probe *p)
 	}
 	p->round = p->rounds_begun++;
 	p->round_sent = false;
+	probe_path_check(p, evloop_now_ns());
 	p->next_ttl = p->prm.first_ttl;
 	send_due(p);
 }

@@ -161,6 +161,53 @@ unsigned probe_path_len(const struct probe *p)
 	return p->path_len;
 }
 
+/* ---- the path end ------------------------------------------------------------
+ * Rounds probe no further than the lowest TTL the target answered. When a
+ * route change moves the target farther away, that TTL now expires at a
+ * router (which answers, or not): left alone, the engine would never probe
+ * the new hops and the old end would read as the target's loss (mtr's #361).
+ * So the end is relearned (path_len 0: the next round probes on until the
+ * target answers again) when a router answers at or past it, or when it has
+ * missed MISSES probes in a row and the oldest is overdue. */
+
+static void relearn_end(struct probe *p)
+{
+	p->path_len = 0;
+	p->end_missed = 0;
+}
+
+void probe_path_sent(struct probe *p, unsigned ttl, int64_t now_ns)
+{
+	if (p->path_len == 0 || ttl != p->path_len)
+		return;
+	if (p->end_missed++ == 0)
+		p->end_missed_since_ns = now_ns;
+}
+
+void probe_path_answer(struct probe *p, unsigned ttl, bool from_target, int64_t rtt_ns)
+{
+	if (!from_target) {
+		if (p->path_len != 0 && ttl >= p->path_len)
+			relearn_end(p); /* a router where the target was: the path grew */
+		return;
+	}
+	if (rtt_ns > p->target_rtt_max_ns)
+		p->target_rtt_max_ns = rtt_ns;
+	if (p->path_len == 0 || ttl < p->path_len) {
+		p->path_len = ttl;
+		p->end_missed = 0;
+	} else if (ttl == p->path_len) {
+		p->end_missed = 0;
+	}
+}
+
+void probe_path_check(struct probe *p, int64_t now_ns)
+{
+	if (p->path_len != 0 && probe_end_lost(p->end_missed, p->end_missed_since_ns, now_ns,
+	                                       p->target_rtt_max_ns, p->prm.timeout_s))
+		relearn_end(p);
+}
+
 bool probe_done(const struct probe *p)
 {
 	return p->finished;

@@ -151,6 +151,41 @@ static json_t *path_mtu(const struct model_trace *t)
 	                 (json_int_t)t->path_mtu_hop, "from", from);
 }
 
+/* One earlier path epoch: its rounds, where the change was seen, and the
+ * hops it showed, as report.hubs shows the current one's. */
+static json_t *epoch_json(const struct model_epoch *e, const struct render_opts *o)
+{
+	json_t *obj = json_pack("{sI sI sI sb}", "first_round", (json_int_t)e->first_round,
+	                        "last_round", (json_int_t)e->last_round, "change_ttl",
+	                        (json_int_t)e->change_ttl, "end_moved", e->end_moved);
+	int failed = !obj;
+	if (obj && e->path)
+		put(obj, "hubs", hubs(e->path, o), &failed);
+	if (failed) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Only when the route changed mid-run: the earlier epochs, oldest first,
+ * then the current one (whose hops are report.hubs). */
+static json_t *epochs(const struct model_trace *t, const struct render_opts *o)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (size_t i = 0; arr && i < t->n_epochs; i++)
+		append(arr, epoch_json(&t->epochs[i], o), &failed);
+	if (arr)
+		append(arr, json_pack("{sI sb}", "first_round", (json_int_t)t->epoch_first_round,
+		                      "current", 1), &failed);
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 json_t *render_json_trace(const struct model_trace *t, const struct render_opts *o)
 {
 	o = render_field_opts(o);
@@ -162,6 +197,8 @@ json_t *render_json_trace(const struct model_trace *t, const struct render_opts 
 	}
 	if (report && t->path_mtu)
 		put(report, "path_mtu", path_mtu(t), &failed);
+	if (report && t->n_epochs)
+		put(report, "epochs", epochs(t, o), &failed);
 	if (report && o->diagnosis)
 		put(report, "diagnosis", render_json_findings(o->diagnosis), &failed);
 	json_t *root = failed ? NULL : json_pack("{so}", "report", report);

@@ -132,6 +132,17 @@ int render_text_findings(const struct finding_list *l, struct sink *out)
 	return sink_error(out);
 }
 
+/* After a route change mid-run the table is the latest path's (model.h,
+ * path epochs): one line says so, only then, so mtr's layout is otherwise
+ * untouched. */
+static void print_epoch_note(const struct model_trace *t, struct sink *out)
+{
+	if (t->n_epochs == 0)
+		return;
+	sink_printf(out, "Route changed %zu time%s mid-run: the hops above are the path since round %lu.\n",
+	            t->n_epochs, t->n_epochs == 1 ? "" : "s", t->epoch_first_round + 1);
+}
+
 int render_text_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
 {
 	o = render_field_opts(o);
@@ -141,6 +152,7 @@ int render_text_report(const struct model_trace *t, const struct render_opts *o,
 	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++)
 		if (print_hop(&t->hops[i], o, width, out) != 0)
 			return -1;
+	print_epoch_note(t, out);
 	if (o->diagnosis) {
 		sink_puts(out, "\n");
 		return render_text_findings(o->diagnosis, out);

@@ -4,7 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats/epoch_detect.h"
 #include "stats/hopstat.h"
+
+/* Probe events kept for path epochs: a split rebuilds the statistics from
+ * them. Past this many the oldest go (about 3 MiB); a split reaching
+ * further back then starts from what is left. */
+#define COLLECT_LOG_MAX (1u << 16)
+/* Earlier epochs kept; a route flapping for hours drops the oldest (each
+ * holds its hops, up to about 30 KiB). */
+#define COLLECT_MAX_EPOCHS 100
+
+struct logent {
+	struct model_addr from;
+	double rtt_ms;
+	unsigned long round;
+	uint8_t type;   /* enum event_type */
+	uint8_t ttl;
+	bool from_target;
+};
 
 struct tap {
 	event_fn fn;
@@ -18,9 +36,21 @@ struct collect {
 	unsigned max_sent;   /* highest TTL probed */
 	unsigned max_heard;  /* highest TTL that answered */
 	bool latest_is_target[MODEL_MAX_HOPS + 1]; /* by TTL: its latest reply came from the target */
+	/* By TTL: 1 + the round of its latest target reply, and of the latest
+	 * before that from another round (0 none). */
+	unsigned long target_round[MODEL_MAX_HOPS + 1];
+	unsigned long target_round2[MODEL_MAX_HOPS + 1];
 	size_t shown;        /* hops in t */
 	struct tap taps[COLLECT_MAX_TAPS];
 	size_t n_taps;
+	/* Path epochs: the current one's first round, its detector, and the
+	 * events a split replays (a ring once full). */
+	unsigned long epoch_first;
+	struct epoch_detect *det;
+	struct logent *log;
+	size_t log_len, log_cap, log_head;
+	bool log_wrapped;
+	bool replaying;
 };
 
 struct collect *collect_new(struct model_trace *t)
@@ -30,8 +60,9 @@ struct collect *collect_new(struct model_trace *t)
 		return NULL;
 	c->t = t;
 	c->full = model_trace_new();
-	if (!c->full) {
-		free(c);
+	c->det = epoch_detect_new(0);
+	if (!c->full || !c->det) {
+		collect_free(c);
 		return NULL;
 	}
 	return c;
@@ -44,6 +75,8 @@ void collect_free(struct collect *c)
 	for (size_t i = 0; i <= MODEL_MAX_HOPS; i++)
 		hopstat_free(c->stats[i]);
 	model_trace_free(c->full);
+	epoch_detect_free(c->det);
+	free(c->log);
 	free(c);
 }
 
@@ -55,14 +88,34 @@ int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
 	return 0;
 }
 
-/* mtr's net_max: the first hop whose latest reply came from the target, or
- * one past the last hop that answered. The scan is over the TTLs probed,
- * a few dozen bytes. */
+/* The first TTL whose latest reply came from the target, unless the target
+ * answered at a higher TTL in two later rounds: the path grew (a route
+ * change) and that TTL now expires at a silent router. One later round is
+ * not enough: when a lossy target misses its end TTL, the engine's
+ * relearning round has it answer one TTL farther once. */
+static unsigned target_end(const struct collect *c)
+{
+	unsigned end = 0;
+	unsigned long newest = 0; /* the highest target_round2 above ttl */
+	for (unsigned ttl = c->max_sent; ttl >= 1; ttl--) {
+		if (!c->latest_is_target[ttl])
+			continue;
+		if (c->target_round[ttl] >= newest)
+			end = ttl;
+		if (c->target_round2[ttl] > newest)
+			newest = c->target_round2[ttl];
+	}
+	return end;
+}
+
+/* mtr's net_max: the first hop whose latest reply came from the target (see
+ * target_end), or one past the last hop that answered. The scan is over the
+ * TTLs probed, a few dozen bytes. */
 static size_t hops_to_show(const struct collect *c)
 {
-	for (unsigned ttl = 1; ttl <= c->max_sent; ttl++)
-		if (c->latest_is_target[ttl])
-			return ttl;
+	unsigned end = target_end(c);
+	if (end)
+		return end;
 	unsigned n = c->max_heard + 1;
 	return n < c->max_sent ? n : c->max_sent;
 }
@@ -122,11 +175,15 @@ static void note_answer(struct collect *c, struct model_hop *h, const struct eve
 		c->max_heard = ev->ttl;
 	if (in_time || ev->from_target)
 		c->latest_is_target[ev->ttl] = ev->from_target;
+	if (ev->from_target && ev->round + 1 > c->target_round[ev->ttl]) {
+		c->target_round2[ev->ttl] = c->target_round[ev->ttl];
+		c->target_round[ev->ttl] = ev->round + 1;
+	}
 	if (ev->from_target)
 		c->t->reached = true;
 }
 
-static int on_probe_event(struct collect *c, const struct event *ev)
+static int apply(struct collect *c, const struct event *ev)
 {
 	struct hopstat *s = stats_for(c, ev->ttl);
 	struct model_hop *h = model_trace_hop(c->full, ev->ttl);
@@ -146,7 +203,177 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 		note_answer(c, h, ev);
 	}
 	hopstat_fill(s, h);
+	return 0;
+}
+
+static int epoch_note(struct collect *c, const struct event *ev);
+
+static int on_probe_event(struct collect *c, const struct event *ev)
+{
+	if (ev->round < c->epoch_first)
+		return 0; /* a probe of an earlier epoch, whose figures are closed */
+	if (apply(c, ev) != 0 || (!c->replaying && epoch_note(c, ev) != 0))
+		return -1;
 	return sync_hop(c, ev->ttl);
+}
+
+/* ---- path epochs -------------------------------------------------------------
+ * Each probe event is logged; answers go to the detector (epoch_detect.h).
+ * On a route change the statistics are rebuilt from the log: once for the
+ * closing epoch (kept in the trace's epochs with the hops it showed), once
+ * for the new one, from its first round on. Names and MPLS labels, which the
+ * log does not hold, are carried over from the hops as they were. */
+
+static int log_add(struct collect *c, const struct event *ev)
+{
+	if (c->log_len == c->log_cap && c->log_cap < COLLECT_LOG_MAX) {
+		size_t cap = c->log_cap ? 2 * c->log_cap : 256;
+		struct logent *grown = realloc(c->log, cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		c->log = grown;
+		c->log_cap = cap;
+	}
+	struct logent e = { .from = ev->from, .rtt_ms = ev->rtt_ms, .round = ev->round,
+		            .type = (uint8_t)ev->type, .ttl = (uint8_t)ev->ttl,
+		            .from_target = ev->from_target };
+	if (c->log_len < c->log_cap) {
+		c->log[c->log_len++] = e;
+		return 0;
+	}
+	c->log[c->log_head] = e; /* full: the oldest goes */
+	c->log_head = (c->log_head + 1) % c->log_len;
+	c->log_wrapped = true;
+	return 0;
+}
+
+static const struct logent *log_at(const struct collect *c, size_t i)
+{
+	return &c->log[(c->log_head + i) % c->log_len];
+}
+
+static void reset_stats(struct collect *c, struct model_trace *fresh)
+{
+	for (size_t i = 0; i <= MODEL_MAX_HOPS; i++) {
+		hopstat_free(c->stats[i]);
+		c->stats[i] = NULL;
+		c->latest_is_target[i] = false;
+		c->target_round[i] = c->target_round2[i] = 0;
+	}
+	c->full = fresh;
+	c->max_sent = c->max_heard = 0;
+}
+
+/* Applies the logged events of rounds [first, end) to fresh statistics. */
+static int replay(struct collect *c, unsigned long first, unsigned long end)
+{
+	struct model_trace *fresh = model_trace_new();
+	if (!fresh)
+		return -1;
+	reset_stats(c, fresh);
+	for (size_t i = 0; i < c->log_len; i++) {
+		const struct logent *e = log_at(c, i);
+		if (e->round < first || e->round >= end)
+			continue;
+		struct event ev = { .type = (enum event_type)e->type, .ttl = e->ttl, .round = e->round,
+			            .from = e->from, .from_target = e->from_target, .rtt_ms = e->rtt_ms };
+		if (apply(c, &ev) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void carry_labels(struct model_trace *to, const struct model_trace *from)
+{
+	for (size_t i = 0; i < to->n_hops && i < from->n_hops; i++) {
+		struct model_hop *h = &to->hops[i];
+		for (unsigned j = 0; j < h->n_resp; j++) {
+			const struct model_hop *o = &from->hops[i];
+			for (unsigned k = 0; k < o->n_resp; k++) {
+				if (!model_addr_equal(&o->resp[k].addr, &h->resp[j].addr))
+					continue;
+				memcpy(h->resp[j].name, o->resp[k].name, sizeof(h->resp[j].name));
+				memcpy(h->resp[j].mpls, o->resp[k].mpls, sizeof(h->resp[j].mpls));
+				h->resp[j].n_mpls = o->resp[k].n_mpls;
+			}
+		}
+	}
+}
+
+/* The closing epoch: rebuilt from the log when it still holds its first
+ * round, else its figures as they stand (the change's rounds included). */
+static int close_epoch(struct collect *c, const struct epoch_change *ch,
+                       const struct model_trace *before)
+{
+	if (!c->log_wrapped && replay(c, c->epoch_first, ch->first_round) != 0)
+		return -1;
+	struct model_epoch e = { .first_round = c->epoch_first,
+		                 .last_round = ch->first_round ? ch->first_round - 1 : 0,
+		                 .change_ttl = ch->ttl, .end_moved = ch->end_moved,
+		                 .path = model_trace_new() };
+	const struct model_trace *src = c->log_wrapped ? before : c->full;
+	size_t n = c->log_wrapped ? c->shown : hops_to_show(c);
+	if (n > src->n_hops)
+		n = src->n_hops;
+	if (!e.path || model_trace_copy_hops(e.path, src, n) != 0) {
+		model_trace_free(e.path);
+		return -1;
+	}
+	carry_labels(e.path, before);
+	if (c->t->n_epochs >= COLLECT_MAX_EPOCHS)
+		model_epoch_drop_oldest(c->t);
+	return model_epoch_add(c->t, &e);
+}
+
+/* A fresh detector for the new epoch, taught its answers so far. */
+static int restart_detector(struct collect *c)
+{
+	epoch_detect_free(c->det);
+	c->det = epoch_detect_new(c->epoch_first);
+	if (!c->det)
+		return -1;
+	struct epoch_change ignored;
+	for (size_t i = 0; i < c->log_len; i++) {
+		const struct logent *e = log_at(c, i);
+		if (e->type == EVENT_REPLY || e->type == EVENT_LATE)
+			(void)epoch_detect_answer(c->det, e->ttl, e->round, &e->from, e->from_target,
+			                          &ignored);
+	}
+	return 0;
+}
+
+static int split(struct collect *c, const struct epoch_change *ch)
+{
+	struct model_trace *before = c->full;
+	int rc = close_epoch(c, ch, before);
+	if (c->full != before)
+		model_trace_free(c->full);
+	c->full = before;
+	c->epoch_first = c->t->epoch_first_round = ch->first_round;
+	if (rc == 0)
+		rc = replay(c, c->epoch_first, (unsigned long)-1);
+	if (rc == 0)
+		carry_labels(c->full, before);
+	if (c->full != before)
+		model_trace_free(before);
+	if (rc != 0 || restart_detector(c) != 0)
+		return -1;
+	return sync_all(c);
+}
+
+static int epoch_note(struct collect *c, const struct event *ev)
+{
+	if (log_add(c, ev) != 0)
+		return -1;
+	if (ev->type != EVENT_REPLY && ev->type != EVENT_LATE)
+		return 0;
+	struct epoch_change ch;
+	if (!epoch_detect_answer(c->det, ev->ttl, ev->round, &ev->from, ev->from_target, &ch))
+		return 0;
+	c->replaying = true;
+	int rc = split(c, &ch);
+	c->replaying = false;
+	return rc;
 }
 
 static int on_name(struct collect *c, const struct event *ev)

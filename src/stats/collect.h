@@ -7,6 +7,12 @@
  * last hop probed). Data received for hops beyond that is kept, so the model
  * grows back if the path does.
  *
+ * Path epochs: when the route changes mid-run (stats/epoch_detect.h), the
+ * statistics are rebuilt from the probe events logged so far: the model's
+ * hops become the new path's, from the round the change began, and the
+ * closing epoch goes to the trace's epochs (model.h) with its own hops.
+ * Events of probes sent before the current epoch then count nowhere.
+ *
  * Taps are event consumers called after the model is refreshed for each
  * event: the streaming printers (render_raw_event, render_split_event) go
  * there, so the engine needs one callback, collect_event. */

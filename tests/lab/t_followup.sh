@@ -101,8 +101,9 @@ SCN
 
 # Issue 13's least for path epochs: a route replaced mid-run must not read
 # as loss. In the ECMP lab, r2 is pinned to r3 and then to r3b while the
-# trace runs: hop 3 must show both routers (the change happened) and no
-# loss finding may come of it.
+# trace runs: the report must show r3b (the change happened; with path
+# epochs hop 3 is r3b alone, and t_epoch.sh checks the split) and no loss
+# finding may come of it.
 check_route_change() {
 	local work r3 r3b out first
 	work=$(mktemp -d /tmp/hlfurc.XXXXXX)

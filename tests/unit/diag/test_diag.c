@@ -72,6 +72,36 @@ static void path_mtu_is_reported_beside_healthy(void **state)
 	finding_list_free(&l);
 }
 
+/* Path epochs: a route change is info beside the verdict, and each earlier
+ * epoch is named with its rounds and where the change was seen. */
+static void route_change_is_reported_beside_healthy(void **state)
+{
+	(void)state;
+	struct model_trace *t = BUILD(clean8, 100);
+	struct model_epoch e = { .first_round = 0, .last_round = 39, .change_ttl = 4,
+		                 .path = BUILD(clean8, 40) };
+	assert_int_equal(model_epoch_add(t, &e), 0);
+	t->epoch_first_round = 40;
+	struct model_trace *copy = model_trace_dup(t); /* epochs are deep-copied */
+	assert_non_null(copy);
+	assert_int_equal(copy->n_epochs, 1);
+	assert_true(copy->epochs[0].path != t->epochs[0].path);
+	assert_int_equal(copy->epochs[0].path->n_hops, 8);
+	model_trace_free(copy);
+	struct finding_list l = diagnose(t);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, FINDING_ROUTE_CHANGE);
+	assert_int_equal(l.items[0].severity, FINDING_INFO);
+	assert_int_equal(l.items[0].hop, 4);
+	assert_string_equal(finding_kind_name(l.items[0].kind), "route-change");
+	assert_non_null(strstr(l.items[0].summary, "changed 1 time during"));
+	assert_non_null(strstr(l.items[0].summary, "from round 41 on"));
+	assert_non_null(strstr(l.items[0].evidence, "epoch 1: rounds 1-40, 8 hops ending at 198.51.100.20"));
+	assert_non_null(strstr(l.items[0].evidence, "other routers answered at hop 4"));
+	assert_int_equal(l.items[1].kind, FINDING_HEALTHY);
+	finding_list_free(&l);
+}
+
 /* R2: loss that does not persist is rate limiting, info; R1 keeps it healthy otherwise. */
 static void loss_that_does_not_persist_is_rate_limiting(void **state)
 {
@@ -668,6 +698,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(healthy_when_nothing_else),
 	    cmocka_unit_test(path_mtu_is_reported_beside_healthy),
+	    cmocka_unit_test(route_change_is_reported_beside_healthy),
 	    cmocka_unit_test(loss_that_does_not_persist_is_rate_limiting),
 	    cmocka_unit_test(persistent_loss_bands),
 	    cmocka_unit_test(loss_below_two_percent_is_info),

@@ -61,6 +61,21 @@ static void limit_stops_after_max_unknown_silent_hops(void **state)
 	assert_int_equal(probe_ttl_limit(6, 30, 0, 2, answered, silent), 7);
 }
 
+/* The path end counts as lost after 3 misses in a row, once the oldest is
+ * overdue: 4 x the slowest target reply, 0.5 s at least, -Z at most. */
+static void path_end_lost_after_misses_and_patience(void **state)
+{
+	(void)state;
+	const int64_t s = 1000000000;
+	assert_false(probe_end_lost(2, 0, 5 * s, 1000000, 10.0));     /* 2 misses */
+	assert_false(probe_end_lost(3, 0, s / 2 - 1, 1000000, 10.0)); /* under 0.5 s */
+	assert_true(probe_end_lost(3, 0, s / 2, 1000000, 10.0));
+	assert_false(probe_end_lost(3, 0, s, 300000000, 10.0));        /* 4 x 300 ms */
+	assert_true(probe_end_lost(3, 0, 6 * s / 5, 300000000, 10.0));
+	assert_true(probe_end_lost(3, 0, 2 * s, 3 * s, 2.0));          /* -Z caps it */
+	assert_true(probe_end_lost(3, 10 * s, 10 * s + s / 2, 0, 10.0));
+}
+
 static void pacing_spreads_only_as_needed(void **state)
 {
 	(void)state;
@@ -322,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(limit_is_max_ttl_until_something_is_known),
 		cmocka_unit_test(limit_stops_at_the_path_length),
+		cmocka_unit_test(path_end_lost_after_misses_and_patience),
 		cmocka_unit_test(limit_stops_after_max_unknown_silent_hops),
 		cmocka_unit_test(pacing_spreads_only_as_needed),
 		cmocka_unit_test(rounds_spread_over_the_interval),

@@ -60,6 +60,110 @@ static void target_cuts_the_path_until_it_grows(void **state)
 	model_trace_free(t);
 }
 
+static struct event target_reply(unsigned ttl, unsigned long round)
+{
+	struct event ev = probe(EVENT_REPLY, ttl, round * 10 + ttl, "10.0.0.9", 5.0);
+	ev.round = round;
+	ev.from_target = true;
+	return ev;
+}
+
+/* mtr's #361: the path grows behind a silent router. The old end TTL only
+ * times out now, so its latest reply stays the target's; the target
+ * answering farther away in two later rounds shows the longer path. */
+static void path_grown_behind_a_silent_hop_shows_the_target_farther(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned ttl = 1; ttl <= 7; ttl++)
+		feed(c, probe(EVENT_SENT, ttl, ttl, NULL, 0));
+	feed(c, target_reply(6, 0));
+	feed(c, target_reply(7, 0)); /* the first round's one TTL past the end */
+	assert_int_equal(t->n_hops, 6);
+	struct event late = probe(EVENT_TIMEOUT, 6, 16, NULL, 0);
+	late.round = 1;
+	feed(c, late);
+	assert_int_equal(t->n_hops, 6); /* one lost reply moves nothing */
+	feed(c, probe(EVENT_SENT, 8, 28, NULL, 0));
+	feed(c, target_reply(8, 2));
+	assert_int_equal(t->n_hops, 6); /* once: maybe a lossy target's relearning round */
+	feed(c, probe(EVENT_SENT, 8, 38, NULL, 0));
+	feed(c, target_reply(8, 3));
+	assert_int_equal(t->n_hops, 8);
+	feed(c, target_reply(6, 4)); /* and back: the path shrank again */
+	assert_int_equal(t->n_hops, 6);
+	collect_free(c);
+	model_trace_free(t);
+}
+
+/* One round of a 4-hop path whose hop 3 is `hop3` (the target at 4). */
+static void feed_round(struct collect *c, unsigned long round, const char *hop3)
+{
+	const char *from[] = { "10.0.1.1", "10.0.2.1", hop3, "10.0.9.9" };
+	for (unsigned ttl = 1; ttl <= 4; ttl++) {
+		struct event ev = probe(EVENT_SENT, ttl, round * 10 + ttl, NULL, 0);
+		ev.round = round;
+		feed(c, ev);
+		ev = probe(EVENT_REPLY, ttl, round * 10 + ttl, from[ttl - 1], ttl * 1.0);
+		ev.round = round;
+		ev.from_target = ttl == 4;
+		feed(c, ev);
+	}
+}
+
+/* Path epochs: hop 3 changes for good at round 12; the detector sees it 5
+ * rounds later and the statistics split: the hops are the current path's
+ * from round 12 on, the earlier epoch keeps the old one's. */
+static void route_change_splits_the_statistics(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	feed_round(c, 0, "10.0.3.1");
+	struct event name = { .type = EVENT_NAME, .name = "r1.lab" };
+	assert_int_equal(model_addr_parse("10.0.1.1", &name.from), 0);
+	feed(c, name);
+	for (unsigned long r = 1; r < 12; r++)
+		feed_round(c, r, "10.0.3.1");
+	assert_int_equal(t->n_epochs, 0);
+	for (unsigned long r = 12; r < 20; r++)
+		feed_round(c, r, "10.0.3.2");
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->epoch_first_round, 12);
+	assert_int_equal(t->epochs[0].first_round, 0);
+	assert_int_equal(t->epochs[0].last_round, 11);
+	assert_int_equal(t->epochs[0].change_ttl, 3);
+	const struct model_trace *old = t->epochs[0].path;
+	assert_int_equal(old->n_hops, 4);
+	assert_int_equal(old->hops[2].n_resp, 1);
+	assert_string_equal(old->hops[2].resp[0].text, "10.0.3.1");
+	assert_int_equal(old->hops[2].snt, 12);
+	assert_int_equal(t->n_hops, 4);
+	assert_int_equal(t->hops[2].n_resp, 1);
+	assert_string_equal(t->hops[2].resp[0].text, "10.0.3.2");
+	assert_int_equal(t->hops[2].snt, 8);
+	assert_int_equal(t->hops[3].snt, 8);
+	assert_string_equal(t->hops[0].resp[0].name, "r1.lab"); /* carried over */
+	/* a route flapping for long (a change every 20 rounds) keeps the
+	 * newest 100 earlier epochs */
+	unsigned long r = 20;
+	for (unsigned flap = 0; flap < 110; flap++)
+		for (unsigned long n = 0; n < 20; n++, r++)
+			feed_round(c, r, flap % 2 ? "10.0.3.1" : "10.0.3.2");
+	assert_int_equal(t->n_epochs, 100);
+	assert_true(t->epochs[0].first_round > 12);
+	assert_int_equal(t->epochs[99].last_round + 1, t->epoch_first_round);
+	/* a late timeout of a probe from before the change counts nowhere */
+	struct event ev = probe(EVENT_TIMEOUT, 3, 113, NULL, 0);
+	ev.round = t->epoch_first_round - 1;
+	feed(c, ev);
+	assert_int_equal(t->hops[2].drop, 0);
+	assert_int_equal(t->hops[2].snt, r - t->epoch_first_round);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 static void responders_counted_and_latest_follows(void **state)
 {
 	(void)state;
@@ -151,6 +255,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unreached_path_shows_one_silent_hop),
 		cmocka_unit_test(target_cuts_the_path_until_it_grows),
+		cmocka_unit_test(path_grown_behind_a_silent_hop_shows_the_target_farther),
+		cmocka_unit_test(route_change_splits_the_statistics),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(taps_see_every_event_and_can_stop),
