@@ -109,6 +109,17 @@ static unsigned round_limit(const struct probe *p)
 static void on_send_timer(void *ctx);
 static void round_sent(struct probe *p);
 
+/* A TTL is probed on as many flows as the MDA stopping rule asks for what it
+ * has shown so far (one without --flows), then the next TTL. */
+static void next_probe(struct probe *p)
+{
+	unsigned flows = probe_mda_flows(&p->mda[p->next_ttl], p->prm.flows);
+	if (++p->next_flow < flows)
+		return;
+	p->next_flow = 0;
+	p->next_ttl++;
+}
+
 static int64_t interval_ns(const struct probe *p)
 {
 	return (int64_t)(p->prm.interval_s * 1e9);
@@ -116,12 +127,14 @@ static int64_t interval_ns(const struct probe *p)
 
 /* When the round's next probe may leave by its pacing: the first at once,
  * each other one spacing after the one before; the spacing grows as the path
- * is learned (fewer TTLs share the interval). */
+ * is learned (fewer TTLs share the interval), and --flows N shares it N
+ * ways. */
 static int64_t paced_ns(const struct probe *p, unsigned limit, int64_t now)
 {
-	if (p->next_ttl <= p->prm.first_ttl)
+	if (p->next_ttl <= p->prm.first_ttl && p->next_flow == 0)
 		return now;
-	return p->last_send_ns + probe_round_spacing_ns(interval_ns(p), p->prm.first_ttl, limit);
+	int64_t spacing = probe_round_spacing_ns(interval_ns(p), p->prm.first_ttl, limit);
+	return p->last_send_ns + spacing / (p->prm.flows > 1 ? p->prm.flows : 1);
 }
 
 /* Sends the round's remaining TTLs, each when its pacing and the rate limit
@@ -144,10 +157,11 @@ static void send_due(struct probe *p)
 			return;
 		}
 		p->last_send_ns = now;
-		if (probe_send(p, p->next_ttl++) < 0) {
+		if (probe_send(p, p->next_ttl, p->next_flow) < 0) {
 			probe_finish(p);
 			return;
 		}
+		next_probe(p);
 	}
 }
 
@@ -169,6 +183,7 @@ static void begin_round(struct probe *p)
 	p->round = p->rounds_begun++;
 	p->round_sent = false;
 	p->next_ttl = p->prm.first_ttl;
+	p->next_flow = 0;
 	send_due(p);
 }
 
