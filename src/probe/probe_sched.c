@@ -109,11 +109,24 @@ static unsigned round_limit(const struct probe *p)
 static void on_send_timer(void *ctx);
 static void round_sent(struct probe *p);
 
-/* A TTL is probed on as many flows as the MDA stopping rule asks for what it
- * has shown so far (one without --flows), then the next TTL. */
+/* Flows a TTL is probed on: as many as the MDA stopping rule asks for what
+ * it, or any TTL before it, has shown (one without --flows). Flows that
+ * parted at a branch stay on to the end, so every hop past it is seen by
+ * each branch's flows. */
+static unsigned active_flows(const struct probe *p, unsigned ttl)
+{
+	unsigned most = 1;
+	for (unsigned t = p->prm.first_ttl; t <= ttl; t++) {
+		unsigned n = probe_mda_flows(&p->mda[t], p->prm.flows);
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+/* The TTL's next flow, or the next TTL. */
 static void next_probe(struct probe *p)
 {
-	unsigned flows = probe_mda_flows(&p->mda[p->next_ttl], p->prm.flows);
+	unsigned flows = active_flows(p, p->next_ttl);
 	if (++p->next_flow < flows)
 		return;
 	p->next_flow = 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats/flowstat.h"
 #include "stats/hopstat.h"
 
 struct tap {
@@ -21,6 +22,7 @@ struct collect {
 	size_t shown;        /* hops in t */
 	struct tap taps[COLLECT_MAX_TAPS];
 	size_t n_taps;
+	struct flowstat *flows; /* each responder's own figures; NULL: none */
 };
 
 struct collect *collect_new(struct model_trace *t)
@@ -30,8 +32,9 @@ struct collect *collect_new(struct model_trace *t)
 		return NULL;
 	c->t = t;
 	c->full = model_trace_new();
-	if (!c->full) {
-		free(c);
+	c->flows = flowstat_new();
+	if (!c->full || !c->flows) {
+		collect_free(c);
 		return NULL;
 	}
 	return c;
@@ -44,7 +47,25 @@ void collect_free(struct collect *c)
 	for (size_t i = 0; i <= MODEL_MAX_HOPS; i++)
 		hopstat_free(c->stats[i]);
 	model_trace_free(c->full);
+	flowstat_free(c->flows);
 	free(c);
+}
+
+void collect_varying_flows(struct collect *c)
+{
+	flowstat_free(c->flows);
+	c->flows = NULL;
+}
+
+/* Each responder's own figures (flowstat.h). */
+static int per_responder(struct collect *c, const struct event *ev, struct model_hop *h)
+{
+	if (!c->flows)
+		return 0;
+	if (flowstat_event(c->flows, ev) != 0)
+		return -1;
+	flowstat_fill(c->flows, h);
+	return 0;
 }
 
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
@@ -146,6 +167,8 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 		note_answer(c, h, ev);
 	}
 	hopstat_fill(s, h);
+	if (per_responder(c, ev, h) != 0)
+		return -1;
 	return sync_hop(c, ev->ttl);
 }
 
