@@ -37,6 +37,19 @@ hopdoc_json() { # OUT ARGS... (in the client namespace, the lab's target)
 	lab_client "$HOPDOC" -n -j -c "$CYCLES" -G 0.5 -m "$LAB_MAXTTL" -4 "$@" "$LAB_TARGET4" >"$out"
 }
 
+# IPv6, UDP: mtr's rows at hop 3 list both members, hopdoc's one flow one.
+one_path6() {
+	local n
+	lab_client mtr -n -r -c "$CYCLES" -i 0.1 -u -6 "$LAB_TARGET6" >"$TMP/mtr-udp6.txt"
+	lab_client "$HOPDOC" -n -j -c "$CYCLES" -i 0.1 -G 0.5 -u -6 "$LAB_TARGET6" >"$TMP/one-udp6.json"
+	n=$(most_hosts "$TMP/one-udp6.json")
+	if [ "$n" = 1 ] && [ "$(mtr_hosts_at "$TMP/mtr-udp6.txt" 3)" -ge 2 ]; then
+		pass "udp6/one-flow-one-responder-per-hop (mtr: $(mtr_hosts_at "$TMP/mtr-udp6.txt" 3) at hop 3)"
+	else
+		fail "udp6/one-flow-one-responder-per-hop" "hopdoc: a hop had $n responders" "$(cat "$TMP/mtr-udp6.txt")"
+	fi
+}
+
 # Responders of hop TTL in hopdoc's JSON, comma-separated.
 hosts_at() { jq -r --argjson t "$2" '.report.hubs[] | select(.count == $t) | [.hosts[]?.ip] | join(",")' "$1"; }
 
@@ -161,6 +174,7 @@ for p in udp tcp; do
 	one_path "$p"
 	many_flows "$p"
 done
+[ -n "$LAB_TARGET6" ] && one_path6
 command -v tcpdump >/dev/null && ports_kept
 lab_down
 lab_up "$ROOT/tests/lab/flows/ecmp-lossy.scn" || { fail lab-up-lossy; exit 1; }
