@@ -98,9 +98,9 @@ static void describe_members(struct diag_draft *d, const struct model_hop *h)
 {
 	for (unsigned i = 0; i < h->n_resp; i++) {
 		const struct model_resp_stats *s = &h->resp[i].stats;
-		strbuf_appendf(&d->evidence, " %s lost %lu of %lu (%.1f%%, flows:", h->resp[i].text,
-		               s->drop, s->snt, s->loss_pct);
-		for (unsigned k = 0; k < 64; k++)
+		strbuf_appendf(&d->evidence, " %s lost %lu of %lu (%.1f%%%s", h->resp[i].text,
+		               s->drop, s->snt, s->loss_pct, s->flows ? ", flows:" : "");
+		for (unsigned k = 0; k < 64; k++) /* none known when read from a text report */
 			if (s->flows >> k & 1)
 				strbuf_appendf(&d->evidence, " %u", k);
 		strbuf_appendf(&d->evidence, ")%s", i + 1 < h->n_resp ? ";" : ".");
