@@ -213,12 +213,7 @@ static int take_own_figures(struct report *r, char **tok, size_t n, struct model
 	double tol;
 	if (import_set_fields(&own, r->letters, tok + (n - k), &tol, err, line) != 0)
 		return -1;
-	unsigned long drop = own.has & MODEL_HAS_DROP ? own.drop
-	                   : (unsigned long)(own.loss_pct * (double)own.snt / 100.0 + 0.5);
-	*st = (struct model_resp_stats){ .has = own.snt > 0, .snt = own.snt, .drop = drop,
-		                         .recv = own.snt > drop ? own.snt - drop : 0,
-		                         .loss_pct = own.loss_pct, .last = own.last, .avg = own.avg,
-		                         .best = own.best, .wrst = own.wrst, .stdev = own.stdev };
+	import_resp_stats(&own, st);
 	return 0;
 }
 
