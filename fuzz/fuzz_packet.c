@@ -46,6 +46,8 @@ static struct packet_flow flow_from(int family, uint8_t sel)
 	f.local_port = sel & 8 ? 7 : 0;
 	f.remote_port = sel & 16 ? 53 : 0;
 	f.psize = 64;
+	f.constant = (sel & 32) != 0; /* Paris layout, several flows */
+	f.nflows = sel & 32 ? 16 : 0;
 	return f;
 }
 
@@ -57,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct packet_reply r;
 	if (packet_parse(&rx, data + 1, size - 1, &r) != 0)
 		return 0;
-	for (uint8_t sel = 0; sel < 32; sel++) {
+	for (uint8_t sel = 0; sel < 64; sel++) {
 		struct packet_flow f = flow_from(rx.family, sel);
 		uint16_t seq = 0;
 		if (packet_match(&f, &r, &seq) != PACKET_NOT_OURS && seq >= PACKET_SEQ_SPACE)

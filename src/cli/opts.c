@@ -20,7 +20,7 @@
 #include "model/model.h"
 
 enum { OPT_DIAGNOSE = 256, OPT_EXPORT_TEXT, OPT_EXPORT_HTML, OPT_DISPLAYMODE,
-       OPT_NO_FOLLOW_UP, OPT_RETURN_VIA, OPT_METRICS }; /* long-only options */
+       OPT_NO_FOLLOW_UP, OPT_RETURN_VIA, OPT_METRICS, OPT_FLOWS }; /* long-only options */
 
 struct parse_ctx {
 	struct opts *o;
@@ -330,6 +330,16 @@ static int opt_diagnose(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
+static int opt_flows(struct parse_ctx *p, const char *arg)
+{
+	unsigned long v;
+	if (to_ulong(arg, 0, OPTS_MAX_FLOWS, &v) < 0)
+		return fail(p, "--flows: expected an integer from 0 to %u, got '%s'",
+		            OPTS_MAX_FLOWS, arg);
+	p->o->cfg.probe.flows = (unsigned)v;
+	return 0;
+}
+
 static int opt_no_follow_up(struct parse_ctx *p, const char *arg)
 {
 	(void)arg;
@@ -499,6 +509,11 @@ static void default_port(const struct config *c, char *buf, size_t len)
 	snprintf(buf, len, "TCP: %u", OPTS_TCP_PORT);
 }
 
+static void default_flows(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->probe.flows);
+}
+
 static void default_fields(const struct config *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", c->fields);
@@ -541,6 +556,9 @@ static const struct opt_spec opt_table[] = {
 	{"no-dns", 'n', NULL, opt_no_dns, "do not resolve host names", NULL},
 	{"show-ips", 'b', NULL, opt_show_ips, "show IP numbers and host names", NULL},
 	{"order", 'o', "FIELDS", opt_order, "select output fields", default_fields},
+	{"flows", OPT_FLOWS, "N", opt_flows,
+	 "probe N constant flows per hop (ECMP branches, MDA rule); 0: ports vary as mtr's",
+	 default_flows},
 	{"diagnose", OPT_DIAGNOSE, NULL, opt_diagnose, "append where loss and latency live", NULL},
 	{"return-via", OPT_RETURN_VIA, "URL", opt_return_via,
 	 "also trace the way back from ssh://[user@]host[:port]", NULL},
@@ -674,6 +692,8 @@ static int check_combination(struct parse_ctx *p)
 	/* mtr-packet puts -L on UDP probes only; TCP keeps its own source ports. */
 	if (c->probe.proto != MODEL_PROTO_UDP)
 		c->probe.local_port = 0;
+	if (probe_params_check(&c->probe, p->err, p->errlen) < 0) /* --flows with -L -P */
+		return -1;
 	return check_address_family(p);
 }
 

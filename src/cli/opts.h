@@ -21,6 +21,7 @@
 #define OPTS_MIN_PSIZE 28            /* IPv4 header + ICMP header, as mtr */
 #define OPTS_MAX_PSIZE 4470
 #define OPTS_MAX_TTL 255
+#define OPTS_MAX_FLOWS 64  /* --flows; PROBE_MAX_FLOWS */
 #define OPTS_MIN_LOCALPORT 1024      /* mtr refuses privileged source ports */
 #define OPTS_MAX_FIELDS 20           /* mtr's MAXFLD */
 #define OPTS_TCP_PORT 80             /* -T without -P, as mtr */

@@ -186,6 +186,8 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (r->cfg->probe.flows == 0)
+		collect_varying_flows(r->collect);
 	if (stop)
 		evloop_watch_flag(r->loop, stop);
 	run_fill_header(r->trace, r->cfg);

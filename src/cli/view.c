@@ -110,6 +110,8 @@ static int pipeline_new(struct view *v)
 	    collect_add_tap(v->collect, model_history_event, v->history) < 0 ||
 	    collect_add_tap(v->collect, tui_event, v->tui) < 0)
 		return -1;
+	if (v->cfg->probe.flows == 0)
+		collect_varying_flows(v->collect);
 	run_fill_header(v->trace, v->cfg);
 	v->trace->dst_addr = v->prm.dst;
 	v->trace->proto = v->prm.proto;

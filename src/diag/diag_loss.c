@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "diag/diag_ecmp.h"
 #include "diag/diag_find.h"
 #include "diag/diag_followup.h"
 #include "diag/diag_hop.h"
@@ -305,6 +306,9 @@ static int persistent_loss(const struct diag_view *v, struct finding_list *out)
 	size_t start = persistent_start(v);
 	if (start >= diag_n_hops(v))
 		return 0;
+	struct diag_ecmp m; /* the loss is one ECMP member's, not the hop's */
+	if (diag_ecmp_lossy_member(v, &m) && m.idx <= start)
+		return diag_ecmp_finding(v, &m, out);
 	const struct model_hop *dest = diag_hop_at(v, v->last_answering);
 	struct diag_draft d;
 	diag_find_init(&d, v, FINDING_LOSS, loss_severity(dest), start);

@@ -1,7 +1,9 @@
 #include "import/import_csv.h"
 #include "import/import_util.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -123,6 +125,68 @@ static int take_row(struct model_trace *t, const struct csv_layout *l, char *s,
 	return import_check_hop(h, tol, err, line);
 }
 
+static uint64_t flow_bits(const char *s)
+{
+	uint64_t bits = 0;
+	char *end;
+	for (unsigned long k; *s; s = end) {
+		k = strtoul(s, &end, 10);
+		if (end == s)
+			break;
+		if (k < 64)
+			bits |= (uint64_t)1 << k;
+	}
+	return bits;
+}
+
+/* One row of hopdoc's responder table: its hop must be in the hop table. */
+static int take_resp_row(struct model_trace *t, const struct csv_layout *l, int flows_col, char *s,
+                         struct import_error *err, unsigned line)
+{
+	char *cell[MAX_CELLS];
+	size_t n = split_commas(s, cell, MAX_CELLS);
+	if (n > MAX_CELLS || (int)n <= max_col(l) || (int)n <= flows_col)
+		return import_fail(err, line, "expected %d comma-separated cells as in the header",
+		                   max_col(l) + 1);
+	unsigned long ttl = 0;
+	if (import_ulong(import_trim(cell[l->hop_col]), t->n_hops, &ttl) != 0 || ttl == 0)
+		return import_fail(err, line, "expected a hop number from 1 to %zu", t->n_hops);
+	struct model_hop *h = &t->hops[ttl - 1], own = { .ttl = (unsigned)ttl };
+	char *fields[MAX_CELLS];
+	for (size_t i = 0; l->letters[i]; i++)
+		fields[i] = import_trim(cell[l->field_col[i]]);
+	double tol;
+	if (import_set_fields(&own, l->letters, fields, &tol, err, line) != 0)
+		return -1;
+	unsigned latest = h->latest;
+	bool ok;
+	struct model_responder *r = import_add_host(h, import_trim(cell[l->ip_col]), &ok);
+	h->latest = latest;
+	if (r) {
+		import_resp_stats(&own, &r->stats);
+		r->stats.flows = flows_col >= 0 ? flow_bits(cell[flows_col]) : 0;
+	}
+	return 0;
+}
+
+/* hopdoc's responder table after the hop table and a blank line
+ * (docs/output.md): "Hop,Ip,Flows," then the figures' titles. */
+static int take_responders(struct model_trace *t, char *cursor, unsigned line,
+                           struct import_error *err)
+{
+	char *s = import_next_line(&cursor, &line);
+	if (!s || !import_starts_with(s, "Hop,Ip,Flows,"))
+		return 0;
+	struct csv_layout l = { .start_col = -1, .host_col = -1, .hop_col = -1, .ip_col = -1,
+				.asn_col = -1, .letters = "" };
+	if (take_header(&l, s, err, line) != 0)
+		return -1;
+	while ((s = import_next_line(&cursor, &line)) && *import_trim(s) != '\0')
+		if (take_resp_row(t, &l, 2, s, err, line) != 0)
+			return -1;
+	return 0;
+}
+
 int import_csv_parse(char *text, struct model_trace *t, struct import_error *err)
 {
 	struct csv_layout l = { .start_col = -1, .host_col = -1, .hop_col = -1, .ip_col = -1,
@@ -137,6 +201,8 @@ int import_csv_parse(char *text, struct model_trace *t, struct import_error *err
 			return -1;
 	if (t->n_hops == 0)
 		return import_fail(err, line + 1, "expected at least one CSV row after the header");
+	if (s && take_responders(t, cursor, line, err) != 0)
+		return -1;
 	if (model_addr_parse(t->dst, &t->dst_addr) != 0)
 		t->dst_addr.family = 0;
 	return 0;

@@ -4,6 +4,8 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,6 +121,42 @@ static int hub_cells(json_t *hub, char *letters, char cells[][32], struct import
 	return 0;
 }
 
+static uint64_t flow_bits(json_t *flows)
+{
+	uint64_t bits = 0;
+	size_t i;
+	json_t *k;
+	json_array_foreach(flows, i, k)
+		if (json_is_integer(k) && json_integer_value(k) >= 0 && json_integer_value(k) < 64)
+			bits |= (uint64_t)1 << json_integer_value(k);
+	return bits;
+}
+
+/* A responder's own figures (hopdoc's constant flows: "Snt", "Recv",
+ * "Drop", "Loss%", "Last" ... "flows"); all of the counts and the loss, or
+ * none is taken. */
+static void take_host_figures(struct model_responder *r, json_t *item)
+{
+	struct model_resp_stats s = { .has = true };
+	if (json_count(json_object_get(item, "Snt"), IMPORT_MAX_PROBES, &s.snt) != 0 ||
+	    json_count(json_object_get(item, "Recv"), s.snt, &s.recv) != 0 ||
+	    json_count(json_object_get(item, "Drop"), s.snt, &s.drop) != 0 ||
+	    json_ms(json_object_get(item, "Loss%"), 100.0, &s.loss_pct) != 0)
+		return;
+	static const struct { const char *key; size_t off; } ms[] = {
+		{ "Last", offsetof(struct model_resp_stats, last) },
+		{ "Avg", offsetof(struct model_resp_stats, avg) },
+		{ "Best", offsetof(struct model_resp_stats, best) },
+		{ "Wrst", offsetof(struct model_resp_stats, wrst) },
+		{ "StDev", offsetof(struct model_resp_stats, stdev) },
+	};
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+		(void)json_ms(json_object_get(item, ms[i].key), 1e12,
+		              (double *)((char *)&s + ms[i].off));
+	s.flows = flow_bits(json_object_get(item, "flows"));
+	r->stats = s;
+}
+
 /* hopdoc's "hosts": [{"host", "ip", "count", "name"}], every responder of
  * the hop; the one whose "host" is the hub's is the latest. */
 static void take_hosts_list(struct model_hop *h, json_t *hosts, const char *hub_host)
@@ -142,6 +180,8 @@ static void take_hosts_list(struct model_hop *h, json_t *hosts, const char *hub_
 		unsigned long replies = 0;
 		if (r && json_count(json_object_get(item, "count"), IMPORT_MAX_PROBES, &replies) == 0)
 			r->replies = replies;
+		if (r)
+			take_host_figures(r, item);
 		if (r && i > 0 && !(json_is_string(label) && strcmp(json_string_value(label), hub_host) == 0))
 			h->latest = latest;
 	}

@@ -189,7 +189,53 @@ static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char 
 	return import_check_hop(h, tol, err, line);
 }
 
-/* An indented line under a row: another responder, or its MPLS labels. */
+/* Whether the last k of n tokens are figures (a number, a percent). */
+static bool ends_in_figures(char **tok, size_t n, size_t k)
+{
+	if (k == 0 || n < k + 1)
+		return false;
+	for (size_t i = n - k; i < n; i++) {
+		char *end = NULL;
+		strtod(tok[i], &end);
+		if (end == tok[i] || (*end && strcmp(end, "%") != 0))
+			return false;
+	}
+	return true;
+}
+
+/* hopdoc's row of one responder's own figures (constant flows): the host,
+ * then the table's figures. They become the responder's stats. */
+static int take_own_figures(struct report *r, char **tok, size_t n, struct model_resp_stats *st,
+                            struct import_error *err, unsigned line)
+{
+	size_t k = strlen(r->letters);
+	struct model_hop own = { .ttl = r->hop->ttl };
+	double tol;
+	if (import_set_fields(&own, r->letters, tok + (n - k), &tol, err, line) != 0)
+		return -1;
+	import_resp_stats(&own, st);
+	return 0;
+}
+
+/* The host of a continuation line and, in hopdoc's responder rows, its own
+ * figures: 1 with figures, 0 without, -1 when they do not check out. */
+static int split_own_row(struct report *r, const char *cell, char *host, size_t len,
+                         struct model_resp_stats *st, struct import_error *err, unsigned line)
+{
+	char *tok[MAX_TOKENS], copy[MODEL_NAME_MAX * 2];
+	snprintf(copy, sizeof(copy), "%s", cell);
+	size_t n = import_split(copy, tok, MAX_TOKENS);
+	size_t k = strlen(r->letters);
+	if (n > MAX_TOKENS || !ends_in_figures(tok, n, k))
+		return 0;
+	if (take_own_figures(r, tok, n, st, err, line) != 0)
+		return -1;
+	join(host, len, tok, n - k);
+	return 1;
+}
+
+/* An indented line under a row: another responder, or its MPLS labels; in
+ * hopdoc's reports, a responder with its own figures. */
 static int take_continuation(struct report *r, char *s, struct import_error *err, unsigned line)
 {
 	char *cell = import_trim(s);
@@ -198,8 +244,16 @@ static int take_continuation(struct report *r, char *s, struct import_error *err
 	struct model_hop *h = r->hop;
 	unsigned latest = h->latest;
 	bool ok;
-	if (add_host_cell(r, h, cell, &ok, err, line) != 0)
+	char host[MODEL_NAME_MAX * 2];
+	struct model_resp_stats st = { .has = false };
+	int own = split_own_row(r, cell, host, sizeof(host), &st, err, line);
+	if (own < 0)
 		return -1;
+	h->latest = h->n_resp; /* import_add_host points it at the responder it names */
+	if (add_host_cell(r, h, own ? host : cell, &ok, err, line) != 0)
+		return -1;
+	if (own && ok && h->latest < h->n_resp)
+		h->resp[h->latest].stats = st;
 	if (!ok)
 		return import_fail(err, line, "expected at most %d responders at hop %u",
 				   MODEL_MAX_RESPONDERS, h->ttl);

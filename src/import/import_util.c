@@ -395,3 +395,15 @@ int import_finish(struct model_trace *t, struct import_error *err, unsigned line
 	t->reached = reached_target(t);
 	return 0;
 }
+
+void import_resp_stats(const struct model_hop *own, struct model_resp_stats *st)
+{
+	unsigned long drop = own->has & MODEL_HAS_DROP
+	                     ? own->drop
+	                     : (unsigned long)(own->loss_pct * (double)own->snt / 100.0 + 0.5);
+	*st = (struct model_resp_stats){ .has = own->snt > 0, .snt = own->snt, .drop = drop,
+		                         .recv = own->snt > drop ? own->snt - drop : 0,
+		                         .loss_pct = own->loss_pct, .last = own->last,
+		                         .avg = own->avg, .best = own->best, .wrst = own->wrst,
+		                         .stdev = own->stdev };
+}

@@ -54,6 +54,10 @@ bool import_starts_with(const char *s, const char *prefix);
  * *ok is false when the hop already holds MODEL_MAX_RESPONDERS. */
 struct model_responder *import_add_host(struct model_hop *h, const char *cell, bool *ok);
 
+/* A responder's own figures (hopdoc's responder rows) from a hop that
+ * import_set_fields filled with them: Drop from Loss% when not given. */
+void import_resp_stats(const struct model_hop *own, struct model_resp_stats *st);
+
 /* Table columns, named by mtr's -o field letters (L D R S N B A W V G J M X I).
  * The letter for a column title: mtr's ("Loss%", "Snt", "StDev", ...),
  * WinMTR's ("Sent", "Recv", "Avrg", "Worst", "Loss %", "%"); 0 when unknown. */

@@ -26,6 +26,7 @@ struct event {
 	bool from_target;           /* the reply came from the destination itself */
 	double rtt_ms;              /* REPLY, LATE: kernel receive stamp minus send stamp */
 	const char *name;           /* NAME only */
+	unsigned flow;              /* SENT, REPLY, TIMEOUT, LATE: the flow (--flows), 0-based */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
 };

@@ -28,6 +28,18 @@ struct model_mpls {
 	uint8_t ttl;
 };
 
+/* A responder's own figures. With constant flows (Paris probing) every probe
+ * of one flow at a TTL reaches the same responder, so the probes of the flows
+ * it answered are its own: Snt counts those settled (answered, timed out or
+ * late), Loss% = Drop / Snt. Only the collector fills them (has); imports
+ * and mtr's per-probe ports have none. */
+struct model_resp_stats {
+	bool has;
+	unsigned long snt, recv, drop, late;
+	double loss_pct, last, avg, best, wrst, stdev; /* ms */
+	uint64_t flows;       /* bit k: flow k (--flows) reaches it at this TTL */
+};
+
 /* One router (or the target) seen answering at a hop. */
 struct model_responder {
 	struct model_addr addr;       /* AF_UNSPEC when an import gave only a name */
@@ -37,6 +49,7 @@ struct model_responder {
 	unsigned long replies;        /* replies from this responder */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
+	struct model_resp_stats stats; /* its own figures, when known */
 };
 
 /* Which optional figures a hop carries; imports do not have them all. */

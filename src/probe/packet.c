@@ -104,13 +104,65 @@ static bool flow_has_src(const struct packet_flow *f)
 	return f->src.family == f->family;
 }
 
+#define FLOW_PORT_SPAN (65536u - 1024u) /* flow ports wrap within 1024..65535 */
+
+bool packet_is_constant(const struct packet_flow *f)
+{
+	return f->constant && (f->proto != MODEL_PROTO_UDP || flow_has_src(f));
+}
+
+static unsigned flow_count(const struct packet_flow *f)
+{
+	return f->nflows ? f->nflows : 1;
+}
+
 static bool udp_seq_in_checksum(const struct packet_flow *f)
 {
-	return f->proto == MODEL_PROTO_UDP && f->local_port && f->remote_port;
+	return f->proto == MODEL_PROTO_UDP &&
+	       ((f->local_port && f->remote_port) || packet_is_constant(f));
+}
+
+static uint16_t flow_port(uint16_t base, unsigned k)
+{
+	unsigned port = (unsigned)base + k;
+	return (uint16_t)(port > 65535u ? port - FLOW_PORT_SPAN : port);
+}
+
+void packet_flow_ports(const struct packet_flow *f, unsigned k, uint16_t *sport, uint16_t *dport)
+{
+	*sport = 0;
+	*dport = 0;
+	if (f->proto == MODEL_PROTO_ICMP)
+		return;
+	*sport = f->local_port ? f->local_port : flow_port(f->ident, k);
+	if (f->proto == MODEL_PROTO_TCP)
+		*dport = f->remote_port ? f->remote_port : PACKET_TCP_DEFAULT_PORT;
+	else if (f->remote_port)
+		*dport = f->remote_port;
+	else /* only -L fixed: the destination port tells the flows apart */
+		*dport = (uint16_t)(PACKET_UDP_FLOW_PORT + (f->local_port ? k : 0));
+}
+
+bool packet_flow_of_ports(const struct packet_flow *f, uint16_t sport, uint16_t dport,
+                          unsigned *k)
+{
+	for (unsigned i = 0; i < flow_count(f); i++) {
+		uint16_t s, d;
+		packet_flow_ports(f, i, &s, &d);
+		if (s == sport && d == dport) {
+			*k = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 void packet_ports(const struct packet_flow *f, uint16_t seq, uint16_t *sport, uint16_t *dport)
 {
+	if (packet_is_constant(f)) {
+		packet_flow_ports(f, 0, sport, dport);
+		return;
+	}
 	uint16_t carried = (uint16_t)(PACKET_PORT_BASE + seq % PACKET_SEQ_SPACE);
 	*sport = 0;
 	*dport = 0;
@@ -142,7 +194,9 @@ size_t packet_probe_len(const struct packet_flow *f)
 	if (f->proto == MODEL_PROTO_TCP)
 		return hdr;
 	size_t len = f->psize > ip + hdr ? f->psize - ip : hdr;
-	if (udp_seq_in_checksum(f) && len < hdr + 2)
+	bool fixed_sum = udp_seq_in_checksum(f) ||
+	                 (f->proto == MODEL_PROTO_ICMP && packet_is_constant(f));
+	if (fixed_sum && len < hdr + 2)
 		len = hdr + 2; /* room for the word that makes the checksum come out */
 	return len < max ? len : max;
 }
@@ -153,7 +207,18 @@ static void fill_payload(const struct packet_flow *f, uint8_t *buf, size_t hdr, 
 		memset(buf + hdr, f->pattern, len - hdr);
 }
 
-static void build_icmp(const struct packet_flow *f, uint16_t seq, uint8_t *buf, size_t len)
+/* The ports of probe seq of flow k, in whichever layout f uses. */
+static void probe_ports(const struct packet_flow *f, unsigned k, uint16_t seq, uint16_t *sport,
+                        uint16_t *dport)
+{
+	if (packet_is_constant(f))
+		packet_flow_ports(f, k, sport, dport);
+	else
+		packet_ports(f, seq, sport, dport);
+}
+
+static void build_icmp(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf,
+                       size_t len)
 {
 	bool v6 = f->family == AF_INET6;
 	buf[0] = v6 ? ICMP6_ECHO : ICMP4_ECHO;
@@ -162,6 +227,11 @@ static void build_icmp(const struct packet_flow *f, uint16_t seq, uint8_t *buf, 
 	put16(buf + 4, f->ident);
 	put16(buf + 6, seq);
 	fill_payload(f, buf, ICMP_HDR, len);
+	/* Paris traceroute's trick: seq + ~(seq + k) is -k in one's complement,
+	 * so the checksum routers may hash on is the same for every probe of
+	 * flow k. */
+	if (packet_is_constant(f))
+		put16(buf + ICMP_HDR, (uint16_t)~(seq + k));
 	if (!v6)
 		put16(buf + 2, packet_checksum(buf, len));
 	else if (flow_has_src(f))
@@ -180,10 +250,11 @@ static void udp_checksum_carries_seq(const struct packet_flow *f, uint16_t seq, 
 	put16(buf + 6, want);
 }
 
-static int build_udp(const struct packet_flow *f, uint16_t seq, uint8_t *buf, size_t len)
+static int build_udp(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf,
+                     size_t len)
 {
 	uint16_t sport, dport;
-	packet_ports(f, seq, &sport, &dport);
+	probe_ports(f, k, seq, &sport, &dport);
 	put16(buf, sport);
 	put16(buf + 2, dport);
 	put16(buf + 4, (uint16_t)len);
@@ -200,10 +271,10 @@ static int build_udp(const struct packet_flow *f, uint16_t seq, uint8_t *buf, si
 	return 0;
 }
 
-static void build_tcp(const struct packet_flow *f, uint16_t seq, uint8_t *buf)
+static void build_tcp(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf)
 {
 	uint16_t sport, dport;
-	packet_ports(f, seq, &sport, &dport);
+	probe_ports(f, k, seq, &sport, &dport);
 	memset(buf, 0, TCP_HDR);
 	put16(buf, sport);
 	put16(buf + 2, dport);
@@ -225,20 +296,26 @@ static bool flow_valid(const struct packet_flow *f)
 	       f->proto == MODEL_PROTO_TCP;
 }
 
-int packet_build(const struct packet_flow *f, uint16_t seq, uint8_t *buf, size_t cap)
+int packet_build_flow(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf,
+                      size_t cap)
 {
-	if (!flow_valid(f) || seq >= PACKET_SEQ_SPACE)
+	if (!flow_valid(f) || seq >= PACKET_SEQ_SPACE || k >= flow_count(f))
 		return -1;
 	size_t len = packet_probe_len(f);
 	if (cap < len)
 		return -1;
 	if (f->proto == MODEL_PROTO_ICMP)
-		build_icmp(f, seq, buf, len);
+		build_icmp(f, k, seq, buf, len);
 	else if (f->proto == MODEL_PROTO_TCP)
-		build_tcp(f, seq, buf);
-	else if (build_udp(f, seq, buf, len) < 0)
+		build_tcp(f, k, seq, buf);
+	else if (build_udp(f, k, seq, buf, len) < 0)
 		return -1;
 	return (int)len;
+}
+
+int packet_build(const struct packet_flow *f, uint16_t seq, uint8_t *buf, size_t cap)
+{
+	return packet_build_flow(f, 0, seq, buf, cap);
 }
 
 /* ---- parsing ---- */
@@ -505,6 +582,9 @@ static bool seq_ok(const struct packet_flow *f, uint32_t seq, uint16_t sport, ui
 {
 	if (seq >= PACKET_SEQ_SPACE)
 		return false;
+	unsigned k;
+	if (packet_is_constant(f))
+		return packet_flow_of_ports(f, sport, dport, &k);
 	uint16_t want_s, want_d;
 	packet_ports(f, (uint16_t)seq, &want_s, &want_d);
 	return sport == want_s && dport == want_d;

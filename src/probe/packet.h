@@ -23,6 +23,22 @@
  * datagram ICMP socket the kernel replaces the identifier with the socket's
  * port, so the engine then sets flow ident to that port (getsockname).
  *
+ * Constant flow (Paris traceroute), when flow->constant is set (the engine's
+ * default): every probe of one flow carries the same fields ECMP routers hash
+ * on (addresses, protocol, ports, and for ICMP the checksum), so a flow
+ * follows one path; the sequence travels in a field routers do not hash:
+ *   ICMP: identifier = ident, sequence = seq, and the first payload word is
+ *         ~(seq + k), so the checksum is the same for every probe of flow k
+ *         (and differs from flow to flow).
+ *   UDP:  sport = local_port, else ident + k; dport = remote_port, else 33434
+ *         (+ k when only -L is fixed); the checksum carries seq + 1, two
+ *         payload bytes making it valid (needs flow->src; without it the
+ *         layout above is used).
+ *   TCP:  sport = local_port, else ident + k; dport = remote_port or 80; the
+ *         TCP sequence number carries seq as above.
+ * k is the flow number, 0 .. nflows-1 (--flows); a flow whose ports are all
+ * fixed by -L/-P has only k = 0. Ports wrap within 1024..65535.
+ *
  * Sizes follow mtr's -s: psize is the whole IP packet (IP header + transport
  * header + payload); a psize below the headers gives no payload. The payload
  * is filled with the -B pattern byte. A TCP SYN carries no payload. */
@@ -55,9 +71,29 @@ struct packet_flow {
 	uint16_t remote_port;   /* -P; 0: UDP dport carries seq, TCP uses 80 */
 	unsigned psize;         /* -s: total IP packet size */
 	uint8_t pattern;        /* -B: payload byte */
+	bool constant;          /* constant-flow (Paris) layout, above */
+	uint16_t nflows;        /* constant: flows 0 .. nflows-1; 0 counts as 1 */
 };
 
-/* The ports of probe seq (UDP, TCP; 0 and 0 for ICMP). */
+#define PACKET_UDP_FLOW_PORT 33434 /* constant UDP flows' destination port */
+
+/* The ports of flow k in the constant layout (0 and 0 for ICMP). */
+void packet_flow_ports(const struct packet_flow *f, unsigned k, uint16_t *sport, uint16_t *dport);
+
+/* Which flow of f sends from sport to dport (constant layout): true and *k,
+ * or false when no flow of f does. */
+bool packet_flow_of_ports(const struct packet_flow *f, uint16_t sport, uint16_t dport,
+                          unsigned *k);
+
+/* Whether f's probes use the constant layout (constant is set, and UDP has
+ * the source address its checksum needs). */
+bool packet_is_constant(const struct packet_flow *f);
+
+/* Writes probe seq of flow k; packet_build is flow 0. Same results. */
+int packet_build_flow(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf,
+                      size_t cap);
+
+/* The ports of probe seq (UDP, TCP; 0 and 0 for ICMP), flow 0. */
 void packet_ports(const struct packet_flow *f, uint16_t seq, uint16_t *sport, uint16_t *dport);
 
 /* The TCP sequence number of probe seq. */

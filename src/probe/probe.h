@@ -62,6 +62,12 @@ struct probe_params {
 	const char *src_addr;    /* -a */
 	unsigned mark;           /* -M: SO_MARK */
 	double max_pps;          /* global probe rate limit, packets per second; <= 0 none */
+	/* --flows: 1 (the default) probes one constant flow (Paris traceroute:
+	 * the fields ECMP hashes on stay fixed, so the trace follows one path);
+	 * N > 1 probes up to N flows per TTL, as many as the MDA stopping rule
+	 * asks for what the TTL has shown (docs/probing.md); 0 varies the ports
+	 * per probe as mtr does. At most 64. */
+	unsigned flows;
 };
 
 /* mtr 0.95's defaults (max_unknown is its code's 12; its man page says 5),

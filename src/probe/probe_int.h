@@ -17,6 +17,7 @@
 
 #include "probe/packet.h"
 #include "probe/probe.h"
+#include "probe/probe_mda.h"
 #include "probe/probe_pace.h"
 #include "probe/probe_table.h"
 
@@ -42,6 +43,7 @@ struct probe_sockets {
 
 struct probe_tx {
 	unsigned long run_seq;
+	unsigned flow;                /* --flows: the flow it goes on */
 	int64_t before_ns, after_ns;  /* monotonic, around sendmsg */
 };
 
@@ -74,6 +76,8 @@ struct probe {
 	unsigned long next_end;       /* lowest round without ROUND_END */
 	bool round_sent;              /* every probe of `round` went out */
 	unsigned next_ttl;
+	unsigned next_flow;           /* the flow next_ttl's next probe goes on */
+	struct probe_mda_ttl mda[MODEL_MAX_HOPS + 1];  /* responders per TTL */
 	int64_t last_send_ns;         /* when this round's last probe left */
 	int64_t round_start_ns;
 	int64_t next_round_ns;        /* when the next round is due */
@@ -120,8 +124,9 @@ void probe_sched_expire(struct probe *p, uint16_t wseq);
 /* -Z in nanoseconds. */
 int64_t probe_sched_timeout_ns(const struct probe *p);
 
-/* probe_send.c: 0, or -1 when sending failed for good (p->error says why). */
-int probe_send(struct probe *p, unsigned ttl);
+/* probe_send.c: probe TTL ttl on flow `flow`; 0, or -1 when sending failed
+ * for good (p->error says why). */
+int probe_send(struct probe *p, unsigned ttl, unsigned flow);
 
 /* probe_trace.c: the path end (path_len) and its relearning. */
 void probe_path_sent(struct probe *p, unsigned ttl, int64_t now_ns);

@@ -69,10 +69,11 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 	struct event ev = { .type = late ? EVENT_LATE : EVENT_REPLY, .ttl = s->ttl,
 		            .seq = s->run_seq - p->seq_base, .round = s->round, .from = r->from,
 		            .from_target = m == PACKET_FROM_TARGET,
-		            .rtt_ms = (double)(rtt > 0 ? rtt : 0) / 1e6 };
+		            .rtt_ms = (double)(rtt > 0 ? rtt : 0) / 1e6, .flow = s->flow };
 	ev.n_mpls = r->n_mpls < MODEL_MAX_MPLS ? r->n_mpls : MODEL_MAX_MPLS;
 	memcpy(ev.mpls, r->mpls, ev.n_mpls * sizeof(ev.mpls[0]));
 	learn_from_reply(p, s->ttl, ev.from_target, rtt);
+	probe_mda_note(&p->mda[s->ttl], &r->from);
 	probe_emit(p, &ev);
 }
 

@@ -109,6 +109,30 @@ static unsigned round_limit(const struct probe *p)
 static void on_send_timer(void *ctx);
 static void round_sent(struct probe *p);
 
+/* Flows a TTL is probed on: as many as the MDA stopping rule asks for what
+ * it, or any TTL before it, has shown (one without --flows). Flows that
+ * parted at a branch stay on to the end, so every hop past it is seen by
+ * each branch's flows. */
+static unsigned active_flows(const struct probe *p, unsigned ttl)
+{
+	unsigned most = 1;
+	for (unsigned t = p->prm.first_ttl; t <= ttl; t++) {
+		unsigned n = probe_mda_flows(&p->mda[t], p->prm.flows);
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+/* The TTL's next flow, or the next TTL. */
+static void next_probe(struct probe *p)
+{
+	unsigned flows = active_flows(p, p->next_ttl);
+	if (++p->next_flow < flows)
+		return;
+	p->next_flow = 0;
+	p->next_ttl++;
+}
+
 static int64_t interval_ns(const struct probe *p)
 {
 	return (int64_t)(p->prm.interval_s * 1e9);
@@ -116,12 +140,14 @@ static int64_t interval_ns(const struct probe *p)
 
 /* When the round's next probe may leave by its pacing: the first at once,
  * each other one spacing after the one before; the spacing grows as the path
- * is learned (fewer TTLs share the interval). */
+ * is learned (fewer TTLs share the interval), and --flows N shares it N
+ * ways. */
 static int64_t paced_ns(const struct probe *p, unsigned limit, int64_t now)
 {
-	if (p->next_ttl <= p->prm.first_ttl)
+	if (p->next_ttl <= p->prm.first_ttl && p->next_flow == 0)
 		return now;
-	return p->last_send_ns + probe_round_spacing_ns(interval_ns(p), p->prm.first_ttl, limit);
+	int64_t spacing = probe_round_spacing_ns(interval_ns(p), p->prm.first_ttl, limit);
+	return p->last_send_ns + spacing / (p->prm.flows > 1 ? p->prm.flows : 1);
 }
 
 /* Sends the round's remaining TTLs, each when its pacing and the rate limit
@@ -145,10 +171,11 @@ static void send_due(struct probe *p)
 		}
 		p->last_send_ns = now;
 		probe_path_sent(p, p->next_ttl, now);
-		if (probe_send(p, p->next_ttl++) < 0) {
+		if (probe_send(p, p->next_ttl, p->next_flow) < 0) {
 			probe_finish(p);
 			return;
 		}
+		next_probe(p);
 	}
 }
 
@@ -171,6 +198,7 @@ static void begin_round(struct probe *p)
 	p->round_sent = false;
 	probe_path_check(p, evloop_now_ns());
 	p->next_ttl = p->prm.first_ttl;
+	p->next_flow = 0;
 	send_due(p);
 }
 

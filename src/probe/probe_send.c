@@ -21,7 +21,7 @@ static size_t put_ttl_cmsg(const struct probe *p, unsigned ttl, void *cbuf)
 /* Sends probe wseq; tx gets the monotonic reads around sendmsg. */
 static int send_wire(struct probe *p, uint16_t wseq, unsigned ttl, struct probe_tx *tx)
 {
-	int len = packet_build(&p->flow, wseq, p->txbuf, p->txlen);
+	int len = packet_build_flow(&p->flow, tx->flow, wseq, p->txbuf, p->txlen);
 	if (len < 0) {
 		errno = EINVAL;
 		return -1;
@@ -106,9 +106,9 @@ static void record_sent(struct probe *p, unsigned ttl, const struct probe_tx *tx
 		probe_rx_tx_stamp(p, probe_sender_fd(p));
 }
 
-int probe_send(struct probe *p, unsigned ttl)
+int probe_send(struct probe *p, unsigned ttl, unsigned flow)
 {
-	struct probe_tx tx = { .run_seq = p->next_seq };
+	struct probe_tx tx = { .run_seq = p->next_seq, .flow = flow };
 	uint16_t wseq = probe_wire_seq(tx.run_seq);
 	reclaim_slot(p, wseq);
 	if (p->finished)
@@ -120,8 +120,9 @@ int probe_send(struct probe *p, unsigned ttl)
 	if (rc < 0 && send_failed_fatally(p, errno))
 		return -1;
 	record_sent(p, ttl, &tx, rc == 0);
+	probe_table_set_flow(p->table, tx.run_seq, flow);
 	struct event ev = { .type = EVENT_SENT, .ttl = ttl, .seq = tx.run_seq - p->seq_base,
-			    .round = p->round };
+			    .round = p->round, .flow = flow };
 	probe_emit(p, &ev);
 	probe_sched_arm_timeout(p);
 	return 0;

@@ -36,6 +36,13 @@ void probe_table_sent(struct probe_table *t, unsigned long run_seq, unsigned lon
 	t->waiting[round % PROBE_ROUND_RING]++;
 }
 
+void probe_table_set_flow(struct probe_table *t, unsigned long run_seq, unsigned flow)
+{
+	struct probe_slot *s = &t->slot[probe_wire_seq(run_seq)];
+	if (s->run_seq == run_seq)
+		s->flow = (uint8_t)flow;
+}
+
 const struct probe_slot *probe_table_slot(const struct probe_table *t, uint16_t seq)
 {
 	return seq < PACKET_SEQ_SPACE ? &t->slot[seq] : NULL;

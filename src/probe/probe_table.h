@@ -24,6 +24,7 @@ struct probe_slot {
 	int64_t sent_ns;         /* monotonic */
 	uint8_t ttl;
 	uint8_t state;           /* enum probe_slot_state */
+	uint8_t flow;            /* the flow (--flows) it was sent on */
 };
 
 /* About 1 MiB, zeroed lazily by the kernel: allocate per trace. */
@@ -36,6 +37,9 @@ uint16_t probe_wire_seq(unsigned long run_seq);
 /* Records probe run_seq as sent (overwriting whatever held its slot). */
 void probe_table_sent(struct probe_table *t, unsigned long run_seq, unsigned long round,
                       unsigned ttl, int64_t sent_ns);
+
+/* Notes the flow probe run_seq (just sent) went on. */
+void probe_table_set_flow(struct probe_table *t, unsigned long run_seq, unsigned flow);
 
 /* The slot of wire sequence seq (any state); NULL outside the wire space.
  * Read-only: states change through probe_table_resolve, so the waiting

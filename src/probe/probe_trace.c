@@ -76,6 +76,8 @@ static void fill_flow(struct probe *p)
 	p->flow.remote_port = (uint16_t)c->port;
 	p->flow.psize = c->psize;
 	p->flow.pattern = (uint8_t)c->bitpattern;
+	p->flow.constant = c->flows > 0;
+	p->flow.nflows = (uint16_t)(c->flows > 0 ? c->flows : 1);
 }
 
 static int attach(struct probe *p, char *err, size_t errlen)
@@ -238,7 +240,7 @@ void probe_emit(struct probe *p, struct event *ev)
 void probe_emit_slot(struct probe *p, enum event_type type, const struct probe_slot *s)
 {
 	struct event ev = { .type = type, .ttl = s->ttl, .seq = s->run_seq - p->seq_base,
-			    .round = s->round };
+			    .round = s->round, .flow = s->flow };
 	probe_emit(p, &ev);
 }
 

@@ -49,3 +49,25 @@ size_t render_field_first_hop(const struct model_trace *t)
 		i++;
 	return i;
 }
+
+bool render_field_per_responder(const struct model_hop *h)
+{
+	if (h->n_resp < 2)
+		return false;
+	for (unsigned i = 0; i < h->n_resp; i++)
+		if (!h->resp[i].stats.has)
+			return false;
+	return true;
+}
+
+void render_field_resp_hop(const struct model_hop *h, const struct model_responder *r,
+                           struct model_hop *out)
+{
+	const struct model_resp_stats *s = &r->stats;
+	*out = (struct model_hop){ .ttl = h->ttl, .snt = s->snt, .recv = s->recv, .drop = s->drop,
+		                   .late = s->late, .loss_pct = s->loss_pct, .last = s->last,
+		                   .avg = s->avg, .best = s->best, .wrst = s->wrst,
+		                   .stdev = s->stdev,
+		                   .has = MODEL_HAS_RECV | MODEL_HAS_LAST | MODEL_HAS_STDEV |
+		                          MODEL_HAS_DROP };
+}

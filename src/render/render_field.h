@@ -34,6 +34,17 @@ const char *render_field_label(const struct model_responder *r, const struct ren
 /* The label of a hop's latest responder, "???" when silent. */
 const char *render_field_hop_label(const struct model_hop *h, const struct render_opts *o, char *buf, size_t len);
 
+/* Whether a hop is shown with a row per responder, each with its own
+ * figures (constant flows, model_resp_stats): when more than one responder
+ * answered it and every one has figures. Otherwise mtr's layout: the hop's
+ * row, its other responders as bare names. */
+bool render_field_per_responder(const struct model_hop *h);
+
+/* A hop that carries responder r's own figures and the hop's TTL (no
+ * responders: labels are the caller's), for the cell functions. */
+void render_field_resp_hop(const struct model_hop *h, const struct model_responder *r,
+                           struct model_hop *out);
+
 /* The index of the first hop a report shows: leading hops never probed
  * (below -f) are left out. t->n_hops when there is none. */
 size_t render_field_first_hop(const struct model_trace *t);

@@ -57,7 +57,39 @@ static json_t *mpls_list(const struct model_responder *r)
 	return arr;
 }
 
-static json_t *responder(const struct model_responder *r, const struct render_opts *o)
+/* The figures a responder has of its own (constant flows), under mtr's
+ * keys, and the flows that reach it. */
+#define RESP_FIGURES "LSRDNABWV"
+
+static json_t *flow_list(uint64_t flows)
+{
+	json_t *arr = json_array();
+	int failed = !arr;
+	for (unsigned k = 0; arr && k < 64; k++)
+		if (flows >> k & 1)
+			append(arr, json_integer(k), &failed);
+	if (failed) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static void put_resp_figures(json_t *obj, const struct model_hop *h,
+                             const struct model_responder *r, int *failed)
+{
+	struct model_hop own;
+	render_field_resp_hop(h, r, &own);
+	for (const char *c = RESP_FIGURES; *c; c++) {
+		const struct field *f = field_for(*c);
+		if (f) /* the hub's keys: "Recv" where mtr's title is "Rcv" */
+			put(obj, f->extra_key ? f->extra_key : f->title, field_json(f, &own), failed);
+	}
+	put(obj, "flows", flow_list(r->stats.flows), failed);
+}
+
+static json_t *responder(const struct model_hop *h, const struct model_responder *r,
+                         const struct render_opts *o)
 {
 	char label[2 * MODEL_NAME_MAX];
 	json_t *obj = json_pack("{ss ss sI}", "host", render_field_label(r, o, label, sizeof(label)), "ip",
@@ -69,6 +101,8 @@ static json_t *responder(const struct model_responder *r, const struct render_op
 		put(obj, "asn", json_integer(r->asn), &failed);
 	if (obj && r->n_mpls)
 		put(obj, "mpls", mpls_list(r), &failed);
+	if (obj && r->stats.has)
+		put_resp_figures(obj, h, r, &failed);
 	if (failed) {
 		json_decref(obj);
 		return NULL;
@@ -81,7 +115,7 @@ static json_t *hosts_list(const struct model_hop *h, const struct render_opts *o
 	json_t *arr = json_array();
 	int failed = !arr;
 	for (unsigned i = 0; arr && i < h->n_resp; i++)
-		append(arr, responder(&h->resp[i], o), &failed);
+		append(arr, responder(h, &h->resp[i], o), &failed);
 	if (failed) {
 		json_decref(arr);
 		return NULL;

@@ -33,27 +33,42 @@ static size_t hosts_width(const struct model_trace *t, const struct render_opts 
 	size_t width = strlen(t->src);
 	char label[2 * MODEL_NAME_MAX];
 	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++) {
-		size_t n = strlen(render_field_hop_label(&t->hops[i], o, label, sizeof(label)));
+		const struct model_hop *h = &t->hops[i];
+		size_t n = strlen(render_field_hop_label(h, o, label, sizeof(label)));
+		for (unsigned j = 0; render_field_per_responder(h) && j < h->n_resp; j++) {
+			size_t m = strlen(render_field_label(&h->resp[j], o, label, sizeof(label)));
+			n = m > n ? m : n;
+		}
 		if (n > width)
 			width = n;
 	}
 	return width;
 }
 
-/* Appends the -o columns: titles when hop is NULL, else the hop's cells. */
-static void put_fields(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o)
+/* Appends the -o columns: titles when hop is NULL, else the hop's cells;
+ * with `own`, a figure the hop does not carry is a blank cell (a responder's
+ * row has no jitter or geometric mean of its own), not mtr's 0. */
+static void put_cells(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o,
+                      bool own)
 {
 	for (const char *c = render_field_letters(o); *c; c++) {
 		const struct field *f = field_for(*c);
 		if (!f)
 			continue;
 		char cell[RENDER_FIELD_CELL_MAX];
-		if (hop)
+		if (hop && own && f->has && !(hop->has & f->has))
+			snprintf(cell, sizeof(cell), "%*s", f->width, "");
+		else if (hop)
 			field_cell(f, hop, cell, sizeof(cell));
 		else
 			snprintf(cell, sizeof(cell), "%*s", f->width, f->title);
 		at = render_field_place(line, TEXT_LINE_MAX, at, cell, (size_t)f->width);
 	}
+}
+
+static void put_fields(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o)
+{
+	put_cells(line, at, hop, o, false);
 }
 
 static int print_header(const struct model_trace *t, const struct render_opts *o, size_t width, struct sink *out)
@@ -78,6 +93,33 @@ static int print_others(const struct model_hop *h, const struct render_opts *o, 
 	return 0;
 }
 
+static void trim_right(char *line)
+{
+	size_t n = strlen(line);
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = '\0';
+}
+
+/* Every responder of the hop on a row of its own, with its own figures
+ * (constant flows: render_field_per_responder), under the hop's merged row. */
+static int print_responders(const struct model_hop *h, const struct render_opts *o, size_t width,
+                            struct sink *out)
+{
+	char line[TEXT_LINE_MAX];
+	char label[2 * MODEL_NAME_MAX];
+	for (unsigned i = 0; i < h->n_resp; i++) {
+		struct model_hop own;
+		render_field_resp_hop(h, &h->resp[i], &own);
+		render_field_label(&h->resp[i], o, label, sizeof(label));
+		snprintf(line, sizeof(line), "        %-*s", (int)width, label);
+		put_cells(line, o->wide ? strlen(line) : width, &own, o, true);
+		trim_right(line);
+		if (sink_printf(out, "%s\n", line) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int print_hop(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
 {
 	char line[TEXT_LINE_MAX];
@@ -87,6 +129,8 @@ static int print_hop(const struct model_hop *h, const struct render_opts *o, siz
 	put_fields(line, o->wide ? strlen(line) : width, h, o);
 	if (sink_printf(out, "%s\n", line) != 0)
 		return -1;
+	if (render_field_per_responder(h))
+		return print_responders(h, o, width, out);
 	return print_others(h, o, width, out);
 }
 

@@ -34,12 +34,8 @@ static void print_root(const struct model_trace *t, struct sink *out)
 	sink_printf(out, " TESTS=\"%lu\">\n", t->tests);
 }
 
-static void print_hub(const struct model_hop *h, const struct render_opts *o, struct sink *out)
+static void print_cells(const struct model_hop *h, const struct render_opts *o, struct sink *out)
 {
-	char label[2 * MODEL_NAME_MAX];
-	sink_printf(out, "    <HUB COUNT=\"%u\" HOST=\"", h->ttl);
-	print_escaped(render_field_hop_label(h, o, label, sizeof(label)), out);
-	sink_puts(out, "\">\n");
 	for (const char *c = render_field_letters(o); *c; c++) {
 		const struct field *f = field_for(*c);
 		if (!f || f->style == FIELD_GAP)
@@ -49,7 +45,40 @@ static void print_hub(const struct model_hop *h, const struct render_opts *o, st
 		field_cell(f, h, cell, sizeof(cell));
 		sink_printf(out, "        <%s>%s</%s>\n", tag, cell, tag);
 	}
+}
+
+/* A responder's own figures (constant flows), after its hop's <HUB> as a
+ * sibling, so readers of mtr's XML see its hubs unchanged. */
+static void print_responder(const struct model_hop *h, const struct model_responder *r,
+                            const struct render_opts *o, struct sink *out)
+{
+	char label[2 * MODEL_NAME_MAX];
+	struct model_hop own;
+	render_field_resp_hop(h, r, &own);
+	sink_printf(out, "    <RESPONDER COUNT=\"%u\" HOST=\"", h->ttl);
+	print_escaped(render_field_label(r, o, label, sizeof(label)), out);
+	sink_puts(out, "\" FLOWS=\"");
+	const char *sep = "";
+	for (unsigned k = 0; k < 64; k++)
+		if (r->stats.flows >> k & 1) {
+			sink_printf(out, "%s%u", sep, k);
+			sep = " ";
+		}
+	sink_puts(out, "\">\n");
+	print_cells(&own, o, out);
+	sink_puts(out, "    </RESPONDER>\n");
+}
+
+static void print_hub(const struct model_hop *h, const struct render_opts *o, struct sink *out)
+{
+	char label[2 * MODEL_NAME_MAX];
+	sink_printf(out, "    <HUB COUNT=\"%u\" HOST=\"", h->ttl);
+	print_escaped(render_field_hop_label(h, o, label, sizeof(label)), out);
+	sink_puts(out, "\">\n");
+	print_cells(h, o, out);
 	sink_puts(out, "    </HUB>\n");
+	for (unsigned i = 0; render_field_per_responder(h) && i < h->n_resp; i++)
+		print_responder(h, &h->resp[i], o, out);
 }
 
 static void print_text_element(const char *tag, const char *text, struct sink *out)

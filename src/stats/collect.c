@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "stats/epoch_detect.h"
+#include "stats/flowstat.h"
 #include "stats/hopstat.h"
 
 /* Probe events kept for path epochs: a split rebuilds the statistics from
@@ -21,6 +22,7 @@ struct logent {
 	unsigned long round;
 	uint8_t type;   /* enum event_type */
 	uint8_t ttl;
+	uint8_t flow;   /* < FLOWSTAT_MAX_FLOWS, which is all flowstat counts */
 	bool from_target;
 };
 
@@ -51,6 +53,7 @@ struct collect {
 	size_t log_len, log_cap, log_head;
 	bool log_wrapped;
 	bool replaying;
+	struct flowstat *flows; /* each responder's own figures; NULL: none */
 };
 
 struct collect *collect_new(struct model_trace *t)
@@ -61,7 +64,8 @@ struct collect *collect_new(struct model_trace *t)
 	c->t = t;
 	c->full = model_trace_new();
 	c->det = epoch_detect_new(0);
-	if (!c->full || !c->det) {
+	c->flows = flowstat_new();
+	if (!c->full || !c->det || !c->flows) {
 		collect_free(c);
 		return NULL;
 	}
@@ -77,7 +81,25 @@ void collect_free(struct collect *c)
 	model_trace_free(c->full);
 	epoch_detect_free(c->det);
 	free(c->log);
+	flowstat_free(c->flows);
 	free(c);
+}
+
+void collect_varying_flows(struct collect *c)
+{
+	flowstat_free(c->flows);
+	c->flows = NULL;
+}
+
+/* Each responder's own figures (flowstat.h). */
+static int per_responder(struct collect *c, const struct event *ev, struct model_hop *h)
+{
+	if (!c->flows)
+		return 0;
+	if (flowstat_event(c->flows, ev) != 0)
+		return -1;
+	flowstat_fill(c->flows, h);
+	return 0;
 }
 
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
@@ -203,6 +225,8 @@ static int apply(struct collect *c, const struct event *ev)
 		note_answer(c, h, ev);
 	}
 	hopstat_fill(s, h);
+	if (per_responder(c, ev, h) != 0)
+		return -1;
 	return 0;
 }
 
@@ -236,6 +260,7 @@ static int log_add(struct collect *c, const struct event *ev)
 	}
 	struct logent e = { .from = ev->from, .rtt_ms = ev->rtt_ms, .round = ev->round,
 		            .type = (uint8_t)ev->type, .ttl = (uint8_t)ev->ttl,
+		            .flow = (uint8_t)(ev->flow < FLOWSTAT_MAX_FLOWS ? ev->flow : FLOWSTAT_MAX_FLOWS),
 		            .from_target = ev->from_target };
 	if (c->log_len < c->log_cap) {
 		c->log[c->log_len++] = e;
@@ -264,19 +289,32 @@ static void reset_stats(struct collect *c, struct model_trace *fresh)
 	c->max_sent = c->max_heard = 0;
 }
 
+/* Each responder's own figures start again with the epoch, as the hops'. */
+static int reset_flows(struct collect *c)
+{
+	if (!c->flows)
+		return 0; /* varying flows: none kept */
+	flowstat_free(c->flows);
+	c->flows = flowstat_new();
+	return c->flows ? 0 : -1;
+}
+
 /* Applies the logged events of rounds [first, end) to fresh statistics. */
 static int replay(struct collect *c, unsigned long first, unsigned long end)
 {
 	struct model_trace *fresh = model_trace_new();
-	if (!fresh)
+	if (!fresh || reset_flows(c) != 0) {
+		model_trace_free(fresh);
 		return -1;
+	}
 	reset_stats(c, fresh);
 	for (size_t i = 0; i < c->log_len; i++) {
 		const struct logent *e = log_at(c, i);
 		if (e->round < first || e->round >= end)
 			continue;
 		struct event ev = { .type = (enum event_type)e->type, .ttl = e->ttl, .round = e->round,
-			            .from = e->from, .from_target = e->from_target, .rtt_ms = e->rtt_ms };
+			            .flow = e->flow, .from = e->from, .from_target = e->from_target,
+			            .rtt_ms = e->rtt_ms };
 		if (apply(c, &ev) != 0)
 			return -1;
 	}

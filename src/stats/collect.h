@@ -31,6 +31,11 @@ struct collect;
 struct collect *collect_new(struct model_trace *t);
 void collect_free(struct collect *c);
 
+/* The probes vary their ports per probe (mtr's way, --flows 0): a timeout
+ * cannot be told to a responder, so responders get no figures of their own.
+ * By default they do (constant flows; stats/flowstat.h). */
+void collect_varying_flows(struct collect *c);
+
 /* Returns 0, or -1 when all COLLECT_MAX_TAPS are taken. */
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx);
 

@@ -197,13 +197,23 @@ _lab_links() {
 	return 0
 }
 
+_lab_has_link() { # ID -> true when the scenario has a "link ID ..." line
+	local spec n rest
+	for spec in "${_S_links[@]}"; do
+		read -r n rest <<<"$spec"
+		[ "$n" = "$1" ] && return 0
+	done
+	return 1
+}
+
 # Emulator parameters of any link id.
 _lab_params_of() {
 	local id=$1 p
 	case $id in
 	s*) read -ra p <<<"$(_lab_link_params "${id#s}")"
 		echo "0 $(_lab_add_dur "${p[1]}" "$_S_slowdelay") 0 0 0 0" ;;
-	*b) _lab_link_params "${id%b}" ;;
+	*b) # a twin link has its own "link Kb ..." line, else chain link K's
+		if _lab_has_link "$id"; then _lab_link_params "$id"; else _lab_link_params "${id%b}"; fi ;;
 	*) _lab_link_params "$id" ;;
 	esac
 }

@@ -344,6 +344,8 @@ static int parse_reply(char **save, struct event *ev)
 		unsigned l, tc, s, ttl;
 		if (strcmp(tok, "target") == 0)
 			ev->from_target = true;
+		else if (sscanf(tok, "flow=%u", &l) == 1 && l < 64)
+			ev->flow = l;
 		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
 			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
 		else
@@ -352,8 +354,8 @@ static int parse_reply(char **save, struct event *ev)
 	return 0;
 }
 
-/* sent TTL SEQ | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] |
- * timeout TTL SEQ | late TTL SEQ ADDR RTT | name ADDR NAME | round N */
+/* sent TTL SEQ [flow=K] | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] [flow=K] |
+ * timeout TTL SEQ [flow=K] | late TTL SEQ ADDR RTT [flow=K] | name ADDR NAME | round N */
 static int parse_event(const char *key, char *rest, struct event *ev)
 {
 	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
@@ -373,9 +375,14 @@ static int parse_event(const char *key, char *rest, struct event *ev)
 		return a ? parse_ulong(a, 1000000000ul, &ev->round) : 0;
 	if (!a || !b || parse_uint(a, 1000, &ev->ttl) != 0 || parse_ulong(b, 0xffffffffUL, &ev->seq) != 0)
 		return fail("event needs TTL SEQ", key);
-	if (ev->type != EVENT_REPLY && ev->type != EVENT_LATE)
-		return 0;
-	return parse_reply(&save, ev);
+	if (ev->type == EVENT_REPLY || ev->type == EVENT_LATE)
+		return parse_reply(&save, ev);
+	char *opt = strtok_r(NULL, " ", &save);
+	unsigned k;
+	if (opt && (sscanf(opt, "flow=%u", &k) != 1 || k >= 64))
+		return fail("bad option", opt);
+	ev->flow = opt ? k : 0;
+	return 0;
 }
 
 static struct model_history *history_of(struct golden *g)

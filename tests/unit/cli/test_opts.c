@@ -235,6 +235,26 @@ static void bitpattern_above_255_is_random(void **state)
 	opts_free(&o);
 }
 
+static void flows_option(void **state)
+{
+	(void)state;
+	struct opts o = ok("h");
+	assert_int_equal(o.cfg.probe.flows, 1); /* constant flow by default */
+	opts_free(&o);
+	o = ok("--flows 16 -u h");
+	assert_int_equal(o.cfg.probe.flows, 16);
+	opts_free(&o);
+	o = ok("--flows 0 -T h");
+	assert_int_equal(o.cfg.probe.flows, 0);
+	opts_free(&o);
+	o = ok("--flows 8 -u -P 53 h");
+	assert_int_equal(o.cfg.probe.flows, 8);
+	opts_free(&o);
+	fails_with("--flows 65 h", true, "--flows: expected an integer from 0 to 64");
+	fails_with("--flows x h", true, "--flows");
+	fails_with("--flows 2 -u -L 4000 -P 53 h", true, "needs a port left free");
+}
+
 static void protocols_and_ports(void **state)
 {
 	(void)state;
@@ -712,6 +732,7 @@ int main(void)
 	    cmocka_unit_test(numeric_options_short_and_long),
 	    cmocka_unit_test(bitpattern_above_255_is_random),
 	    cmocka_unit_test(protocols_and_ports),
+	    cmocka_unit_test(flows_option),
 	    cmocka_unit_test(families_flags_and_strings),
 	    cmocka_unit_test(field_order),
 	    cmocka_unit_test(help_version_and_file),

@@ -1023,10 +1023,130 @@ static void errqueue_too_big_is_no_answer(void **state)
 	}
 }
 
+/* ---- constant flows (Paris traceroute) ---- */
+
+static struct packet_flow paris(const struct kind *k, uint16_t nflows)
+{
+	struct packet_flow f = flow_of(k);
+	f.constant = true;
+	f.nflows = nflows;
+	return f;
+}
+
+/* What ECMP routers may hash on, after the addresses and protocol: the
+ * first 4 bytes of the transport header (ports; ICMP type, code, checksum). */
+static uint32_t hashed_word(const struct packet_flow *f, unsigned k, uint16_t seq)
+{
+	uint8_t b[BUF];
+	assert_true(packet_build_flow(f, k, seq, b, sizeof(b)) > 0);
+	return (uint32_t)get16(b) << 16 | get16(b + 2);
+}
+
+static void constant_flow_keeps_hashed_fields(void **state)
+{
+	(void)state;
+	static const uint16_t seqs[] = { 0, 1, 2, 77, 4095, PACKET_SEQ_SPACE - 1 };
+	for (size_t i = 0; i < N_KINDS; i++) {
+		bool all_fixed = kinds[i].local && (kinds[i].remote || kinds[i].proto == MODEL_PROTO_TCP);
+		unsigned nflows = all_fixed ? 1 : 4;
+		struct packet_flow f = paris(&kinds[i], (uint16_t)nflows);
+		for (unsigned k = 0; k < nflows; k++) {
+			uint32_t first = hashed_word(&f, k, seqs[0]);
+			for (size_t s = 1; s < sizeof(seqs) / sizeof(seqs[0]); s++)
+				assert_int_equal(hashed_word(&f, k, seqs[s]), first);
+			if (k > 0) /* another flow differs in what is hashed */
+				assert_int_not_equal(hashed_word(&f, k - 1, 0), first);
+		}
+		uint8_t b[BUF];
+		assert_int_equal(packet_build_flow(&f, nflows, 0, b, sizeof(b)), -1);
+	}
+}
+
+static void classic_layout_varies_per_probe(void **state)
+{
+	(void)state;
+	for (int fam = 0; fam < 2; fam++) {
+		struct packet_flow f = flow(fam ? AF_INET6 : AF_INET, MODEL_PROTO_UDP);
+		assert_int_not_equal(hashed_word(&f, 0, 1), hashed_word(&f, 0, 2));
+		f.constant = true;
+		assert_int_equal(hashed_word(&f, 0, 1), hashed_word(&f, 0, 2));
+		f.src.family = AF_UNSPEC; /* no source: the UDP checksum cannot carry seq */
+		assert_false(packet_is_constant(&f));
+		assert_int_not_equal(hashed_word(&f, 0, 1), hashed_word(&f, 0, 2));
+	}
+}
+
+static void constant_icmp_checksums_are_valid(void **state)
+{
+	(void)state;
+	struct packet_flow f = paris(&kinds[0], 2);
+	f.psize = 28; /* no payload asked for: two bytes are added for the word */
+	uint8_t b[BUF];
+	assert_int_equal(packet_build_flow(&f, 1, 9, b, sizeof(b)), 10);
+	assert_int_equal(packet_checksum(b, 10), 0);
+	assert_int_equal(get16(b + 6), 9);
+	f.psize = 64;
+	int n = packet_build_flow(&f, 1, 300, b, sizeof(b));
+	assert_int_equal(packet_checksum(b, (size_t)n), 0);
+	struct packet_flow f6 = paris(&kinds[1], 2);
+	n = packet_build_flow(&f6, 1, 300, b, sizeof(b));
+	assert_int_equal(packet_checksum_pseudo(&f6.src, &f6.dst, IPPROTO_ICMPV6, b, (size_t)n), 0);
+}
+
+static void constant_flows_round_trip(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_KINDS; i++) {
+		bool all_fixed = kinds[i].local && (kinds[i].remote || kinds[i].proto == MODEL_PROTO_TCP);
+		unsigned k = all_fixed ? 0 : 3;
+		struct packet_flow f = paris(&kinds[i], 4);
+		uint8_t probe[BUF], msg[BUF];
+		size_t plen = ip_len(f.family) +
+		              (size_t)packet_build_flow(&f, k, 1234, probe + ip_len(f.family), BUF);
+		wrap_ip(probe, plen - ip_len(f.family), &f.src, &f.dst, proto_number(&f), 1);
+		size_t n = icmp_error(f.family, time_exceeded(f.family), 0, probe,
+		                      ip_len(f.family) + 8, NULL, msg);
+		struct packet_rx rx = rx_for(f.family, icmp_of(f.family), v6_router);
+		struct packet_reply r;
+		assert_int_equal(packet_parse(&rx, msg, n, &r), 0);
+		uint16_t got = 0;
+		assert_int_equal(packet_match(&f, &r, &got), PACKET_FROM_HOP);
+		assert_int_equal(got, 1234);
+		unsigned back = 99;
+		if (f.proto != MODEL_PROTO_ICMP) {
+			assert_true(packet_flow_of_ports(&f, r.quote.sport, r.quote.dport, &back));
+			assert_int_equal(back, k);
+		}
+		f.nflows = 2; /* a flow this run does not have is not ours */
+		if (k == 3 && f.proto != MODEL_PROTO_ICMP)
+			assert_int_equal(packet_match(&f, &r, &got), PACKET_NOT_OURS);
+	}
+}
+
+static void constant_tcp_reply_matches(void **state)
+{
+	(void)state;
+	struct packet_flow f = paris(&kinds[10], 1);
+	struct packet_rx rx = rx_for(f.family, IPPROTO_TCP, v6_dst);
+	struct packet_reply r;
+	uint8_t b[BUF];
+	size_t n = tcp_answer(&f, 4000, PACKET_TCP_SYN | PACKET_TCP_ACK, 1, b);
+	assert_int_equal(get16(b + PACKET_IP4_HDR + 2), f.ident); /* our sport, constant */
+	assert_int_equal(packet_parse(&rx, b, n, &r), 0);
+	uint16_t got = 0;
+	assert_int_equal(packet_match(&f, &r, &got), PACKET_FROM_TARGET);
+	assert_int_equal(got, 4000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(checksum_known_values),
+		cmocka_unit_test(constant_flow_keeps_hashed_fields),
+		cmocka_unit_test(classic_layout_varies_per_probe),
+		cmocka_unit_test(constant_icmp_checksums_are_valid),
+		cmocka_unit_test(constant_flows_round_trip),
+		cmocka_unit_test(constant_tcp_reply_matches),
 		cmocka_unit_test(pseudo_checksum_known_value),
 		cmocka_unit_test(icmp4_echo_request_layout),
 		cmocka_unit_test(icmp6_echo_request_layout),

@@ -15,6 +15,7 @@
 #include "base/evloop.h"
 #include "probe/packet.h"
 #include "probe/probe.h"
+#include "probe/probe_mda.h"
 #include "probe/probe_pace.h"
 #include "probe/probe_table.h"
 
@@ -332,6 +333,57 @@ static void tcp4_loopback(void **state)
 	loopback_run(MODEL_PROTO_TCP, AF_INET, "127.0.0.1");
 }
 
+/* ---- --flows: the MDA stopping rule ---- */
+
+static void mda_stopping_numbers_are_the_95_percent_table(void **state)
+{
+	(void)state;
+	static const unsigned want[] = { 6, 11, 16, 21, 27, 33, 38, 44, 51, 57 };
+	for (unsigned k = 1; k <= 10; k++)
+		assert_int_equal(probe_mda_needed(k), want[k - 1]);
+	assert_int_equal(probe_mda_needed(0), 6);
+	assert_true(probe_mda_needed(11) > 57);
+}
+
+static void mda_flows_grow_with_responders_up_to_the_cap(void **state)
+{
+	(void)state;
+	struct probe_mda_ttl t = { .n = 0 };
+	struct model_addr a, b;
+	assert_int_equal(model_addr_parse("10.0.0.1", &a), 0);
+	assert_int_equal(model_addr_parse("10.0.0.2", &b), 0);
+	assert_int_equal(probe_mda_flows(&t, 1), 1);   /* no --flows: one flow */
+	assert_int_equal(probe_mda_flows(&t, 16), 6);  /* nothing seen: rule out a 2nd */
+	assert_true(probe_mda_note(&t, &a));
+	assert_false(probe_mda_note(&t, &a));
+	assert_int_equal(probe_mda_flows(&t, 16), 6);
+	assert_true(probe_mda_note(&t, &b));
+	assert_int_equal(probe_mda_flows(&t, 16), 11); /* two seen: rule out a 3rd */
+	assert_int_equal(probe_mda_flows(&t, 8), 8);
+	assert_int_equal(probe_mda_flows(&t, 0), 1);
+}
+
+static void flows_need_a_free_port(void **state)
+{
+	(void)state;
+	struct probe_params pp;
+	char err[128];
+	probe_params_init(&pp);
+	assert_int_equal(pp.flows, 1);
+	pp.flows = 16;
+	assert_int_equal(probe_params_check(&pp, err, sizeof(err)), 0);
+	pp.flows = PROBE_MAX_FLOWS + 1;
+	assert_int_equal(probe_params_check(&pp, err, sizeof(err)), -1);
+	pp.flows = 4;
+	pp.proto = MODEL_PROTO_UDP;
+	pp.port = 53;
+	assert_int_equal(probe_params_check(&pp, err, sizeof(err)), 0);
+	pp.local_port = 5000;
+	assert_int_equal(probe_params_check(&pp, err, sizeof(err)), -1);
+	pp.flows = 1;
+	assert_int_equal(probe_params_check(&pp, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +394,9 @@ int main(void)
 		cmocka_unit_test(pacing_spreads_only_as_needed),
 		cmocka_unit_test(rounds_spread_over_the_interval),
 		cmocka_unit_test(table_tracks_states_and_rounds),
+		cmocka_unit_test(mda_stopping_numbers_are_the_95_percent_table),
+		cmocka_unit_test(mda_flows_grow_with_responders_up_to_the_cap),
+		cmocka_unit_test(flows_need_a_free_port),
 		cmocka_unit_test(wire_seq_wraps_and_reuse_forgets_the_old_probe),
 		cmocka_unit_test(icmp4_loopback),
 		cmocka_unit_test(udp6_loopback),

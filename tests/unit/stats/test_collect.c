@@ -250,6 +250,103 @@ static void taps_see_every_event_and_can_stop(void **state)
 	model_trace_free(t);
 }
 
+/* ---- each responder's own figures (stats/flowstat.h) ---- */
+
+static struct event on_flow(struct event ev, unsigned flow)
+{
+	ev.flow = flow;
+	return ev;
+}
+
+static const struct model_responder *resp_at(const struct model_hop *h, const char *text)
+{
+	for (unsigned i = 0; i < h->n_resp; i++)
+		if (strcmp(h->resp[i].text, text) == 0)
+			return &h->resp[i];
+	fail_msg("no responder %s", text);
+	return NULL;
+}
+
+/* Two flows at an ECMP pair: A answers flow 0 always; B answers flow 1
+ * once, after a timeout that waited for an owner, then loses two more. */
+static void responders_get_their_flows_losses(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	unsigned long seq = 0;
+	feed(c, on_flow(probe(EVENT_SENT, 1, seq, NULL, 0), 1));
+	feed(c, on_flow(probe(EVENT_TIMEOUT, 1, seq++, NULL, 0), 1)); /* no owner yet */
+	for (int round = 0; round < 4; round++) {
+		feed(c, on_flow(probe(EVENT_SENT, 1, seq, NULL, 0), 0));
+		feed(c, on_flow(probe(EVENT_REPLY, 1, seq++, "10.0.0.1", 2.0), 0));
+		feed(c, on_flow(probe(EVENT_SENT, 1, seq, NULL, 0), 1));
+		if (round == 0)
+			feed(c, on_flow(probe(EVENT_REPLY, 1, seq++, "10.0.0.2", 4.0), 1));
+		else if (round == 3)
+			feed(c, on_flow(probe(EVENT_REPLY, 1, seq++, "10.0.0.2", 6.0), 1));
+		else
+			feed(c, on_flow(probe(EVENT_TIMEOUT, 1, seq++, NULL, 0), 1));
+	}
+	const struct model_hop *h = &t->hops[0];
+	assert_int_equal(h->snt, 9);
+	assert_int_equal(h->drop, 3);
+	const struct model_responder *a = resp_at(h, "10.0.0.1"), *b = resp_at(h, "10.0.0.2");
+	assert_true(a->stats.has && b->stats.has);
+	assert_int_equal(a->stats.snt, 4);
+	assert_int_equal(a->stats.drop, 0);
+	assert_int_equal(a->stats.flows, 1);
+	assert_int_equal(b->stats.snt, 5);
+	assert_int_equal(b->stats.drop, 3);
+	assert_float_equal(b->stats.loss_pct, 60.0, 1e-9);
+	assert_float_equal(b->stats.avg, 5.0, 1e-9);
+	assert_float_equal(b->stats.best, 4.0, 1e-9);
+	assert_float_equal(b->stats.wrst, 6.0, 1e-9);
+	assert_int_equal(b->stats.flows, 2);
+	collect_free(c);
+	model_trace_free(t);
+}
+
+/* A route change moves a flow to its new responder; a late reply turns a
+ * loss back into Late for the flow's responder. */
+static void flows_move_and_late_replies_count(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	feed(c, probe(EVENT_SENT, 1, 0, NULL, 0));
+	feed(c, probe(EVENT_REPLY, 1, 0, "10.0.0.1", 1.0));
+	feed(c, probe(EVENT_SENT, 1, 1, NULL, 0));
+	feed(c, probe(EVENT_TIMEOUT, 1, 1, NULL, 0));
+	feed(c, probe(EVENT_LATE, 1, 1, "10.0.0.1", 900.0));
+	feed(c, probe(EVENT_SENT, 1, 2, NULL, 0));
+	feed(c, probe(EVENT_REPLY, 1, 2, "10.0.0.9", 1.0)); /* the route changed */
+	const struct model_hop *h = &t->hops[0];
+	const struct model_responder *a = resp_at(h, "10.0.0.1"), *b = resp_at(h, "10.0.0.9");
+	assert_int_equal(a->stats.snt, 2);
+	assert_int_equal(a->stats.drop, 0);
+	assert_int_equal(a->stats.late, 1);
+	assert_int_equal(a->stats.flows, 0);
+	assert_int_equal(b->stats.flows, 1);
+	assert_int_equal(b->stats.snt, 1);
+	collect_free(c);
+	model_trace_free(t);
+}
+
+static void varying_flows_give_no_responder_figures(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	collect_varying_flows(c);
+	feed(c, probe(EVENT_SENT, 1, 0, NULL, 0));
+	feed(c, probe(EVENT_REPLY, 1, 0, "10.0.0.1", 1.0));
+	assert_false(t->hops[0].resp[0].stats.has);
+	assert_int_equal(t->hops[0].recv, 1);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +357,9 @@ int main(void)
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(taps_see_every_event_and_can_stop),
+		cmocka_unit_test(responders_get_their_flows_losses),
+		cmocka_unit_test(flows_move_and_late_replies_count),
+		cmocka_unit_test(varying_flows_give_no_responder_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
