@@ -365,10 +365,9 @@ static void note_not_shown(unsigned not_shown)
 {
 	if (!not_shown)
 		return;
-	bool ip = not_shown & OPTS_NOT_SHOWN_IPINFO, mpls = not_shown & OPTS_NOT_SHOWN_MPLS;
-	fprintf(stderr, "hopdoc: note: accepted, but not shown yet: %s%s%s\n",
-		ip ? "AS numbers and IP information (-z, -y)" : "", ip && mpls ? "; " : "",
-		mpls ? "MPLS labels (-e)" : "");
+	if (not_shown & OPTS_NOT_SHOWN_IPINFO)
+		fprintf(stderr, "hopdoc: note: accepted, but not shown yet: AS numbers and IP "
+				"information (-z, -y)\n");
 }
 
 int cli_main(int argc, char **argv)

@@ -413,14 +413,15 @@ static int opt_version(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
-/* -e, -y and -z are accepted so that mtr command lines (mtr -rwzbc100 HOST,
- * as hosting providers ask for) run; what they would add is not shown yet. */
 static int opt_mpls(struct parse_ctx *p, const char *arg)
 {
 	(void)arg;
-	p->o->not_shown |= OPTS_NOT_SHOWN_MPLS;
+	p->o->cfg.mpls = true;
 	return 0;
 }
+
+/* -y and -z are accepted so that mtr command lines (mtr -rwzbc100 HOST, as
+ * hosting providers ask for) run; what they would add is not shown yet. */
 
 static int opt_ipinfo(struct parse_ctx *p, const char *arg)
 {
@@ -540,7 +541,7 @@ static const struct opt_spec opt_table[] = {
 	 "when the run ends, write WinMTR's text table to FILE", NULL},
 	{"export-html", OPT_EXPORT_HTML, "FILE", opt_export_html,
 	 "when the run ends, write a self-contained HTML page to FILE", NULL},
-	{"mpls", 'e', NULL, opt_mpls, "MPLS information (accepted, not shown yet)", NULL},
+	{"mpls", 'e', NULL, opt_mpls, "show MPLS labels (RFC 4950) under their hops", NULL},
 	{"ipinfo", 'y', "NUMBER", opt_ipinfo, "IP information 0-4 (accepted, not shown yet)", NULL},
 	{"aslookup", 'z', NULL, opt_aslookup, "AS numbers (accepted, not shown yet)", NULL},
 	{"help", 'h', NULL, opt_help, "display this help and exit", NULL},

@@ -35,7 +35,6 @@ enum opts_action {
 /* mtr options hopdoc accepts, so mtr command lines run, but whose output it
  * does not show yet; the CLI says so once on stderr. */
 enum opts_not_shown {
-	OPTS_NOT_SHOWN_MPLS = 1u << 0,   /* -e, --mpls */
 	OPTS_NOT_SHOWN_IPINFO = 1u << 1, /* -y, --ipinfo, -z, --aslookup */
 };
 

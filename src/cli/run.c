@@ -79,6 +79,7 @@ void run_fill_render_opts(struct render_opts *o, const struct config *cfg)
 	o->wide = cfg->wide;
 	o->want_names = !cfg->no_dns;
 	o->show_ips = cfg->show_ips;
+	o->mpls = cfg->mpls;
 }
 
 /* Raw and split print as events come, after the collector has seen each. */
@@ -86,6 +87,8 @@ static int add_stream_printer(struct run *r)
 {
 	if (r->cfg->output == RENDER_RAW) {
 		r->raw = render_raw_new(r->sink);
+		if (r->raw)
+			render_raw_set_mpls(r->raw, r->cfg->mpls);
 		return r->raw ? collect_add_tap(r->collect, render_raw_event, r->raw) : -1;
 	}
 	if (r->cfg->output == RENDER_SPLIT) {

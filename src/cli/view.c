@@ -200,7 +200,7 @@ static int view_setup(struct view *v, char *err, size_t errlen)
 		return -1;
 	}
 	struct tui_config tc = { .fields = v->cfg->fields, .want_names = !v->cfg->no_dns,
-		                 .show_ips = v->cfg->show_ips, .proto = v->prm.proto,
+		                 .show_ips = v->cfg->show_ips, .mpls = v->cfg->mpls, .proto = v->prm.proto,
 		                 .mode = v->cfg->displaymode };
 	struct tui_hooks hooks = { .ctx = v, .pause = hook_pause, .reset = hook_reset,
 		                   .proto = hook_proto, .export_run = hook_export };

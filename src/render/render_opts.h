@@ -14,6 +14,7 @@ struct render_opts {
 	bool wide;                          /* -w */
 	bool want_names;                    /* names unless -n */
 	bool show_ips;                      /* -b: name and address */
+	bool mpls;                          /* -e: "[MPLS: ...]" lines as mtr prints them */
 	const struct finding_list *diagnosis; /* NULL: no diagnosis section */
 };
 

@@ -64,6 +64,20 @@ static int print_header(const struct model_trace *t, const struct render_opts *o
 	return sink_printf(out, "%s\n", line);
 }
 
+/* -e: a responder's labels, one line each, in mtr's report form. mtr 0.95
+ * prints them under the responder whose reply carried them (and, built with
+ * ipinfo, a single responder's only with -z/-y too: hopdoc always does). */
+static int print_mpls(const struct model_responder *r, const struct render_opts *o, struct sink *out)
+{
+	for (unsigned k = 0; o->mpls && k < r->n_mpls && k < MODEL_MAX_MPLS; k++) {
+		const struct model_mpls *m = &r->mpls[k];
+		if (sink_printf(out, "       [MPLS: Lbl %lu TC %u S %u TTL %u]\n", (unsigned long)m->label,
+				(unsigned)m->tc, (unsigned)m->s, (unsigned)m->ttl) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The other responders of a hop, on lines of their own without figures. */
 static int print_others(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
 {
@@ -72,7 +86,8 @@ static int print_others(const struct model_hop *h, const struct render_opts *o, 
 		if (i == h->latest)
 			continue;
 		render_field_label(&h->resp[i], o, label, sizeof(label));
-		if (sink_printf(out, "        %-*s\n", (int)width, label) != 0)
+		if (sink_printf(out, "        %-*s\n", (int)width, label) != 0 ||
+		    print_mpls(&h->resp[i], o, out) != 0)
 			return -1;
 	}
 	return 0;
@@ -86,6 +101,8 @@ static int print_hop(const struct model_hop *h, const struct render_opts *o, siz
 	snprintf(line, sizeof(line), " %2u.|-- %-*s", h->ttl, (int)width, label);
 	put_fields(line, o->wide ? strlen(line) : width, h, o);
 	if (sink_printf(out, "%s\n", line) != 0)
+		return -1;
+	if (h->n_resp && print_mpls(&h->resp[h->latest < h->n_resp ? h->latest : 0], o, out) != 0)
 		return -1;
 	return print_others(h, o, width, out);
 }

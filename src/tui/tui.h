@@ -41,6 +41,7 @@ struct tui_config {
 	const char *fields;    /* -o; NULL for mtr's default */
 	bool want_names;       /* not -n */
 	bool show_ips;         /* -b */
+	bool mpls;             /* -e: MPLS labels under their responders */
 	enum model_proto proto;
 	unsigned mode;         /* --displaymode */
 };

@@ -53,6 +53,7 @@ struct tui_state {
 	bool want_names; /* `n` */
 	bool show_ips;   /* `b` */
 	bool jitter;     /* `j`: mtr's jitter columns instead of fields */
+	bool mpls;       /* -e: labels under their responders (mtr's `e` is export here) */
 	bool help;       /* `?` / `h` */
 	bool paused;     /* `p` / space */
 	bool prompting;  /* `o`: typing a field order */

@@ -480,6 +480,8 @@ static int parse_arg(struct golden *g, const char *arg)
 		g->opts.want_names = true;
 	else if (strcmp(arg, "ips") == 0)
 		g->opts.show_ips = true;
+	else if (strcmp(arg, "mpls") == 0)
+		g->opts.mpls = true;
 	else if (strcmp(arg, "mtr-keys") == 0)
 		g->mtr_keys = true;
 	else if (strcmp(arg, "diagnosis") == 0)
@@ -503,6 +505,8 @@ static int setup_streams(struct golden *g)
 		return fail("out of memory", "");
 	if (strcmp(g->format, "raw") == 0) {
 		g->raw = render_raw_new(g->out);
+		if (g->raw)
+			render_raw_set_mpls(g->raw, g->opts.mpls);
 		return g->raw ? collect_add_tap(g->collect, render_raw_event, g->raw) : -1;
 	}
 	if (strcmp(g->format, "split") == 0) {

@@ -2,7 +2,7 @@
  * engine events replayed through the collector and the history, for the
  * golden tests in tests/golden/tui/ (file format in its README.md).
  *
- * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter]
+ * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter] [mpls]
  *                   [fields=LETTERS] [scroll=N] [help] [paused] [proto=udp|tcp]
  *                   [keys=KEYS] [nodiag] FILE
  * keys= feeds each character to the view state as a key first ('_' for a
@@ -29,7 +29,7 @@
 struct golden {
 	int width, height;
 	unsigned mode, scroll;
-	bool names, ips, jitter, help, paused, nodiag;
+	bool names, ips, jitter, help, paused, nodiag, mpls;
 	enum model_proto proto;
 	char fields[32], keys[64];
 	struct model_trace *t;
@@ -57,8 +57,8 @@ static int to_ulong(const char *s, unsigned long max, unsigned long *out)
 
 static int flag_opt(struct golden *g, const char *a)
 {
-	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag };
-	static const char *const names[] = { "names", "ips", "jitter", "help", "paused", "nodiag" };
+	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag, &g->mpls };
+	static const char *const names[] = { "names", "ips", "jitter", "help", "paused", "nodiag", "mpls" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(a, names[i]) == 0)
 			return *flags[i] = true, 1;
@@ -128,8 +128,16 @@ static int parse_reply(char *rest, struct event *ev)
 	ev->rtt_ms = strtod(rtt, &end);
 	if (*end)
 		return fail("bad RTT", rtt);
-	char *opt = strtok_r(NULL, " ", &save);
-	ev->from_target = opt && strcmp(opt, "target") == 0;
+	/* then "target" and "mpls=L:TC:S:TTL" words, as in tests/golden/render */
+	for (char *opt; (opt = strtok_r(NULL, " ", &save)) != NULL;) {
+		unsigned l, tc, s, ttl;
+		if (strcmp(opt, "target") == 0)
+			ev->from_target = true;
+		else if (sscanf(opt, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
+			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
+		else
+			return fail("bad reply word", opt);
+	}
 	return 0;
 }
 
@@ -214,7 +222,7 @@ static int render(struct golden *g)
 {
 	struct tui_state s;
 	tui_state_init(&s, g->fields, g->names, g->ips, g->proto, g->mode);
-	s.jitter = g->jitter, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
+	s.jitter = g->jitter, s.mpls = g->mpls, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
 	press_keys(&s, g->keys);
 	struct finding_list l;
 	finding_list_init(&l);

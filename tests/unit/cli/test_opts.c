@@ -537,11 +537,15 @@ static void mpls_and_ipinfo_are_accepted_and_noted(void **state)
 	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO);
 	assert_string_equal(o.targets[0], "h");
 	opts_free(&o);
+	assert_false(o.cfg.mpls);
+	opts_free(&o);
 	o = ok("-e --ipinfo 2 h");
-	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO);
+	assert_true(o.cfg.mpls);
 	opts_free(&o);
 	o = ok("--mpls --aslookup -y0 h");
-	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO);
+	assert_true(o.cfg.mpls);
 	opts_free(&o);
 	o = ok("-r h");
 	assert_int_equal(o.not_shown, 0);
