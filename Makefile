@@ -25,7 +25,7 @@ DEPFLAGS := -MMD -MP
 
 PKG_CONFIG ?= pkg-config
 LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
-LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread
+LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread -lresolv
 LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 

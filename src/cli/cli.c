@@ -360,16 +360,6 @@ static int print_usage(void)
 	return rc;
 }
 
-/* Said once per run: the options were taken, their output is not there. */
-static void note_not_shown(unsigned not_shown)
-{
-	if (!not_shown)
-		return;
-	if (not_shown & OPTS_NOT_SHOWN_IPINFO)
-		fprintf(stderr, "hopdoc: note: accepted, but not shown yet: AS numbers and IP "
-				"information (-z, -y)\n");
-}
-
 int cli_main(int argc, char **argv)
 {
 	struct opts o;
@@ -383,8 +373,6 @@ int cli_main(int argc, char **argv)
 	}
 	if (o.warning[0])
 		complain(NULL, o.warning);
-	if (o.action == OPTS_RUN)
-		note_not_shown(o.not_shown);
 	int status = EXIT_OK;
 	if (o.action == OPTS_VERSION)
 		printf("hopdoc %s\n", HOPDOC_VERSION);

@@ -198,7 +198,13 @@ static int take_continuation(struct report *r, char *s, struct import_error *err
 	struct model_hop *h = r->hop;
 	unsigned latest = h->latest;
 	bool ok;
-	if (add_host_cell(r, h, cell, &ok, err, line) != 0)
+	/* mtr 0.95 -z/-y prints another responder twice: plain, 8 spaces in,
+	 * then 5 spaces in with its IP information. */
+	unsigned long asn;
+	bool plain = r->ipinfo && cell - s >= 8 && !(strncmp(cell, "AS", 2) == 0 && split_asn(cell, &asn));
+	if (plain)
+		(void)import_add_host(h, cell, &ok);
+	else if (add_host_cell(r, h, cell, &ok, err, line) != 0)
 		return -1;
 	if (!ok)
 		return import_fail(err, line, "expected at most %d responders at hop %u",

@@ -40,6 +40,23 @@ static size_t hosts_width(const struct model_trace *t, const struct render_opts 
 	return width;
 }
 
+/* The name column's width, and the header's: -z/-y widen a wide report's
+ * header by the ipinfo column, and its names by one space (mtr 0.95). */
+struct text_cols {
+	size_t hosts, header;
+};
+
+static struct text_cols columns(const struct model_trace *t, const struct render_opts *o)
+{
+	struct text_cols c = { hosts_width(t, o), 0 };
+	c.header = c.hosts;
+	if (o->ipinfo && o->wide) {
+		c.header += (size_t)render_field_ipinfo_width(o) + (o->ipinfo_field % MODEL_IPINFO_FIELDS ? 0 : 2);
+		c.hosts++;
+	}
+	return c;
+}
+
 /* Appends the -o columns: titles when hop is NULL, else the hop's cells. */
 static void put_fields(char *line, size_t at, const struct model_hop *hop, const struct render_opts *o)
 {
@@ -56,11 +73,11 @@ static void put_fields(char *line, size_t at, const struct model_hop *hop, const
 	}
 }
 
-static int print_header(const struct model_trace *t, const struct render_opts *o, size_t width, struct sink *out)
+static int print_header(const struct model_trace *t, const struct render_opts *o, struct text_cols c, struct sink *out)
 {
 	char line[TEXT_LINE_MAX];
-	snprintf(line, sizeof(line), "HOST: %-*s", (int)width, t->src);
-	put_fields(line, o->wide ? strlen(line) : width, NULL, o);
+	snprintf(line, sizeof(line), "HOST: %-*s", (int)c.header, t->src);
+	put_fields(line, o->wide ? strlen(line) : c.header, NULL, o);
 	return sink_printf(out, "%s\n", line);
 }
 
@@ -81,28 +98,42 @@ static int print_mpls(const struct model_responder *r, const struct render_opts 
 /* The other responders of a hop, on lines of their own without figures. */
 static int print_others(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
 {
-	char label[2 * MODEL_NAME_MAX];
+	char label[2 * MODEL_NAME_MAX], info[MODEL_IPINFO_MAX + 8];
 	for (unsigned i = 0; i < h->n_resp; i++) {
 		if (i == h->latest)
 			continue;
 		render_field_label(&h->resp[i], o, label, sizeof(label));
-		if (sink_printf(out, "        %-*s\n", (int)width, label) != 0 ||
-		    print_mpls(&h->resp[i], o, out) != 0)
+		if (sink_printf(out, "        %-*s\n", (int)width, label) != 0)
+			return -1;
+		/* mtr 0.95 then prints the responder again, with its ipinfo */
+		if (o->ipinfo && sink_printf(out, "     %s%s\n", render_field_ipinfo(&h->resp[i], o, info, sizeof(info)),
+					     label) != 0)
+			return -1;
+		if (print_mpls(&h->resp[i], o, out) != 0)
 			return -1;
 	}
 	return 0;
 }
 
+static const struct model_responder *latest_of(const struct model_hop *h)
+{
+	return h->n_resp ? &h->resp[h->latest < h->n_resp ? h->latest : 0] : NULL;
+}
+
 static int print_hop(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
 {
 	char line[TEXT_LINE_MAX];
-	char label[2 * MODEL_NAME_MAX];
+	char label[2 * MODEL_NAME_MAX], info[MODEL_IPINFO_MAX + 8];
 	render_field_hop_label(h, o, label, sizeof(label));
-	snprintf(line, sizeof(line), " %2u.|-- %-*s", h->ttl, (int)width, label);
+	if (o->ipinfo) /* mtr 0.95: " %2d. %s%-*s", without the "|--" */
+		snprintf(line, sizeof(line), " %2u. %s%-*s", h->ttl,
+			 render_field_ipinfo(latest_of(h), o, info, sizeof(info)), (int)width, label);
+	else
+		snprintf(line, sizeof(line), " %2u.|-- %-*s", h->ttl, (int)width, label);
 	put_fields(line, o->wide ? strlen(line) : width, h, o);
 	if (sink_printf(out, "%s\n", line) != 0)
 		return -1;
-	if (h->n_resp && print_mpls(&h->resp[h->latest < h->n_resp ? h->latest : 0], o, out) != 0)
+	if (latest_of(h) && print_mpls(latest_of(h), o, out) != 0)
 		return -1;
 	return print_others(h, o, width, out);
 }
@@ -152,11 +183,11 @@ int render_text_findings(const struct finding_list *l, struct sink *out)
 int render_text_report(const struct model_trace *t, const struct render_opts *o, struct sink *out)
 {
 	o = render_field_opts(o);
-	size_t width = hosts_width(t, o);
-	if (print_start(t, out) != 0 || print_header(t, o, width, out) != 0)
+	struct text_cols c = columns(t, o);
+	if (print_start(t, out) != 0 || print_header(t, o, c, out) != 0)
 		return -1;
 	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++)
-		if (print_hop(&t->hops[i], o, width, out) != 0)
+		if (print_hop(&t->hops[i], o, c.hosts, out) != 0)
 			return -1;
 	if (o->diagnosis) {
 		sink_puts(out, "\n");

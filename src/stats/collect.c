@@ -164,11 +164,30 @@ static int on_name(struct collect *c, const struct event *ev)
 	return sync_all(c);
 }
 
+static int on_ipinfo(struct collect *c, const struct event *ev)
+{
+	if (!ev->name)
+		return 0;
+	for (size_t i = 0; i < c->full->n_hops; i++) {
+		struct model_hop *h = &c->full->hops[i];
+		for (unsigned j = 0; j < h->n_resp; j++)
+			if (model_addr_equal(&h->resp[j].addr, &ev->from)) {
+				struct model_responder *r = &h->resp[j];
+				snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", ev->name);
+				model_text_clean(r->ipinfo);
+				r->asn = model_ipinfo_asn(r->ipinfo);
+			}
+	}
+	return sync_all(c);
+}
+
 static int update(struct collect *c, const struct event *ev)
 {
 	switch (ev->type) {
 	case EVENT_NAME:
 		return on_name(c, ev);
+	case EVENT_IPINFO:
+		return on_ipinfo(c, ev);
 	case EVENT_ROUND_END:
 		return 0;
 	case EVENT_SENT:

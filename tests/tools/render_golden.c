@@ -215,6 +215,21 @@ static int parse_mpls(struct model_trace *t, char *rest)
 	return 0;
 }
 
+/* "ipinfo TTL TXT": the hop's last responder's origin TXT record. */
+static int parse_ipinfo(struct model_trace *t, char *rest)
+{
+	struct model_hop *h;
+	char *sp = strchr(rest, ' ');
+	if (sp)
+		*sp = '\0';
+	if (!sp || parse_ttl(rest, t, &h) != 0 || !h->n_resp)
+		return fail("ipinfo needs TTL TXT and a responder", rest);
+	struct model_responder *r = &h->resp[h->n_resp - 1];
+	snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", sp + 1);
+	r->asn = model_ipinfo_asn(r->ipinfo);
+	return 0;
+}
+
 static int name_index(const char *name, const char *(*fn)(unsigned), unsigned *out)
 {
 	for (unsigned i = 0; i < 16; i++)
@@ -350,17 +365,25 @@ static int parse_reply(char **save, struct event *ev)
 }
 
 /* sent TTL SEQ | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] |
- * timeout TTL SEQ | late TTL SEQ ADDR RTT | name ADDR NAME | round N */
+ * timeout TTL SEQ | late TTL SEQ ADDR RTT | name ADDR NAME | round N |
+ * ipinfo ADDR TXT (the rest of the line: an origin TXT record) */
 static int parse_event(const char *key, char *rest, struct event *ev)
 {
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
+	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
 	size_t i = 0;
-	while (i < 6 && strcmp(key, types[i]) != 0)
+	while (i < 7 && strcmp(key, types[i]) != 0)
 		i++;
-	if (i == 6)
+	if (i == 7)
 		return fail("unknown line", key);
 	memset(ev, 0, sizeof(*ev));
-	ev->type = (enum event_type)i;
+	ev->type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
+	if (ev->type == EVENT_IPINFO) {
+		char *sp = strchr(rest, ' ');
+		ev->name = sp ? sp + 1 : "";
+		if (sp)
+			*sp = '\0';
+		return addr_arg(rest, &ev->from);
+	}
 	char *save, *a = strtok_r(rest, " ", &save), *b = strtok_r(NULL, " ", &save);
 	if (ev->type == EVENT_NAME) {
 		ev->name = b ? b : "";
@@ -449,6 +472,8 @@ static int parse_line(struct golden *g, char *line)
 			return parse_resp(g->t, rest);
 		if (strcmp(line, "mpls") == 0)
 			return parse_mpls(g->t, rest);
+		if (strcmp(line, "ipinfo") == 0)
+			return parse_ipinfo(g->t, rest);
 		if (strcmp(line, "sample") == 0)
 			return parse_sample(g, rest);
 		return fail("unknown line", line);
@@ -482,6 +507,13 @@ static int parse_arg(struct golden *g, const char *arg)
 		g->opts.show_ips = true;
 	else if (strcmp(arg, "mpls") == 0)
 		g->opts.mpls = true;
+	else if (strncmp(arg, "ipinfo=", 7) == 0) {
+		unsigned v;
+		if (parse_uint(arg + 7, MODEL_IPINFO_FIELDS - 1, &v) != 0)
+			return fail("ipinfo=0..4", arg);
+		g->opts.ipinfo = true;
+		g->opts.ipinfo_field = v;
+	}
 	else if (strcmp(arg, "mtr-keys") == 0)
 		g->mtr_keys = true;
 	else if (strcmp(arg, "diagnosis") == 0)

@@ -146,6 +146,18 @@ static void mtr_text_ipinfo_columns(void **state)
 	fails_at("HOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
 		 "  1. 2001:db8:1234:5678::/64r1.example  0.0%  3  0.1  0.1  0.1  0.1  0.0\n", 2,
 		 "cannot tell the IP information from the host");
+	/* mtr 0.95's own form (report.c): another responder plainly, 8 spaces
+	 * in, then again 5 spaces in with its IP information (-b: "name (ip)") */
+	static const char twice[] =
+		"HOST: vm                                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		"  1. AS64500  a.example (10.0.0.1)            0.0%     3    0.1   0.1   0.1   0.1   0.0\n"
+		"        b.example (10.0.0.2)\n"
+		"     AS64501  b.example (10.0.0.2)\n";
+	t = load(twice, IMPORT_FMT_MTR_TEXT);
+	assert_int_equal(t->hops[0].n_resp, 2);
+	assert_string_equal(t->hops[0].resp[1].text, "10.0.0.2");
+	assert_int_equal(t->hops[0].resp[1].asn, 64501);
+	model_trace_free(t);
 }
 
 static void mtr_text_errors(void **state)
