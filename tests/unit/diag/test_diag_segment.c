@@ -83,6 +83,21 @@ static void as_numbers_decide(void **state)
 	for (size_t i = 0; i < t->n_hops; i++)
 		t->hops[i].resp[0].asn = asn[i];
 	expect_segments(t, true, "laaattddd");
+	/* R9: a fault names the network that owns it by its AS: loss from hop
+	 * 5 (AS64510, transit) on */
+	for (size_t i = 4; i < t->n_hops; i++) {
+		t->hops[i].loss_pct = 20.0;
+		t->hops[i].recv = 16;
+	}
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(diag_trace(t, &l), 0);
+	assert_true(l.n >= 1);
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].hop, 5);
+	assert_non_null(strstr(l.items[0].summary, "Hop 5 is in AS64510's network."));
+	assert_non_null(strstr(l.items[0].evidence, "R9: hop 5's origin AS is AS64510."));
+	finding_list_free(&l);
 	model_trace_free(t);
 }
 
