@@ -96,11 +96,36 @@ static struct hopstat *stats_for(struct collect *c, unsigned ttl)
 	return c->stats[ttl];
 }
 
-static struct model_responder *note_responder(struct model_hop *h, const struct event *ev, bool in_time)
+/* A responder new at this hop may already be known at another (the target
+ * answers at every TTL from the path's length on): its name and ipinfo came
+ * once, as events, and are not asked again. */
+static void inherit_lookups(const struct model_trace *t, struct model_responder *r)
 {
+	for (size_t i = 0; i < t->n_hops && !(r->name[0] && r->ipinfo[0]); i++) {
+		const struct model_hop *o = &t->hops[i];
+		for (unsigned j = 0; j < o->n_resp; j++) {
+			const struct model_responder *k = &o->resp[j];
+			if (k == r || !model_addr_equal(&k->addr, &r->addr))
+				continue;
+			if (!r->name[0] && k->name[0])
+				memcpy(r->name, k->name, sizeof(r->name));
+			if (!r->ipinfo[0] && k->ipinfo[0]) {
+				memcpy(r->ipinfo, k->ipinfo, sizeof(r->ipinfo));
+				r->asn = k->asn;
+			}
+		}
+	}
+}
+
+static struct model_responder *note_responder(const struct model_trace *t, struct model_hop *h,
+					      const struct event *ev, bool in_time)
+{
+	unsigned before = h->n_resp;
 	struct model_responder *r = model_hop_responder(h, &ev->from);
 	if (!r)
 		return NULL; /* more than mtr's 8 at one hop: counted in the statistics only */
+	if (h->n_resp > before)
+		inherit_lookups(t, r);
 	if (in_time) {
 		r->replies++;
 		h->latest = (unsigned)(r - h->resp);
@@ -117,7 +142,7 @@ static struct model_responder *note_responder(struct model_hop *h, const struct 
 static void note_answer(struct collect *c, struct model_hop *h, const struct event *ev)
 {
 	bool in_time = ev->type == EVENT_REPLY;
-	note_responder(h, ev, in_time);
+	note_responder(c->full, h, ev, in_time);
 	if (ev->ttl > c->max_heard)
 		c->max_heard = ev->ttl;
 	if (in_time || ev->from_target)
