@@ -29,6 +29,7 @@ struct event {
 	const char *name;           /* NAME: the name; IPINFO: the TXT record */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
+	bool nat;                   /* REPLY, LATE: the quote showed our probe rewritten (NAT) */
 };
 
 /* A consumer of events; returns 0, or -1 to stop the run. */

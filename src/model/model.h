@@ -42,6 +42,7 @@ struct model_responder {
 	unsigned long replies;        /* replies from this responder */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
+	bool nat; /* its replies quoted our probe rewritten: a NAT lies before it */
 };
 
 /* Which optional figures a hop carries; imports do not have them all. */

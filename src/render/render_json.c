@@ -69,6 +69,8 @@ static json_t *responder(const struct model_responder *r, const struct render_op
 		put(obj, "asn", json_integer(r->asn), &failed);
 	if (obj && r->n_mpls)
 		put(obj, "mpls", mpls_list(r), &failed);
+	if (obj && r->nat)
+		put(obj, "nat", json_true(), &failed);
 	if (failed) {
 		json_decref(obj);
 		return NULL;

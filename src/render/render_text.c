@@ -120,6 +120,28 @@ static const struct model_responder *latest_of(const struct model_hop *h)
 	return h->n_resp ? &h->resp[h->latest < h->n_resp ? h->latest : 0] : NULL;
 }
 
+static bool hop_nat(const struct model_hop *h)
+{
+	for (unsigned i = 0; i < h->n_resp; i++)
+		if (h->resp[i].nat)
+			return true;
+	return false;
+}
+
+/* The first hop whose replies quoted our probe rewritten: a NAT lies just
+ * before it. mtr has no such line; the form is its MPLS lines', which
+ * importers skip. */
+static int print_nat_mark(const struct model_trace *t, size_t i, struct sink *out)
+{
+	for (size_t k = render_field_first_hop(t); k < i; k++)
+		if (hop_nat(&t->hops[k]))
+			return 0;
+	if (!hop_nat(&t->hops[i]))
+		return 0;
+	return sink_printf(out, "       [NAT: the probe came back rewritten; a NAT lies before hop %u]\n",
+			   t->hops[i].ttl);
+}
+
 static int print_hop(const struct model_hop *h, const struct render_opts *o, size_t width, struct sink *out)
 {
 	char line[TEXT_LINE_MAX];
@@ -187,7 +209,7 @@ int render_text_report(const struct model_trace *t, const struct render_opts *o,
 	if (print_start(t, out) != 0 || print_header(t, o, c, out) != 0)
 		return -1;
 	for (size_t i = render_field_first_hop(t); i < t->n_hops; i++)
-		if (print_hop(&t->hops[i], o, c.hosts, out) != 0)
+		if (print_hop(&t->hops[i], o, c.hosts, out) != 0 || print_nat_mark(t, i, out) != 0)
 			return -1;
 	if (o->diagnosis) {
 		sink_puts(out, "\n");

@@ -130,6 +130,7 @@ static struct model_responder *note_responder(const struct model_trace *t, struc
 		r->replies++;
 		h->latest = (unsigned)(r - h->resp);
 	}
+	r->nat = r->nat || ev->nat;
 	if (ev->n_mpls) {
 		r->n_mpls = ev->n_mpls < MODEL_MAX_MPLS ? ev->n_mpls : MODEL_MAX_MPLS;
 		memcpy(r->mpls, ev->mpls, r->n_mpls * sizeof(r->mpls[0]));

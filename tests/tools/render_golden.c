@@ -167,6 +167,10 @@ static int resp_key(struct model_hop *h, struct model_responder *r, char *tok)
 		h->latest = (unsigned)(r - h->resp);
 		return 0;
 	}
+	if (strcmp(tok, "nat") == 0) {
+		r->nat = true;
+		return 0;
+	}
 	if (split_key(tok, &val) != 0)
 		return -1;
 	if (strcmp(tok, "replies") == 0)
@@ -356,6 +360,8 @@ static int parse_reply(char **save, struct event *ev)
 		unsigned l, tc, s, ttl;
 		if (strcmp(tok, "target") == 0)
 			ev->from_target = true;
+		else if (strcmp(tok, "nat") == 0)
+			ev->nat = true;
 		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
 			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
 		else
