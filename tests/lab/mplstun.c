@@ -2,14 +2,19 @@
  * no mpls_router module, so the tunnel is played in user space: packets
  * routed into the TUN device are answered as a label-switched path with
  * ICMP tunnelling (RFC 3032 section 2.3.2) would answer them.
- *     mplstun TUN TARGET DELAY_MS LIFETIME_S LSR:LABEL [LSR:LABEL ...]
+ *     mplstun TUN TARGET DELAY_MS LIFETIME_S [nat=K] LSR:LABEL [LSR:LABEL ...]
  * A packet arriving with IP TTL k (k <= the number of LSRs) gets an ICMP
  * time exceeded from the k-th LSR's address carrying an RFC 4950 label stack
  * (RFC 4884 extension: the quote padded to 128 bytes, then one MPLS object
  * with LABEL, TC 0, S 1, TTL 1). A packet to TARGET that outlives the LSRs
  * gets what the target would send: an echo reply, or a port unreachable for
  * UDP. Every answer leaves DELAY_MS after its probe came: the far end's time,
- * as every hop of such a tunnel shows it. IPv4 only; the tool creates TUN in
+ * as every hop of such a tunnel shows it. LABEL 0: that LSR sends no label
+ * stack (a plain router). nat=K plays a NAT just before the K-th router that
+ * restores the addresses and ports of the ICMP errors coming back but not
+ * the UDP checksum it had changed with them: from router K on (and the
+ * target's port unreachable) the quoted UDP checksum differs from the one
+ * sent (Dublin traceroute's NAT signal). IPv4 only; the tool creates TUN in
  * its own namespace (a lab router) and exits after LIFETIME_S seconds, so a
  * test that dies cannot leave it running. It only ever writes into TUN:
  * answers to the lab's own probes. */
@@ -19,6 +24,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +55,7 @@ struct tun {
 	int64_t delay_ms;
 	struct lsr lsr[MAX_LSR];
 	size_t n_lsr;
+	size_t nat_from; /* 1-based router from which quotes show a NAT; 0: none */
 	struct out_pkt queue[MAX_QUEUE]; /* a ring: the delay is fixed, so FIFO */
 	size_t head, count;
 };
@@ -105,8 +112,18 @@ static void ip_header(uint8_t *p, uint32_t src, uint32_t dst, size_t len, uint8_
 
 /* ICMP error (type, code) from src quoting the probe; with a label, the
  * quote is padded to 128 bytes and the RFC 4950 object follows. */
+/* A sloppy NAT's trace in the quote: the UDP checksum left as rewritten. */
+static void nat_checksum(uint8_t *quote, size_t quote_len)
+{
+	size_t ihl = (size_t)(quote[0] & 15) * 4;
+	if (quote[9] == 17 && ihl + 8 <= quote_len) {
+		quote[ihl + 6] ^= 0x01;
+		quote[ihl + 7] ^= 0x01;
+	}
+}
+
 static size_t icmp_error(uint8_t *out, const uint8_t *probe, size_t plen, uint32_t src,
-                         uint8_t type, uint8_t code, const struct lsr *l)
+                         uint8_t type, uint8_t code, const struct lsr *l, bool nat)
 {
 	uint32_t dst;
 	memcpy(&dst, probe + 12, 4);
@@ -116,8 +133,10 @@ static size_t icmp_error(uint8_t *out, const uint8_t *probe, size_t plen, uint32
 	icmp[0] = type;
 	icmp[1] = code;
 	memcpy(icmp + 8, probe, quote);
+	if (nat)
+		nat_checksum(icmp + 8, quote);
 	size_t len = 8 + quote;
-	if (l) {
+	if (l && l->label) {
 		icmp[5] = QUOTE_LEN / 4; /* RFC 4884 length, 32-bit words */
 		uint8_t *ext = icmp + 8 + QUOTE_LEN;
 		ext[0] = 2 << 4; /* version 2 */
@@ -161,13 +180,14 @@ static size_t answer(const struct tun *t, const uint8_t *p, size_t n, uint8_t *o
 	if (ihl < 20 || ihl + 8 > n || ttl == 0)
 		return 0;
 	if (ttl <= t->n_lsr)
-		return icmp_error(out, p, n, t->lsr[ttl - 1].addr, 11, 0, &t->lsr[ttl - 1]);
+		return icmp_error(out, p, n, t->lsr[ttl - 1].addr, 11, 0, &t->lsr[ttl - 1],
+		                  t->nat_from && ttl >= t->nat_from);
 	if (dst != t->target)
 		return 0;
 	if (proto == 1 && p[ihl] == 8)
 		return n - ihl + 20 <= PKT_MAX ? echo_reply(out, p, n, ihl) : 0;
 	if (proto == 17)
-		return icmp_error(out, p, n, t->target, 3, 3, NULL);
+		return icmp_error(out, p, n, t->target, 3, 3, NULL, t->nat_from != 0);
 	return 0;
 }
 
@@ -230,7 +250,11 @@ static void parse_lsr(struct tun *t, const char *arg)
 		fprintf(stderr, "mplstun: bad address '%s'\n", addr);
 		exit(2);
 	}
-	l->label = (uint32_t)parse_num(colon + 1, 16, 0xfffff);
+	l->label = (uint32_t)parse_num(colon + 1, 0, 0xfffff);
+	if (l->label > 0 && l->label < 16) {
+		fprintf(stderr, "mplstun: labels 1 to 15 are reserved\n");
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
@@ -246,7 +270,10 @@ int main(int argc, char **argv)
 	}
 	t.delay_ms = parse_num(argv[3], 0, 10000);
 	int64_t end = now_ms() + 1000 * parse_num(argv[4], 1, 3600);
-	for (int i = 5; i < argc; i++)
+	int first = 5;
+	if (strncmp(argv[first], "nat=", 4) == 0)
+		t.nat_from = (size_t)parse_num(argv[first++] + 4, 1, MAX_LSR + 1);
+	for (int i = first; i < argc; i++)
 		parse_lsr(&t, argv[i]);
 	t.fd = open_tun(argv[1]);
 	while (now_ms() < end) {

@@ -26,7 +26,7 @@ DELAY=20
 N_LSR=3
 
 cleanup() {
-	[ -n "$TUN_PID" ] && kill "$TUN_PID" 2>/dev/null
+	[ -n "$TUN_PID" ] && kill "$TUN_PID" 2>/dev/null && wait "$TUN_PID" 2>/dev/null
 	lab_down
 	rm -rf "$WORK"
 }
