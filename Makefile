@@ -155,16 +155,19 @@ FUZZ_PACKET := $(FUZZ_DIR)/obj/probe/packet.o
 FUZZ_HOST  := $(FUZZ_DIR)/obj/host/host_parse.o
 FUZZ_AGENTQ := $(FUZZ_DIR)/obj/agent/agent_query.o
 FUZZ_AGENTN := $(FUZZ_DIR)/obj/agent/agent_ndjson.o
+FUZZ_ASN   := $(FUZZ_DIR)/obj/resolve/asn.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
-		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_BIN)
+		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_ASN) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_host: fuzz/fuzz_host.c $(FUZZ_HOST) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_agent_query: fuzz/fuzz_agent_query.c $(FUZZ_AGENTQ) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_agent_ndjson: fuzz/fuzz_agent_ndjson.c $(FUZZ_AGENTN) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_asn: fuzz/fuzz_asn.c $(FUZZ_ASN) $(FUZZ_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE) -lresolv
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 
