@@ -52,30 +52,17 @@ size_t render_field_first_hop(const struct model_trace *t)
 
 int render_field_ipinfo_width(const struct render_opts *o)
 {
-	static const int widths[MODEL_IPINFO_FIELDS] = { 7, 19, 4, 8, 11 }; /* mtr 0.95's iiwidth */
-	return widths[o->ipinfo_field % MODEL_IPINFO_FIELDS];
+	return field_ipinfo_width(o->ipinfo_field);
 }
 
 const char *render_field_ipinfo_value(const struct model_responder *r, const struct render_opts *o,
                                       char *buf, size_t len)
 {
-	char v[MODEL_IPINFO_MAX] = "";
-	unsigned field = o->ipinfo_field % MODEL_IPINFO_FIELDS;
-	if (r && r->ipinfo[0])
-		model_ipinfo_field(r->ipinfo, field, v, sizeof(v));
-	else if (r && field == 0 && r->asn)
-		snprintf(v, sizeof(v), "%u", (unsigned)r->asn);
-	snprintf(buf, len, "%s%s", field == 0 ? "AS" : "", v[0] ? v : "???");
-	return buf;
+	return field_ipinfo_cell(r, o->ipinfo_field, false, buf, len);
 }
 
 const char *render_field_ipinfo(const struct model_responder *r, const struct render_opts *o, char *buf,
                                 size_t len)
 {
-	char v[MODEL_IPINFO_MAX + 4];
-	render_field_ipinfo_value(r, o, v, sizeof(v));
-	/* the "AS" prefix sits outside mtr's padded width */
-	int width = render_field_ipinfo_width(o) + (o->ipinfo_field % MODEL_IPINFO_FIELDS == 0 ? 2 : 0);
-	snprintf(buf, len, "%-*s", width, v);
-	return buf;
+	return field_ipinfo_cell(r, o->ipinfo_field, true, buf, len);
 }

@@ -42,6 +42,8 @@ struct tui_config {
 	bool want_names;       /* not -n */
 	bool show_ips;         /* -b */
 	bool mpls;             /* -e: MPLS labels under their responders */
+	bool ipinfo;           /* -z, -y: mtr's ipinfo before each name */
+	unsigned ipinfo_field; /* -y N (0..4) */
 	enum model_proto proto;
 	unsigned mode;         /* --displaymode */
 };

@@ -47,12 +47,15 @@ unsigned tui_table_lines(const struct tui_frame *f)
 const char *tui_table_label(const struct tui_state *s, const struct model_responder *r, char *buf,
                             size_t len)
 {
+	char info[MODEL_IPINFO_MAX + 8] = ""; /* mtr's curses view: the ipinfo cell first */
+	if (s->ipinfo)
+		field_ipinfo_cell(r, s->ipinfo_field, true, info, sizeof(info));
 	if (!r)
-		snprintf(buf, len, "???");
+		snprintf(buf, len, "%s???", info);
 	else if (s->want_names && r->name[0] && s->show_ips)
-		snprintf(buf, len, "%s (%s)", r->name, r->text);
+		snprintf(buf, len, "%s%s (%s)", info, r->name, r->text);
 	else
-		snprintf(buf, len, "%s", model_responder_label(r, s->want_names));
+		snprintf(buf, len, "%s%s", info, model_responder_label(r, s->want_names));
 	return buf;
 }
 

@@ -29,7 +29,8 @@
 struct golden {
 	int width, height;
 	unsigned mode, scroll;
-	bool names, ips, jitter, help, paused, nodiag, mpls;
+	bool names, ips, jitter, help, paused, nodiag, mpls, ipinfo;
+	unsigned ipinfo_field;
 	enum model_proto proto;
 	char fields[32], keys[64];
 	struct model_trace *t;
@@ -64,6 +65,8 @@ static int flag_opt(struct golden *g, const char *a)
 			return *flags[i] = true, 1;
 	if (strcmp(a, "proto=udp") == 0 || strcmp(a, "proto=tcp") == 0)
 		return g->proto = a[6] == 'u' ? MODEL_PROTO_UDP : MODEL_PROTO_TCP, 1;
+	if (strncmp(a, "ipinfo=", 7) == 0 && a[7] >= '0' && a[7] <= '4' && !a[8])
+		return g->ipinfo = true, g->ipinfo_field = (unsigned)(a[7] - '0'), 1;
 	if (strncmp(a, "fields=", 7) == 0)
 		return snprintf(g->fields, sizeof(g->fields), "%s", a + 7), 1;
 	if (strncmp(a, "keys=", 5) == 0)
@@ -166,17 +169,17 @@ static int feed(struct golden *g, const struct event *ev)
 
 static int parse_event(struct golden *g, const char *key, char *rest)
 {
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
+	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
 	struct event ev = { .round = g->round };
 	size_t i = 0;
-	while (i < 6 && strcmp(key, types[i]) != 0)
+	while (i < 7 && strcmp(key, types[i]) != 0)
 		i++;
-	if (i == 6)
+	if (i == 7)
 		return fail("unknown line", key);
-	ev.type = (enum event_type)i;
+	ev.type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
 	if (ev.type == EVENT_ROUND_END)
 		return to_ulong(rest, 1000000000ul, &ev.round) ? -1 : feed(g, &ev);
-	if (ev.type == EVENT_NAME) {
+	if (ev.type == EVENT_NAME || ev.type == EVENT_IPINFO) {
 		char *sp = strchr(rest, ' ');
 		if (!sp || model_addr_parse((*sp = '\0', rest), &ev.from) != 0)
 			return fail("name needs ADDR NAME", rest);
@@ -222,7 +225,7 @@ static int render(struct golden *g)
 {
 	struct tui_state s;
 	tui_state_init(&s, g->fields, g->names, g->ips, g->proto, g->mode);
-	s.jitter = g->jitter, s.mpls = g->mpls, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
+	s.jitter = g->jitter, s.mpls = g->mpls, s.ipinfo = g->ipinfo, s.ipinfo_field = g->ipinfo_field, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
 	press_keys(&s, g->keys);
 	struct finding_list l;
 	finding_list_init(&l);
