@@ -25,7 +25,7 @@ DEPFLAGS := -MMD -MP
 
 PKG_CONFIG ?= pkg-config
 LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
-LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread
+LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread -lresolv
 LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 
@@ -157,11 +157,12 @@ FUZZ_AGENTQ := $(FUZZ_DIR)/obj/agent/agent_query.o
 FUZZ_AGENTN := $(FUZZ_DIR)/obj/agent/agent_ndjson.o
 FUZZ_ONEWAY := $(FUZZ_DIR)/obj/oneway/oneway_pkt.o $(FUZZ_DIR)/obj/oneway/oneway_count.o
 FUZZ_MTRPKT := $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_cmd.o $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_reply.o
+FUZZ_ASN   := $(FUZZ_DIR)/obj/resolve/asn.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
 		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_ONEWAY) \
-		$(FUZZ_MTRPKT) $(FUZZ_BIN)
+		$(FUZZ_MTRPKT) $(FUZZ_ASN) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
@@ -170,6 +171,8 @@ $(FUZZ_DIR)/fuzz_agent_query: fuzz/fuzz_agent_query.c $(FUZZ_AGENTQ) $(FUZZ_CORE
 $(FUZZ_DIR)/fuzz_agent_ndjson: fuzz/fuzz_agent_ndjson.c $(FUZZ_AGENTN) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_oneway: fuzz/fuzz_oneway.c $(FUZZ_ONEWAY) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_mtrpacket: fuzz/fuzz_mtrpacket.c $(FUZZ_MTRPKT) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_asn: fuzz/fuzz_asn.c $(FUZZ_ASN) $(FUZZ_CORE)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE) -lresolv
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE)
 

@@ -429,17 +429,6 @@ static int print_usage(void)
 	return rc;
 }
 
-/* Said once per run: the options were taken, their output is not there. */
-static void note_not_shown(unsigned not_shown)
-{
-	if (!not_shown)
-		return;
-	bool ip = not_shown & OPTS_NOT_SHOWN_IPINFO, mpls = not_shown & OPTS_NOT_SHOWN_MPLS;
-	fprintf(stderr, "hopdoc: note: accepted, but not shown yet: %s%s%s\n",
-		ip ? "AS numbers and IP information (-z, -y)" : "", ip && mpls ? "; " : "",
-		mpls ? "MPLS labels (-e)" : "");
-}
-
 int cli_main(int argc, char **argv)
 {
 	struct opts o;
@@ -453,8 +442,6 @@ int cli_main(int argc, char **argv)
 	}
 	if (o.warning[0])
 		complain(NULL, o.warning);
-	if (o.action == OPTS_RUN)
-		note_not_shown(o.not_shown);
 	int status = EXIT_OK;
 	if (o.action == OPTS_VERSION)
 		printf("hopdoc %s\n", HOPDOC_VERSION);

@@ -22,6 +22,9 @@ struct config {
 	bool no_dns;             /* -n */
 	bool show_ips;           /* -b */
 	bool wide;               /* -w */
+	bool mpls;               /* -e: MPLS labels under their hops */
+	bool ipinfo;             /* -z or -y: an ipinfo column (origin TXT lookups unless -n) */
+	unsigned ipinfo_field;   /* -y N (0..4); -z is 0, the AS number */
 	bool diagnose;           /* --diagnose */
 	bool no_follow_up;       /* --no-follow-up: no follow-up probes after --diagnose's run */
 	const char *return_via;  /* --return-via URL: also trace the way back; NULL none */

@@ -433,28 +433,29 @@ static int opt_version(struct parse_ctx *p, const char *arg)
 	return 0;
 }
 
-/* -e, -y and -z are accepted so that mtr command lines (mtr -rwzbc100 HOST,
- * as hosting providers ask for) run; what they would add is not shown yet. */
 static int opt_mpls(struct parse_ctx *p, const char *arg)
 {
 	(void)arg;
-	p->o->not_shown |= OPTS_NOT_SHOWN_MPLS;
+	p->o->cfg.mpls = true;
 	return 0;
 }
+
 
 static int opt_ipinfo(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (int_arg(p, 'y', arg, 0, 4, &v) < 0) /* mtr 0.95: 0 to 4 */
+	if (int_arg(p, 'y', arg, 0, MODEL_IPINFO_FIELDS - 1, &v) < 0) /* mtr 0.95: 0 to 4 */
 		return -1;
-	p->o->not_shown |= OPTS_NOT_SHOWN_IPINFO;
+	p->o->cfg.ipinfo = true;
+	p->o->cfg.ipinfo_field = (unsigned)v;
 	return 0;
 }
 
 static int opt_aslookup(struct parse_ctx *p, const char *arg)
 {
 	(void)arg;
-	p->o->not_shown |= OPTS_NOT_SHOWN_IPINFO;
+	p->o->cfg.ipinfo = true;
+	p->o->cfg.ipinfo_field = 0;
 	return 0;
 }
 
@@ -570,9 +571,9 @@ static const struct opt_spec opt_table[] = {
 	 "when the run ends, write a self-contained HTML page to FILE", NULL},
 	{"metrics", OPT_METRICS, "ADDR:PORT", opt_metrics,
 	 "serve Prometheus metrics of the run at http://ADDR:PORT/metrics", NULL},
-	{"mpls", 'e', NULL, opt_mpls, "MPLS information (accepted, not shown yet)", NULL},
-	{"ipinfo", 'y', "NUMBER", opt_ipinfo, "IP information 0-4 (accepted, not shown yet)", NULL},
-	{"aslookup", 'z', NULL, opt_aslookup, "AS numbers (accepted, not shown yet)", NULL},
+	{"mpls", 'e', NULL, opt_mpls, "show MPLS labels (RFC 4950) under their hops", NULL},
+	{"ipinfo", 'y', "NUMBER", opt_ipinfo, "show IP information field 0-4 (AS, prefix, country, registry, date)", NULL},
+	{"aslookup", 'z', NULL, opt_aslookup, "show AS numbers (origin TXT lookups; none with -n)", NULL},
 	{"help", 'h', NULL, opt_help, "display this help and exit", NULL},
 	{"version", 'v', NULL, opt_version, "output version information and exit", NULL},
 };

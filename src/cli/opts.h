@@ -33,13 +33,6 @@ enum opts_action {
 	OPTS_VERSION, /* -v, --version, or the word "version" */
 };
 
-/* mtr options hopdoc accepts, so mtr command lines run, but whose output it
- * does not show yet; the CLI says so once on stderr. */
-enum opts_not_shown {
-	OPTS_NOT_SHOWN_MPLS = 1u << 0,   /* -e, --mpls */
-	OPTS_NOT_SHOWN_IPINFO = 1u << 1, /* -y, --ipinfo, -z, --aslookup */
-};
-
 /* mtr reads at most this many words from MTR_OPTIONS (its argv[128] holds
  * the program name too) and warns about the rest. */
 #define OPTS_ENV_MAX_WORDS 127
@@ -52,7 +45,6 @@ struct opts {
 	const char *targets_file; /* -F FILE ("-" is stdin); NULL when none */
 	char **targets;
 	size_t n_targets;
-	unsigned not_shown;       /* enum opts_not_shown bits */
 	char warning[OPTS_ERR_MAX]; /* a non-fatal note for stderr; "" when none */
 	char *env_buf;            /* MTR_OPTIONS split into words; options point here */
 	char **env_argv;

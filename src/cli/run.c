@@ -24,6 +24,7 @@
 #include "render/render.h"
 #include "render/render_raw.h"
 #include "render/render_split.h"
+#include "resolve/asn.h"
 #include "resolve/dns.h"
 #include "resolve/target.h"
 #include "stats/collect.h"
@@ -38,6 +39,7 @@ struct run {
 	struct model_trace *trace;
 	struct collect *collect;
 	struct dns *dns;
+	struct dns *asn; /* -z, -y: origin TXT records, on workers of their own */
 	struct sink *sink;
 	struct render_raw *raw;
 	struct render_split *split;
@@ -55,8 +57,13 @@ struct run {
 static int run_on_event(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
-	if (r->dns && (ev->type == EVENT_REPLY || ev->type == EVENT_LATE))
-		(void)dns_lookup(r->dns, &ev->from); /* a full queue only costs a name */
+	if (ev->type == EVENT_REPLY || ev->type == EVENT_LATE) {
+		/* a full queue only costs a name */
+		if (r->dns)
+			(void)dns_lookup(r->dns, &ev->from);
+		if (r->asn)
+			(void)dns_lookup(r->asn, &ev->from);
+	}
 	return collect_event(r->collect, ev);
 }
 
@@ -81,6 +88,9 @@ void run_fill_render_opts(struct render_opts *o, const struct config *cfg)
 	o->wide = cfg->wide;
 	o->want_names = !cfg->no_dns;
 	o->show_ips = cfg->show_ips;
+	o->mpls = cfg->mpls;
+	o->ipinfo = cfg->ipinfo;
+	o->ipinfo_field = cfg->ipinfo_field;
 }
 
 /* Raw and split print as events come, after the collector has seen each. */
@@ -88,6 +98,8 @@ static int add_stream_printer(struct run *r)
 {
 	if (r->cfg->output == RENDER_RAW) {
 		r->raw = render_raw_new(r->sink);
+		if (r->raw)
+			render_raw_set_mpls(r->raw, r->cfg->mpls);
 		return r->raw ? collect_add_tap(r->collect, render_raw_event, r->raw) : -1;
 	}
 	if (r->cfg->output == RENDER_SPLIT) {
@@ -200,6 +212,10 @@ static int trace_setup(struct run *r, const volatile sig_atomic_t *stop, FILE *o
 	/* Names are a nicety: without a resolver the report shows addresses. */
 	if (!r->cfg->no_dns)
 		r->dns = dns_new(r->loop, collect_event, r->collect, NULL, dns_err, sizeof(dns_err));
+	/* -n asks no DNS at all: AS numbers then show as unknown */
+	const struct dns_params asn_params = { .resolve = asn_resolve_system, .ipinfo = true };
+	if (!r->cfg->no_dns && r->cfg->ipinfo)
+		r->asn = dns_new(r->loop, collect_event, r->collect, &asn_params, dns_err, sizeof(dns_err));
 	return start_probe(r, err, errlen);
 }
 
@@ -209,6 +225,7 @@ static void trace_teardown(struct run *r)
 	probe_free(r->probe);
 	hostcheck_free(r->host);
 	dns_free(r->dns);
+	dns_free(r->asn);
 	render_raw_free(r->raw);
 	render_split_free(r->split);
 	collect_free(r->collect);
@@ -347,11 +364,17 @@ struct name_wait {
 	int64_t idle_end_ns, end_ns;
 };
 
+/* Names and AS records asked and not yet answered. */
+static unsigned lookups_pending(const struct run *r)
+{
+	return (r->dns ? dns_pending(r->dns) : 0) + (r->asn ? dns_pending(r->asn) : 0);
+}
+
 static void on_name_poll(void *ctx)
 {
 	struct name_wait *w = ctx;
 	int64_t now = evloop_now_ns();
-	unsigned pending = dns_pending(w->r->dns);
+	unsigned pending = lookups_pending(w->r);
 	if (pending < w->pending) {
 		w->pending = pending;
 		w->idle_end_ns = now + RUN_NAMES_IDLE_NS;
@@ -363,10 +386,10 @@ static void on_name_poll(void *ctx)
 
 static void wait_for_names(struct run *r)
 {
-	if (!r->dns || dns_pending(r->dns) == 0)
+	if (lookups_pending(r) == 0)
 		return;
 	int64_t now = evloop_now_ns();
-	struct name_wait w = { .r = r, .pending = dns_pending(r->dns),
+	struct name_wait w = { .r = r, .pending = lookups_pending(r),
 		               .idle_end_ns = now + RUN_NAMES_IDLE_NS,
 		               .end_ns = now + RUN_NAMES_MAX_NS };
 	if (evloop_add_timer(r->loop, now + RUN_NAMES_POLL_NS, on_name_poll, &w))

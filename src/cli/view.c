@@ -16,6 +16,7 @@
 #include "model/history.h"
 #include "probe/probe.h"
 #include "render/render.h"
+#include "resolve/asn.h"
 #include "resolve/dns.h"
 #include "resolve/target.h"
 #include "stats/collect.h"
@@ -37,6 +38,7 @@ struct view {
 	struct model_trace *trace;
 	struct collect *collect;
 	struct dns *dns;
+	struct dns *asn; /* -z, -y: origin TXT records */
 	struct probe *probe;    /* NULL while paused */
 	/* Each engine counts rounds from 0; the history needs them to go on. */
 	unsigned long round_base, next_round;
@@ -68,6 +70,8 @@ static int view_on_event(void *ctx, const struct event *ev)
 		v->next_round = e.round + 1;
 	if (v->dns && (e.type == EVENT_REPLY || e.type == EVENT_LATE))
 		(void)dns_lookup(v->dns, &e.from);
+	if (v->asn && (e.type == EVENT_REPLY || e.type == EVENT_LATE))
+		(void)dns_lookup(v->asn, &e.from);
 	return collect_event(v->collect, &e);
 }
 
@@ -95,9 +99,11 @@ static void pipeline_free(struct view *v)
 	if (v->tui)
 		tui_set_data(v->tui, NULL, NULL); /* it must not read what goes now */
 	dns_free(v->dns);
+	dns_free(v->asn);
 	collect_free(v->collect);
 	model_trace_free(v->trace);
 	v->dns = NULL;
+	v->asn = NULL;
 	v->collect = NULL;
 	v->trace = NULL;
 }
@@ -118,6 +124,9 @@ static int pipeline_new(struct view *v)
 	v->trace->tests = v->prm.cycles;
 	if (!v->cfg->no_dns) /* names are a nicety: without them, addresses */
 		v->dns = dns_new(v->loop, collect_event, v->collect, NULL, dns_err, sizeof(dns_err));
+	const struct dns_params asn_params = { .resolve = asn_resolve_system, .ipinfo = true };
+	if (!v->cfg->no_dns && v->cfg->ipinfo) /* -z, -y: origin records, as the report */
+		v->asn = dns_new(v->loop, collect_event, v->collect, &asn_params, dns_err, sizeof(dns_err));
 	model_history_reset(v->history);
 	tui_set_data(v->tui, v->trace, v->history);
 	return 0;
@@ -277,7 +286,8 @@ static int view_setup(struct view *v, char *err, size_t errlen)
 		return -1;
 	}
 	struct tui_config tc = { .fields = v->cfg->fields, .want_names = !v->cfg->no_dns,
-		                 .show_ips = v->cfg->show_ips, .proto = v->prm.proto,
+		                 .show_ips = v->cfg->show_ips, .mpls = v->cfg->mpls, .ipinfo = v->cfg->ipinfo,
+		                 .ipinfo_field = v->cfg->ipinfo_field, .proto = v->prm.proto,
 		                 .mode = v->cfg->displaymode };
 	struct tui_hooks hooks = { .ctx = v, .pause = hook_pause, .reset = hook_reset,
 		                   .proto = hook_proto, .export_run = hook_export };

@@ -6,6 +6,7 @@
 
 #include "diag/diag_find.h"
 #include "diag/diag_hop.h"
+#include "diag/diag_tunnel.h"
 
 #define STEP_MIN_MS 25.0   /* per hop: normal growth is a few ms a hop */
 #define STEP_REL 0.25      /* and a quarter of what was there before */
@@ -32,6 +33,7 @@ struct delay_scan {
 	bool step[MODEL_MAX_HOPS];
 	double step_ms[MODEL_MAX_HOPS];
 	double base_ms[MODEL_MAX_HOPS]; /* the persistent latency before the step */
+	struct diag_tunnels tunnels;    /* MPLS: hops that answer with a far end's time */
 };
 
 static bool timed(const struct diag_view *v, size_t i)
@@ -77,7 +79,9 @@ static void scan_floor(const struct diag_view *v, struct delay_scan *s)
 			floor = fmin(floor, diag_hop_at(v, i)->avg);
 			s->floor[i] = floor;
 			double excess = diag_hop_at(v, i)->avg - floor;
-			s->deprio[i] = excess >= fmax(DEPRIO_MIN_MS, DEPRIO_REL * floor);
+			/* a tunnel's hops answer with its far end's time, not slowly */
+			s->deprio[i] = excess >= fmax(DEPRIO_MIN_MS, DEPRIO_REL * floor) &&
+			               !diag_tunnel_at(&s->tunnels, i);
 		}
 }
 
@@ -186,6 +190,30 @@ static bool all_steady(const struct diag_view *v, const struct delay_scan *s, si
 	return true;
 }
 
+/* A step into an MPLS tunnel: its first hop shows the far end's time, so
+ * the delay lies anywhere from the hop before the tunnel to its far end. */
+static void describe_tunnel_step(struct diag_draft *d, const struct diag_view *v,
+                                 const struct diag_tunnel *tn)
+{
+	unsigned a = diag_hop_at(v, tn->first)->ttl, b = diag_hop_at(v, tn->last)->ttl;
+	for (size_t i = tn->first; i <= tn->last; i++) {
+		bool named = false;
+		for (size_t k = 0; k < d->f.n_hops; k++)
+			named = named || d->f.hops[k] == diag_hop_at(v, i)->ttl;
+		if (!named)
+			diag_find_add_hop(&d->f, diag_hop_at(v, i)->ttl);
+	}
+	strbuf_appendf(&d->summary,
+	               " Hops %u to %u are an MPLS tunnel: they answer through its far end, so "
+	               "the delay lies somewhere between hop %u and the tunnel's end, not at "
+	               "hop %u.",
+	               a, b, a > 1 ? a - 1 : a, a);
+	strbuf_appendf(&d->evidence,
+	               " R7 (MPLS): hops %u-%u carried labels and answer within %.1f ms of each "
+	               "other (about %.1f ms, the far end's time).",
+	               a, b, fmax(DIAG_TUNNEL_SAME_MS, DIAG_TUNNEL_SAME_REL * tn->far_ms), tn->far_ms);
+}
+
 static void describe_latency(struct diag_draft *d, const struct diag_view *v,
                              const struct delay_scan *s, size_t first, size_t last)
 {
@@ -215,6 +243,9 @@ static void describe_latency(struct diag_draft *d, const struct diag_view *v,
 	               "segment %s.",
 	               diag_hop_at(v, v->last_answering)->avg, d->f.hop,
 	               finding_segment_name(d->f.segment));
+	const struct diag_tunnel *tn = diag_tunnel_at(&s->tunnels, first);
+	if (tn)
+		describe_tunnel_step(d, v, tn);
 	strbuf_appendf(&d->advice,
 	               "%s A trace measures round trips: a trace from the server back to you shows "
 	               "whether the delay is on the way there or back.",
@@ -422,6 +453,19 @@ static bool falls_along_path(const struct diag_view *v, size_t *first)
 	return diag_hop_at(v, *first)->avg - lowest >= STEP_MIN_MS;
 }
 
+/* For `healthy`: the equal times of a tunnel's hops are no fault. */
+static void note_tunnels(struct diag_view *v, const struct delay_scan *s)
+{
+	for (size_t k = 0; k < s->tunnels.n; k++) {
+		const struct diag_tunnel *tn = &s->tunnels.items[k];
+		strbuf_appendf(&v->notes,
+		               " R7: hops %u to %u are an MPLS tunnel and answer with its far end's "
+		               "time (about %.1f ms): not delays of their own.",
+		               diag_hop_at(v, tn->first)->ttl, diag_hop_at(v, tn->last)->ttl,
+		               tn->far_ms);
+	}
+}
+
 int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 {
 	if (v->last_answering >= diag_n_hops(v))
@@ -438,6 +482,8 @@ int diag_delay_rules(struct diag_view *v, struct finding_list *out)
 	struct delay_scan s;
 	memset(&s, 0, sizeof(s));
 	s.rounding = whole_ms(v) ? WHOLE_MS_ROUNDING : 0.0;
+	diag_tunnel_scan(v, &s.tunnels);
+	note_tunnels(v, &s);
 	scan_floor(v, &s);
 	scan_steps(v, &s);
 	if (latency_steps(v, &s, out) != 0 ||

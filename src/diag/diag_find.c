@@ -28,6 +28,12 @@ void diag_find_init(struct diag_draft *d, const struct diag_view *v, enum findin
 	if (idx < diag_n_hops(v)) {
 		d->f.segment = v->seg[idx];
 		d->f.hop = diag_hop_at(v, idx)->ttl;
+		/* R9: the network that owns the fault, named by its AS (-z, or an
+		 * import that carries one); a private hop's is the user's own */
+		char net[MODEL_NAME_MAX];
+		diag_hop_network(diag_hop_at(v, idx), net, sizeof(net));
+		if (strncmp(net, "AS", 2) == 0 && d->f.segment != FINDING_SEG_LOCAL)
+			snprintf(d->owner, sizeof(d->owner), "%.15s", net);
 	}
 }
 
@@ -40,6 +46,10 @@ void diag_find_free(struct diag_draft *d)
 
 int diag_find_add(struct finding_list *out, struct diag_draft *d)
 {
+	if (d->owner[0]) {
+		strbuf_appendf(&d->summary, " Hop %u is in %s's network.", d->f.hop, d->owner);
+		strbuf_appendf(&d->evidence, " R9: hop %u's origin AS is %s.", d->f.hop, d->owner);
+	}
 	struct finding f = d->f;
 	f.summary = strbuf_take(&d->summary);
 	f.evidence = strbuf_take(&d->evidence);

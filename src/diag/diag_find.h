@@ -18,6 +18,7 @@
 struct diag_draft {
 	struct finding f;
 	struct strbuf summary, evidence, advice;
+	char owner[16]; /* "AS64500": the origin AS of the finding's hop (R9); "" unknown */
 };
 
 /* A draft of this kind and severity at hop index `idx` of the view (its

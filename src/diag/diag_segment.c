@@ -46,10 +46,33 @@ static size_t private_run(const struct diag_view *v, size_t n, bool *all)
 	return end;
 }
 
+static bool hop_nat(const struct model_hop *h)
+{
+	for (unsigned i = 0; i < h->n_resp && i < MODEL_MAX_RESPONDERS; i++)
+		if (h->resp[i].nat)
+			return true;
+	return false;
+}
+
+/* The first position whose replies quoted our probe rewritten: the NAT is
+ * the hop before it. n when none (or a trace not run from the client). */
+static size_t nat_start(const struct diag_view *v, size_t n)
+{
+	for (size_t pos = 1; v->client_first && pos < n; pos++)
+		if (hop_nat(&v->t->hops[hop_index(v, pos, n)]))
+			return pos;
+	return n;
+}
+
 static size_t local_end(const struct diag_view *v, size_t n)
 {
 	bool all;
 	size_t end = private_run(v, n, &all);
+	/* the client's own network ends at its NAT, even when private
+	 * addresses (the provider's) go on after it */
+	size_t nat = nat_start(v, n);
+	if (nat < n && (end == 0 || all || nat < end))
+		return nat;
 	if (end > 0 && !all)
 		return end;
 	const struct model_hop *first = &v->t->hops[hop_index(v, 0, n)];

@@ -16,6 +16,7 @@ struct report {
 	struct model_hop *hop; /* the last row read, for continuation lines */
 	bool table_done;
 	bool ipinfo;           /* mtr -y/-z: rows are " 1. INFO HOST", without "|--" */
+	unsigned resp;         /* the responder the last line named: its MPLS lines follow */
 };
 
 /* "Start: 2026-11-22T03:24:26+0000" */
@@ -186,6 +187,7 @@ static int take_row(struct report *r, struct model_trace *t, unsigned ttl, char 
 	if (import_set_fields(h, r->letters, tok + (n - k), &tol, err, line) != 0)
 		return -1;
 	r->hop = h;
+	r->resp = h->latest;
 	return import_check_hop(h, tol, err, line);
 }
 
@@ -234,13 +236,35 @@ static int split_own_row(struct report *r, const char *cell, char *host, size_t 
 	return 1;
 }
 
+/* "[MPLS: Lbl 24001 TC 0 S 1 TTL 1]" (-e) under the responder the line
+ * before named, or hopdoc's "[NAT: ...]" under the first hop past a NAT
+ * (R7's tunnels and R9's NAT read them). Anything else in brackets, and a
+ * label that does not read as numbers, is skipped. */
+static int take_bracket_line(struct report *r, const char *cell)
+{
+	struct model_hop *h = r->hop;
+	if (h->n_resp == 0 || r->resp >= h->n_resp)
+		return 0;
+	struct model_responder *resp = &h->resp[r->resp];
+	unsigned long label;
+	unsigned tc, s, ttl;
+	char end;
+	if (sscanf(cell, "[MPLS: Lbl %lu TC %u S %u TTL %u%c", &label, &tc, &s, &ttl, &end) == 5 &&
+	    end == ']' && label <= 0xfffff && tc <= 7 && s <= 1 && ttl <= 255 && resp->n_mpls < MODEL_MAX_MPLS)
+		resp->mpls[resp->n_mpls++] = (struct model_mpls){ (uint32_t)label, (uint8_t)tc, (uint8_t)s,
+			                                          (uint8_t)ttl };
+	else if (strncmp(cell, "[NAT: ", 6) == 0)
+		resp->nat = true;
+	return 0;
+}
+
 /* An indented line under a row: another responder, or its MPLS labels; in
  * hopdoc's reports, a responder with its own figures. */
 static int take_continuation(struct report *r, char *s, struct import_error *err, unsigned line)
 {
 	char *cell = import_trim(s);
 	if (cell[0] == '[')
-		return 0; /* [MPLS: Lbl ...]: not used by the diagnosis */
+		return take_bracket_line(r, cell);
 	struct model_hop *h = r->hop;
 	unsigned latest = h->latest;
 	bool ok;
@@ -249,15 +273,24 @@ static int take_continuation(struct report *r, char *s, struct import_error *err
 	int own = split_own_row(r, cell, host, sizeof(host), &st, err, line);
 	if (own < 0)
 		return -1;
+	/* mtr 0.95 -z/-y prints another responder twice: plain, 8 spaces in,
+	 * then 5 spaces in with its IP information. */
+	unsigned long asn;
+	bool plain = !own && r->ipinfo && cell - s >= 8 &&
+	             !(strncmp(cell, "AS", 2) == 0 && split_asn(cell, &asn));
 	h->latest = h->n_resp; /* import_add_host points it at the responder it names */
-	if (add_host_cell(r, h, own ? host : cell, &ok, err, line) != 0)
+	if (plain)
+		(void)import_add_host(h, cell, &ok);
+	else if (add_host_cell(r, h, own ? host : cell, &ok, err, line) != 0)
 		return -1;
 	if (own && ok && h->latest < h->n_resp)
 		h->resp[h->latest].stats = st;
 	if (!ok)
 		return import_fail(err, line, "expected at most %d responders at hop %u",
 				   MODEL_MAX_RESPONDERS, h->ttl);
-	h->latest = latest; /* the row names the latest; these are the others */
+	if (h->n_resp)
+		r->resp = h->latest; /* the one this line named */
+	h->latest = latest;      /* the row names the latest; these are the others */
 	return 0;
 }
 

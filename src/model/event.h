@@ -15,6 +15,7 @@ enum event_type {
 	EVENT_LATE,      /* a reply came after its probe timed out: ttl, seq, from, rtt_ms */
 	EVENT_NAME,      /* reverse DNS answered: from, name */
 	EVENT_ROUND_END, /* every probe of round `round` is answered or timed out */
+	EVENT_IPINFO,    /* an origin TXT record (-z, -y) answered: from, name (the record) */
 };
 
 struct event {
@@ -25,10 +26,11 @@ struct event {
 	struct model_addr from;     /* responder (REPLY, LATE, NAME) */
 	bool from_target;           /* the reply came from the destination itself */
 	double rtt_ms;              /* REPLY, LATE: kernel receive stamp minus send stamp */
-	const char *name;           /* NAME only */
+	const char *name;           /* NAME: the name; IPINFO: the TXT record */
 	unsigned flow;              /* SENT, REPLY, TIMEOUT, LATE: the flow (--flows), 0-based */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
+	bool nat;                   /* REPLY, LATE: the quote showed our probe rewritten (NAT) */
 };
 
 /* A consumer of events; returns 0, or -1 to stop the run. */

@@ -135,3 +135,25 @@ void field_cell(const struct field *f, const struct model_hop *h, char *buf, siz
 		break;
 	}
 }
+
+int field_ipinfo_width(unsigned field)
+{
+	static const int widths[MODEL_IPINFO_FIELDS] = { 7, 19, 4, 8, 11 }; /* mtr 0.95's iiwidth */
+	return widths[field % MODEL_IPINFO_FIELDS];
+}
+
+const char *field_ipinfo_cell(const struct model_responder *r, unsigned field, bool padded, char *buf,
+                              size_t len)
+{
+	char v[MODEL_IPINFO_MAX] = "";
+	field %= MODEL_IPINFO_FIELDS;
+	if (r && r->ipinfo[0])
+		model_ipinfo_field(r->ipinfo, field, v, sizeof(v));
+	else if (r && field == 0 && r->asn)
+		snprintf(v, sizeof(v), "%u", (unsigned)r->asn);
+	int width = padded ? field_ipinfo_width(field) + (field == 0 ? 2 : 0) : 0;
+	char cell[MODEL_IPINFO_MAX + 4];
+	snprintf(cell, sizeof(cell), "%s%s", field == 0 ? "AS" : "", v[0] ? v : "???");
+	snprintf(buf, len, "%-*s", width, cell);
+	return buf;
+}

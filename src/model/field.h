@@ -66,4 +66,15 @@ void field_cell(const struct field *f, const struct model_hop *h, char *buf, siz
 unsigned long *field_count(const struct field *f, struct model_hop *h);
 double *field_real(const struct field *f, struct model_hop *h);
 
+/* mtr 0.95's ipinfo cell (-z, -y N) for r (NULL: a silent hop): field N
+ * of its origin TXT record, "AS" before field 0's, "???" when unknown;
+ * field 0 falls back to r->asn (imports). padded: to mtr's column width
+ * (iiwidth 7, 19, 4, 8, 11; field 0's "AS" outside it), as report rows and
+ * the view show it; else bare, as JSON and CSV. Returns buf. */
+const char *field_ipinfo_cell(const struct model_responder *r, unsigned field, bool padded, char *buf,
+                              size_t len);
+
+/* mtr's width of ipinfo field N, without field 0's "AS". */
+int field_ipinfo_width(unsigned field);
+
 #endif

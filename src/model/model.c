@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <math.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -337,4 +339,39 @@ unsigned model_rtt_bucket_of(double rtt_ms)
 	while (i < MODEL_RTT_BUCKETS && rtt_ms > rtt_bounds_ms[i])
 		i++;
 	return i;
+}
+
+const char *model_ipinfo_field(const char *txt, unsigned n, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	const char *p = txt;
+	for (unsigned i = 0; i < n && p; i++) {
+		p = strchr(p, '|');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p)
+		return buf;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t k = strcspn(p, "|");
+	while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+		k--;
+	if (n == 0)
+		k = strcspn(p, " \t|") < k ? strcspn(p, " \t|") : k;
+	snprintf(buf, len, "%.*s", (int)k, p);
+	return buf;
+}
+
+uint32_t model_ipinfo_asn(const char *txt)
+{
+	char f[MODEL_IPINFO_MAX];
+	model_ipinfo_field(txt, 0, f, sizeof(f));
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(f, &end, 10);
+	if (f[0] < '0' || f[0] > '9' || *end || errno || v == 0 || v > UINT32_MAX)
+		return 0;
+	return (uint32_t)v;
 }

@@ -15,6 +15,8 @@
 #define MODEL_MAX_HOPS 255     /* the largest TTL */
 #define MODEL_NAME_MAX 256     /* a DNS name (253) plus room */
 #define MODEL_MAX_MPLS 8
+#define MODEL_IPINFO_MAX 128   /* an origin TXT record, as mtr keeps (127 + NUL) */
+#define MODEL_IPINFO_FIELDS 5  /* mtr's -y 0..4: ASN, prefix, country, registry, date */
 
 struct model_addr {
 	int family; /* AF_INET, AF_INET6, or AF_UNSPEC when unknown */
@@ -46,10 +48,14 @@ struct model_responder {
 	char text[MODEL_NAME_MAX];    /* address as text, or the host string imported */
 	char name[MODEL_NAME_MAX];    /* reverse DNS name; "" when none */
 	uint32_t asn;                 /* 0 when unknown */
+	/* -z/-y: the origin TXT record, "ASN | prefix | CC | registry | date"
+	 * (origin.asn.cymru.com's form); "" when not looked up or unknown. */
+	char ipinfo[MODEL_IPINFO_MAX];
 	unsigned long replies;        /* replies from this responder */
 	struct model_mpls mpls[MODEL_MAX_MPLS];
 	unsigned n_mpls;
 	struct model_resp_stats stats; /* its own figures, when known */
+	bool nat; /* its replies quoted our probe rewritten: a NAT lies before it */
 };
 
 /* Which optional figures a hop carries; imports do not have them all. */
@@ -208,6 +214,14 @@ unsigned model_addr_to_sockaddr(const struct model_addr *a, uint16_t port,
 /* The name a report shows for a responder: the DNS name when there is one and
  * names are wanted, else its text. */
 const char *model_responder_label(const struct model_responder *r, bool want_names);
+
+/* Field n (0..MODEL_IPINFO_FIELDS-1) of an origin TXT record, trimmed, into
+ * buf: mtr's -y n. An ASN field holding several ("13335 209242") keeps its
+ * first, as mtr shows it. Returns buf; "" when the record has no such field. */
+const char *model_ipinfo_field(const char *txt, unsigned n, char *buf, size_t len);
+
+/* The origin AS of a TXT record (its first number); 0 when none. */
+uint32_t model_ipinfo_asn(const char *txt);
 
 /* Replaces, in place, every byte of s that is not part of a valid UTF-8
  * sequence with '?', keeping the length. Reports come in Latin-1 as often as

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "probe/probe_int.h"
+#include "probe/probe_nat.h"
 
 #define RX_BUF 2048u         /* an ICMP error quoting our probe fits easily */
 #define RX_BATCH 8
@@ -72,6 +73,7 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 		            .rtt_ms = (double)(rtt > 0 ? rtt : 0) / 1e6, .flow = s->flow };
 	ev.n_mpls = r->n_mpls < MODEL_MAX_MPLS ? r->n_mpls : MODEL_MAX_MPLS;
 	memcpy(ev.mpls, r->mpls, ev.n_mpls * sizeof(ev.mpls[0]));
+	ev.nat = probe_nat_rewritten(&p->flow, r, wseq, p->txbuf, p->txlen);
 	learn_from_reply(p, s->ttl, ev.from_target, rtt);
 	probe_mda_note(&p->mda[s->ttl], &r->from);
 	probe_emit(p, &ev);

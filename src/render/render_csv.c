@@ -18,6 +18,8 @@ static void print_titles(const struct render_opts *o, struct sink *out)
 static void print_header(const struct render_opts *o, struct sink *out)
 {
 	sink_puts(out, "Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
+	if (o->ipinfo && o->ipinfo_field % MODEL_IPINFO_FIELDS == 0)
+		sink_puts(out, "Asn,"); /* mtr 0.95: only for field 0 (-z, -y 0) */
 	print_titles(o, out);
 }
 
@@ -44,6 +46,11 @@ static void print_hop(const struct model_trace *t, const struct model_hop *h, co
 	int64_t when = t->report_time ? t->report_time : t->start_time;
 	sink_printf(out, "MTR.%s,%lld,OK,%s,%u,%s", RENDER_CSV_MTR_VERSION, (long long)when, t->dst,
 		    h->ttl, label);
+	if (o->ipinfo && o->ipinfo_field % MODEL_IPINFO_FIELDS == 0) {
+		char info[MODEL_IPINFO_MAX + 8];
+		const struct model_responder *r = h->n_resp ? &h->resp[h->latest < h->n_resp ? h->latest : 0] : NULL;
+		sink_printf(out, ",%s", render_field_ipinfo_value(r, o, info, sizeof(info)));
+	}
 	print_cells(h, o, out);
 	sink_puts(out, "\n");
 }

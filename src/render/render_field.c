@@ -71,3 +71,20 @@ void render_field_resp_hop(const struct model_hop *h, const struct model_respond
 		                   .has = MODEL_HAS_RECV | MODEL_HAS_LAST | MODEL_HAS_STDEV |
 		                          MODEL_HAS_DROP };
 }
+
+int render_field_ipinfo_width(const struct render_opts *o)
+{
+	return field_ipinfo_width(o->ipinfo_field);
+}
+
+const char *render_field_ipinfo_value(const struct model_responder *r, const struct render_opts *o,
+                                      char *buf, size_t len)
+{
+	return field_ipinfo_cell(r, o->ipinfo_field, false, buf, len);
+}
+
+const char *render_field_ipinfo(const struct model_responder *r, const struct render_opts *o, char *buf,
+                                size_t len)
+{
+	return field_ipinfo_cell(r, o->ipinfo_field, true, buf, len);
+}

@@ -45,6 +45,20 @@ bool render_field_per_responder(const struct model_hop *h);
 void render_field_resp_hop(const struct model_hop *h, const struct model_responder *r,
                            struct model_hop *out);
 
+/* -z/-y: mtr's ipinfo cell for r (NULL: a silent hop), padded as mtr 0.95's
+ * fmt_ipinfo: field 0 "AS%-7s", the others "%-19s", "%-4s", "%-8s", "%-11s";
+ * "???" when unknown. Field 0 falls back to r->asn (imports). Returns buf. */
+const char *render_field_ipinfo(const struct model_responder *r, const struct render_opts *o, char *buf,
+                                size_t len);
+
+/* The same cell without its padding ("AS13335", "US"): JSON and CSV. */
+const char *render_field_ipinfo_value(const struct model_responder *r, const struct render_opts *o,
+                                      char *buf, size_t len);
+
+/* The width mtr gives the ipinfo column (7, 19, 4, 8, 11; field 0's "AS"
+ * not counted). */
+int render_field_ipinfo_width(const struct render_opts *o);
+
 /* The index of the first hop a report shows: leading hops never probed
  * (below -f) are left out. t->n_hops when there is none. */
 size_t render_field_first_hop(const struct model_trace *t);

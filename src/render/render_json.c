@@ -103,6 +103,8 @@ static json_t *responder(const struct model_hop *h, const struct model_responder
 		put(obj, "mpls", mpls_list(r), &failed);
 	if (obj && r->stats.has)
 		put_resp_figures(obj, h, r, &failed);
+	if (obj && r->nat)
+		put(obj, "nat", json_true(), &failed);
 	if (failed) {
 		json_decref(obj);
 		return NULL;
@@ -149,6 +151,12 @@ static json_t *hub(const struct model_hop *h, const struct render_opts *o)
 	render_field_hop_label(h, o, label, sizeof(label));
 	json_t *obj = json_pack("{sI ss}", "count", (json_int_t)h->ttl, "host", label);
 	int failed = !obj;
+	if (obj && o->ipinfo && o->ipinfo_field % MODEL_IPINFO_FIELDS == 0) {
+		/* mtr 0.95's "ASN" ("AS13335", "AS???"), only for field 0 (-z, -y 0) */
+		char info[MODEL_IPINFO_MAX + 8];
+		const struct model_responder *r = h->n_resp ? &h->resp[h->latest < h->n_resp ? h->latest : 0] : NULL;
+		put(obj, "ASN", json_string(render_field_ipinfo_value(r, o, info, sizeof(info))), &failed);
+	}
 	for (const char *c = render_field_letters(o); obj && *c; c++) {
 		const struct field *f = field_for(*c);
 		if (f && f->style != FIELD_GAP)

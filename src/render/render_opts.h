@@ -14,6 +14,9 @@ struct render_opts {
 	bool wide;                          /* -w */
 	bool want_names;                    /* names unless -n */
 	bool show_ips;                      /* -b: name and address */
+	bool mpls;                          /* -e: "[MPLS: ...]" lines as mtr prints them */
+	bool ipinfo;                        /* -z, -y: mtr's ipinfo column */
+	unsigned ipinfo_field;              /* -y N, 0..4 (-z: 0, "AS1234") */
 	const struct finding_list *diagnosis; /* NULL: no diagnosis section */
 };
 

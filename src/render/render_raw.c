@@ -11,6 +11,7 @@ struct raw_hop {
 
 struct render_raw {
 	struct sink *out;
+	bool mpls;
 	struct raw_hop hops[MODEL_MAX_HOPS + 1]; /* by TTL */
 };
 
@@ -25,6 +26,11 @@ struct render_raw *render_raw_new(struct sink *out)
 void render_raw_free(struct render_raw *r)
 {
 	free(r);
+}
+
+void render_raw_set_mpls(struct render_raw *r, bool on)
+{
+	r->mpls = on;
 }
 
 /* mtr numbers its probes from 33000 and wraps back to 33000 at 65536 (one
@@ -49,7 +55,7 @@ static void print_host(struct render_raw *r, const struct event *ev)
 	char text[64];
 	model_addr_text(&ev->from, text, sizeof(text));
 	sink_printf(r->out, "h %u %s\n", ev->ttl - 1, text);
-	for (unsigned i = 0; i < ev->n_mpls && i < MODEL_MAX_MPLS; i++)
+	for (unsigned i = 0; r->mpls && i < ev->n_mpls && i < MODEL_MAX_MPLS; i++)
 		sink_printf(r->out, "m %u %lu %u %u %u\n", ev->ttl - 1, (unsigned long)ev->mpls[i].label,
 			    ev->mpls[i].tc, ev->mpls[i].s, ev->mpls[i].ttl);
 }

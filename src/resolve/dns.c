@@ -61,6 +61,7 @@ struct dns {
 	int read_fd;
 	event_fn on_event;
 	void *ctx;
+	enum event_type answer_type; /* EVENT_NAME, or EVENT_IPINFO (params.ipinfo) */
 	struct dns_entry *cache; /* DNS_MAX_CACHE slots, open addressing */
 	unsigned n_cache;
 	unsigned pending;
@@ -237,7 +238,7 @@ static void emit_name(struct dns *d, const struct model_addr *a, const char *nam
 {
 	struct event ev;
 	memset(&ev, 0, sizeof(ev));
-	ev.type = EVENT_NAME;
+	ev.type = d->answer_type;
 	ev.from = *a;
 	ev.name = name;
 	(void)d->on_event(d->ctx, &ev);
@@ -313,7 +314,8 @@ struct dns *dns_new(struct evloop *loop, event_fn on_event, void *ctx, const str
 		return NULL;
 	}
 	*d = (struct dns){.loop = loop, .read_fd = -1, .on_event = on_event, .ctx = ctx,
-			  .workers_wanted = p.workers};
+			  .workers_wanted = p.workers,
+			  .answer_type = p.ipinfo ? EVENT_IPINFO : EVENT_NAME};
 	d->sh = shared_new(p.max_queue, p.timeout_s, p.resolve);
 	d->cache = calloc(DNS_MAX_CACHE, sizeof(*d->cache));
 	d->drained = calloc(p.max_queue, sizeof(*d->drained));

@@ -12,6 +12,7 @@
 #ifndef HOPDOC_DNS_H
 #define HOPDOC_DNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/evloop.h"
@@ -29,6 +30,7 @@ struct dns_params {
 	unsigned max_queue;     /* requests waiting; 0: DNS_DEFAULT_QUEUE */
 	double timeout_s;       /* a request older than this is dropped; 0: default */
 	dns_resolve_fn resolve; /* NULL: getnameinfo(NI_NAMEREQD); tests inject theirs */
+	bool ipinfo;            /* answers are origin TXT records (asn.h): EVENT_IPINFO */
 };
 
 #define DNS_DEFAULT_WORKERS 4

@@ -171,15 +171,41 @@ static struct hopstat *stats_for(struct collect *c, unsigned ttl)
 	return c->stats[ttl];
 }
 
-static struct model_responder *note_responder(struct model_hop *h, const struct event *ev, bool in_time)
+/* A responder new at this hop may already be known at another (the target
+ * answers at every TTL from the path's length on): its name and ipinfo came
+ * once, as events, and are not asked again. */
+static void inherit_lookups(const struct model_trace *t, struct model_responder *r)
 {
+	for (size_t i = 0; i < t->n_hops && !(r->name[0] && r->ipinfo[0]); i++) {
+		const struct model_hop *o = &t->hops[i];
+		for (unsigned j = 0; j < o->n_resp; j++) {
+			const struct model_responder *k = &o->resp[j];
+			if (k == r || !model_addr_equal(&k->addr, &r->addr))
+				continue;
+			if (!r->name[0] && k->name[0])
+				memcpy(r->name, k->name, sizeof(r->name));
+			if (!r->ipinfo[0] && k->ipinfo[0]) {
+				memcpy(r->ipinfo, k->ipinfo, sizeof(r->ipinfo));
+				r->asn = k->asn;
+			}
+		}
+	}
+}
+
+static struct model_responder *note_responder(const struct model_trace *t, struct model_hop *h,
+					      const struct event *ev, bool in_time)
+{
+	unsigned before = h->n_resp;
 	struct model_responder *r = model_hop_responder(h, &ev->from);
 	if (!r)
 		return NULL; /* more than mtr's 8 at one hop: counted in the statistics only */
+	if (h->n_resp > before)
+		inherit_lookups(t, r);
 	if (in_time) {
 		r->replies++;
 		h->latest = (unsigned)(r - h->resp);
 	}
+	r->nat = r->nat || ev->nat;
 	if (ev->n_mpls) {
 		r->n_mpls = ev->n_mpls < MODEL_MAX_MPLS ? ev->n_mpls : MODEL_MAX_MPLS;
 		memcpy(r->mpls, ev->mpls, r->n_mpls * sizeof(r->mpls[0]));
@@ -192,7 +218,7 @@ static struct model_responder *note_responder(struct model_hop *h, const struct 
 static void note_answer(struct collect *c, struct model_hop *h, const struct event *ev)
 {
 	bool in_time = ev->type == EVENT_REPLY;
-	note_responder(h, ev, in_time);
+	note_responder(c->full, h, ev, in_time);
 	if (ev->ttl > c->max_heard)
 		c->max_heard = ev->ttl;
 	if (in_time || ev->from_target)
@@ -429,11 +455,30 @@ static int on_name(struct collect *c, const struct event *ev)
 	return sync_all(c);
 }
 
+static int on_ipinfo(struct collect *c, const struct event *ev)
+{
+	if (!ev->name)
+		return 0;
+	for (size_t i = 0; i < c->full->n_hops; i++) {
+		struct model_hop *h = &c->full->hops[i];
+		for (unsigned j = 0; j < h->n_resp; j++)
+			if (model_addr_equal(&h->resp[j].addr, &ev->from)) {
+				struct model_responder *r = &h->resp[j];
+				snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", ev->name);
+				model_text_clean(r->ipinfo);
+				r->asn = model_ipinfo_asn(r->ipinfo);
+			}
+	}
+	return sync_all(c);
+}
+
 static int update(struct collect *c, const struct event *ev)
 {
 	switch (ev->type) {
 	case EVENT_NAME:
 		return on_name(c, ev);
+	case EVENT_IPINFO:
+		return on_ipinfo(c, ev);
 	case EVENT_ROUND_END:
 		return 0;
 	case EVENT_SENT:

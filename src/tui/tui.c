@@ -251,6 +251,9 @@ struct tui *tui_new(struct evloop *loop, const struct tui_config *cfg,
 	v->hooks = *hooks;
 	finding_list_init(&v->findings);
 	tui_state_init(&v->state, cfg->fields, cfg->want_names, cfg->show_ips, cfg->proto, cfg->mode);
+	v->state.mpls = cfg->mpls;
+	v->state.ipinfo = cfg->ipinfo;
+	v->state.ipinfo_field = cfg->ipinfo_field;
 	v->term = tui_term_open(STDIN_FILENO, STDOUT_FILENO, err, errlen);
 	if (!v->term)
 		goto fail;

@@ -41,6 +41,9 @@ struct tui_config {
 	const char *fields;    /* -o; NULL for mtr's default */
 	bool want_names;       /* not -n */
 	bool show_ips;         /* -b */
+	bool mpls;             /* -e: MPLS labels under their responders */
+	bool ipinfo;           /* -z, -y: mtr's ipinfo before each name */
+	unsigned ipinfo_field; /* -y N (0..4) */
 	enum model_proto proto;
 	unsigned mode;         /* --displaymode */
 };

@@ -53,6 +53,9 @@ struct tui_state {
 	bool want_names; /* `n` */
 	bool show_ips;   /* `b` */
 	bool jitter;     /* `j`: mtr's jitter columns instead of fields */
+	bool mpls;       /* -e: labels under their responders (mtr's `e` is export here) */
+	bool ipinfo;     /* -z, -y: mtr's ipinfo cell before each name */
+	unsigned ipinfo_field;
 	bool help;       /* `?` / `h` */
 	bool paused;     /* `p` / space */
 	bool prompting;  /* `o`: typing a field order */

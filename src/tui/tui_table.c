@@ -17,24 +17,45 @@ size_t tui_table_first_hop(const struct model_trace *t)
 	return i;
 }
 
+/* The MPLS lines -e adds under responder r. */
+static unsigned mpls_lines(const struct tui_state *s, const struct model_responder *r)
+{
+	if (!s->mpls || !r)
+		return 0;
+	return r->n_mpls < MODEL_MAX_MPLS ? r->n_mpls : MODEL_MAX_MPLS;
+}
+
+/* The statistics mode's lines for hop h: its row, the other responders,
+ * and with -e every responder's labels. */
+static unsigned hop_lines(const struct tui_state *s, const struct model_hop *h)
+{
+	unsigned n = h->n_resp > 1 ? h->n_resp : 1;
+	for (unsigned i = 0; i < h->n_resp; i++)
+		n += mpls_lines(s, &h->resp[i]);
+	return n;
+}
+
 unsigned tui_table_lines(const struct tui_frame *f)
 {
 	const struct model_trace *t = f->in->trace;
 	unsigned n = 0;
 	for (size_t i = tui_table_first_hop(t); i < t->n_hops; i++)
-		n += f->s->mode == TUI_MODE_STATS && t->hops[i].n_resp > 1 ? t->hops[i].n_resp : 1;
+		n += f->s->mode == TUI_MODE_STATS ? hop_lines(f->s, &t->hops[i]) : 1;
 	return n;
 }
 
 const char *tui_table_label(const struct tui_state *s, const struct model_responder *r, char *buf,
                             size_t len)
 {
+	char info[MODEL_IPINFO_MAX + 8] = ""; /* mtr's curses view: the ipinfo cell first */
+	if (s->ipinfo)
+		field_ipinfo_cell(r, s->ipinfo_field, true, info, sizeof(info));
 	if (!r)
-		snprintf(buf, len, "???");
+		snprintf(buf, len, "%s???", info);
 	else if (s->want_names && r->name[0] && s->show_ips)
-		snprintf(buf, len, "%s (%s)", r->name, r->text);
+		snprintf(buf, len, "%s%s (%s)", info, r->name, r->text);
 	else
-		snprintf(buf, len, "%s", model_responder_label(r, s->want_names));
+		snprintf(buf, len, "%s%s", info, model_responder_label(r, s->want_names));
 	return buf;
 }
 
@@ -89,17 +110,32 @@ static void put_cells(struct tui_frame *f, const struct model_hop *h, int row, i
 	}
 }
 
+/* -e: r's labels, one line each, as mtr's curses view prints them. */
+static int put_mpls(struct tui_frame *f, const struct model_responder *r, int line, int top, int rows)
+{
+	char text[80];
+	for (unsigned k = 0; k < mpls_lines(f->s, r); k++, line++) {
+		const struct model_mpls *m = &r->mpls[k];
+		snprintf(text, sizeof(text), "[MPLS: Lbl %lu TC %u S %u TTL %u]", (unsigned long)m->label,
+		         (unsigned)m->tc, (unsigned)m->s, (unsigned)m->ttl);
+		if (line >= 0 && line < rows)
+			tui_grid_put(f->g, top + line, 4, text, TUI_ATTR_NONE);
+	}
+	return line;
+}
+
 /* The responders other than the latest, one line each, without figures. */
 static int put_others(struct tui_frame *f, const struct model_hop *h, int line, int top, int rows)
 {
 	char label[LABEL_MAX];
+	line = put_mpls(f, latest(h), line, top, rows);
 	for (unsigned i = 0; i < h->n_resp; i++) {
 		if (i == h->latest)
 			continue;
 		if (line >= 0 && line < rows)
 			tui_grid_put(f->g, top + line, 4, tui_table_label(f->s, &h->resp[i], label, sizeof(label)),
 			             TUI_ATTR_NONE);
-		line++;
+		line = put_mpls(f, &h->resp[i], line + 1, top, rows);
 	}
 	return line;
 }

@@ -170,6 +170,10 @@ static int resp_key(struct model_hop *h, struct model_responder *r, char *tok)
 		h->latest = (unsigned)(r - h->resp);
 		return 0;
 	}
+	if (strcmp(tok, "nat") == 0) {
+		r->nat = true;
+		return 0;
+	}
 	if (split_key(tok, &val) != 0)
 		return -1;
 	if (strcmp(tok, "replies") == 0)
@@ -215,6 +219,21 @@ static int parse_mpls(struct model_trace *t, char *rest)
 			return fail("mpls: label tc s ttl", rest);
 	}
 	r->mpls[r->n_mpls++] = (struct model_mpls){ v[0], (uint8_t)v[1], (uint8_t)v[2], (uint8_t)v[3] };
+	return 0;
+}
+
+/* "ipinfo TTL TXT": the hop's last responder's origin TXT record. */
+static int parse_ipinfo(struct model_trace *t, char *rest)
+{
+	struct model_hop *h;
+	char *sp = strchr(rest, ' ');
+	if (sp)
+		*sp = '\0';
+	if (!sp || parse_ttl(rest, t, &h) != 0 || !h->n_resp)
+		return fail("ipinfo needs TTL TXT and a responder", rest);
+	struct model_responder *r = &h->resp[h->n_resp - 1];
+	snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", sp + 1);
+	r->asn = model_ipinfo_asn(r->ipinfo);
 	return 0;
 }
 
@@ -346,6 +365,8 @@ static int parse_reply(char **save, struct event *ev)
 			ev->from_target = true;
 		else if (sscanf(tok, "flow=%u", &l) == 1 && l < 64)
 			ev->flow = l;
+		else if (strcmp(tok, "nat") == 0)
+			ev->nat = true;
 		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
 			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
 		else
@@ -354,18 +375,26 @@ static int parse_reply(char **save, struct event *ev)
 	return 0;
 }
 
-/* sent TTL SEQ [flow=K] | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] [flow=K] |
- * timeout TTL SEQ [flow=K] | late TTL SEQ ADDR RTT [flow=K] | name ADDR NAME | round N */
+/* sent TTL SEQ [flow=K] | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] [nat] [flow=K] |
+ * timeout TTL SEQ [flow=K] | late TTL SEQ ADDR RTT [flow=K] | name ADDR NAME | round N |
+ * ipinfo ADDR TXT (the rest of the line: an origin TXT record) */
 static int parse_event(const char *key, char *rest, struct event *ev)
 {
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
+	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
 	size_t i = 0;
-	while (i < 6 && strcmp(key, types[i]) != 0)
+	while (i < 7 && strcmp(key, types[i]) != 0)
 		i++;
-	if (i == 6)
+	if (i == 7)
 		return fail("unknown line", key);
 	memset(ev, 0, sizeof(*ev));
-	ev->type = (enum event_type)i;
+	ev->type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
+	if (ev->type == EVENT_IPINFO) {
+		char *sp = strchr(rest, ' ');
+		ev->name = sp ? sp + 1 : "";
+		if (sp)
+			*sp = '\0';
+		return addr_arg(rest, &ev->from);
+	}
 	char *save, *a = strtok_r(rest, " ", &save), *b = strtok_r(NULL, " ", &save);
 	if (ev->type == EVENT_NAME) {
 		ev->name = b ? b : "";
@@ -459,6 +488,8 @@ static int parse_line(struct golden *g, char *line)
 			return parse_resp(g->t, rest);
 		if (strcmp(line, "mpls") == 0)
 			return parse_mpls(g->t, rest);
+		if (strcmp(line, "ipinfo") == 0)
+			return parse_ipinfo(g->t, rest);
 		if (strcmp(line, "sample") == 0)
 			return parse_sample(g, rest);
 		return fail("unknown line", line);
@@ -490,6 +521,15 @@ static int parse_arg(struct golden *g, const char *arg)
 		g->opts.want_names = true;
 	else if (strcmp(arg, "ips") == 0)
 		g->opts.show_ips = true;
+	else if (strcmp(arg, "mpls") == 0)
+		g->opts.mpls = true;
+	else if (strncmp(arg, "ipinfo=", 7) == 0) {
+		unsigned v;
+		if (parse_uint(arg + 7, MODEL_IPINFO_FIELDS - 1, &v) != 0)
+			return fail("ipinfo=0..4", arg);
+		g->opts.ipinfo = true;
+		g->opts.ipinfo_field = v;
+	}
 	else if (strcmp(arg, "mtr-keys") == 0)
 		g->mtr_keys = true;
 	else if (strcmp(arg, "diagnosis") == 0)
@@ -513,6 +553,8 @@ static int setup_streams(struct golden *g)
 		return fail("out of memory", "");
 	if (strcmp(g->format, "raw") == 0) {
 		g->raw = render_raw_new(g->out);
+		if (g->raw)
+			render_raw_set_mpls(g->raw, g->opts.mpls);
 		return g->raw ? collect_add_tap(g->collect, render_raw_event, g->raw) : -1;
 	}
 	if (strcmp(g->format, "split") == 0) {

@@ -2,7 +2,7 @@
  * engine events replayed through the collector and the history, for the
  * golden tests in tests/golden/tui/ (file format in its README.md).
  *
- * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter]
+ * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter] [mpls]
  *                   [fields=LETTERS] [scroll=N] [help] [paused] [proto=udp|tcp]
  *                   [keys=KEYS] [nodiag] [ret=FILE|ret=waiting] FILE
  * keys= feeds each character to the view state as a key first ('_' for a
@@ -31,7 +31,8 @@
 struct golden {
 	int width, height;
 	unsigned mode, scroll;
-	bool names, ips, jitter, help, paused, nodiag;
+	bool names, ips, jitter, help, paused, nodiag, mpls, ipinfo;
+	unsigned ipinfo_field;
 	enum model_proto proto;
 	char fields[32], keys[64], ret[256];
 	struct model_trace *t;
@@ -59,13 +60,15 @@ static int to_ulong(const char *s, unsigned long max, unsigned long *out)
 
 static int flag_opt(struct golden *g, const char *a)
 {
-	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag };
-	static const char *const names[] = { "names", "ips", "jitter", "help", "paused", "nodiag" };
+	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag, &g->mpls };
+	static const char *const names[] = { "names", "ips", "jitter", "help", "paused", "nodiag", "mpls" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(a, names[i]) == 0)
 			return *flags[i] = true, 1;
 	if (strcmp(a, "proto=udp") == 0 || strcmp(a, "proto=tcp") == 0)
 		return g->proto = a[6] == 'u' ? MODEL_PROTO_UDP : MODEL_PROTO_TCP, 1;
+	if (strncmp(a, "ipinfo=", 7) == 0 && a[7] >= '0' && a[7] <= '4' && !a[8])
+		return g->ipinfo = true, g->ipinfo_field = (unsigned)(a[7] - '0'), 1;
 	if (strncmp(a, "fields=", 7) == 0)
 		return snprintf(g->fields, sizeof(g->fields), "%s", a + 7), 1;
 	if (strncmp(a, "keys=", 5) == 0)
@@ -132,8 +135,16 @@ static int parse_reply(char *rest, struct event *ev)
 	ev->rtt_ms = strtod(rtt, &end);
 	if (*end)
 		return fail("bad RTT", rtt);
-	char *opt = strtok_r(NULL, " ", &save);
-	ev->from_target = opt && strcmp(opt, "target") == 0;
+	/* then "target" and "mpls=L:TC:S:TTL" words, as in tests/golden/render */
+	for (char *opt; (opt = strtok_r(NULL, " ", &save)) != NULL;) {
+		unsigned l, tc, s, ttl;
+		if (strcmp(opt, "target") == 0)
+			ev->from_target = true;
+		else if (sscanf(opt, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
+			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
+		else
+			return fail("bad reply word", opt);
+	}
 	return 0;
 }
 
@@ -162,17 +173,17 @@ static int feed(struct golden *g, const struct event *ev)
 
 static int parse_event(struct golden *g, const char *key, char *rest)
 {
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round" };
+	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
 	struct event ev = { .round = g->round };
 	size_t i = 0;
-	while (i < 6 && strcmp(key, types[i]) != 0)
+	while (i < 7 && strcmp(key, types[i]) != 0)
 		i++;
-	if (i == 6)
+	if (i == 7)
 		return fail("unknown line", key);
-	ev.type = (enum event_type)i;
+	ev.type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
 	if (ev.type == EVENT_ROUND_END)
 		return to_ulong(rest, 1000000000ul, &ev.round) ? -1 : feed(g, &ev);
-	if (ev.type == EVENT_NAME) {
+	if (ev.type == EVENT_NAME || ev.type == EVENT_IPINFO) {
 		char *sp = strchr(rest, ' ');
 		if (!sp || model_addr_parse((*sp = '\0', rest), &ev.from) != 0)
 			return fail("name needs ADDR NAME", rest);
@@ -238,7 +249,7 @@ static int render(struct golden *g, const struct golden *r)
 {
 	struct tui_state s;
 	tui_state_init(&s, g->fields, g->names, g->ips, g->proto, g->mode);
-	s.jitter = g->jitter, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
+	s.jitter = g->jitter, s.mpls = g->mpls, s.ipinfo = g->ipinfo, s.ipinfo_field = g->ipinfo_field, s.help = g->help, s.paused = g->paused, s.scroll = g->scroll;
 	press_keys(&s, g->keys);
 	struct finding_list l;
 	finding_list_init(&l);

@@ -554,8 +554,9 @@ static void every_range_error_has_a_clear_message(void **state)
 		fails_with(cases[i].line, true, cases[i].message);
 }
 
-/* mtr -rwzbc100 HOST is what hosting providers ask for: it must run. */
-static void mpls_and_ipinfo_are_accepted_and_noted(void **state)
+/* mtr -rwzbc100 HOST is what hosting providers ask for: it must run. -z is
+ * ipinfo field 0 (the AS), -y N field N, -e the MPLS labels. */
+static void mpls_and_ipinfo_are_taken(void **state)
 {
 	(void)state;
 	struct opts o = ok("-rwzbc100 h");
@@ -563,17 +564,23 @@ static void mpls_and_ipinfo_are_accepted_and_noted(void **state)
 	assert_true(o.cfg.wide);
 	assert_true(o.cfg.show_ips);
 	assert_int_equal(o.cfg.probe.cycles, 100);
-	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO);
+	assert_true(o.cfg.ipinfo);
+	assert_int_equal(o.cfg.ipinfo_field, 0);
 	assert_string_equal(o.targets[0], "h");
+	assert_false(o.cfg.mpls);
 	opts_free(&o);
 	o = ok("-e --ipinfo 2 h");
-	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	assert_true(o.cfg.ipinfo);
+	assert_int_equal(o.cfg.ipinfo_field, 2);
+	assert_true(o.cfg.mpls);
 	opts_free(&o);
-	o = ok("--mpls --aslookup -y0 h");
-	assert_int_equal(o.not_shown, OPTS_NOT_SHOWN_IPINFO | OPTS_NOT_SHOWN_MPLS);
+	o = ok("--mpls --aslookup -y4 h");
+	assert_int_equal(o.cfg.ipinfo_field, 4);
+	assert_true(o.cfg.mpls);
 	opts_free(&o);
 	o = ok("-r h");
-	assert_int_equal(o.not_shown, 0);
+	assert_false(o.cfg.ipinfo);
+	assert_false(o.cfg.mpls);
 	opts_free(&o);
 }
 
@@ -744,7 +751,7 @@ int main(void)
 	    cmocka_unit_test(every_range_error_has_a_clear_message),
 	    cmocka_unit_test(parser_can_run_twice),
 	    cmocka_unit_test(view_options),
-	    cmocka_unit_test(mpls_and_ipinfo_are_accepted_and_noted),
+	    cmocka_unit_test(mpls_and_ipinfo_are_taken),
 	    cmocka_unit_test(command_words_are_not_hosts),
 	    cmocka_unit_test(address_picks_the_family),
 	    cmocka_unit_test(mtr_options_split_as_mtr_does),

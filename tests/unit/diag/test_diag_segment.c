@@ -83,6 +83,40 @@ static void as_numbers_decide(void **state)
 	for (size_t i = 0; i < t->n_hops; i++)
 		t->hops[i].resp[0].asn = asn[i];
 	expect_segments(t, true, "laaattddd");
+	/* R9: a fault names the network that owns it by its AS: loss from hop
+	 * 5 (AS64510, transit) on */
+	for (size_t i = 4; i < t->n_hops; i++) {
+		t->hops[i].loss_pct = 20.0;
+		t->hops[i].recv = 16;
+	}
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(diag_trace(t, &l), 0);
+	assert_true(l.n >= 1);
+	assert_int_equal(l.items[0].kind, FINDING_LOSS);
+	assert_int_equal(l.items[0].hop, 5);
+	assert_non_null(strstr(l.items[0].summary, "Hop 5 is in AS64510's network."));
+	assert_non_null(strstr(l.items[0].evidence, "R9: hop 5's origin AS is AS64510."));
+	finding_list_free(&l);
+	model_trace_free(t);
+}
+
+/* The client's own network ends at its NAT: hop 2 on quoted our probe
+ * rewritten, so hop 1 is the NAT and the provider's private hops after it
+ * are not local. Without the mark the private run would be. */
+static void nat_ends_the_local_network(void **state)
+{
+	(void)state;
+	struct hs p[] = {hop_at("192.168.1.1", 1), hop_at("10.10.0.1", 5), hop_at("10.10.0.2", 8),
+	                 hop_at("203.0.113.9", 10), hop_at("198.51.100.1", 20),
+	                 hop_at("198.51.100.5", 30)};
+	struct model_trace *t = BUILD(p, 20);
+	expect_segments(t, true, "llltdd");
+	expect_segments(t, false, "ddtaal");
+	for (size_t i = 1; i < t->n_hops; i++)
+		t->hops[i].resp[0].nat = true;
+	expect_segments(t, true, "laatdd");
+	expect_segments(t, false, "ddtaal"); /* a return trace: the mark says nothing */
 	model_trace_free(t);
 }
 
@@ -195,6 +229,7 @@ int main(void)
 	    cmocka_unit_test(cgnat_is_access_and_public_first_hop_is_local),
 	    cmocka_unit_test(as_numbers_decide),
 	    cmocka_unit_test(host_name_domains_decide),
+	    cmocka_unit_test(nat_ends_the_local_network),
 	    cmocka_unit_test(all_private_uses_positions),
 	    cmocka_unit_test(return_trace_is_seen_from_the_client),
 	    cmocka_unit_test(silent_target_end),

@@ -146,6 +146,49 @@ static void mtr_text_ipinfo_columns(void **state)
 	fails_at("HOST: vm  Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
 		 "  1. 2001:db8:1234:5678::/64r1.example  0.0%  3  0.1  0.1  0.1  0.1  0.0\n", 2,
 		 "cannot tell the IP information from the host");
+	/* mtr 0.95's own form (report.c): another responder plainly, 8 spaces
+	 * in, then again 5 spaces in with its IP information (-b: "name (ip)") */
+	static const char twice[] =
+		"HOST: vm                                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		"  1. AS64500  a.example (10.0.0.1)            0.0%     3    0.1   0.1   0.1   0.1   0.0\n"
+		"        b.example (10.0.0.2)\n"
+		"     AS64501  b.example (10.0.0.2)\n";
+	t = load(twice, IMPORT_FMT_MTR_TEXT);
+	assert_int_equal(t->hops[0].n_resp, 2);
+	assert_string_equal(t->hops[0].resp[1].text, "10.0.0.2");
+	assert_int_equal(t->hops[0].resp[1].asn, 64501);
+	model_trace_free(t);
+}
+
+/* -e: each label line belongs to the responder the line before named;
+ * hopdoc's [NAT: ...] line marks the hop it is under. */
+static void mtr_text_mpls_and_nat_lines(void **state)
+{
+	(void)state;
+	static const char e[] =
+		"HOST: vm                          Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+		"  1.|-- 10.0.0.1                   0.0%     3    0.1   0.1   0.1   0.1   0.0\n"
+		"       [MPLS: Lbl 24001 TC 0 S 1 TTL 1]\n"
+		"        10.0.0.2\n"
+		"       [MPLS: Lbl 24002 TC 5 S 0 TTL 2]\n"
+		"       [MPLS: Lbl 16 TC 0 S 1 TTL 2]\n"
+		"  2.|-- 10.0.1.1                   0.0%     3    0.2   0.2   0.2   0.2   0.0\n"
+		"       [NAT: the probe came back rewritten; a NAT lies before hop 2]\n"
+		"       [MPLS: Lbl bad TC 0 S 1 TTL 1]\n"
+		"       [MPLS: Lbl 2000000 TC 0 S 1 TTL 1]\n";
+	struct model_trace *t = load(e, IMPORT_FMT_MTR_TEXT);
+	const struct model_hop *h = &t->hops[0];
+	assert_int_equal(h->n_resp, 2);
+	assert_int_equal(h->latest, 0);
+	assert_int_equal(h->resp[0].n_mpls, 1);
+	assert_int_equal(h->resp[0].mpls[0].label, 24001);
+	assert_int_equal(h->resp[1].n_mpls, 2);
+	assert_int_equal(h->resp[1].mpls[0].tc, 5);
+	assert_int_equal(h->resp[1].mpls[1].label, 16);
+	assert_false(h->resp[0].nat);
+	assert_true(t->hops[1].resp[0].nat);
+	assert_int_equal(t->hops[1].resp[0].n_mpls, 0); /* not numbers, or past 20 bits */
+	model_trace_free(t);
 }
 
 static void mtr_text_errors(void **state)
@@ -461,6 +504,7 @@ int main(void)
 		cmocka_unit_test(xml_report),
 		cmocka_unit_test(raw_stream),
 		cmocka_unit_test(mtr_text_ipinfo_columns),
+		cmocka_unit_test(mtr_text_mpls_and_nat_lines),
 		cmocka_unit_test(winmtr_text_export),
 		cmocka_unit_test(winmtr_more_than_255_rows),
 		cmocka_unit_test(winmtr_html_export),

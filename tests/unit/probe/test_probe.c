@@ -236,6 +236,7 @@ static int count_event(void *ctx, const struct event *ev)
 		t->rounds++;
 		break;
 	case EVENT_NAME: break;
+	case EVENT_IPINFO: break;
 	}
 	return 0;
 }

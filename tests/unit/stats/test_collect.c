@@ -188,6 +188,41 @@ static void responders_counted_and_latest_follows(void **state)
 	model_trace_free(t);
 }
 
+/* The target answered first past the path's length; its name and AS came
+ * then, once. When it answers at its own hop later, the row has them too. */
+static void lookups_reach_responders_that_come_later(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned ttl = 1; ttl <= 3; ttl++)
+		feed(c, probe(EVENT_SENT, ttl, ttl, NULL, 0));
+	feed(c, probe(EVENT_REPLY, 1, 1, "10.0.0.1", 1.0));
+	struct event ev = probe(EVENT_REPLY, 3, 3, "10.0.0.9", 3.0);
+	ev.from_target = true;
+	feed(c, ev);
+	struct event name = probe(EVENT_NAME, 0, 0, "10.0.0.9", 0);
+	name.name = "target.example";
+	feed(c, name);
+	struct event info = probe(EVENT_IPINFO, 0, 0, "10.0.0.9", 0);
+	info.name = "64496 | 10.0.0.0/24 | ZZ | lab | 2026-12-03";
+	feed(c, info);
+	assert_int_equal(t->n_hops, 3);
+	assert_string_equal(t->hops[2].resp[0].name, "target.example");
+	assert_int_equal(t->hops[2].resp[0].asn, 64496);
+	feed(c, probe(EVENT_SENT, 2, 4, NULL, 0));
+	ev.ttl = 2;
+	ev.seq = 4;
+	feed(c, ev); /* the target at TTL 2: the path is two hops long */
+	assert_int_equal(t->n_hops, 2);
+	assert_string_equal(t->hops[1].resp[0].text, "10.0.0.9");
+	assert_string_equal(t->hops[1].resp[0].name, "target.example");
+	assert_int_equal(t->hops[1].resp[0].asn, 64496);
+	assert_string_equal(t->hops[1].resp[0].ipinfo, info.name);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 /* With a short -Z every answer past hop 1 comes late: the hops must still be
  * listed, and the target counted as reached, though no reply was in time. */
 static void late_answers_still_map_the_path(void **state)
@@ -356,6 +391,7 @@ int main(void)
 		cmocka_unit_test(route_change_splits_the_statistics),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
+		cmocka_unit_test(lookups_reach_responders_that_come_later),
 		cmocka_unit_test(taps_see_every_event_and_can_stop),
 		cmocka_unit_test(responders_get_their_flows_losses),
 		cmocka_unit_test(flows_move_and_late_replies_count),

@@ -1,0 +1,35 @@
+#include "probe/probe_nat.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* The UDP checksum we sent for seq, or -1 when there is none to compare:
+ * unknown source (0 sent), or both ports fixed (the checksum is the seq, so
+ * a rewritten one would not have matched at all). */
+static int32_t sent_udp_sum(const struct packet_flow *f, uint16_t seq, uint8_t *scratch, size_t cap)
+{
+	if (f->src.family != f->family || (f->local_port && f->remote_port))
+		return -1;
+	if (packet_build(f, seq, scratch, cap) < 0)
+		return -1;
+	return get16(scratch + 6);
+}
+
+bool probe_nat_rewritten(const struct packet_flow *f, const struct packet_reply *r, uint16_t seq,
+                         uint8_t *scratch, size_t cap)
+{
+	if (!r->has_quote)
+		return false;
+	const struct packet_quote *q = &r->quote;
+	if (f->src.family == f->family && q->src.family == f->family && !model_addr_equal(&q->src, &f->src))
+		return true;
+	if (f->proto != MODEL_PROTO_UDP || q->proto != IPPROTO_UDP)
+		return false;
+	int32_t sent = sent_udp_sum(f, seq, scratch, cap);
+	return sent >= 0 && q->udp_sum != (uint16_t)sent;
+}
