@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 table='
 base       -                                    evloop.h sink.h strbuf.h version.h
 model      base                                 model.h finding.h event.h field.h history.h
-probe      base,model                           probe.h privdrop.h
+probe      base,model                           probe.h privdrop.h probe_group.h
 resolve    base,model                           dns.h target.h
 stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h
