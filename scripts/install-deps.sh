@@ -14,6 +14,7 @@ packages=(
 	libncurses-dev tmux # the interactive view; its lab test and benchmark (docs/tui.md)
 	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
 	libmicrohttpd-dev libcurl4-openssl-dev openssl curl # hopdoc agent, --return-via http(s)://
+	libsqlite3-dev sqlite3 # hopdoc monitor's history; t_monitor.sh reads it (docs/monitor.md)
 )
 missing=()
 for p in "${packages[@]}"; do

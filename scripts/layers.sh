@@ -22,7 +22,8 @@ import     base,model                           import.h import_error.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
 tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
 agent      base,model                           agent.h agent_query.h agent_limit.h agent_ndjson.h
-cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent   -
+monitor    base,model,probe,stats,diag              monitor.h monitor_db.h monitor_round.h monitor_episode.h monitor_html.h
+cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,monitor   -
 '
 
 declare -A uses public
