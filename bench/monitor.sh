@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/monitor.sh: hopdoc monitor with N lab targets (default 1000) at one
 # probe per hop per second, side by side with Debian's scamper tracing the
-# same targets once each (-q 1: one probe per hop). Not a test: it prints
+# same targets (each traced REPEAT=10 times, -q 1: one probe per hop). Not a test: it prints
 # figures. For each tool: probes sent (packets that left the client's lab
 # interface while it ran), CPU seconds (utime + stime of the process), CPU
 # per probe; for hopdoc also peak RSS and the database's growth per hour.
@@ -43,7 +43,7 @@ hz=$(getconf CLK_TCK)
 
 # ---- hopdoc monitor -----------------------------------------------------------
 tx0=$(tx_packets)
-ip netns exec "$LAB_CLIENT" "$HOPDOC" monitor -n --db "$WORK/m.db" -F "$WORK/targets" -i 1 \
+ip netns exec "$LAB_CLIENT" ${PERF:+perf record -g -o "$PERF"} "$HOPDOC" monitor -n --db "$WORK/m.db" -F "$WORK/targets" -i 1 \
 	-Z 2 -m 30 --rate $((N * 10)) --duration "$SECS" 2>"$WORK/m.err" &
 pid=$!
 ticks=0 hwm=0
@@ -67,7 +67,9 @@ echo "hopdoc CPU:         $h_cpu s ($(awk -v c="$h_cpu" -v s="$SECS" 'BEGIN { pr
 echo "hopdoc peak RSS:    $hwm KiB"
 echo "database:           $dbsize bytes, $(awk -v b="$dbsize" -v s="$SECS" 'BEGIN { printf "%.1f", b / s * 3600 / 1048576 }') MiB per hour"
 
-# ---- scamper, the same targets, one trace each ----------------------------------
+# ---- scamper, the same targets, one trace each, REPEAT times over -----------------
+REPEAT=${REPEAT:-10}  # enough probes that start-up is not what is measured
+for ((r = 0; r < REPEAT; r++)); do cat "$WORK/targets"; done >"$WORK/targets.rep"
 if ! command -v scamper >/dev/null; then
 	echo "scamper:            not installed (apt-get install scamper)"
 	exit 0
@@ -75,7 +77,7 @@ fi
 tx0=$(tx_packets)
 ip netns exec "$LAB_CLIENT" timeout $((SECS * 4)) /usr/bin/time -f '%U %S' -o "$WORK/s.time" \
 	scamper -p $((N * 10)) -c 'trace -P icmp-paris -q 1 -w 2' -O warts -o "$WORK/s.warts" \
-	-f "$WORK/targets" 2>"$WORK/s.err"
+	-f "$WORK/targets.rep" 2>"$WORK/s.err"
 src=$?
 tx1=$(tx_packets)
 sprobes=$((tx1 - tx0))

@@ -131,6 +131,9 @@ static int parse(int argc, char **argv, struct mon_opts *o)
 		return usage_error("--db FILE is required", NULL);
 	if (!o->file == !o->n_targets)
 		return usage_error("give either -F FILE or targets", NULL);
+	if (o->prm.timeout_s / o->prm.interval_s > MONITOR_OPEN_ROUNDS - 4)
+		return usage_error("-Z is too long for -i: a target's rounds would overlap more than",
+		                   "12 deep");
 	/* HOOK (issue 11 part B, src/metrics): serve monitor_each_trace here. */
 	if (o->metrics)
 		return usage_error("--metrics is not in this build yet:", o->metrics);

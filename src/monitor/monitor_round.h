@@ -12,7 +12,8 @@
 #include "model/model.h"
 
 #define MONITOR_MAX_TTL 64      /* hopdoc monitor's -m limit */
-#define MONITOR_OPEN_ROUNDS 32  /* rounds that may be open at once per target */
+#define MONITOR_OPEN_ROUNDS 16  /* rounds that may be open at once per target
+                                   (monitor's -Z / -i is kept below it) */
 
 struct monitor_hop {
 	unsigned sent, recv;

@@ -17,6 +17,10 @@ struct group_fam {            /* one family's sockets, as the loop's ctx */
 	int family;
 	struct probe *any;        /* a trace of this family (reads TX stamps) */
 	struct probe **tx_owner;  /* PACKET_SEQ_SPACE entries, by stamp key */
+	/* The traces' TX stamp windows, by stamp key: the key counts per
+	 * socket, so one ring serves them all (a ring per trace would be
+	 * touched all over by the keys of the others: 768 KiB each). */
+	struct probe_tx *tx;
 	bool registered;
 };
 
@@ -213,6 +217,17 @@ static void unregister_fam(struct probe_group *g, struct group_fam *f)
 
 /* ---- the group -------------------------------------------------------------------- */
 
+/* A trace alone paces its probes one token apart (probe_burst); a group's
+ * budget is shared by many targets, whose probes meet in no queue but the
+ * first link: 2 ms worth of tokens lets traces that fall due together go
+ * without each retrying on a timer (measured: the retries' timer churn was
+ * most of the CPU with 1,000 targets). */
+static double group_burst(double rate_pps)
+{
+	double b = rate_pps * 0.002;
+	return b > 1.0 ? b : 1.0;
+}
+
 struct probe_group *probe_group_new(struct probe_sockets *s, struct evloop *loop, double rate_pps,
                                     char *err, size_t errlen)
 {
@@ -232,13 +247,14 @@ struct probe_group *probe_group_new(struct probe_sockets *s, struct evloop *loop
 	for (int i = 0; i < 2; i++) {
 		g->fam[i] = (struct group_fam){ .g = g, .s = &s->fam[i], .family = families[i] };
 		g->fam[i].tx_owner = calloc(PACKET_SEQ_SPACE, sizeof(struct probe *));
-		if (!g->fam[i].tx_owner) {
+		g->fam[i].tx = calloc(PACKET_SEQ_SPACE, sizeof(struct probe_tx));
+		if (!g->fam[i].tx_owner || !g->fam[i].tx) {
 			probe_set_err(err, errlen, "out of memory");
 			probe_group_free(g);
 			return NULL;
 		}
 	}
-	probe_bucket_init(&g->bucket, probe_burst(rate_pps), evloop_now_ns());
+	probe_bucket_init(&g->bucket, group_burst(rate_pps), evloop_now_ns());
 	return g;
 }
 
@@ -268,10 +284,12 @@ struct probe *probe_group_add(struct probe_group *g, const struct probe_params *
 		return NULL;
 	p->flow.ident = trace_ident(g->n);
 	p->rate = &g->bucket;
+	p->rate_burst = group_burst(g->rate_pps);
 	g->socks->next_seq = p->next_seq; /* traces keep their own numbers */
 	g->trace[g->n] = p;
 	hash_insert(g, g->n++);
 	struct group_fam *f = &g->fam[fam_at(g, p->s)];
+	p->tx = f->tx;
 	if (!f->any)
 		f->any = p;
 	return p;
@@ -308,10 +326,13 @@ void probe_group_free(struct probe_group *g)
 		return;
 	for (int i = 0; i < 2; i++) {
 		unregister_fam(g, &g->fam[i]);
-		free(g->fam[i].tx_owner);
 	}
 	for (size_t i = 0; i < g->n; i++)
 		probe_free(g->trace[i]);
+	for (int i = 0; i < 2; i++) {
+		free(g->fam[i].tx_owner);
+		free(g->fam[i].tx);
+	}
 	free(g->trace);
 	free(g->slot);
 	free(g);

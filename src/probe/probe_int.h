@@ -73,6 +73,7 @@ struct probe {
 	int64_t next_round_ns;        /* when the next round is due */
 	struct probe_bucket bucket;
 	struct probe_bucket *rate;    /* &bucket, or the group's shared one */
+	double rate_burst;            /* the tokens *rate holds at most */
 	struct probe_group *group;    /* NULL for a trace on its own */
 
 	unsigned long *fifo;          /* run seqs in send order, for timeouts */

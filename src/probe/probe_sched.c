@@ -138,7 +138,7 @@ static void send_due(struct probe *p)
 		int64_t now = evloop_now_ns();
 		int64_t due = paced_ns(p, limit, now);
 		if (due <= now)
-			due = probe_bucket_take(p->rate, now, pps, probe_burst(pps));
+			due = probe_bucket_take(p->rate, now, pps, p->rate_burst);
 		if (due > now) {
 			p->send_timer = evloop_add_timer(p->loop, due, on_send_timer, p);
 			return;

@@ -46,7 +46,12 @@ static bool sockets_fit(const struct probe_sockets *s, const struct probe_params
 	return true;
 }
 
-static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_params *pp)
+/* A trace of a group gets the group's TX stamp ring instead of its own
+ * (probe_group_add): none is allocated here. Freeing one would also raise
+ * malloc's mmap threshold, and the next traces' tables would then come from
+ * the heap, zeroed page by page: hundreds of MiB for 1,000 targets. */
+static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_params *pp,
+                                 bool in_group)
 {
 	struct probe *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -56,10 +61,11 @@ static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_par
 	p->s = &s->fam[probe_fam_index(pp->dst.family)];
 	p->seq_base = p->next_seq = s->next_seq;
 	p->rate = &p->bucket;
+	p->rate_burst = probe_burst(pp->max_pps);
 	p->table = probe_table_new();
 	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
-	p->tx = calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
-	if (!p->table || !p->fifo || !p->tx) {
+	p->tx = in_group ? NULL : calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
+	if (!p->table || !p->fifo || (!in_group && !p->tx)) {
 		probe_free(p);
 		return NULL;
 	}
@@ -113,7 +119,7 @@ struct probe *probe_setup_in(struct probe_sockets *s, const struct probe_params 
 {
 	if (probe_params_check(pp, err, errlen) < 0 || !sockets_fit(s, pp, err, errlen))
 		return NULL;
-	struct probe *p = probe_alloc(s, pp);
+	struct probe *p = probe_alloc(s, pp, g != NULL);
 	if (!p) {
 		probe_set_err(err, errlen, "out of memory");
 		return NULL;
@@ -153,7 +159,8 @@ void probe_free(struct probe *p)
 		cancel_timers(p);
 	probe_table_free(p->table);
 	free(p->fifo);
-	free(p->tx);
+	if (!p->group) /* a group's traces share its ring */
+		free(p->tx);
 	free(p->txbuf);
 	free(p);
 }
