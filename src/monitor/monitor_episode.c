@@ -333,12 +333,26 @@ int monitor_rounds_model(const struct monitor_round *r, size_t n, struct model_t
 	return 0;
 }
 
-static int diagnose(const struct monitor_round *r, struct monitor_episode *e)
+/* The rounds inside the episode, cut at the path's normal length: rounds
+ * that did not reach the target probed to -m, and 30 silent hops would read
+ * as a filtering target rather than a path cut after the last hop that
+ * answers. The first and last bad rounds are left out when there are
+ * MONITOR_EP_EDGE_MIN or more: the fault came or went while their probes
+ * were out, so early hops may answer there that never do inside. */
+static int diagnose(const struct monitor_round *r, size_t n, struct monitor_episode *e)
 {
 	struct model_trace *t = model_trace_new();
 	if (!t)
 		return -1;
-	int rc = monitor_rounds_model(r + e->first, e->last - e->first + 1, t);
+	size_t first = e->first, last = e->last;
+	if (last - first + 1 >= MONITOR_EP_EDGE_MIN) {
+		first++;
+		last--;
+	}
+	int rc = monitor_rounds_model(r + first, last - first + 1, t);
+	unsigned len = normal_len(r, n, e->first, e->last);
+	if (rc == 0 && len && t->n_hops > len)
+		model_trace_truncate(t, len);
 	if (rc == 0)
 		rc = diag_trace(t, &e->diagnosis);
 	model_trace_free(t);
@@ -363,7 +377,7 @@ int monitor_episodes(const struct monitor_round *r, size_t n, struct monitor_epi
 	find_routes(r, n, &l);
 	free(bad);
 	for (size_t i = 0; i < l.n && !l.oom; i++)
-		l.oom = diagnose(r, &l.e[i]) < 0;
+		l.oom = diagnose(r, n, &l.e[i]) < 0;
 	if (l.oom) {
 		monitor_episodes_free(l.e, l.n);
 		return -1;

@@ -1,7 +1,8 @@
 /* monitor_episode: episodes in one target's history: loss bursts, latency
  * shifts and route changes, each with its start and end, the hop where it
  * starts and the diagnosis of the rounds inside it (diag_trace over a model
- * built from those rounds: the same rules as --diagnose). Pure.
+ * built from those rounds, less the first and last of a long episode: the
+ * same rules as --diagnose). Pure.
  *
  * loss:        rounds where the target did not answer (while it does in
  *              normal rounds); an episode runs from the first such round to
@@ -31,6 +32,8 @@
 #define MONITOR_EP_QUIET 3        /* normal rounds that end an episode */
 #define MONITOR_EP_MIN_ROUNDS 2   /* bad rounds an episode needs */
 #define MONITOR_EP_BASELINE 10    /* normal rounds the latency baseline takes */
+#define MONITOR_EP_EDGE_MIN 5     /* rounds from which the diagnosis leaves out
+                                     the first and the last */
 
 enum monitor_episode_kind { MONITOR_EP_LOSS, MONITOR_EP_LATENCY, MONITOR_EP_ROUTE };
 

@@ -102,6 +102,10 @@ static void loss_latency_and_route_are_found_where_they_were_made(void **state)
 	assert_int_equal(loss->hop, 4);
 	assert_true(fabs(loss->size - 100.0) < 1e-9);
 	assert_true(loss->diagnosis.n >= 1);
+	/* the rounds of a cut path, cut at the normal length: interrupted after
+	 * hop 3, not a target that filters */
+	assert_string_equal(finding_kind_name(loss->diagnosis.items[0].kind), "path-interrupted");
+	assert_int_equal(loss->diagnosis.items[0].hop, 3);
 	assert_non_null(lat);
 	assert_int_equal(lat->start_ms, r[70].t_ms);
 	assert_int_equal(lat->end_ms, r[89].t_ms);
