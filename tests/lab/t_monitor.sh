@@ -18,7 +18,8 @@
 # Each episode must start and end within two rounds of the switch times, and
 # no other episode may be found. Then kill -9 during writes: PRAGMA
 # integrity_check ok, no round lost before the last second, and a second run
-# resumes the same history. Also: a newer schema is refused. Prints
+# resumes the same history. Also: a newer schema is refused, and a full disk
+# (a 192 KiB tmpfs) stops writes with a message while probing goes on. Prints
 # PASS:/FAIL: lines. Needs root, sqlite3, jq.
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" monitor
@@ -37,7 +38,7 @@ slowicmp 4 30ms
 EOF
 
 lab_up "$WORK/mon.scn" || { fail setup; exit 1; }
-trap 'lab_down; rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/full" 2>/dev/null; lab_down; rm -rf "$WORK"' EXIT
 trap 'exit 1' INT TERM
 
 R3_L3=$(_lab_addr 3 r 4)     # r3 on link 3 (r2 - r3)
@@ -179,5 +180,30 @@ if ! "$HOPDOC" history --db "$WORK/new.db" 2>"$WORK/new.err" &&
 	pass newer-schema-refused
 else
 	fail newer-schema-refused "$(cat "$WORK/new.err")"
+fi
+
+# ---- a full disk stops writes, not probing -------------------------------------------
+mkdir -p "$WORK/full"
+if mount -t tmpfs -o size=192k hdmonfull "$WORK/full"; then
+	CIF=$(lab_client ip -o -4 addr show | awk -v a="$LAB_CLIENT4" 'index($4, a "/") == 1 { print $2 }')
+	ip netns exec "$LAB_CLIENT" "$HOPDOC" monitor -n --db "$WORK/full/f.db" -i 0.2 -Z 1 -m 10 \
+		--duration 40 "$LAB_TARGET4" "$LAB_TARGET6" 2>"$WORK/full.err" &
+	MON=$!
+	for ((i = 0; i < 300; i++)); do grep -q "writes stopped" "$WORK/full.err" && break; sleep 0.1; done
+	tx0=$(lab_client cat "/sys/class/net/$CIF/statistics/tx_packets")
+	sleep 2
+	tx1=$(lab_client cat "/sys/class/net/$CIF/statistics/tx_packets")
+	kill -TERM "$MON"; wait "$MON"; rc=$?
+	umount "$WORK/full"
+	# 2 targets x 6 hops x 5 rounds a second: about 120 probes in 2 s
+	echo "    full disk: $(cat "$WORK/full.err"); $((tx1 - tx0)) probes in the 2 s after; exit $rc"
+	if grep -q "disk is full; writes stopped, probing goes on" "$WORK/full.err" &&
+		[ $((tx1 - tx0)) -ge 40 ] && [ "$rc" -eq 1 ]; then
+		pass full-disk
+	else
+		fail full-disk "want the message, probes after it and exit 1"
+	fi
+else
+	fail full-disk "cannot mount a tmpfs"
 fi
 check_done
