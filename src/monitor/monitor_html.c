@@ -2,6 +2,7 @@
 #include "monitor/monitor_html.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,7 +45,11 @@ struct frame {
 	int64_t t0, t1;
 	double max_rtt;
 	unsigned len;
+	double col_w;    /* a column's width: at least one round's */
 };
+
+static const char *const colours[] = { "#1b9e77", "#7570b3", "#e7298a", "#66a61e",
+	                               "#a6761d", "#666666", "#1f78b4", "#b2df8a" };
 
 static double x_of(const struct frame *f, int64_t t)
 {
@@ -66,6 +71,8 @@ static void find_frame(const struct monitor_round *r, size_t n, struct frame *f)
 				f->max_rtt = r[i].hop[t].rtt_ms;
 	}
 	f->max_rtt *= 1.1;
+	size_t step = n / MAX_COLS + 1;
+	f->col_w = n > 1 ? fmax(W * 0.8 * (double)step / (double)(n - 1), 1) : W;
 }
 
 static void episodes_svg(struct sink *s, const struct frame *f, const struct monitor_episode *e,
@@ -90,15 +97,20 @@ static void episodes_svg(struct sink *s, const struct frame *f, const struct mon
 static void hop_line(struct sink *s, const struct frame *f, const struct monitor_round *r,
                      size_t n, unsigned ttl)
 {
-	static const char *const colours[] = { "#1b9e77", "#7570b3", "#e7298a", "#66a61e",
-		                               "#a6761d", "#666666", "#1f78b4", "#b2df8a" };
 	size_t step = n / MAX_COLS + 1;
-	sink_printf(s, "<polyline fill=\"none\" stroke-width=\"1\" stroke=\"%s\" points=\"",
-	            colours[ttl % 8]);
-	for (size_t i = 0; i < n; i += step)
-		if (!isnan(r[i].hop[ttl].rtt_ms))
-			sink_printf(s, "%.1f,%.1f ", x_of(f, r[i].t_ms), y_of(f, r[i].hop[ttl].rtt_ms));
-	sink_printf(s, "\"><title>hop %u</title></polyline>\n", ttl);
+	bool gap = true; /* a silent round breaks the line: M starts a new piece */
+	sink_printf(s, "<path fill=\"none\" stroke-width=\"1\" stroke=\"%s\" d=\"M0,%.0f",
+	            colours[ttl % 8], H);
+	for (size_t i = 0; i < n; i += step) {
+		if (isnan(r[i].hop[ttl].rtt_ms)) {
+			gap = true;
+			continue;
+		}
+		sink_printf(s, " %c%.1f,%.1f", gap ? 'M' : 'L', x_of(f, r[i].t_ms),
+		            y_of(f, r[i].hop[ttl].rtt_ms));
+		gap = false;
+	}
+	sink_printf(s, "\"><title>hop %u</title></path>\n", ttl);
 }
 
 /* The target's column: min..max band and loss bar over `step` rounds. */
@@ -115,7 +127,7 @@ static void target_column(struct sink *s, const struct frame *f, const struct mo
 			hi = fmax(hi, rtt);
 		}
 	}
-	double x = x_of(f, r[0].t_ms), w = fmax(W / MAX_COLS, 1);
+	double x = x_of(f, r[0].t_ms), w = f->col_w;
 	if (hi >= lo)
 		sink_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		            "fill=\"#888\" fill-opacity=\"0.3\"/>\n", x, y_of(f, hi), w,
@@ -124,6 +136,22 @@ static void target_column(struct sink *s, const struct frame *f, const struct mo
 		sink_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		            "fill=\"#d02020\"/>\n", x, H + LOSS_H * (1 - (double)lost / (double)k), w,
 		            LOSS_H * (double)lost / (double)k);
+}
+
+static void stamp(int64_t ms, char *buf, size_t len);
+
+/* The time at both ends and a swatch per hop. */
+static void legend(struct sink *s, const struct frame *f)
+{
+	char a[40], b[40];
+	stamp(f->t0, a, sizeof(a));
+	stamp(f->t1, b, sizeof(b));
+	sink_printf(s, "<p style=\"width:%.0fpx;display:flex;justify-content:space-between\">"
+	            "<span>%s</span><span>", W, a);
+	for (unsigned t = 1; t <= f->len && t <= MONITOR_MAX_TTL; t++)
+		sink_printf(s, "<span style=\"color:%s\">&#9632;</span> hop %u &nbsp;", colours[t % 8], t);
+	sink_printf(s, "<span style=\"color:#888\">&#9632;</span> target min..max &nbsp;"
+	            "<span style=\"color:#d02020\">&#9632;</span> loss</span><span>%s</span></p>\n", b);
 }
 
 static void chart(struct sink *s, const struct monitor_round *r, size_t n,
@@ -143,6 +171,7 @@ static void chart(struct sink *s, const struct monitor_round *r, size_t n,
 	            "<line x1=\"0\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>"
 	            "<text x=\"4\" y=\"%.0f\" font-size=\"11\">loss</text></svg>\n",
 	            f.max_rtt, H, W, H, H + 12);
+	legend(s, &f);
 }
 
 static void stamp(int64_t ms, char *buf, size_t len)
