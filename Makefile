@@ -4,7 +4,8 @@
 # src/ is layered by folder (docs/architecture.md). Sources are found per
 # folder and objects mirror them under $(BUILD)/obj/<dir>/. Two archives:
 #   libhopdoc_core.a  base model stats render diag import (no socket calls)
-#   libhopdoc_net.a   probe resolve host agent metrics oneway mtrpacket (host: the ethtool ioctl)
+#   libhopdoc_net.a   probe resolve host agent metrics oneway mtrpacket monitor (host: the
+#                     ethtool ioctl; monitor: SQLite)
 #   libhopdoc_tui.a   the interactive view (ncurses)
 # The CLI's objects are in none of them; tests of the CLI link them from
 # libhopdoc_cli.a, a build-internal archive. New modules, tests
@@ -25,12 +26,12 @@ DEPFLAGS := -MMD -MP
 
 PKG_CONFIG ?= pkg-config
 LIBS_CORE := $(shell $(PKG_CONFIG) --libs jansson) -lm
-LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl) -lpthread -lresolv
+LIBS_NET  := $(shell $(PKG_CONFIG) --libs libcap libmicrohttpd libcurl sqlite3) -lpthread -lresolv
 LIBS_TEST := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_TUI  := $(shell $(PKG_CONFIG) --libs ncurses)
 
 CORE_DIRS := base model stats render diag import
-NET_DIRS  := probe resolve host agent metrics oneway mtrpacket
+NET_DIRS  := probe resolve host agent metrics oneway mtrpacket monitor
 TUI_DIRS  := tui
 CLI_DIRS  := cli
 

@@ -15,6 +15,8 @@ packages=(
 	openssh-client openssh-server # --return-via ssh:// and its lab test (t_return.sh)
 	libmicrohttpd-dev libcurl4-openssl-dev openssl curl # hopdoc agent, --return-via http(s)://
 	prometheus # promtool checks --metrics' output; t_metrics.sh runs a server in the lab
+	libsqlite3-dev sqlite3 # hopdoc monitor's history; t_monitor.sh reads it (docs/monitor.md)
+	scamper # bench/monitor.sh: CPU per probe side by side
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 table='
 base       -                                    evloop.h sink.h strbuf.h version.h
 model      base                                 model.h finding.h event.h field.h history.h
-probe      base,model                           probe.h privdrop.h probe_one.h
+probe      base,model                           probe.h privdrop.h probe_one.h probe_group.h
 resolve    base,model                           dns.h target.h asn.h
 stats      base,model                           collect.h
 render     base,model                           render.h render_opts.h render_analysis.h render_raw.h render_split.h render_winmtr.h render_html.h render_prom.h
@@ -25,7 +25,8 @@ oneway     base,model                           oneway_pkt.h oneway_count.h onew
 agent      base,model,oneway                    agent.h agent_query.h agent_limit.h agent_ndjson.h
 metrics    base,model,render                    metrics.h metrics_batch.h
 mtrpacket  base,model,probe                     mtrpacket.h mtrpacket_cmd.h mtrpacket_reply.h
-cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,metrics,oneway,mtrpacket   -
+monitor    base,model,probe,stats,diag          monitor.h monitor_db.h monitor_round.h monitor_episode.h monitor_html.h
+cli        base,model,probe,resolve,stats,render,diag,import,host,tui,agent,metrics,oneway,mtrpacket,monitor   -
 '
 
 declare -A uses public

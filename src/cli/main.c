@@ -1,7 +1,9 @@
 /* The CLI layer: the only place that prints diagnostics and exits.
  * `hopdoc analyze ...` diagnoses reports made elsewhere, `hopdoc host ...`
- * checks this host's own counters, `hopdoc agent ...` serves return traces;
- * run as `mtr-packet` (a link) it speaks mtr-packet(8)'s protocol on stdin;
+ * checks this host's own counters, `hopdoc agent ...` serves return traces,
+ * `hopdoc monitor ...` watches many targets and `hopdoc history ...` reads
+ * what it kept; run as `mtr-packet` (a link) it speaks mtr-packet(8)'s
+ * protocol on stdin;
  * everything else is a live run with mtr's command line.
  * Tests: tests/lab/t_cli.sh tests/golden/analyze. */
 #include <string.h>
@@ -9,8 +11,10 @@
 #include "cli/agent_cmd.h"
 #include "cli/analyze.h"
 #include "cli/cli.h"
+#include "cli/history_cmd.h"
 #include "cli/hostcheck.h"
 #include "cli/mtrpacket_cli.h"
+#include "cli/monitor_cmd.h"
 
 int main(int argc, char **argv)
 {
@@ -22,5 +26,9 @@ int main(int argc, char **argv)
 		return hostcheck_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "agent") == 0)
 		return agent_cmd_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "monitor") == 0)
+		return monitor_cmd_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "history") == 0)
+		return history_cmd_main(argc - 1, argv + 1);
 	return cli_main(argc, argv);
 }

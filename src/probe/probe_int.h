@@ -6,6 +6,7 @@
  *   probe_sched.c  rounds, pacing, timeouts, the grace wait
  *   probe_send.c   one probe onto the wire
  *   probe_rx.c     replies, ICMP errors, kernel timestamps
+ *   probe_group.c  many traces on one socket set and loop (probe_group.h)
  *   probe_table.c, probe_pace.c   pure helpers (their own headers)
  *   probe_one.c    single probes on the same sockets (probe_one.h) */
 #ifndef HOPDOC_PROBE_INT_H
@@ -82,6 +83,9 @@ struct probe {
 	int64_t round_start_ns;
 	int64_t next_round_ns;        /* when the next round is due */
 	struct probe_bucket bucket;
+	struct probe_bucket *rate;    /* &bucket, or the group's shared one */
+	double rate_burst;            /* the tokens *rate holds at most */
+	struct probe_group *group;    /* NULL for a trace on its own */
 
 	unsigned long *fifo;          /* run seqs in send order, for timeouts */
 	size_t fifo_head, fifo_len;
@@ -99,7 +103,11 @@ struct probe {
 	char error[256];
 };
 
-/* probe_trace.c */
+/* probe_trace.c; probe_setup_in is probe_setup for a trace of group g
+ * (NULL: on its own), which registers nothing with the loop. */
+struct probe *probe_setup_in(struct probe_sockets *s, const struct probe_params *params,
+                             struct evloop *loop, event_fn on_event, void *ctx,
+                             struct probe_group *g, char *err, size_t errlen);
 void probe_emit(struct probe *p, struct event *ev);
 void probe_emit_slot(struct probe *p, enum event_type type, const struct probe_slot *s);
 void probe_finish(struct probe *p);
@@ -118,6 +126,8 @@ int probe_sender_fd(const struct probe *p);
 
 /* probe_sched.c */
 void probe_sched_end_rounds(struct probe *p);
+/* Schedules the first round at monotonic when_ns. */
+int probe_sched_start_at(struct probe *p, int64_t when_ns);
 void probe_sched_track(struct probe *p, unsigned long seq);
 void probe_sched_arm_timeout(struct probe *p);
 void probe_sched_expire(struct probe *p, uint16_t wseq);
@@ -134,6 +144,14 @@ void probe_path_answer(struct probe *p, unsigned ttl, bool from_target, int64_t 
 void probe_path_check(struct probe *p, int64_t now_ns);
 
 /* probe_rx.c */
+#define PROBE_RX_BATCH 8
+typedef void (*probe_rx_fn)(void *ctx, uint8_t proto, const uint8_t *buf, size_t len,
+                            const struct sockaddr_storage *from, int64_t rx_ns);
+/* One recvmmsg of up to PROBE_RX_BATCH datagrams from fd, each handed to fn
+ * until *stop (NULL: never); returns the count read. */
+int probe_rx_read(int fd, uint8_t proto, probe_rx_fn fn, void *ctx, const bool *stop);
+/* A parsed reply: matched against p's flow and delivered. */
+void probe_rx_reply(struct probe *p, const struct packet_reply *r, int64_t rx_ns);
 int probe_rx_register(struct probe *p);
 bool probe_rx_tx_stamp(struct probe *p, int fd);
 bool probe_rx_icmp_error(struct probe *p);
@@ -142,5 +160,11 @@ bool probe_rx_icmp_error(struct probe *p);
 int64_t probe_rx_stamp_ns(struct msghdr *msg);
 struct timespec;
 int64_t probe_rx_mono_ns(const struct timespec *rt);
+
+/* probe_group.c: the TX stamp key -> trace map of a group's sockets. */
+void probe_group_note_tx(struct probe_group *g, const struct probe_socks *s, uint32_t key,
+                         struct probe *p);
+struct probe *probe_group_tx_owner(const struct probe_group *g, const struct probe_socks *s,
+                                   uint32_t key);
 
 #endif

@@ -14,7 +14,7 @@
 #include "probe/probe_nat.h"
 
 #define RX_BUF 2048u         /* an ICMP error quoting our probe fits easily */
-#define RX_BATCH 8
+#define RX_BATCH PROBE_RX_BATCH
 
 /* The kernel stamps receipt in CLOCK_REALTIME; RTTs are monotonic. The offset
  * between the clocks is read at the moment of processing, bracketed by two
@@ -112,18 +112,24 @@ static void handle_match(struct probe *p, const struct packet_reply *r, enum pac
 		deliver(p, r, m, wseq, rx_ns);
 }
 
-static void handle_datagram(struct probe *p, uint8_t proto, const uint8_t *buf, size_t len,
+void probe_rx_reply(struct probe *p, const struct packet_reply *r, int64_t rx_ns)
+{
+	uint16_t wseq;
+	enum packet_match m = packet_match(&p->flow, r, &wseq);
+	handle_match(p, r, m, wseq, rx_ns);
+}
+
+static void handle_datagram(void *ctx, uint8_t proto, const uint8_t *buf, size_t len,
                             const struct sockaddr_storage *from, int64_t rx_ns)
 {
+	struct probe *p = ctx;
 	struct packet_rx rx = { .family = p->flow.family, .proto = proto };
 	rx.ip_header = p->flow.family == AF_INET && !p->s->dgram;
 	model_addr_from_sockaddr((const struct sockaddr *)from, &rx.from);
 	struct packet_reply r;
 	if (packet_parse(&rx, buf, len, &r) < 0)
 		return;
-	uint16_t wseq;
-	enum packet_match m = packet_match(&p->flow, &r, &wseq);
-	handle_match(p, &r, m, wseq, rx_ns);
+	probe_rx_reply(p, &r, rx_ns);
 }
 
 /* A datagram ICMP socket's error queue: packet decodes, the engine delivers. */
@@ -193,14 +199,15 @@ bool probe_rx_tx_stamp(struct probe *p, int fd)
 			key = ee.ee_data;
 		}
 	}
-	if (have_key && (stamp.tv_sec || stamp.tv_nsec))
-		apply_tx_stamp(p, key, &stamp);
+	struct probe *owner = p->group && have_key ? probe_group_tx_owner(p->group, p->s, key) : p;
+	if (have_key && owner && (stamp.tv_sec || stamp.tv_nsec))
+		apply_tx_stamp(owner, key, &stamp);
 	return true;
 }
 
 /* One recvmmsg takes every reply that is waiting (up to RX_BATCH): one
  * syscall per wake-up in the common case. Returns the count read. */
-static int read_batch(struct probe *p, int fd, uint8_t proto)
+int probe_rx_read(int fd, uint8_t proto, probe_rx_fn fn, void *ctx, const bool *stop)
 {
 	static_assert(RX_BATCH * RX_BUF <= 16384, "receive buffers live on the stack");
 	uint8_t buf[RX_BATCH][RX_BUF];
@@ -220,14 +227,14 @@ static int read_batch(struct probe *p, int fd, uint8_t proto)
 			                               .msg_controllen = sizeof(cbuf[i].b) } };
 	}
 	int n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
-	for (int i = 0; i < n && !p->finished; i++)
-		handle_datagram(p, proto, buf[i], mm[i].msg_len, &from[i], rx_stamp(&mm[i].msg_hdr));
+	for (int i = 0; i < n && !(stop && *stop); i++)
+		fn(ctx, proto, buf[i], mm[i].msg_len, &from[i], rx_stamp(&mm[i].msg_hdr));
 	return n;
 }
 
 static void read_replies(struct probe *p, int fd, uint8_t proto)
 {
-	while (!p->finished && read_batch(p, fd, proto) == RX_BATCH)
+	while (!p->finished && probe_rx_read(fd, proto, handle_datagram, p, &p->finished) == RX_BATCH)
 		;
 }
 

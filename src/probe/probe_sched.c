@@ -164,7 +164,7 @@ static void send_due(struct probe *p)
 		int64_t now = evloop_now_ns();
 		int64_t due = paced_ns(p, limit, now);
 		if (due <= now)
-			due = probe_bucket_take(&p->bucket, now, pps, probe_burst(pps));
+			due = probe_bucket_take(p->rate, now, pps, p->rate_burst);
 		if (due > now) {
 			p->send_timer = evloop_add_timer(p->loop, due, on_send_timer, p);
 			return;
@@ -239,10 +239,15 @@ static void round_sent(struct probe *p)
 	probe_sched_end_rounds(p);
 }
 
+int probe_sched_start_at(struct probe *p, int64_t when_ns)
+{
+	p->round_start_ns = p->next_round_ns = when_ns;
+	probe_bucket_init(&p->bucket, probe_burst(p->prm.max_pps), when_ns);
+	p->send_timer = evloop_add_timer(p->loop, when_ns, on_round_timer, p);
+	return p->send_timer ? 0 : -1;
+}
+
 int probe_start(struct probe *p)
 {
-	p->round_start_ns = p->next_round_ns = evloop_now_ns();
-	probe_bucket_init(&p->bucket, probe_burst(p->prm.max_pps), p->round_start_ns);
-	p->send_timer = evloop_add_timer(p->loop, p->round_start_ns, on_round_timer, p);
-	return p->send_timer ? 0 : -1;
+	return probe_sched_start_at(p, evloop_now_ns());
 }

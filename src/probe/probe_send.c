@@ -95,6 +95,8 @@ static bool send_failed_fatally(struct probe *p, int e)
 static void record_sent(struct probe *p, unsigned ttl, const struct probe_tx *tx, bool left)
 {
 	bool stamped = left && p->s->tx_stamps;
+	if (stamped && p->group)
+		probe_group_note_tx(p->group, p->s, p->s->tx_next_key, p);
 	if (stamped)
 		p->tx[p->s->tx_next_key++ % PACKET_SEQ_SPACE] = *tx;
 	p->next_seq++;

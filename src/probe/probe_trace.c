@@ -46,7 +46,12 @@ static bool sockets_fit(const struct probe_sockets *s, const struct probe_params
 	return true;
 }
 
-static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_params *pp)
+/* A trace of a group gets the group's TX stamp ring instead of its own
+ * (probe_group_add): none is allocated here. Freeing one would also raise
+ * malloc's mmap threshold, and the next traces' tables would then come from
+ * the heap, zeroed page by page: hundreds of MiB for 1,000 targets. */
+static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_params *pp,
+                                 bool in_group)
 {
 	struct probe *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -55,10 +60,12 @@ static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_par
 	p->socks = s;
 	p->s = &s->fam[probe_fam_index(pp->dst.family)];
 	p->seq_base = p->next_seq = s->next_seq;
+	p->rate = &p->bucket;
+	p->rate_burst = probe_burst(pp->max_pps);
 	p->table = probe_table_new();
 	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
-	p->tx = calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
-	if (!p->table || !p->fifo || !p->tx) {
+	p->tx = in_group ? NULL : calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
+	if (!p->table || !p->fifo || (!in_group && !p->tx)) {
 		probe_free(p);
 		return NULL;
 	}
@@ -91,9 +98,10 @@ static int attach(struct probe *p, char *err, size_t errlen)
 	}
 	p->txlen = packet_probe_len(&p->flow);
 	p->txbuf = calloc(1, p->txlen ? p->txlen : 1);
-	probe_sock_drain(p->s);
+	if (!p->group) /* a group drains once, before its first trace */
+		probe_sock_drain(p->s);
 	probe_sock_learn_mtu(p, false);
-	if (!p->txbuf || probe_rx_register(p) < 0) {
+	if (!p->txbuf || (!p->group && probe_rx_register(p) < 0)) {
 		probe_set_err(err, errlen, "out of memory");
 		return -1;
 	}
@@ -104,14 +112,22 @@ struct probe *probe_setup(struct probe_sockets *s, const struct probe_params *pp
                           struct evloop *loop, event_fn on_event, void *ctx, char *err,
                           size_t errlen)
 {
+	return probe_setup_in(s, pp, loop, on_event, ctx, NULL, err, errlen);
+}
+
+struct probe *probe_setup_in(struct probe_sockets *s, const struct probe_params *pp,
+                             struct evloop *loop, event_fn on_event, void *ctx,
+                             struct probe_group *g, char *err, size_t errlen)
+{
 	if (probe_params_check(pp, err, errlen) < 0 || !sockets_fit(s, pp, err, errlen))
 		return NULL;
-	struct probe *p = probe_alloc(s, pp);
+	struct probe *p = probe_alloc(s, pp, g != NULL);
 	if (!p) {
 		probe_set_err(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->loop = loop;
+	p->group = g;
 	p->on_event = on_event;
 	p->ctx = ctx;
 	if (attach(p, err, errlen) < 0) {
@@ -145,7 +161,8 @@ void probe_free(struct probe *p)
 		cancel_timers(p);
 	probe_table_free(p->table);
 	free(p->fifo);
-	free(p->tx);
+	if (!p->group) /* a group's traces share its ring */
+		free(p->tx);
 	free(p->txbuf);
 	free(p);
 }
@@ -250,5 +267,6 @@ void probe_finish(struct probe *p)
 		return;
 	p->finished = true;
 	cancel_timers(p);
-	evloop_stop(p->loop);
+	if (!p->group) /* a group's other traces go on */
+		evloop_stop(p->loop);
 }

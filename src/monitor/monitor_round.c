@@ -1,0 +1,115 @@
+/* monitor_round: events to round records (monitor_round.h). */
+#include "monitor/monitor_round.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct open_round {
+	bool used;
+	unsigned long round;
+	struct monitor_round r;
+};
+
+struct monitor_acc {
+	monitor_round_fn fn;
+	void *ctx;
+	struct open_round open[MONITOR_OPEN_ROUNDS];
+};
+
+struct monitor_acc *monitor_acc_new(monitor_round_fn fn, void *ctx)
+{
+	struct monitor_acc *a = calloc(1, sizeof(*a));
+	if (a) {
+		a->fn = fn;
+		a->ctx = ctx;
+	}
+	return a;
+}
+
+void monitor_acc_free(struct monitor_acc *a)
+{
+	free(a);
+}
+
+static void round_init(struct open_round *o, unsigned long round, int64_t now_ms)
+{
+	memset(o, 0, sizeof(*o));
+	o->used = true;
+	o->round = round;
+	o->r.t_ms = now_ms;
+	for (unsigned t = 0; t <= MONITOR_MAX_TTL; t++)
+		o->r.hop[t].rtt_ms = NAN;
+}
+
+/* The open round `round`; a new one on its first probe, NULL for a round
+ * that was dropped or never began. */
+static struct open_round *open_round(struct monitor_acc *a, unsigned long round, bool create,
+                                     int64_t now_ms)
+{
+	struct open_round *o = &a->open[round % MONITOR_OPEN_ROUNDS];
+	if (o->used && o->round == round)
+		return o;
+	if (!create)
+		return NULL;
+	round_init(o, round, now_ms); /* a round this many rounds old is given up */
+	return o;
+}
+
+static void note_reply(struct monitor_round *r, const struct event *ev)
+{
+	struct monitor_hop *h = &r->hop[ev->ttl];
+	h->recv++;
+	if (isnan(h->rtt_ms) || ev->rtt_ms < h->rtt_ms)
+		h->rtt_ms = ev->rtt_ms;
+	h->from = ev->from;
+	if (ev->from_target && (!r->reached || ev->ttl < r->path_len)) {
+		r->reached = true;
+		r->path_len = ev->ttl;
+	}
+}
+
+uint64_t monitor_path_hash(const struct monitor_round *r)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++) {
+		const struct model_addr *a = &r->hop[t].from;
+		h = (h ^ t) * 1099511628211ULL;
+		h = (h ^ (uint64_t)a->family) * 1099511628211ULL;
+		for (size_t i = 0; a->family != AF_UNSPEC && i < sizeof(a->bytes); i++)
+			h = (h ^ a->bytes[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The path is up to the target's hop, or else up to the last hop probed. */
+static void finish(struct monitor_round *r)
+{
+	if (!r->reached) {
+		r->path_len = 0;
+		for (unsigned t = 1; t <= MONITOR_MAX_TTL; t++)
+			if (r->hop[t].sent)
+				r->path_len = t;
+	}
+	r->path_hash = monitor_path_hash(r);
+}
+
+int monitor_acc_event(struct monitor_acc *a, const struct event *ev, int64_t now_ms)
+{
+	if (ev->type != EVENT_ROUND_END && (ev->ttl == 0 || ev->ttl > MONITOR_MAX_TTL))
+		return 0;
+	struct open_round *o = open_round(a, ev->round, ev->type == EVENT_SENT, now_ms);
+	if (!o)
+		return 0;
+	switch (ev->type) {
+	case EVENT_SENT: o->r.hop[ev->ttl].sent++; break;
+	case EVENT_REPLY: note_reply(&o->r, ev); break;
+	case EVENT_ROUND_END:
+		finish(&o->r);
+		o->used = false;
+		return a->fn(a->ctx, &o->r);
+	default: break;
+	}
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* monitor_round: engine events to round records. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "monitor/monitor_round.h"
+
+struct got {
+	struct monitor_round last;
+	unsigned count;
+};
+
+static int keep(void *ctx, const struct monitor_round *r)
+{
+	struct got *g = ctx;
+	g->last = *r;
+	g->count++;
+	return 0;
+}
+
+static struct model_addr addr(const char *s)
+{
+	struct model_addr a;
+	assert_int_equal(model_addr_parse(s, &a), 0);
+	return a;
+}
+
+static void ev(struct monitor_acc *a, enum event_type type, unsigned long round, unsigned ttl,
+               const char *from, bool target, double rtt, int64_t now)
+{
+	struct event e = { .type = type, .round = round, .ttl = ttl, .from_target = target,
+		           .rtt_ms = rtt };
+	if (from)
+		e.from = addr(from);
+	monitor_acc_event(a, &e, now);
+}
+
+/* Round 0: hops 1..4 probed, 3 silent, the target answers at 4 and (too
+ * early in the round) at 5. */
+static void one_round(struct monitor_acc *a, unsigned long round, const char *hop2)
+{
+	int64_t t = 1000 + (int64_t)round * 1000;
+	for (unsigned ttl = 1; ttl <= 5; ttl++)
+		ev(a, EVENT_SENT, round, ttl, NULL, false, 0, t + ttl);
+	ev(a, EVENT_REPLY, round, 1, "10.0.0.1", false, 1.5, t + 10);
+	ev(a, EVENT_REPLY, round, 2, hop2, false, 2.5, t + 10);
+	ev(a, EVENT_TIMEOUT, round, 3, NULL, false, 0, t + 10);
+	ev(a, EVENT_REPLY, round, 5, "10.0.0.9", true, 4.7, t + 10);
+	ev(a, EVENT_REPLY, round, 4, "10.0.0.9", true, 4.5, t + 10);
+	ev(a, EVENT_ROUND_END, round, 0, NULL, false, 0, t + 20);
+}
+
+static void a_round_is_recorded_to_the_target(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct monitor_acc *a = monitor_acc_new(keep, &g);
+	one_round(a, 0, "10.0.0.2");
+	assert_int_equal(g.count, 1);
+	assert_int_equal(g.last.t_ms, 1001);
+	assert_true(g.last.reached);
+	assert_int_equal(g.last.path_len, 4);
+	assert_int_equal(g.last.hop[1].sent, 1);
+	assert_int_equal(g.last.hop[1].recv, 1);
+	assert_true(fabs(g.last.hop[2].rtt_ms - 2.5) < 1e-9);
+	assert_int_equal(g.last.hop[3].recv, 0);
+	assert_true(isnan(g.last.hop[3].rtt_ms));
+	assert_int_equal(g.last.hop[3].from.family, AF_UNSPEC);
+	assert_int_equal(g.last.path_hash, monitor_path_hash(&g.last));
+	monitor_acc_free(a);
+}
+
+static void the_path_hash_follows_the_responders(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct monitor_acc *a = monitor_acc_new(keep, &g);
+	one_round(a, 0, "10.0.0.2");
+	uint64_t h0 = g.last.path_hash;
+	one_round(a, 1, "10.0.0.2");
+	assert_int_equal(g.last.path_hash, h0);
+	one_round(a, 2, "10.0.1.2");
+	assert_int_not_equal(g.last.path_hash, h0);
+	assert_int_equal(g.count, 3);
+	monitor_acc_free(a);
+}
+
+static void events_of_unknown_rounds_are_ignored(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct monitor_acc *a = monitor_acc_new(keep, &g);
+	ev(a, EVENT_REPLY, 7, 1, "10.0.0.1", false, 1, 5);  /* never sent */
+	ev(a, EVENT_ROUND_END, 7, 0, NULL, false, 0, 6);
+	ev(a, EVENT_SENT, 8, 200, NULL, false, 0, 6);        /* past MONITOR_MAX_TTL */
+	assert_int_equal(g.count, 0);
+	monitor_acc_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_round_is_recorded_to_the_target),
+		cmocka_unit_test(the_path_hash_follows_the_responders),
+		cmocka_unit_test(events_of_unknown_rounds_are_ignored),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
