@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ struct agent {
 	pthread_mutex_t lock;
 	struct oneway_refl *refl; /* the one-way stream's reflector; NULL: none */
 	pthread_t refl_thread;
-	volatile sig_atomic_t refl_stop;
+	atomic_bool refl_stop; /* set by the main thread, read by the reflector's */
 };
 
 void agent_opts_default(struct agent_opts *o)
@@ -373,7 +374,7 @@ static void allow_stream(struct agent *a, struct MHD_Connection *c, const struct
 static void *reflect_loop(void *ctx)
 {
 	struct agent *a = ctx;
-	while (!a->refl_stop)
+	while (!atomic_load(&a->refl_stop))
 		oneway_refl_serve(a->refl, 200);
 	return NULL;
 }
@@ -406,7 +407,7 @@ static void reflector_stop(struct agent *a)
 {
 	if (!a->refl)
 		return;
-	a->refl_stop = 1;
+	atomic_store(&a->refl_stop, true);
 	pthread_join(a->refl_thread, NULL);
 	oneway_refl_free(a->refl);
 }

@@ -265,21 +265,36 @@ static int run_loop(struct run *r)
 	return 0;
 }
 
-/* The database file is made as the user who ran us (a root run drops to
- * nobody, who then writes through the files opened here). */
+struct db_open {
+	const char *path;
+	struct monitor_db *db;
+	char err[512];
+};
+
+static int db_open_cb(void *ctx)
+{
+	struct db_open *d = ctx;
+	d->db = monitor_db_open(d->path, false, d->err, sizeof(d->err));
+	return d->db ? 0 : -1;
+}
+
+/* The database (and SQLite's -wal and -shm files beside it) is opened as
+ * the user who ran us: a setuid install never writes where its user could
+ * not, and a root run, which drops to nobody, writes through the files
+ * opened here. */
 static struct monitor_db *open_db(const char *path)
 {
-	char err[512];
-	int fd = privdrop_create_as_user(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "hopdoc monitor: %s: %s\n", path, strerror(errno));
-		return NULL;
+	struct db_open d = { .path = path, .db = NULL, .err = "" };
+	int rc = privdrop_as_user(db_open_cb, &d);
+	if (rc == 0)
+		return d.db;
+	if (d.db) { /* opened, but the ids did not come back */
+		monitor_db_free(d.db);
+		fprintf(stderr, "hopdoc monitor: cannot switch back from the user's ids\n");
+	} else {
+		fprintf(stderr, "hopdoc monitor: %s\n", d.err[0] ? d.err : strerror(errno));
 	}
-	close(fd);
-	struct monitor_db *db = monitor_db_open(path, false, err, sizeof(err));
-	if (!db)
-		fprintf(stderr, "hopdoc monitor: %s\n", err);
-	return db;
+	return NULL;
 }
 
 static int monitor_run(struct run *r, char **names, size_t n)

@@ -45,7 +45,7 @@ unsigned retoneway_pick_port(void)
 	unsigned short r = 0;
 	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
 		r = (unsigned short)(getpid() ^ (pid_t)evloop_now_ns());
-	return 49152u + r % 16384u;
+	return RETONEWAY_PORT_MIN + r % (65536u - RETONEWAY_PORT_MIN);
 }
 
 int retoneway_parse_env(const char *s, char *addr, size_t addrlen, unsigned *port)
@@ -55,7 +55,7 @@ int retoneway_parse_env(const char *s, char *addr, size_t addrlen, unsigned *por
 		return -1;
 	char *end;
 	unsigned long p = strtoul(comma + 1, &end, 10);
-	if (*end || comma[1] < '0' || comma[1] > '9' || p < 1 || p > 65535)
+	if (*end || comma[1] < '0' || comma[1] > '9' || p < RETONEWAY_PORT_MIN || p > 65535)
 		return -1;
 	memcpy(addr, s, (size_t)(comma - s));
 	addr[comma - s] = '\0';
@@ -222,8 +222,9 @@ static void reflector_child(const char *addr, unsigned port, const char *peer, d
 	char err[256];
 	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST }, *ai;
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	int fd = oneway_bind(addr, port, err, sizeof(err));
-	if (fd < 0 || privdrop_drop(err, sizeof(err)) < 0 || getaddrinfo(peer, NULL, &hints, &ai) != 0) {
+	/* No privilege is needed for a port this high: the drop comes first. */
+	int fd = privdrop_drop(err, sizeof(err)) < 0 ? -1 : oneway_bind(addr, port, err, sizeof(err));
+	if (fd < 0 || getaddrinfo(peer, NULL, &hints, &ai) != 0) {
 		dprintf(2, "hopdoc: one-way reflector: %s\n", fd < 0 ? err : "cannot start");
 		_exit(1);
 	}

@@ -34,10 +34,14 @@
  * of cycles x interval, one per 5 to 50 ms. */
 void retoneway_plan(const struct config *cfg, uint32_t *count, double *interval_s);
 
-/* A port for the reflector over ssh, in 49152..65535 (IANA's dynamic range). */
+/* The reflector's ports over ssh: IANA's dynamic range, 49152..65535. The
+ * server refuses any other, so the variable cannot make it bind a
+ * well-known port. */
+#define RETONEWAY_PORT_MIN 49152u
 unsigned retoneway_pick_port(void);
 
-/* Reads "ADDR,PORT" (a numeric address, port 1..65535). 0, or -1. */
+/* Reads "ADDR,PORT" (a numeric address, a port in the range above). 0, or
+ * -1. */
 int retoneway_parse_env(const char *s, char *addr, size_t addrlen, unsigned *port);
 
 struct retoneway;

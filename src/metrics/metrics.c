@@ -57,7 +57,8 @@ static bool is_wildcard(const struct sockaddr *sa)
 		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr ==
 		       htonl(INADDR_ANY);
 	const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	return IN6_IS_ADDR_UNSPECIFIED(a);
+	/* ::ffff:0.0.0.0 binds a dual-stack socket to every IPv4 address */
+	return IN6_IS_ADDR_UNSPECIFIED(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr32[3] == 0);
 }
 
 static int bind_listen(const struct addrinfo *ai, const char *spec, char *err, size_t errlen)

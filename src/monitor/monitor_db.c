@@ -121,7 +121,10 @@ struct monitor_db *monitor_db_open(const char *path, bool readonly, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* NOFOLLOW: a path swapped for a symlink must not lead a privileged
+	 * open elsewhere. */
+	int flags = SQLITE_OPEN_NOFOLLOW |
+	            (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		set_err(err, errlen, path, db->h);
 		monitor_db_free(db);

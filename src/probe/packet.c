@@ -433,6 +433,8 @@ static int parse_quote(int family, struct cursor c, struct packet_quote *q)
 	q->dst = ip.dst;
 	q->ttl = ip.ttl;
 	take_quoted_transport(c.p, q);
+	q->has_udp_word = q->proto == IPPROTO_UDP && c.n >= UDP_HDR + 2;
+	q->udp_word = q->has_udp_word ? get16(c.p + UDP_HDR) : 0;
 	return 0;
 }
 
@@ -590,11 +592,48 @@ static bool seq_ok(const struct packet_flow *f, uint32_t seq, uint16_t sport, ui
 	return sport == want_s && dport == want_d;
 }
 
+/* What the checksum of a probe whose checksum carries its seq covers besides
+ * that seq and the payload word that makes it come out: the pseudo header,
+ * the header (checksum 0) and the pattern past the word. */
+static uint32_t udp_fixed_sum(const struct packet_flow *f, uint16_t sport, uint16_t dport)
+{
+	size_t len = packet_probe_len(f);
+	uint8_t head[UDP_HDR] = { 0 };
+	put16(head, sport);
+	put16(head + 2, dport);
+	put16(head + 4, (uint16_t)len);
+	uint32_t acc = sum_words(head, sizeof(head), sum_pseudo(&f->src, &f->dst, IPPROTO_UDP, len));
+	size_t rest = len - UDP_HDR - 2; /* probe_len leaves room for the word */
+	acc += (uint32_t)(rest / 2) * ((uint32_t)f->pattern << 8 | f->pattern);
+	if (rest % 2)
+		acc += (uint32_t)f->pattern << 8;
+	return acc;
+}
+
+/* The seq behind the payload word udp_checksum_carries_seq wrote: a NAT
+ * that rewrites the checksum (and restores the addresses and ports it
+ * quotes) leaves the payload alone. word = ~fold(fixed + seq + 1), so
+ * seq + 1 = ~word - fixed in one's complement. PACKET_SEQ_SPACE when the
+ * quote holds no word. */
+static uint32_t udp_word_seq(const struct packet_flow *f, const struct packet_quote *q)
+{
+	if (!q->has_udp_word)
+		return PACKET_SEQ_SPACE;
+	uint16_t fixed = fold(udp_fixed_sum(f, q->sport, q->dport));
+	uint16_t want = fold((uint32_t)(uint16_t)~q->udp_word + (uint16_t)~fixed);
+	return want == 0 || want == 0xffff ? PACKET_SEQ_SPACE : (uint32_t)want - 1;
+}
+
+uint32_t packet_quoted_seq_sent(const struct packet_flow *f, const struct packet_quote *q)
+{
+	return udp_seq_in_checksum(f) && q->proto == IPPROTO_UDP ? udp_word_seq(f, q) : PACKET_SEQ_SPACE;
+}
+
 /* The seq a quoted UDP header carries, wherever packet_ports put it. */
 static uint32_t udp_quoted_seq(const struct packet_flow *f, const struct packet_quote *q)
 {
 	if (udp_seq_in_checksum(f))
-		return (uint32_t)q->udp_sum - 1;
+		return q->has_udp_word ? udp_word_seq(f, q) : (uint32_t)q->udp_sum - 1;
 	uint16_t port = f->remote_port ? q->sport : q->dport;
 	return (uint32_t)port - PACKET_PORT_BASE;
 }

@@ -89,6 +89,13 @@ bool packet_flow_of_ports(const struct packet_flow *f, uint16_t sport, uint16_t 
  * the source address its checksum needs). */
 bool packet_is_constant(const struct packet_flow *f);
 
+/* When f's UDP checksum carries the seq (constant flows; mtr's layout with
+ * both ports fixed): the seq q's payload word says was sent, which a NAT
+ * rewriting the checksum leaves alone. PACKET_SEQ_SPACE when it cannot
+ * tell (another layout, or a quote too short to hold the word). */
+struct packet_quote;
+uint32_t packet_quoted_seq_sent(const struct packet_flow *f, const struct packet_quote *q);
+
 /* Writes probe seq of flow k; packet_build is flow 0. Same results. */
 int packet_build_flow(const struct packet_flow *f, unsigned k, uint16_t seq, uint8_t *buf,
                       size_t cap);
@@ -135,6 +142,8 @@ struct packet_quote {
 	uint16_t icmp_type, icmp_id, icmp_seq;  /* quoted echo request */
 	uint16_t sport, dport;  /* UDP, TCP */
 	uint16_t udp_sum;       /* UDP */
+	bool has_udp_word;      /* UDP: the quote reached the payload's first word */
+	uint16_t udp_word;
 	uint32_t tcp_seq;       /* TCP */
 };
 

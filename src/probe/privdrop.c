@@ -80,28 +80,50 @@ int privdrop_open_as_user(const char *path, int flags)
 	return privdrop_create_as_user(path, flags & ~O_CREAT, 0);
 }
 
-int privdrop_create_as_user(const char *path, int flags, mode_t mode)
+int privdrop_as_user(int (*fn)(void *ctx), void *ctx)
 {
 	uid_t euid = geteuid();
 	gid_t egid = getegid();
 	if (euid == getuid() && egid == getgid())
-		return open(path, flags, mode);
+		return fn(ctx);
 	if (become(getuid(), getgid()) < 0) {
 		int e = errno;
 		(void)become(euid, egid);
 		errno = e;
 		return -1;
 	}
-	int fd = open(path, flags, mode);
+	int rc = fn(ctx);
 	int e = errno;
-	if (seteuid(euid) < 0 || setegid(egid) < 0) { /* the uid back first, then the gid */
-		e = errno;
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
+	if (seteuid(euid) < 0 || setegid(egid) < 0) /* the uid back first, then the gid */
+		return -1; /* the caller stops: it cannot be left half-switched */
 	errno = e;
-	return fd;
+	return rc;
+}
+
+struct open_args {
+	const char *path;
+	int flags;
+	mode_t mode;
+	int fd;
+};
+
+static int open_cb(void *ctx)
+{
+	struct open_args *a = ctx;
+	a->fd = open(a->path, a->flags, a->mode);
+	return a->fd < 0 ? -1 : 0;
+}
+
+int privdrop_create_as_user(const char *path, int flags, mode_t mode)
+{
+	struct open_args a = { path, flags, mode, -1 };
+	if (privdrop_as_user(open_cb, &a) < 0 && a.fd >= 0) {
+		int e = errno;
+		close(a.fd); /* opened, but the ids did not come back */
+		errno = e;
+		return -1;
+	}
+	return a.fd;
 }
 
 static void drop_bounding_set(void)
@@ -158,6 +180,29 @@ int privdrop_drop(char *err, size_t errlen)
 	}
 	if (privdrop_has_caps()) {
 		snprintf(err, errlen, "capabilities remain after dropping them");
+		return -1;
+	}
+	return 0;
+}
+
+int privdrop_to_caller(char *err, size_t errlen)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (uid == 0)
+		return 0;
+	drop_bounding_set();
+	/* The supplementary groups are the caller's own: setuid does not
+	 * change them, so they stay. */
+	if ((geteuid() != uid || getegid() != gid) &&
+	    (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)) {
+		snprintf(err, errlen, "cannot switch to uid %lu: %s", (unsigned long)uid, strerror(errno));
+		return -1;
+	}
+	if (clear_caps(err, errlen) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
 		return -1;
 	}
 	return 0;

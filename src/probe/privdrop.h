@@ -34,6 +34,18 @@ int privdrop_open_as_user(const char *path, int flags);
  * where its user can. */
 int privdrop_create_as_user(const char *path, int flags, mode_t mode);
 
+/* Runs fn(ctx) with the effective ids of the user who started hopdoc (as
+ * privdrop_open_as_user opens), for a library that opens its own files
+ * (SQLite): what it opens inside is opened as that user. fn's result, or -1
+ * when the ids could not be switched (errno set). */
+int privdrop_as_user(int (*fn)(void *ctx), void *ctx);
+
+/* For commands that need no privilege at all (they read and write files):
+ * becomes the user who started hopdoc, for good, and gives up every
+ * capability. A root caller keeps root: it then holds no more than it
+ * started with. 0, or -1 with a message in err (the caller must stop). */
+int privdrop_to_caller(char *err, size_t errlen);
+
 /* Whether the process holds any capability in its effective or permitted set. */
 bool privdrop_has_caps(void);
 

@@ -9,11 +9,16 @@ static uint16_t get16(const uint8_t *p)
 }
 
 /* The UDP checksum we sent for seq, or -1 when there is none to compare:
- * unknown source (0 sent), or both ports fixed (the checksum is the seq, so
- * a rewritten one would not have matched at all). */
-static int32_t sent_udp_sum(const struct packet_flow *f, uint16_t seq, uint8_t *scratch, size_t cap)
+ * unknown source (0 sent), or a layout whose checksum carries the seq but a
+ * quote too short to show the payload word that tells what was sent. */
+static int32_t sent_udp_sum(const struct packet_flow *f, const struct packet_quote *q, uint16_t seq,
+                            uint8_t *scratch, size_t cap)
 {
-	if (f->src.family != f->family || (f->local_port && f->remote_port))
+	if (f->src.family != f->family)
+		return -1;
+	if (packet_quoted_seq_sent(f, q) < PACKET_SEQ_SPACE)
+		return (uint16_t)(seq + 1); /* packet.c's udp_checksum_carries_seq */
+	if (packet_is_constant(f) || (f->local_port && f->remote_port))
 		return -1;
 	if (packet_build(f, seq, scratch, cap) < 0)
 		return -1;
@@ -30,6 +35,6 @@ bool probe_nat_rewritten(const struct packet_flow *f, const struct packet_reply 
 		return true;
 	if (f->proto != MODEL_PROTO_UDP || q->proto != IPPROTO_UDP)
 		return false;
-	int32_t sent = sent_udp_sum(f, seq, scratch, cap);
+	int32_t sent = sent_udp_sum(f, q, seq, scratch, cap);
 	return sent >= 0 && q->udp_sum != (uint16_t)sent;
 }

@@ -24,6 +24,7 @@ struct logent {
 	uint8_t ttl;
 	uint8_t flow;   /* < FLOWSTAT_MAX_FLOWS, which is all flowstat counts */
 	bool from_target;
+	bool nat;
 };
 
 struct tap {
@@ -271,7 +272,7 @@ static int on_probe_event(struct collect *c, const struct event *ev)
  * Each probe event is logged; answers go to the detector (epoch_detect.h).
  * On a route change the statistics are rebuilt from the log: once for the
  * closing epoch (kept in the trace's epochs with the hops it showed), once
- * for the new one, from its first round on. Names and MPLS labels, which the
+ * for the new one, from its first round on. Names, AS records and MPLS labels, which the
  * log does not hold, are carried over from the hops as they were. */
 
 static int log_add(struct collect *c, const struct event *ev)
@@ -287,7 +288,7 @@ static int log_add(struct collect *c, const struct event *ev)
 	struct logent e = { .from = ev->from, .rtt_ms = ev->rtt_ms, .round = ev->round,
 		            .type = (uint8_t)ev->type, .ttl = (uint8_t)ev->ttl,
 		            .flow = (uint8_t)(ev->flow < FLOWSTAT_MAX_FLOWS ? ev->flow : FLOWSTAT_MAX_FLOWS),
-		            .from_target = ev->from_target };
+		            .from_target = ev->from_target, .nat = ev->nat };
 	if (c->log_len < c->log_cap) {
 		c->log[c->log_len++] = e;
 		return 0;
@@ -340,7 +341,7 @@ static int replay(struct collect *c, unsigned long first, unsigned long end)
 			continue;
 		struct event ev = { .type = (enum event_type)e->type, .ttl = e->ttl, .round = e->round,
 			            .flow = e->flow, .from = e->from, .from_target = e->from_target,
-			            .rtt_ms = e->rtt_ms };
+			            .nat = e->nat, .rtt_ms = e->rtt_ms };
 		if (apply(c, &ev) != 0)
 			return -1;
 	}
@@ -356,10 +357,10 @@ static void carry_labels(struct model_trace *to, const struct model_trace *from)
 			for (unsigned k = 0; k < o->n_resp; k++) {
 				if (!model_addr_equal(&o->resp[k].addr, &h->resp[j].addr))
 					continue;
-				memcpy(h->resp[j].name, o->resp[k].name, sizeof(h->resp[j].name));
 				memcpy(h->resp[j].mpls, o->resp[k].mpls, sizeof(h->resp[j].mpls));
 				h->resp[j].n_mpls = o->resp[k].n_mpls;
 			}
+			inherit_lookups(from, &h->resp[j]); /* name, AS: wherever it answered */
 		}
 	}
 }

@@ -41,15 +41,16 @@ static void env_is_checked(void **state)
 	assert_int_equal(retoneway_parse_env("203.0.113.10,50000", a, sizeof(a), &port), 0);
 	assert_string_equal(a, "203.0.113.10");
 	assert_int_equal(port, 50000);
-	assert_int_equal(retoneway_parse_env("2001:db8::1,1", a, sizeof(a), &port), 0);
+	assert_int_equal(retoneway_parse_env("2001:db8::1,49152", a, sizeof(a), &port), 0);
 	assert_string_equal(a, "2001:db8::1");
 	const char *bad[] = { "", ",5", "203.0.113.10", "203.0.113.10,", "203.0.113.10,0",
 		              "203.0.113.10,65536", "203.0.113.10,+5", "203.0.113.10,5x",
-		              "server.example,5", "203.0.113.10,123456" };
+		              "server.example,5", "203.0.113.10,123456",
+		              "203.0.113.10,53", "203.0.113.10,49151" /* below the dynamic range */ };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(retoneway_parse_env(bad[i], a, sizeof(a), &port), -1);
 	assert_int_equal(retoneway_parse_env(NULL, a, sizeof(a), &port), -1);
-	assert_int_equal(retoneway_parse_env("203.0.113.10,5", a, 8, &port), -1); /* no room */
+	assert_int_equal(retoneway_parse_env("203.0.113.10,50000", a, 8, &port), -1); /* no room */
 }
 
 static void port_in_dynamic_range(void **state)

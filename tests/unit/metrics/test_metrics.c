@@ -76,7 +76,7 @@ static void other_paths_and_methods(void **state)
 static void refuses_wildcards_and_names(void **state)
 {
 	(void)state;
-	const char *bad[] = { "0.0.0.0:9100", "[::]:9100", "localhost:9100", "127.0.0.1",
+	const char *bad[] = { "0.0.0.0:9100", "[::]:9100", "[::ffff:0.0.0.0]:9100", "localhost:9100", "127.0.0.1",
 		              "127.0.0.1:", ":9100", "127.0.0.1:http" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char err[256] = "";

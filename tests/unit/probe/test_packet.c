@@ -1123,6 +1123,36 @@ static void constant_flows_round_trip(void **state)
 	}
 }
 
+/* A NAT that restores the quoted addresses and ports but not the checksum
+ * (which carries the seq in the constant UDP layout): the payload word still
+ * names the probe. */
+static void constant_udp_seq_survives_a_rewritten_checksum(void **state)
+{
+	(void)state;
+	unsigned tried = 0;
+	for (size_t i = 0; i < N_KINDS; i++) {
+		struct packet_flow f = paris(&kinds[i], 4);
+		if (f.proto != MODEL_PROTO_UDP || !packet_is_constant(&f))
+			continue;
+		tried++;
+		uint8_t probe[BUF], msg[BUF];
+		size_t tlen = (size_t)packet_build_flow(&f, 1, 1234, probe + ip_len(f.family), BUF);
+		size_t plen = ip_len(f.family) + tlen;
+		probe[ip_len(f.family) + 7] ^= 0x5a; /* the checksum, rewritten */
+		wrap_ip(probe, tlen, &f.src, &f.dst, proto_number(&f), 1);
+		size_t n = icmp_error(f.family, time_exceeded(f.family), 0, probe, plen, NULL, msg);
+		struct packet_rx rx = rx_for(f.family, icmp_of(f.family), v6_router);
+		struct packet_reply r;
+		assert_int_equal(packet_parse(&rx, msg, n, &r), 0);
+		assert_true(r.quote.has_udp_word);
+		uint16_t got = 0;
+		assert_int_equal(packet_match(&f, &r, &got), PACKET_FROM_HOP);
+		assert_int_equal(got, 1234);
+		assert_int_equal(packet_quoted_seq_sent(&f, &r.quote), 1234);
+	}
+	assert_true(tried > 0);
+}
+
 static void constant_tcp_reply_matches(void **state)
 {
 	(void)state;
@@ -1146,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(classic_layout_varies_per_probe),
 		cmocka_unit_test(constant_icmp_checksums_are_valid),
 		cmocka_unit_test(constant_flows_round_trip),
+		cmocka_unit_test(constant_udp_seq_survives_a_rewritten_checksum),
 		cmocka_unit_test(constant_tcp_reply_matches),
 		cmocka_unit_test(pseudo_checksum_known_value),
 		cmocka_unit_test(icmp4_echo_request_layout),

@@ -201,6 +201,41 @@ static void create_as_user_checks_the_real_ids(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A setuid-root run by nobody gives up root for good; a root run keeps it. */
+static int child_becomes_caller(void)
+{
+	char err[256];
+	if (privdrop_to_caller(err, sizeof(err)) < 0 || geteuid() != 0)
+		return 40; /* really root: nothing to give up */
+	if (setresgid(65534, 0, 0) < 0 || setresuid(65534, 0, 0) < 0)
+		return 41;
+	if (privdrop_to_caller(err, sizeof(err)) < 0)
+		return 42;
+	uid_t r, e, s;
+	if (getresuid(&r, &e, &s) < 0 || r != 65534 || e != 65534 || s != 65534 || getegid() != 65534)
+		return 43;
+	if (privdrop_has_caps() || setuid(0) == 0)
+		return 44;
+	return 0;
+}
+
+static void to_caller_gives_up_what_the_caller_lacks(void **state)
+{
+	(void)state;
+	if (geteuid() != 0 || getuid() != 0) {
+		print_message("skipped: needs root\n");
+		skip();
+	}
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_becomes_caller());
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +244,7 @@ int main(void)
 		cmocka_unit_test(drop_as_root_in_a_child),
 		cmocka_unit_test(open_as_user_checks_the_real_ids),
 		cmocka_unit_test(create_as_user_checks_the_real_ids),
+		cmocka_unit_test(to_caller_gives_up_what_the_caller_lacks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

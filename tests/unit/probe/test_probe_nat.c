@@ -85,12 +85,36 @@ static void nothing_to_compare_is_no_nat(void **state)
 	assert_false(probe_nat_rewritten(&f, &r, 7, scratch, sizeof(scratch)));
 }
 
+/* Constant flows: the checksum carries the seq, so a NAT that rewrites it
+ * shows only against the payload word, which tells what was sent. */
+static void constant_flow_checksum_rewritten_is_nat(void **state)
+{
+	(void)state;
+	struct packet_flow f = udp_flow();
+	f.constant = true;
+	f.nflows = 4;
+	uint8_t buf[256], scratch[256];
+	assert_true(packet_build_flow(&f, 2, 7, buf, sizeof(buf)) > 0);
+	struct packet_reply r = quote_of(&f, 7);
+	r.quote.sport = (uint16_t)(buf[0] << 8 | buf[1]);
+	r.quote.dport = (uint16_t)(buf[2] << 8 | buf[3]);
+	r.quote.udp_sum = (uint16_t)(buf[6] << 8 | buf[7]);
+	r.quote.has_udp_word = true;
+	r.quote.udp_word = (uint16_t)(buf[8] << 8 | buf[9]);
+	assert_false(probe_nat_rewritten(&f, &r, 7, scratch, sizeof(scratch)));
+	r.quote.udp_sum ^= 0x00ff;
+	assert_true(probe_nat_rewritten(&f, &r, 7, scratch, sizeof(scratch)));
+	r.quote.has_udp_word = false; /* an 8-byte quote: nothing to compare */
+	assert_false(probe_nat_rewritten(&f, &r, 7, scratch, sizeof(scratch)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(untouched_quote_is_no_nat),
 	    cmocka_unit_test(rewritten_checksum_or_source_is_nat),
 	    cmocka_unit_test(nothing_to_compare_is_no_nat),
+	    cmocka_unit_test(constant_flow_checksum_rewritten_is_nat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
