@@ -223,10 +223,9 @@ static void find_latency(const struct monitor_round *r, size_t n, bool *bad, str
 
 /* ---- route changes ------------------------------------------------------------------------ */
 
-/* The first TTL where round r answers from another responder than known[],
- * or where it reaches the target at another length; 0 when none. */
-static unsigned route_diff(const struct monitor_round *r, const struct model_addr *known,
-                           unsigned known_len)
+/* The first TTL where round r answers from another responder than known[];
+ * 0 when none. */
+static unsigned route_diff(const struct monitor_round *r, const struct model_addr *known)
 {
 	unsigned len = r->path_len < MONITOR_MAX_TTL ? r->path_len : MONITOR_MAX_TTL;
 	for (unsigned t = 1; t <= len; t++) {
@@ -235,17 +234,28 @@ static unsigned route_diff(const struct monitor_round *r, const struct model_add
 		    !model_addr_equal(a, &known[t]))
 			return t;
 	}
-	if (r->reached && known_len && r->path_len != known_len)
-		return r->path_len < known_len ? r->path_len : known_len;
 	return 0;
 }
 
-static void learn_route(const struct monitor_round *r, struct model_addr *known, unsigned *known_len)
+/* Whether round i reaches the target at another length than known, and the
+ * next round at that length too. One round is no evidence: when a fault
+ * ends mid-round, the probes sent before it to the old end are lost while
+ * later ones, past the end, reach the target, and that round's length is
+ * one too long. */
+static bool new_length_holds(const struct monitor_round *r, size_t n, size_t i, unsigned known_len)
+{
+	if (!r[i].reached || !known_len || r[i].path_len == known_len)
+		return false;
+	return i + 1 < n && r[i + 1].reached && r[i + 1].path_len == r[i].path_len;
+}
+
+static void learn_route(const struct monitor_round *r, bool take_len, struct model_addr *known,
+                        unsigned *known_len)
 {
 	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++)
 		if (r->hop[t].from.family != AF_UNSPEC)
 			known[t] = r->hop[t].from;
-	if (!r->reached)
+	if (!r->reached || !take_len)
 		return;
 	*known_len = r->path_len;
 	for (unsigned t = r->path_len + 1; t <= MONITOR_MAX_TTL; t++)
@@ -259,7 +269,10 @@ static void find_routes(const struct monitor_round *r, size_t n, struct ep_list 
 	unsigned known_len = 0;
 	struct monitor_episode *last = NULL;
 	for (size_t i = 0; i < n; i++) {
-		unsigned hop = i ? route_diff(&r[i], known, known_len) : 0;
+		unsigned hop = i ? route_diff(&r[i], known) : 0;
+		bool moved = i && new_length_holds(r, n, i, known_len);
+		if (!hop && moved)
+			hop = r[i].path_len < known_len ? r[i].path_len : known_len;
 		if (hop && last && i - last->last <= MONITOR_EP_QUIET) {
 			last->last = i; /* one change seen over a few rounds */
 			last->end_ms = r[i].t_ms;
@@ -267,7 +280,7 @@ static void find_routes(const struct monitor_round *r, size_t n, struct ep_list 
 		} else if (hop && (last = ep_add(out, MONITOR_EP_ROUTE, r, i - 1, i))) {
 			last->hop = hop;
 		}
-		learn_route(&r[i], known, &known_len);
+		learn_route(&r[i], !known_len || r[i].path_len == known_len || moved, known, &known_len);
 	}
 }
 

@@ -16,8 +16,10 @@
 #                epoch at 8;
 #   replaced     r2 pinned to r3b instead: hop 3 is r3 alone in the earlier
 #                epoch and r3b alone in the current one;
-#   alternation  UDP probes (a new port each) over the unpinned ECMP pair:
-#                hop 3 shows r3 and r3b, and that is one epoch.
+#   alternation  UDP probes with a new port each (--flows 0, mtr's layout;
+#                hopdoc's constant flows would keep to one branch) over the
+#                unpinned ECMP pair: hop 3 shows r3 and r3b, and that is one
+#                epoch.
 # Each changed run must give two epochs and a route-change finding, and none
 # of them a loss finding.
 # Env: EP_CYCLES (60), EP_INTERVAL (0.1), HOPDOC. Needs root and jq.
@@ -179,12 +181,12 @@ check_replaced() {
 	rm -rf "$work"
 }
 
-# UDP probes change port with each probe, so r2 spreads them over r3 and
-# r3b all along: alternation, not a change.
+# UDP probes change port with each probe (--flows 0), so r2 spreads them
+# over r3 and r3b all along: alternation, not a change.
 check_alternation() {
 	local work j
 	work=$(mktemp -d /tmp/hlep.XXXXXX) j=$work/run.json
-	if run_change alternation unpin : -u &&
+	if run_change alternation unpin : -u --flows 0 &&
 		judge alternation "$j" "$(cat "$work/findings")" \
 			"hop 3 (both branches)|$(printf '%s\n' "$R3" "$R3B" | sort | paste -sd,)|$(hosts_at "$j" 3)" \
 			"epochs|0|$(n_epochs "$j")" \

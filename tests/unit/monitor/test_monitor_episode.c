@@ -137,6 +137,42 @@ static void one_lost_round_is_no_episode_but_gaps_join(void **state)
 	monitor_episodes_free(e, n);
 }
 
+/* Round i reaches the target one TTL farther: its probe at the old end was
+ * lost and the next TTL's reached the target. */
+static void reach_one_farther(struct monitor_round *r, size_t i)
+{
+	r[i].hop[LEN].recv = 0;
+	r[i].hop[LEN].rtt_ms = NAN;
+	r[i].hop[LEN].from.family = AF_UNSPEC;
+	r[i].hop[LEN + 1] = r[i].hop[LEN - 1];
+	r[i].hop[LEN + 1].rtt_ms = 2.0 * (LEN + 1);
+	assert_int_equal(model_addr_parse("10.0.0.6", &r[i].hop[LEN + 1].from), 0);
+	r[i].path_len = LEN + 1;
+}
+
+/* When a fault ends mid-round, one round reaches the target a TTL too far:
+ * that is no route change. A length that holds two rounds is one. */
+static void one_round_of_another_length_is_no_route_change(void **state)
+{
+	(void)state;
+	static struct monitor_round r[N];
+	healthy(r, N);
+	reach_one_farther(r, 30);
+	struct monitor_episode *e;
+	size_t n;
+	assert_int_equal(monitor_episodes(r, N, &e, &n), 0);
+	assert_null(find(e, n, MONITOR_EP_ROUTE));
+	monitor_episodes_free(e, n);
+	for (size_t i = 60; i < N; i++)
+		reach_one_farther(r, i);
+	assert_int_equal(monitor_episodes(r, N, &e, &n), 0);
+	const struct monitor_episode *route = find(e, n, MONITOR_EP_ROUTE);
+	assert_non_null(route);
+	assert_int_equal(route->start_ms, r[59].t_ms);
+	assert_int_equal(route->hop, LEN);
+	monitor_episodes_free(e, n);
+}
+
 static void the_rounds_model_counts_every_probe(void **state)
 {
 	(void)state;
@@ -184,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_healthy_history_has_no_episode),
 		cmocka_unit_test(loss_latency_and_route_are_found_where_they_were_made),
+		cmocka_unit_test(one_round_of_another_length_is_no_route_change),
 		cmocka_unit_test(one_lost_round_is_no_episode_but_gaps_join),
 		cmocka_unit_test(the_rounds_model_counts_every_probe),
 		cmocka_unit_test(the_page_marks_episodes),
