@@ -10,7 +10,8 @@
  * view's), so nothing here needs privileges. The results are data for
  * diag_trace_followup (diag/diag.h).
  * The interactive view runs the same plan one step at a time (key f).
- * Tests: tests/lab/t_followup.sh tests/lab/t_diagnose.sh tests/lab/t_tui_followup.sh */
+ * Tests: tests/unit/cli/test_followup.c tests/lab/t_followup.sh
+ * tests/lab/t_diagnose.sh tests/lab/t_tui_followup.sh */
 #ifndef HOPDOC_FOLLOWUP_H
 #define HOPDOC_FOLLOWUP_H
 
