@@ -11,6 +11,9 @@
 #          While the panel says the follow-ups run, hop 1's Snt stands still
 #          (read from the same screen). With --no-follow-up, `f` says why
 #          not and the panel offers nothing.
+#   ratelimit r3 limits its Time Exceeded to 2/s: the live verdict reads
+#          rate-limited-hop 3; `f` probes hop 3 slower and faster and the
+#          panel says the loss moves with the rate: rate limiting confirmed.
 # Every check polls the screen under a generous hang guard (no timed
 # assertions). Prints PASS:/FAIL: lines; exits non-zero on any failure.
 # Needs root and tmux.
@@ -48,6 +51,17 @@ wait_for() { # NAME REGEX: polls the screen until a line matches; 1 after GUARD 
 		sleep 0.2
 	done
 	return 1
+}
+
+# joined NAME REGEX TEST: the same, the screen read as one line (the panel
+# wraps its evidence over several).
+joined() {
+	local i m
+	for ((i = 0; i < GUARD * 5; i++)); do
+		m=$(screen "$1" | tr -s ' \n' '  ' | grep -Eo -- "$2") && { pass "$3 ($m)"; return; }
+		sleep 0.2
+	done
+	fail "$3" "no /$2/ on the screen:" "$(screen "$1")"
 }
 
 check() { # NAME REGEX TEST
@@ -133,4 +147,16 @@ key n f; check n "follow-up probes need --diagnose \(without --no-follow-up\)" n
 key n q
 check n "HOPDOC-EXIT=0" no-follow-up-quits
 if screen n | grep -q "follow-up:"; then fail no-follow-up-printed "$(screen n)"; else pass no-follow-up-printed; fi
+
+# ---- ratelimit: the rate follow-up confirms the limit -------------------------
+lab_down
+lab_up "$ROOT/tests/lab/scenarios/ratelimit.scn" || { fail ratelimit/setup; check_done; exit; }
+start r 100 40 -- -n -t -i 0.2 --diagnose "$LAB_TARGET4"
+check r "^ ?[0-9]+\. [a-z]+: rate-limited-hop at hop 3" ratelimit-before
+check r "^f: follow-up probes can settle this" ratelimit-offers
+key r f
+joined r "follow-up: hop 3 at one probe per [0-9.]+ s lost [0-9]+ of 20 .*rate limiting confirmed" \
+	ratelimit-confirmed
+key r q
+check r "HOPDOC-EXIT=0" ratelimit-quits
 check_done
