@@ -51,11 +51,11 @@ struct view {
 	 * time on the view's loop while the main trace is paused. */
 	enum tui_followup fu_state;
 	struct followup_plan fu_plan;
-	size_t fu_next;           /* the step running */
-	struct probe *fu_probe;   /* its trace; NULL when none runs */
+	size_t fu_next;          /* the step running */
+	struct probe *fu_probe;  /* its trace; NULL when none runs */
 	struct followup_count fu_count;
-	struct diag_followup fu;  /* the results, read into the verdict */
-	bool fu_resume;           /* probe again when they end (not paused) */
+	struct diag_followup fu; /* the results, read into the verdict */
+	bool fu_resume;          /* probe again when they end (not paused) */
 };
 
 bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note)

@@ -86,7 +86,7 @@ check v "^ 1\. (critical|warning): destination-filtered at hop 6" before-icmp-al
 check v "^f: follow-up probes can settle this \(at most 50 a finding\)" offers-follow-up
 key v f
 # One capture: the frame that says they run shows the Snt of that moment.
-s1= s2= i=
+s1='' s2='' i=''
 for ((i = 0; i < GUARD * 5; i++)); do
 	shot=$(screen v)
 	if grep -q "^follow-up probes running" <<<"$shot"; then
@@ -111,7 +111,7 @@ else
 		fail trace-paused "hop 1 Snt $s1, then $s2 while the follow-ups run" "$shot"
 	fi
 fi
-check v "^follow-up probes done" done
+check v "^follow-up probes done" follow-ups-done
 check v "^ 1\. critical: path-interrupted at hop 5" after-follow-up
 check v "follow-up: TCP 443 no answer from the target \(0 of 3\); TCP 80 no answer" evidence-in-panel
 if wait_for v "[0-9]+ probes\." && probes=$(screen v | grep -Eo '; [0-9]+ probes\.' | grep -Eo '[0-9]+' | head -1) &&
