@@ -216,6 +216,12 @@ static int hook_proto(void *ctx, enum model_proto p, char *msg, size_t len)
 	return restart(v, v->probe != NULL, msg, len);
 }
 
+/* What the follow-ups found, once they ran; NULL before. */
+static const struct diag_followup *followup_results(const struct view *v)
+{
+	return v->fu_state == TUI_FOLLOWUP_DONE ? &v->fu : NULL;
+}
+
 /* Key `e`: the text and HTML exports of the run so far, as WinMTR's Export
  * buttons, into the current directory under the host's name and the time. */
 static void hook_export(void *ctx, char *msg, size_t len)
@@ -225,8 +231,7 @@ static void hook_export(void *ctx, char *msg, size_t len)
 	run_fill_render_opts(&ropts, v->cfg);
 	struct finding_list findings;
 	finding_list_init(&findings);
-	const struct diag_followup *fu = v->fu_state == TUI_FOLLOWUP_DONE ? &v->fu : NULL;
-	if ((fu ? diag_trace_followup(v->trace, fu, &findings) : diag_trace(v->trace, &findings)) != 0) {
+	if (diag_trace_followup(v->trace, followup_results(v), &findings) != 0) {
 		snprintf(msg, len, "export: out of memory");
 	} else {
 		const struct export_input in = { v->trace, &ropts, v->history, &findings, "a live run" };
@@ -438,9 +443,7 @@ static int print_verdict(const struct model_trace *t, const struct diag_followup
 	struct finding_list l;
 	finding_list_init(&l);
 	struct sink *out = sink_new_file(stdout);
-	int rc = out && (fu ? diag_trace_followup(t, fu, &l) : diag_trace(t, &l)) == 0
-	             ? render_findings(&l, out)
-	             : -1;
+	int rc = out && diag_trace_followup(t, fu, &l) == 0 ? render_findings(&l, out) : -1;
 	sink_free(out);
 	finding_list_free(&l);
 	return rc;
@@ -476,14 +479,14 @@ int view_run(const struct config *cfg, const struct view_sockets *socks, struct 
 	v.tui = NULL;
 	if (rc == 0 && peer && v.trace)
 		rc = print_pair(&v, err, errlen);
-	else if (rc == 0 && *quit && cfg->diagnose &&
-	           print_verdict(v.trace, v.fu_state == TUI_FOLLOWUP_DONE ? &v.fu : NULL) < 0) {
+	else if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace, followup_results(&v)) < 0) {
 		snprintf(err, errlen, "cannot write the output");
 		rc = -1;
 	}
 	/* --export-text/--export-html: written when the view ends, as a report run's */
 	char export_err[EXPORT_MSG_MAX];
-	if (v.trace && run_export(cfg, v.trace, v.history, export_err, sizeof(export_err)) < 0 &&
+	if (v.trace &&
+	    run_export(cfg, v.trace, v.history, followup_results(&v), export_err, sizeof(export_err)) < 0 &&
 	    rc == 0) {
 		snprintf(err, errlen, "%s", export_err);
 		rc = -1;

@@ -7,7 +7,8 @@
 #          says `f` can settle it; `f` pauses the trace, probes TCP 443, TCP
 #          80 and UDP to the target (none answers: the path is cut) and the
 #          panel then reads path-interrupted at hop 5 with the follow-up's
-#          evidence; the verdict printed after `q` carries it too.
+#          evidence; the verdict printed after `q` and --export-html's
+#          file carry it too.
 #          While the panel says the follow-ups run, hop 1's Snt stands still
 #          (read from the same screen). With --no-follow-up, `f` says why
 #          not and the panel offers nothing.
@@ -25,6 +26,8 @@ source "$(dirname "$0")/check.sh" tui-followup
 SOCK=hopdoc-tuifu-$$ # a tmux server of our own: cleanup kills it alone
 GUARD=${TUI_GUARD:-60} # seconds before a wait counts as a hang
 WORK=$(mktemp -d /tmp/hltuifu.XXXXXX)
+OUT=$WORK/out
+mkdir -m 1777 "$OUT"
 chmod 711 "$WORK"
 
 cleanup() {
@@ -81,7 +84,7 @@ trap 'exit 1' INT TERM
 T new-session -d -s keep "sleep 3600"
 
 # ---- f settles what ICMP alone cannot ---------------------------------------
-start v 100 40 -- -n -t -i 0.2 --diagnose "$LAB_TARGET4"
+start v 100 40 -- -n -t -i 0.2 --diagnose --export-html "$OUT/end.html" "$LAB_TARGET4"
 check v "^ 1\. (critical|warning): destination-filtered at hop 6" before-icmp-alone
 check v "^f: follow-up probes can settle this \(at most 50 a finding\)" offers-follow-up
 key v f
@@ -137,6 +140,12 @@ if screen v | grep -q "path-interrupted" && screen v | grep -q "follow-up: TCP 4
 	pass printed-verdict
 else
 	fail printed-verdict "the verdict printed after q lacks the follow-up:" "$(screen v)"
+fi
+# --export-html, written as the view ends, carries the same verdict.
+if grep -q "path-interrupted" "$OUT/end.html" && grep -q "follow-up: TCP 443 no answer" "$OUT/end.html"; then
+	pass export-html
+else
+	fail export-html "the export lacks the follow-up:" "$(cat "$OUT/end.html" 2>&1)"
 fi
 
 # ---- --no-follow-up: nothing offered, f says why ----------------------------
