@@ -21,16 +21,14 @@
  * on any path of four hops or more. */
 #define FOLLOWUP_MIN_INTERVAL_S 0.05
 
-/* What one follow-up trace heard. */
-struct fu_count {
-	struct model_addr dst;
-	unsigned sent, replies, from_target;
-	double best_ms;
-};
-
-static int count_event(void *ctx, const struct event *ev)
+void followup_count_init(struct followup_count *c, const struct model_trace *t)
 {
-	struct fu_count *c = ctx;
+	*c = (struct followup_count){ .dst = t->dst_addr, .best_ms = NAN };
+}
+
+int followup_count_event(void *ctx, const struct event *ev)
+{
+	struct followup_count *c = ctx;
 	if (ev->type == EVENT_SENT) {
 		c->sent++;
 	} else if (ev->type == EVENT_REPLY) {
@@ -45,7 +43,7 @@ static int count_event(void *ctx, const struct event *ev)
 }
 
 static int trace_once(struct probe_sockets *s, const struct probe_params *pp,
-                      const volatile sig_atomic_t *stop, struct fu_count *c, char *err,
+                      const volatile sig_atomic_t *stop, struct followup_count *c, char *err,
                       size_t errlen)
 {
 	struct evloop *loop = evloop_new();
@@ -55,7 +53,7 @@ static int trace_once(struct probe_sockets *s, const struct probe_params *pp,
 	}
 	if (stop)
 		evloop_watch_flag(loop, stop);
-	struct probe *p = probe_setup(s, pp, loop, count_event, c, err, errlen);
+	struct probe *p = probe_setup(s, pp, loop, followup_count_event, c, err, errlen);
 	int rc = p ? 0 : -1;
 	if (rc == 0 && (probe_start(p) < 0 || evloop_run(loop) < 0)) {
 		snprintf(err, errlen, "follow-up: the probes could not run");
@@ -88,16 +86,15 @@ bool followup_wanted(const struct config *cfg)
 	return cfg->diagnose && !cfg->no_follow_up;
 }
 
-static int probe_target(const struct config *cfg, const struct view_sockets *socks,
-                        const struct model_trace *t, const volatile sig_atomic_t *stop,
-                        struct diag_followup *out, char *err, size_t errlen)
+static void plan_target(const struct config *cfg, const struct view_sockets *socks,
+                        const struct model_trace *t, struct followup_plan *plan)
 {
 	static const struct {
 		enum model_proto proto;
 		unsigned port;
 	} kinds[DIAG_FOLLOWUP_TRIES] = {
 	    {MODEL_PROTO_TCP, 443}, {MODEL_PROTO_TCP, 80}, {MODEL_PROTO_UDP, 0}};
-	for (size_t i = 0; i < DIAG_FOLLOWUP_TRIES && !(stop && *stop); i++) {
+	for (size_t i = 0; i < DIAG_FOLLOWUP_TRIES; i++) {
 		struct probe_sockets *s = socks->by_proto[kinds[i].proto];
 		if (!s)
 			continue; /* that protocol's sockets could not be opened */
@@ -106,37 +103,61 @@ static int probe_target(const struct config *cfg, const struct view_sockets *soc
 		pp.port = kinds[i].port;
 		pp.local_port = 0;
 		pp.interval_s = fmin(pp.interval_s, FOLLOWUP_MAX_INTERVAL_S);
-		struct fu_count c = { .dst = t->dst_addr, .best_ms = NAN };
-		if (trace_once(s, &pp, stop, &c, err, errlen) < 0)
-			return -1;
-		out->target[out->n_target++] = (struct diag_followup_try){
-		    .proto = pp.proto, .port = pp.port, .sent = c.sent, .answered = c.from_target,
-		    .best_ms = c.best_ms};
+		plan->step[plan->n++] = (struct followup_step){ .socks = s, .params = pp };
 	}
-	return 0;
 }
 
-static int probe_rates(const struct config *cfg, const struct view_sockets *socks,
-                       const struct model_trace *t, unsigned ttl,
-                       const volatile sig_atomic_t *stop, struct diag_followup *out, char *err,
-                       size_t errlen)
+static void plan_rates(const struct config *cfg, const struct view_sockets *socks,
+                       const struct model_trace *t, unsigned ttl, struct followup_plan *plan)
 {
 	struct probe_sockets *s = socks->by_proto[cfg->probe.proto];
 	const double factor[2] = { FOLLOWUP_SLOWER, FOLLOWUP_FASTER };
-	struct diag_followup_rate r = { .ttl = ttl };
-	for (int k = 0; k < 2 && s && !(stop && *stop); k++) {
+	for (unsigned k = 0; k < 2 && s; k++) {
 		struct probe_params pp = one_ttl(cfg, t, ttl, FOLLOWUP_RATE_PROBES);
 		pp.interval_s = fmax(cfg->probe.interval_s * factor[k], FOLLOWUP_MIN_INTERVAL_S);
-		struct fu_count c = { .dst = t->dst_addr, .best_ms = NAN };
-		if (trace_once(s, &pp, stop, &c, err, errlen) < 0)
-			return -1;
-		r.interval_s[k] = pp.interval_s;
-		r.sent[k] = c.sent;
-		r.lost[k] = c.sent - (c.replies < c.sent ? c.replies : c.sent);
+		plan->step[plan->n++] = (struct followup_step){ .socks = s, .params = pp, .rate = true,
+			                                        .k = k };
 	}
-	if (r.sent[0] && r.sent[1])
-		out->rate = r;
-	return 0;
+}
+
+void followup_plan(const struct config *cfg, const struct view_sockets *socks,
+                   const struct model_trace *t, const struct finding_list *main,
+                   struct followup_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	bool target;
+	unsigned rate_ttl;
+	diag_followup_plan(t, main, &target, &rate_ttl);
+	if (t->dst_addr.family == AF_UNSPEC)
+		return; /* no address: nothing to probe */
+	/* TCP probes were R4's remedy already: the main run answered it. */
+	if (target && cfg->probe.proto != MODEL_PROTO_TCP)
+		plan_target(cfg, socks, t, plan);
+	if (rate_ttl)
+		plan_rates(cfg, socks, t, rate_ttl, plan);
+}
+
+void followup_record(const struct followup_step *step, const struct followup_count *c,
+                     struct diag_followup *out)
+{
+	if (!step->rate) {
+		if (out->n_target < DIAG_FOLLOWUP_TRIES)
+			out->target[out->n_target++] = (struct diag_followup_try){
+			    .proto = step->params.proto, .port = step->params.port, .sent = c->sent,
+			    .answered = c->from_target, .best_ms = c->best_ms};
+		return;
+	}
+	struct diag_followup_rate *r = &out->rate;
+	r->ttl = step->params.first_ttl;
+	r->interval_s[step->k] = step->params.interval_s;
+	r->sent[step->k] = c->sent;
+	r->lost[step->k] = c->sent - (c->replies < c->sent ? c->replies : c->sent);
+}
+
+void followup_finish(struct diag_followup *out)
+{
+	if (!out->rate.sent[0] || !out->rate.sent[1])
+		memset(&out->rate, 0, sizeof(out->rate));
 }
 
 int followup_run(const struct config *cfg, const struct view_sockets *socks,
@@ -145,16 +166,16 @@ int followup_run(const struct config *cfg, const struct view_sockets *socks,
                  size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	bool target;
-	unsigned rate_ttl;
-	diag_followup_plan(t, main, &target, &rate_ttl);
-	if (t->dst_addr.family == AF_UNSPEC)
-		return 0; /* no address: nothing to probe */
-	/* TCP probes were R4's remedy already: the main run answered it. */
-	if (target && cfg->probe.proto != MODEL_PROTO_TCP &&
-	    probe_target(cfg, socks, t, stop, out, err, errlen) < 0)
-		return -1;
-	if (rate_ttl && probe_rates(cfg, socks, t, rate_ttl, stop, out, err, errlen) < 0)
-		return -1;
-	return 0;
+	struct followup_plan plan;
+	followup_plan(cfg, socks, t, main, &plan);
+	int rc = 0;
+	for (size_t i = 0; i < plan.n && rc == 0 && !(stop && *stop); i++) {
+		struct followup_count c;
+		followup_count_init(&c, t);
+		rc = trace_once(plan.step[i].socks, &plan.step[i].params, stop, &c, err, errlen);
+		if (rc == 0)
+			followup_record(&plan.step[i], &c, out);
+	}
+	followup_finish(out);
+	return rc;
 }

@@ -305,9 +305,10 @@ static int export_with(const struct config *cfg, const struct model_trace *t,
 }
 
 int run_export(const struct config *cfg, const struct model_trace *t,
-               const struct model_history *history, char *err, size_t errlen)
+               const struct model_history *history, const struct diag_followup *fu, char *err,
+               size_t errlen)
 {
-	return export_with(cfg, t, history, NULL, err, errlen);
+	return export_with(cfg, t, history, fu, err, errlen);
 }
 
 /* After the main run, what its diagnosis leaves open is probed again

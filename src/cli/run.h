@@ -19,6 +19,7 @@
 #include "base/evloop.h"
 #include "base/sink.h"
 #include "cli/config.h"
+#include "diag/diag.h"
 #include "model/finding.h"
 #include "model/history.h"
 #include "model/model.h"
@@ -46,11 +47,13 @@ void run_fill_header(struct model_trace *t, const struct config *cfg);
 void run_fill_render_opts(struct render_opts *o, const struct config *cfg);
 
 /* Writes cfg->export_text and cfg->export_html (files the CLI opened, see
- * config.h) for trace t, with the verdict and, when given, the per-round
- * history for the page's charts. 0 (also when neither is asked for), or -1
- * with "cannot write NAME: why" in err. */
+ * config.h) for trace t, with the verdict (and the follow-ups' results fu,
+ * may be NULL) and, when given, the per-round history for the page's
+ * charts. 0 (also when neither is asked for), or -1 with "cannot write
+ * NAME: why" in err. */
 int run_export(const struct config *cfg, const struct model_trace *t,
-               const struct model_history *history, char *err, size_t errlen);
+               const struct model_history *history, const struct diag_followup *fu, char *err,
+               size_t errlen);
 
 /* The TARGET_* families the socket set can probe, for target_resolve. */
 unsigned run_usable_families(const struct probe_sockets *s);

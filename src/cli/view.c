@@ -8,6 +8,7 @@
 #include "base/evloop.h"
 #include "base/sink.h"
 #include "cli/export.h"
+#include "cli/followup.h"
 #include "cli/opts.h"
 #include "cli/retpeer.h"
 #include "cli/run.h"
@@ -46,6 +47,15 @@ struct view {
 	struct retpeer *peer;
 	struct model_trace *ret;
 	size_t ret_seen; /* retpeer_received when ret was read */
+	/* --diagnose's follow-up probes (key `f`): once per trace, one step at a
+	 * time on the view's loop while the main trace is paused. */
+	enum tui_followup fu_state;
+	struct followup_plan fu_plan;
+	size_t fu_next;          /* the step running */
+	struct probe *fu_probe;  /* its trace; NULL when none runs */
+	struct followup_count fu_count;
+	struct diag_followup fu; /* the results, read into the verdict */
+	bool fu_resume;          /* probe again when they end (not paused) */
 };
 
 bool view_wanted(const struct config *cfg, bool stdin_tty, bool stdout_tty, const char **note)
@@ -145,6 +155,10 @@ static int restart(struct view *v, bool probing, char *msg, size_t len)
 static int hook_pause(void *ctx, bool paused, char *msg, size_t len)
 {
 	struct view *v = ctx;
+	if (v->fu_probe) { /* the follow-up has the sockets: the choice waits */
+		v->fu_resume = !paused;
+		return 0;
+	}
 	if (paused) {
 		engine_stop(v);
 		return 0;
@@ -152,9 +166,28 @@ static int hook_pause(void *ctx, bool paused, char *msg, size_t len)
 	return engine_start(v, msg, len);
 }
 
+/* A new trace gets its own follow-ups. */
+static void followup_forget(struct view *v)
+{
+	if (v->fu_state == TUI_FOLLOWUP_OFF)
+		return;
+	v->fu_state = TUI_FOLLOWUP_IDLE;
+	tui_set_followup(v->tui, v->fu_state, NULL);
+}
+
+static bool followup_busy(const struct view *v, char *msg, size_t len)
+{
+	if (v->fu_probe)
+		snprintf(msg, len, "wait for the follow-up probes to end");
+	return v->fu_probe != NULL;
+}
+
 static int hook_reset(void *ctx, char *msg, size_t len)
 {
 	struct view *v = ctx;
+	if (followup_busy(v, msg, len))
+		return -1;
+	followup_forget(v);
 	return restart(v, v->probe != NULL, msg, len);
 }
 
@@ -171,13 +204,22 @@ static int hook_proto(void *ctx, enum model_proto p, char *msg, size_t len)
 {
 	static const char *const names[] = { "ICMP", "UDP", "TCP" };
 	struct view *v = ctx;
+	if (followup_busy(v, msg, len))
+		return -1;
 	if (!v->socks->by_proto[p]) {
 		snprintf(msg, len, "cannot probe with %s: its sockets could not be opened", names[p]);
 		return -1;
 	}
 	v->prm.proto = p;
 	v->prm.port = port_for(v->cfg, p);
+	followup_forget(v);
 	return restart(v, v->probe != NULL, msg, len);
+}
+
+/* What the follow-ups found, once they ran; NULL before. */
+static const struct diag_followup *followup_results(const struct view *v)
+{
+	return v->fu_state == TUI_FOLLOWUP_DONE ? &v->fu : NULL;
 }
 
 /* Key `e`: the text and HTML exports of the run so far, as WinMTR's Export
@@ -189,7 +231,7 @@ static void hook_export(void *ctx, char *msg, size_t len)
 	run_fill_render_opts(&ropts, v->cfg);
 	struct finding_list findings;
 	finding_list_init(&findings);
-	if (diag_trace(v->trace, &findings) != 0) {
+	if (diag_trace_followup(v->trace, followup_results(v), &findings) != 0) {
 		snprintf(msg, len, "export: out of memory");
 	} else {
 		const struct export_input in = { v->trace, &ropts, v->history, &findings, "a live run" };
@@ -201,6 +243,84 @@ static void hook_export(void *ctx, char *msg, size_t len)
 			         export_base_name(v->cfg->probe.target, now, base, sizeof(base)));
 	}
 	finding_list_free(&findings);
+}
+
+/* ---- --diagnose's follow-up probes (key `f`) ---- */
+
+static int followup_step_start(struct view *v, char *err, size_t errlen)
+{
+	const struct followup_step *st = &v->fu_plan.step[v->fu_next];
+	followup_count_init(&v->fu_count, v->trace);
+	v->fu_probe = probe_setup(st->socks, &st->params, v->loop, followup_count_event,
+	                          &v->fu_count, err, errlen);
+	if (v->fu_probe && probe_start(v->fu_probe) < 0) {
+		probe_free(v->fu_probe);
+		v->fu_probe = NULL;
+	}
+	return v->fu_probe ? 0 : -1;
+}
+
+/* The results into the verdict, and the main trace goes on unless the user
+ * paused it meanwhile. */
+static void followup_end(struct view *v)
+{
+	char ignored[TUI_HOOK_MSG_MAX];
+	followup_finish(&v->fu);
+	v->fu_state = TUI_FOLLOWUP_DONE;
+	tui_set_followup(v->tui, v->fu_state, &v->fu);
+	if (v->fu_resume)
+		(void)engine_start(v, ignored, sizeof(ignored));
+}
+
+/* Called when the loop stopped: true when it was the follow-up step's
+ * trace ending (the next one started, or all ended): the loop goes on. */
+static bool followup_step_done(struct view *v)
+{
+	if (!v->fu_probe || !probe_done(v->fu_probe))
+		return false;
+	if (probe_status(v->fu_probe) == 0)
+		followup_record(&v->fu_plan.step[v->fu_next], &v->fu_count, &v->fu);
+	probe_free(v->fu_probe);
+	v->fu_probe = NULL;
+	char ignored[TUI_HOOK_MSG_MAX];
+	while (++v->fu_next < v->fu_plan.n)
+		if (followup_step_start(v, ignored, sizeof(ignored)) == 0)
+			return true;
+	followup_end(v);
+	return true;
+}
+
+static int hook_followup(void *ctx, char *msg, size_t len)
+{
+	struct view *v = ctx;
+	if (v->fu_state == TUI_FOLLOWUP_OFF)
+		return snprintf(msg, len, "follow-up probes need --diagnose (without --no-follow-up)"), -1;
+	if (followup_busy(v, msg, len))
+		return -1;
+	if (v->fu_state == TUI_FOLLOWUP_DONE)
+		return snprintf(msg, len, "the follow-up probes ran already (r starts afresh)"), -1;
+	struct finding_list main;
+	finding_list_init(&main);
+	int rc = diag_trace(v->trace, &main);
+	if (rc == 0)
+		followup_plan(v->cfg, v->socks, v->trace, &main, &v->fu_plan);
+	finding_list_free(&main);
+	if (rc != 0 || v->fu_plan.n == 0)
+		return snprintf(msg, len, "no finding now that a follow-up can settle"), -1;
+	v->fu_resume = v->probe != NULL;
+	engine_stop(v);
+	memset(&v->fu, 0, sizeof(v->fu));
+	for (v->fu_next = 0; v->fu_next < v->fu_plan.n; v->fu_next++)
+		if (followup_step_start(v, msg, len) == 0)
+			break;
+	if (!v->fu_probe) {
+		followup_end(v);
+		return -1;
+	}
+	v->fu_state = TUI_FOLLOWUP_RUNNING;
+	tui_set_followup(v->tui, v->fu_state, NULL);
+	snprintf(msg, len, "follow-up probes: %zu short runs", v->fu_plan.n);
+	return 0;
 }
 
 /* ---- --return-via: the way back as the second table ---- */
@@ -290,12 +410,18 @@ static int view_setup(struct view *v, char *err, size_t errlen)
 		                 .ipinfo_field = v->cfg->ipinfo_field, .proto = v->prm.proto,
 		                 .mode = v->cfg->displaymode };
 	struct tui_hooks hooks = { .ctx = v, .pause = hook_pause, .reset = hook_reset,
-		                   .proto = hook_proto, .export_run = hook_export };
+		                   .proto = hook_proto, .export_run = hook_export,
+		                   .followup = hook_followup };
 	if (!(v->tui = tui_new(v->loop, &tc, &hooks, err, errlen)))
 		return -1;
 	if (pipeline_new(v) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
+	/* With two directions the verdict is the pair's: no follow-ups there. */
+	if (followup_wanted(v->cfg) && !v->peer) {
+		v->fu_state = TUI_FOLLOWUP_IDLE;
+		tui_set_followup(v->tui, v->fu_state, NULL);
 	}
 	if (return_setup(v, err, errlen) < 0)
 		return -1;
@@ -304,6 +430,7 @@ static int view_setup(struct view *v, char *err, size_t errlen)
 
 static void view_teardown(struct view *v)
 {
+	probe_free(v->fu_probe);
 	pipeline_free(v);
 	tui_free(v->tui);
 	model_history_free(v->history);
@@ -311,15 +438,33 @@ static void view_teardown(struct view *v)
 	model_trace_free(v->ret);
 }
 
-static int print_verdict(const struct model_trace *t)
+static int print_verdict(const struct model_trace *t, const struct diag_followup *fu)
 {
 	struct finding_list l;
 	finding_list_init(&l);
 	struct sink *out = sink_new_file(stdout);
-	int rc = out && diag_trace(t, &l) == 0 ? render_findings(&l, out) : -1;
+	int rc = out && diag_trace_followup(t, fu, &l) == 0 ? render_findings(&l, out) : -1;
 	sink_free(out);
 	finding_list_free(&l);
 	return rc;
+}
+
+/* Until q, a stop signal or the last round; a follow-up step's trace
+ * stopping the loop when it ends is not the view's end. */
+static int view_loop(struct view *v, const volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	if (stop)
+		evloop_watch_flag(v->loop, stop);
+	int loop_rc;
+	while ((loop_rc = evloop_run(v->loop)) == 0 && !tui_quit(v->tui) && !(stop && *stop) &&
+	       followup_step_done(v))
+		;
+	if (loop_rc < 0)
+		return snprintf(err, errlen, "event loop failed"), -1;
+	if (v->probe && probe_status(v->probe) < 0)
+		return snprintf(err, errlen, "%s", probe_error(v->probe)), -1;
+	wait_return(v, stop);
+	return 0;
 }
 
 int view_run(const struct config *cfg, const struct view_sockets *socks, struct retpeer *peer,
@@ -327,28 +472,21 @@ int view_run(const struct config *cfg, const struct view_sockets *socks, struct 
 {
 	struct view v = { .cfg = cfg, .socks = socks, .peer = peer };
 	int rc = view_setup(&v, err, errlen);
-	if (rc == 0) {
-		if (stop)
-			evloop_watch_flag(v.loop, stop);
-		if (evloop_run(v.loop) < 0)
-			rc = -1, snprintf(err, errlen, "event loop failed");
-		else if (v.probe && probe_status(v.probe) < 0)
-			rc = -1, snprintf(err, errlen, "%s", probe_error(v.probe));
-		else
-			wait_return(&v, stop);
-	}
+	if (rc == 0)
+		rc = view_loop(&v, stop, err, errlen);
 	*quit = v.tui && tui_quit(v.tui);
 	tui_free(v.tui); /* the terminal back before anything is printed */
 	v.tui = NULL;
 	if (rc == 0 && peer && v.trace)
 		rc = print_pair(&v, err, errlen);
-	else if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace) < 0) {
+	else if (rc == 0 && *quit && cfg->diagnose && print_verdict(v.trace, followup_results(&v)) < 0) {
 		snprintf(err, errlen, "cannot write the output");
 		rc = -1;
 	}
 	/* --export-text/--export-html: written when the view ends, as a report run's */
 	char export_err[EXPORT_MSG_MAX];
-	if (v.trace && run_export(cfg, v.trace, v.history, export_err, sizeof(export_err)) < 0 &&
+	if (v.trace &&
+	    run_export(cfg, v.trace, v.history, followup_results(&v), export_err, sizeof(export_err)) < 0 &&
 	    rc == 0) {
 		snprintf(err, errlen, "%s", export_err);
 		rc = -1;

@@ -3,7 +3,7 @@
  * view, and carries out what the view's keys ask of the engine: pause and
  * resume, reset, and switching protocol restart the engine (the engine has
  * no live switch; its public API is probe_setup/probe_start/probe_free).
- * Tests: tests/unit/cli/test_view.c tests/lab/t_tui.sh */
+ * Tests: tests/unit/cli/test_view.c tests/lab/t_tui.sh tests/lab/t_tui_followup.sh */
 #ifndef HOPDOC_VIEW_H
 #define HOPDOC_VIEW_H
 

@@ -30,6 +30,8 @@ struct tui {
 	const struct model_trace *ret_trace; /* NULL until the first rounds */
 	struct finding_list findings;
 	bool have_findings;
+	enum tui_followup fu_state;
+	const struct diag_followup *fu; /* with TUI_FOLLOWUP_DONE */
 	struct tui_grid *grid, *shown; /* the next screen and the one painted */
 	int winch_fd;                  /* SIGWINCH, read as a file: no handler */
 	sigset_t saved_mask;
@@ -55,8 +57,10 @@ static void refresh_findings(struct tui *v)
 	finding_list_free(&v->findings);
 	finding_list_init(&v->findings);
 	/* Two directions: the combined verdict (R10) as it stands. */
+	const struct diag_followup *fu = v->fu_state == TUI_FOLLOWUP_DONE ? v->fu : NULL;
 	v->have_findings = v->trace && (v->ret_label ? diag_pair(v->trace, v->ret_trace, &v->findings)
-	                                             : diag_trace(v->trace, &v->findings)) == 0;
+	                                : fu ? diag_trace_followup(v->trace, fu, &v->findings)
+	                                     : diag_trace(v->trace, &v->findings)) == 0;
 }
 
 static void on_writable(void *ctx, int fd, unsigned events);
@@ -116,7 +120,8 @@ static void paint(void *ctx)
 	struct tui_input in = { .trace = v->trace, .history = v->history,
 		                .findings = v->have_findings ? &v->findings : NULL,
 		                .rounds_short = diag_rounds_short(v->trace), .clock = clock,
-		                .ret_label = v->ret_label, .ret_trace = v->ret_trace };
+		                .ret_label = v->ret_label, .ret_trace = v->ret_trace,
+		                .followup = v->fu_state };
 	tui_layout(v->grid, &in, &v->state);
 	if (fit == 0 && tui_grid_equal(v->grid, v->shown))
 		return; /* nothing changed: not a byte to the terminal */
@@ -170,6 +175,15 @@ static void do_export(struct tui *v)
 	say(v, msg[0] ? msg : "export is not available");
 }
 
+static void do_followup(struct tui *v)
+{
+	char msg[TUI_HOOK_MSG_MAX] = "";
+	if (!v->hooks.followup || v->hooks.followup(v->hooks.ctx, msg, sizeof(msg)) < 0)
+		say(v, msg[0] ? msg : "follow-up probes are not available");
+	else if (msg[0])
+		say(v, msg);
+}
+
 static void act(struct tui *v, enum tui_action a, enum model_proto was)
 {
 	switch (a) {
@@ -189,6 +203,9 @@ static void act(struct tui *v, enum tui_action a, enum model_proto was)
 		break;
 	case TUI_ACT_EXPORT:
 		do_export(v);
+		break;
+	case TUI_ACT_FOLLOWUP:
+		do_followup(v);
 		break;
 	case TUI_ACT_NONE:
 		return;
@@ -301,6 +318,14 @@ void tui_set_return(struct tui *v, const char *label, const struct model_trace *
 {
 	v->ret_label = label;
 	v->ret_trace = ret;
+	refresh_findings(v);
+	request_paint(v);
+}
+
+void tui_set_followup(struct tui *v, enum tui_followup state, const struct diag_followup *fu)
+{
+	v->fu_state = state;
+	v->fu = fu;
 	refresh_findings(v);
 	request_paint(v);
 }

@@ -15,8 +15,10 @@
 #include <stddef.h>
 
 #include "base/evloop.h"
+#include "diag/diag.h"
 #include "model/event.h"
 #include "model/history.h"
+#include "tui/tui_input.h"
 #include "model/model.h"
 
 #define TUI_MAX_FPS 10
@@ -35,6 +37,9 @@ struct tui_hooks {
 	int (*proto)(void *ctx, enum model_proto proto, char *msg, size_t len);
 	/* Export the run; msg says where (or why not). */
 	void (*export_run)(void *ctx, char *msg, size_t len);
+	/* Key `f`: run --diagnose's follow-up probes now (the owner calls
+	 * tui_set_followup as they start and end). 0, or -1 with msg. */
+	int (*followup)(void *ctx, char *msg, size_t len);
 };
 
 struct tui_config {
@@ -69,6 +74,11 @@ void tui_set_data(struct tui *v, const struct model_trace *t, const struct model
  * rounds, then each newer copy (the caller frees the one it replaced, after
  * this call). NULL label: one direction again. */
 void tui_set_return(struct tui *v, const char *label, const struct model_trace *ret);
+
+/* Where the follow-ups stand; with DONE, fu (kept, not copied, until the
+ * next call) holds their results, read into the verdict
+ * as diag_trace_followup does. */
+void tui_set_followup(struct tui *v, enum tui_followup state, const struct diag_followup *fu);
 
 /* A collect tap (ctx: the view): a round's end refreshes the verdict, any
  * event asks for a paint. Always 0. */

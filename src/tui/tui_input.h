@@ -11,6 +11,14 @@
 #define TUI_MIN_COLS 50
 #define TUI_MIN_ROWS 12
 
+/* Where --diagnose's follow-up probes stand (cli/followup.h probes). */
+enum tui_followup {
+	TUI_FOLLOWUP_OFF,     /* no --diagnose, or --no-follow-up */
+	TUI_FOLLOWUP_IDLE,    /* not run yet: `f` runs them */
+	TUI_FOLLOWUP_RUNNING, /* the trace is paused meanwhile */
+	TUI_FOLLOWUP_DONE,    /* their results are in the verdict */
+};
+
 struct tui_input {
 	const struct model_trace *trace;
 	const struct model_history *history; /* NULL: the charts are empty */
@@ -22,6 +30,11 @@ struct tui_input {
 	 * server's first rounds come); findings are then the combined verdict. */
 	const char *ret_label;
 	const struct model_trace *ret_trace;
+	/* --diagnose's follow-up probes: a line under the verdict's title says
+	 * they can run (when a finding is one they settle), run or ran. Their
+	 * results are in the findings' evidence, which the panel quotes from
+	 * "follow-up:" on. */
+	enum tui_followup followup;
 };
 
 #endif

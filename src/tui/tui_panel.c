@@ -8,6 +8,9 @@
 #include "diag/diag.h"
 
 #define INDENT 4
+#define TEXT_OF(x) #x
+#define NUMBER_TEXT(x) TEXT_OF(x)
+#define BUDGET_TEXT NUMBER_TEXT(DIAG_FOLLOWUP_BUDGET)
 
 /* One line or, with draw, the lines of text cut into words to fit width
  * after the indent; returns the lines used. */
@@ -72,6 +75,38 @@ static void collecting(const struct tui_frame *f, struct strbuf *sb)
 	               f->in->rounds_short, diag_loss_warning_pct());
 }
 
+/* The line under the verdict's title about the follow-up probes. */
+static const char *followup_note(const struct tui_frame *f)
+{
+	bool target;
+	unsigned rate_ttl;
+	switch (f->in->followup) {
+	case TUI_FOLLOWUP_IDLE:
+		if (f->in->ret_label)
+			return NULL;
+		diag_followup_plan(f->in->trace, f->in->findings, &target, &rate_ttl);
+		return target || rate_ttl ? "f: follow-up probes can settle this (at most " BUDGET_TEXT
+		                            " a finding)"
+		                          : NULL;
+	case TUI_FOLLOWUP_RUNNING:
+		return "follow-up probes running: the trace is paused until they end";
+	case TUI_FOLLOWUP_DONE:
+		return "follow-up probes done: their results are in the findings";
+	case TUI_FOLLOWUP_OFF:
+		break;
+	}
+	return NULL;
+}
+
+/* The follow-up probes' part of a finding's evidence (diag_followup.h
+ * words it " follow-up: ..." at its end), under the summary. */
+static int followup_evidence(struct tui_frame *f, int row, int rows_left, const struct finding *fd,
+                             bool draw)
+{
+	const char *fu = fd->evidence ? strstr(fd->evidence, "follow-up: ") : NULL;
+	return fu ? wrapped(f, row, rows_left, fu, TUI_ATTR_NONE, draw) : 0;
+}
+
 /* Draws (or counts, when rows is 0 and draw false) the whole verdict. */
 static int verdict(struct tui_frame *f, int top, int rows, bool draw)
 {
@@ -88,6 +123,12 @@ static int verdict(struct tui_frame *f, int top, int rows, bool draw)
 		strbuf_free(&sb);
 		used++;
 	}
+	const char *note = followup_note(f);
+	if (note) {
+		if (draw && used < rows)
+			tui_grid_put(f->g, top + used, 0, note, TUI_ATTR_BOLD);
+		used++;
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		headline(&sb, i + 1, &l->items[i]);
@@ -96,6 +137,7 @@ static int verdict(struct tui_frame *f, int top, int rows, bool draw)
 		strbuf_free(&sb);
 		used++;
 		used += wrapped(f, top + used, rows - used, l->items[i].summary, TUI_ATTR_NONE, draw);
+		used += followup_evidence(f, top + used, rows - used, &l->items[i], draw);
 	}
 	return used;
 }
@@ -145,6 +187,7 @@ static const char *const help_lines[] = {
 	"  t       switch to TCP and back",
 	"  +|-     scroll the hops (arrows and Page Up/Down too)",
 	"  e       export the run",
+	"  f       follow-up probes for the verdict (--diagnose)",
 	"  q       quit",
 };
 

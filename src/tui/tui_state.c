@@ -157,6 +157,8 @@ static enum tui_action run_key(struct tui_state *s, int key)
 		return switch_proto(s, MODEL_PROTO_TCP);
 	case 'e':
 		return TUI_ACT_EXPORT;
+	case 'f':
+		return TUI_ACT_FOLLOWUP;
 	case TUI_KEY_RESIZE:
 		return TUI_ACT_REDRAW;
 	default:

@@ -1,6 +1,6 @@
 /* tui_state: what the view shows and how keys change it. Pure: a key goes
  * in, the state changes and an action comes out for the view to carry out
- * (quit, pause, reset, switch protocol, export). Plain data the layout reads.
+ * (quit, pause, reset, switch protocol, export, follow-up probes). Plain data the layout reads.
  * Tests: tests/unit/tui/test_tui_state.c */
 #ifndef HOPDOC_TUI_STATE_H
 #define HOPDOC_TUI_STATE_H
@@ -46,6 +46,7 @@ enum tui_action {
 	TUI_ACT_RESET,  /* statistics and history start afresh */
 	TUI_ACT_PROTO,  /* proto now names the protocol wanted */
 	TUI_ACT_EXPORT,
+	TUI_ACT_FOLLOWUP, /* run the follow-up probes (--diagnose) */
 };
 
 struct tui_state {

@@ -4,12 +4,14 @@
  *
  * usage: tui_golden [width=N] [height=N] [mode=0..3] [names] [ips] [jitter] [mpls]
  *                   [fields=LETTERS] [scroll=N] [help] [paused] [proto=udp|tcp]
- *                   [keys=KEYS] [nodiag] [ret=FILE|ret=waiting] FILE
+ *                   [keys=KEYS] [nodiag] [ret=FILE|ret=waiting]
+ *                   [followup=idle|running|reached|silent] FILE
  * keys= feeds each character to the view state as a key first ('_' for a
  * space, '~' for Enter). ret= adds --return-via's second table (the way
  * back replayed from FILE, a path relative to FILE's folder; "waiting":
  * none yet) and makes the verdict the combined one. The clock is left out. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,8 @@ struct golden {
 	unsigned ipinfo_field;
 	enum model_proto proto;
 	char fields[32], keys[64], ret[256];
+	enum tui_followup followup;
+	bool fu_reached; /* followup=reached: TCP answered; followup=silent: nothing did */
 	struct model_trace *t;
 	struct model_history *h;
 	struct collect *c;
@@ -58,6 +62,32 @@ static int to_ulong(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* followup=idle|running|reached|silent: where the follow-ups stand; the
+ * last two are done, with the target's answers to TCP 443 and 80 or none. */
+static int followup_opt(struct golden *g, const char *v)
+{
+	static const char *const names[] = { "idle", "running", "reached", "silent" };
+	static const enum tui_followup states[] = { TUI_FOLLOWUP_IDLE, TUI_FOLLOWUP_RUNNING,
+		                                    TUI_FOLLOWUP_DONE, TUI_FOLLOWUP_DONE };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0)
+			return g->followup = states[i], g->fu_reached = i == 2, 1;
+	return 0;
+}
+
+/* What the follow-ups of followup=reached|silent heard. */
+static void followup_results(const struct golden *g, struct diag_followup *fu)
+{
+	memset(fu, 0, sizeof(*fu));
+	const struct diag_followup_try tries[DIAG_FOLLOWUP_TRIES] = {
+		{ MODEL_PROTO_TCP, 443, 3, g->fu_reached ? 3 : 0, g->fu_reached ? 4.1 : NAN },
+		{ MODEL_PROTO_TCP, 80, 3, g->fu_reached ? 3 : 0, g->fu_reached ? 4.3 : NAN },
+		{ MODEL_PROTO_UDP, 0, 3, 0, NAN },
+	};
+	for (size_t i = 0; i < DIAG_FOLLOWUP_TRIES; i++)
+		fu->target[fu->n_target++] = tries[i];
+}
+
 static int flag_opt(struct golden *g, const char *a)
 {
 	bool *flags[] = { &g->names, &g->ips, &g->jitter, &g->help, &g->paused, &g->nodiag, &g->mpls };
@@ -73,6 +103,8 @@ static int flag_opt(struct golden *g, const char *a)
 		return snprintf(g->fields, sizeof(g->fields), "%s", a + 7), 1;
 	if (strncmp(a, "keys=", 5) == 0)
 		return snprintf(g->keys, sizeof(g->keys), "%s", a + 5), 1;
+	if (strncmp(a, "followup=", 9) == 0)
+		return followup_opt(g, a + 9);
 	if (strncmp(a, "ret=", 4) == 0)
 		return snprintf(g->ret, sizeof(g->ret), "%s", a + 4), 1;
 	return 0;
@@ -254,11 +286,17 @@ static int render(struct golden *g, const struct golden *r)
 	struct finding_list l;
 	finding_list_init(&l);
 	bool two_way = g->ret[0] != '\0';
-	if (!g->nodiag && (two_way ? diag_pair(g->t, r->t, &l) : diag_trace(g->t, &l)) != 0)
+	struct diag_followup fu;
+	followup_results(g, &fu);
+	bool done = g->followup == TUI_FOLLOWUP_DONE;
+	if (!g->nodiag && (two_way ? diag_pair(g->t, r->t, &l)
+	                   : done  ? diag_trace_followup(g->t, &fu, &l)
+	                           : diag_trace(g->t, &l)) != 0)
 		return fail("diagnosis failed", "");
 	struct tui_input in = { .trace = g->t, .history = g->h, .findings = g->nodiag ? NULL : &l,
 		                .rounds_short = diag_rounds_short(g->t), .clock = NULL,
-		                .ret_label = two_way ? "ssh://server" : NULL, .ret_trace = r->t };
+		                .ret_label = two_way ? "ssh://server" : NULL, .ret_trace = r->t,
+		                .followup = g->followup };
 	struct tui_grid *grid = tui_grid_new(g->width, g->height);
 	struct sink *out = sink_new_file(stdout);
 	int rc = grid && out ? 0 : fail("out of memory", "");

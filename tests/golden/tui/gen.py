@@ -4,6 +4,8 @@
                  on, every 4th probe at hops 4..6 is lost (loss from hop 4)
    short.events  the same path, 3 rounds (the verdict is still collecting)
    long.events   40 hops, 12 rounds, clean (a path that must scroll)
+   silent.events 3 hops answer, the target 10.9.9.9 past them never does
+                 (TTLs 4..6 time out), 30 rounds: what follow-ups settle
    back.events   the way back from the server to the client (--return-via's
                  second table): 6 hops, 60 rounds, clean
 Run it from this folder: ./gen.py"""
@@ -59,3 +61,22 @@ def write_back(name, hops, rounds):
 
 
 write_back("back.events", 6, 60)
+
+
+def write_silent(name, rounds):
+    seq = 900
+    lines = ["# made by gen.py", "src client", "dst 10.9.9.9", "tests %d" % rounds]
+    for r in range(rounds):
+        for ttl in range(1, 7):
+            lines.append("sent %d %d" % (ttl, seq))
+            if ttl <= 3:
+                rtt = 1.0 * ttl + ((r * 7 + ttl * 3) % 5) * 0.1
+                lines.append("reply %d %d 10.0.%d.1 %.1f" % (ttl, seq, ttl, rtt))
+            else:
+                lines.append("timeout %d %d" % (ttl, seq))
+            seq += 1
+        lines.append("round %d" % r)
+    open(name, "w").write("\n".join(lines) + "\n")
+
+
+write_silent("silent.events", 30)

@@ -38,6 +38,7 @@ static void run_keys_ask_for_actions(void **state)
 	assert_false(s.paused);
 	assert_int_equal(tui_state_key(&s, 'r'), TUI_ACT_RESET);
 	assert_int_equal(tui_state_key(&s, 'e'), TUI_ACT_EXPORT);
+	assert_int_equal(tui_state_key(&s, 'f'), TUI_ACT_FOLLOWUP);
 	assert_int_equal(tui_state_key(&s, 'q'), TUI_ACT_QUIT);
 	assert_int_equal(tui_state_key(&s, 'Z'), TUI_ACT_NONE);
 }
