@@ -3,7 +3,9 @@
  * diagnoses each (diag_trace: the current finding per target) and publishes
  * them together (metrics_batch). The traces are not locked, so they are
  * read only here, in the loop's thread; the endpoint's thread serves the
- * copies the batch made.
+ * copies the batch made. A large snapshot stretches the period (at least
+ * MONITOR_METRICS_MAX_SHARE times the time it took), so probing keeps most of
+ * the loop.
  * Tests: tests/unit/cli/test_monitor_metrics.c tests/lab/t_monitor.sh. */
 #ifndef HOPDOC_CLI_MONITOR_METRICS_H
 #define HOPDOC_CLI_MONITOR_METRICS_H
@@ -16,11 +18,14 @@
 #include "monitor/monitor.h"
 
 #define MONITOR_METRICS_PERIOD_S 2.0
+/* A snapshot that takes d to make waits at least d times this for the next. */
+#define MONITOR_METRICS_MAX_SHARE 20
 
 struct monitor_metrics;
 
 /* Binds listen (metrics_new's rules: numeric, no wildcard) and publishes m's
- * traces every period_s seconds on loop, the first time at once. NULL with a
+ * traces every period_s seconds (or more, above) on loop, the first time at
+ * once. NULL with a
  * message in err. */
 struct monitor_metrics *monitor_metrics_new(struct evloop *loop, const struct monitor *m,
                                             const char *listen, double period_s, char *err,
