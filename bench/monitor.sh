@@ -16,7 +16,7 @@ HOPDOC=${1:-$ROOT/build/hopdoc}
 N=${2:-1000}
 SECS=${3:-30}
 HOPS=${HOPS:-3}
-RATE=$((N * (HOPS > 5 ? 2 * HOPS : 10))) # probes per second: twice what is due (10 per target up to 5 hops)
+RATE=$((N * (HOPS > 5 ? 2 * HOPS : 10))) # probes per second: twice what is due (10 per target up to 5 hops); scamper takes at most 10000
 [[ $HOPS =~ ^[0-9]+$ ]] && [ "$HOPS" -ge 2 ] && [ "$HOPS" -le 30 ] || { echo "HOPS must be 2..30"; exit 2; }
 LAB_PREFIX=${LAB_PREFIX:-m$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
@@ -80,12 +80,13 @@ if ! command -v scamper >/dev/null; then
 fi
 tx0=$(tx_packets)
 ip netns exec "$LAB_CLIENT" timeout $((SECS * 4)) /usr/bin/time -f '%U %S' -o "$WORK/s.time" \
-	scamper -p "$RATE" -c 'trace -P icmp-paris -q 1 -w 2' -O warts -o "$WORK/s.warts" \
+	scamper -p "$((RATE > 10000 ? 10000 : RATE))" -c 'trace -P icmp-paris -q 1 -w 2' -O warts -o "$WORK/s.warts" \
 	-f "$WORK/targets.rep" 2>"$WORK/s.err"
 src=$?
 tx1=$(tx_packets)
 sprobes=$((tx1 - tx0))
 s_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/s.time")
 s_per=$(awk -v c="$s_cpu" -v p="$sprobes" 'BEGIN { printf "%.1f", p ? c / p * 1e6 : 0 }')
+[ "$src" -eq 0 ] || echo "scamper stderr:     $(head -3 "$WORK/s.err")"
 echo "scamper:            exit $src, $sprobes packets out, CPU $s_cpu s, $s_per us per probe"
 echo "ratio:              hopdoc / scamper CPU per probe = $(awk -v a="$h_per" -v b="$s_per" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
