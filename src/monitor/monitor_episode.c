@@ -223,6 +223,16 @@ static void find_latency(const struct monitor_round *r, size_t n, bool *bad, str
 
 /* ---- route changes ------------------------------------------------------------------------ */
 
+/* Round r reached the target beyond its known TTL, which was silent: the
+ * probes up to there were lost (a drop that ended mid-round), not sent down
+ * a longer path; a longer path would have a router answer at the old TTL,
+ * which the responders show. Neither a change nor a length to learn. */
+static bool lost_at_old_end(const struct monitor_round *r, unsigned known_len)
+{
+	return r->reached && known_len && r->path_len > known_len &&
+	       r->hop[known_len].from.family == AF_UNSPEC;
+}
+
 /* The first TTL where round r answers from another responder than known[],
  * or where it reaches the target at another length; 0 when none. */
 static unsigned route_diff(const struct monitor_round *r, const struct model_addr *known,
@@ -235,7 +245,7 @@ static unsigned route_diff(const struct monitor_round *r, const struct model_add
 		    !model_addr_equal(a, &known[t]))
 			return t;
 	}
-	if (r->reached && known_len && r->path_len != known_len)
+	if (r->reached && known_len && r->path_len != known_len && !lost_at_old_end(r, known_len))
 		return r->path_len < known_len ? r->path_len : known_len;
 	return 0;
 }
@@ -245,7 +255,7 @@ static void learn_route(const struct monitor_round *r, struct model_addr *known,
 	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++)
 		if (r->hop[t].from.family != AF_UNSPEC)
 			known[t] = r->hop[t].from;
-	if (!r->reached)
+	if (!r->reached || lost_at_old_end(r, *known_len))
 		return;
 	*known_len = r->path_len;
 	for (unsigned t = r->path_len + 1; t <= MONITOR_MAX_TTL; t++)
