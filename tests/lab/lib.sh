@@ -97,8 +97,8 @@ _lab_parse() {
 		*) _lab_die "$file: unknown key '$key'"; return 1 ;;
 		esac
 	done <"$file"
-	[[ $_S_routers =~ ^[0-9]+$ ]] && [ "$_S_routers" -ge 1 ] && [ "$_S_routers" -le 20 ] ||
-		{ _lab_die "$file: routers must be 1..20"; return 1; }
+	[[ $_S_routers =~ ^[0-9]+$ ]] && [ "$_S_routers" -ge 1 ] && [ "$_S_routers" -le 29 ] ||
+		{ _lab_die "$file: routers must be 1..29"; return 1; }
 	if [ -n "$_S_ecmp" ] && ! { [ "$_S_ecmp" -ge 2 ] && [ "$_S_ecmp" -lt "$_S_routers" ]; }; then
 		_lab_die "$file: ecmp K needs 2 <= K < routers"; return 1
 	fi

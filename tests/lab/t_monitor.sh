@@ -19,8 +19,14 @@
 # no other episode may be found. Then kill -9 during writes: PRAGMA
 # integrity_check ok, no round lost before the last second, and a second run
 # resumes the same history. Also: a newer schema is refused, and a full disk
-# (a 192 KiB tmpfs) stops writes with a message while probing goes on. Prints
-# PASS:/FAIL: lines. Needs root, sqlite3, jq.
+# (a 192 KiB tmpfs) stops writes with a message while probing goes on.
+# The main run also serves --metrics on the client's lab address: 20 s into
+# the loss fault the endpoint (curl in the namespace) has both targets'
+# series, promtool accepts the text, and the IPv4 target's hop 4 shows the
+# loss (hop 3 none); a Prometheus server in the client namespace scrapes it
+# the whole run, and PromQL afterwards finds that loss at hop 4. A wildcard
+# address is refused before any probe. Prints PASS:/FAIL: lines. Needs root,
+# sqlite3, jq, curl, promtool, prometheus.
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" monitor
 
@@ -37,8 +43,15 @@ ecmp 3
 slowicmp 4 30ms
 EOF
 
+for tool in sqlite3 jq curl promtool prometheus; do
+	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
+done
+MPORT=9464  # the monitor's endpoint, on the client's lab address
+PPORT=19090 # Prometheus's API, on the client namespace's loopback
+PROM_PID=
 lab_up "$WORK/mon.scn" || { fail setup; exit 1; }
-trap 'umount "$WORK/full" 2>/dev/null; lab_down; rm -rf "$WORK"' EXIT
+trap '[ -n "$PROM_PID" ] && kill "$PROM_PID" 2>/dev/null && wait "$PROM_PID"
+	umount "$WORK/full" 2>/dev/null; lab_down; rm -rf "$WORK"' EXIT
 trap 'exit 1' INT TERM
 
 R3_L3=$(_lab_addr 3 r 4)     # r3 on link 3 (r2 - r3)
@@ -55,9 +68,62 @@ pin6() { lab_exec "$1" ip -6 route replace "$2" via "$3"; }
 pin r2 $SERVER_NET "$R3_L3" && pin r4 $CLIENT_NET "$R3_L4" &&
 	pin6 r2 $SERVER_NET6 "$R3_L3_6" && pin6 r4 $CLIENT_NET6 "$R3_L4_6" || { fail pin-routes; exit 1; }
 
+ENDPOINT=$LAB_CLIENT4:$MPORT
+API=http://127.0.0.1:$PPORT
+# ---- --metrics: a wildcard is refused before any probe -----------------------------
+lab_client "$HOPDOC" monitor -n --db "$WORK/wild.db" --metrics "0.0.0.0:$MPORT" --duration 1 \
+	"$LAB_TARGET4" 2>"$WORK/wild.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q wildcard "$WORK/wild.err" && pass metrics-refuse-wildcard ||
+	fail metrics-refuse-wildcard "exit $rc (want 1): $(cat "$WORK/wild.err")"
+cat >"$WORK/prometheus.yml" <<EOF
+global:
+  scrape_interval: 2s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: hopdoc-monitor
+    static_configs:
+      - targets: ['$ENDPOINT']
+EOF
+ip netns exec "$LAB_CLIENT" prometheus --config.file="$WORK/prometheus.yml" \
+	--storage.tsdb.path="$WORK/prom" --web.listen-address="127.0.0.1:$PPORT" \
+	--log.level=warn >"$WORK/prom.log" 2>&1 &
+PROM_PID=$!
+
+# The endpoint 20 s into r3's drop: the IPv4 target's loss ratio (over the
+# run so far, mtr's Loss%) at hop 4 is about 20/32; hop 3 answers throughout.
+loss_at() { # TARGET TTL: its hop_loss_ratio sample in $WORK/live.prom
+	awk -v k="hopdoc_hop_loss_ratio{target=\"$1\",ttl=\"$2\"}" '$1 == k { print $2 }' "$WORK/live.prom"
+}
+metrics_live_check() {
+	if ! lab_client curl -s -m 5 -o "$WORK/live.prom" "http://$ENDPOINT/metrics"; then
+		fail metrics-live "no answer from http://$ENDPOINT/metrics"; return
+	fi
+	local t out l3 l4
+	for t in "$LAB_TARGET4" "$LAB_TARGET6"; do
+		grep -q "^hopdoc_probes_sent_total{target=\"$t\",ttl=\"1\"} [1-9]" "$WORK/live.prom" &&
+			grep -q "^hopdoc_finding{target=\"$t\"," "$WORK/live.prom" ||
+			{ fail metrics-both-targets "no series for $t"; return; }
+	done
+	pass metrics-both-targets
+	if out=$(promtool check metrics <"$WORK/live.prom" 2>&1) && [ -z "$out" ]; then
+		pass metrics-promtool
+	else
+		fail metrics-promtool "$out"
+	fi
+	l3=$(loss_at "$LAB_TARGET4" 3) l4=$(loss_at "$LAB_TARGET4" 4)
+	echo "    metrics 20 s into the drop: $LAB_TARGET4 loss ratio hop 3 ${l3:-none}, hop 4 ${l4:-none}"
+	if awk -v a="${l3:-x}" -v b="${l4:-x}" 'BEGIN { exit !(a != "x" && b != "x" && a + 0 < 0.1 && b + 0 > 0.3) }'; then
+		pass metrics-loss-at-hop-4
+	else
+		fail metrics-loss-at-hop-4 "want hop 3 < 0.1 and hop 4 > 0.3"
+	fi
+	mkdir -p "$ROOT/build/logs" && cp "$WORK/live.prom" "$ROOT/build/logs/monitor-metrics.prom"
+}
+
 printf '%s\nnot a target!\n# a comment\n%s\n' "$LAB_TARGET4" "$LAB_TARGET6" >"$WORK/targets.txt"
 ip netns exec "$LAB_CLIENT" "$HOPDOC" monitor -n --db "$DB" -i 1 -Z 2 -m 10 --duration 100 \
-	-F "$WORK/targets.txt" 2>"$WORK/mon.err" &
+	--metrics "$ENDPOINT" -F "$WORK/targets.txt" 2>"$WORK/mon.err" &
 MON=$!
 sleep 12
 T1=$(now_ms)
@@ -69,7 +135,9 @@ table ip hdmon {
 	}
 }
 EOF
-sleep 30
+sleep 20
+metrics_live_check
+sleep 10
 T2=$(now_ms); lab_exec r3 nft delete table ip hdmon
 sleep 12
 T3=$(now_ms); pin6 r4 $CLIENT_NET6 "$R3_S4_6"
@@ -79,6 +147,25 @@ sleep 12
 T5=$(now_ms); pin r2 $SERVER_NET "$R3B_L3"
 wait "$MON"; rc=$?
 [ "$rc" -eq 0 ] && pass "run" || fail run "exit $rc" "$(cat "$WORK/mon.err")"
+
+# ---- Prometheus scraped the monitor: the loss of r3's drop, at hop 4 -------------
+promql() { # QUERY: "ttl value" lines
+	lab_client curl -s -m 10 --data-urlencode "query=$1" "$API/api/v1/query" |
+		jq -r '.data.result[] | "\(.metric.ttl // "-") \(.value[1])"' 2>/dev/null | sort -n
+}
+sel="target=\"$LAB_TARGET4\""
+scrapes=$(promql "count_over_time(hopdoc_probes_sent_total{$sel,ttl=\"1\"}[10m])" | awk '{print $2}')
+peak=$(promql "max_over_time(hopdoc_hop_loss_ratio{$sel,ttl=~\"3|4\"}[10m])")
+echo "    prometheus: ${scrapes:-0} scrapes; peak loss ratio by ttl: $(echo $peak)"
+p3=$(awk '$1 == 3 { print $2 }' <<<"$peak") p4=$(awk '$1 == 4 { print $2 }' <<<"$peak")
+if [ "${scrapes:-0}" -ge 20 ] &&
+	awk -v a="${p3:-x}" -v b="${p4:-x}" 'BEGIN { exit !(a != "x" && b != "x" && a + 0 < 0.1 && b + 0 > 0.3) }'; then
+	pass prometheus-scrape
+else
+	fail prometheus-scrape "want 20+ scrapes, peak loss at hop 4 > 0.3 and hop 3 < 0.1" "$(tail -3 "$WORK/prom.log")"
+fi
+kill "$PROM_PID" 2>/dev/null && wait "$PROM_PID"
+PROM_PID=
 
 if grep -q "targets.txt:2: not a target name or address; line skipped" "$WORK/mon.err"; then
 	pass bad-target-line

@@ -191,6 +191,29 @@ static void the_rounds_model_counts_every_probe(void **state)
 	model_trace_free(t);
 }
 
+/* The round in which a drop ends: its probes up to the target's TTL went
+ * before and were lost, a later one (TTL 7) after, and the target answered
+ * it. A loss, not a longer path: the target's TTL was silent, not answered
+ * by a router. (t_monitor.sh found a route change there in about half its
+ * runs.) */
+static void a_round_that_reaches_past_a_lost_end_is_no_route_change(void **state)
+{
+	(void)state;
+	static struct monitor_round r[N];
+	healthy(r, N);
+	lose(r, 20, 50, 4);
+	r[50].path_len = LEN + 1;
+	r[50].reached = true;
+	r[50].hop[LEN + 1] = (struct monitor_hop){ .sent = 1, .recv = 1, .rtt_ms = 12.0 };
+	assert_int_equal(model_addr_parse("10.0.0.6", &r[50].hop[LEN + 1].from), 0);
+	struct monitor_episode *e;
+	size_t n;
+	assert_int_equal(monitor_episodes(r, N, &e, &n), 0);
+	assert_non_null(find(e, n, MONITOR_EP_LOSS));
+	assert_null(find(e, n, MONITOR_EP_ROUTE));
+	monitor_episodes_free(e, n);
+}
+
 static void the_page_marks_episodes(void **state)
 {
 	(void)state;
@@ -223,6 +246,7 @@ int main(void)
 		cmocka_unit_test(one_round_of_another_length_is_no_route_change),
 		cmocka_unit_test(one_lost_round_is_no_episode_but_gaps_join),
 		cmocka_unit_test(the_rounds_model_counts_every_probe),
+		cmocka_unit_test(a_round_that_reaches_past_a_lost_end_is_no_route_change),
 		cmocka_unit_test(the_page_marks_episodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
