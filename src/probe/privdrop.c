@@ -165,13 +165,9 @@ bool privdrop_has_caps(void)
 	return has;
 }
 
-int privdrop_drop(char *err, size_t errlen)
+/* No capability left, and none to be had again by anything we run. */
+static int give_up_caps(char *err, size_t errlen)
 {
-	drop_bounding_set();
-	if (geteuid() == 0 || getuid() == 0) {
-		if (switch_user(err, errlen) < 0)
-			return -1;
-	}
 	if (clear_caps(err, errlen) < 0)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
@@ -183,6 +179,14 @@ int privdrop_drop(char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int privdrop_drop(char *err, size_t errlen)
+{
+	drop_bounding_set();
+	if ((geteuid() == 0 || getuid() == 0) && switch_user(err, errlen) < 0)
+		return -1;
+	return give_up_caps(err, errlen);
 }
 
 int privdrop_to_caller(char *err, size_t errlen)
@@ -199,11 +203,5 @@ int privdrop_to_caller(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot switch to uid %lu: %s", (unsigned long)uid, strerror(errno));
 		return -1;
 	}
-	if (clear_caps(err, errlen) < 0)
-		return -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return give_up_caps(err, errlen);
 }

@@ -155,9 +155,7 @@ void probe_rx_reply(struct probe *p, const struct packet_reply *r, int64_t rx_ns
 int probe_rx_register(struct probe *p);
 bool probe_rx_tx_stamp(struct probe *p, int fd);
 bool probe_rx_icmp_error(struct probe *p);
-/* A received datagram's kernel stamp (SO_TIMESTAMPNS) on CLOCK_MONOTONIC, or
- * now without one; a kernel CLOCK_REALTIME stamp on CLOCK_MONOTONIC. */
-int64_t probe_rx_stamp_ns(struct msghdr *msg);
+/* A kernel CLOCK_REALTIME stamp on CLOCK_MONOTONIC. */
 struct timespec;
 int64_t probe_rx_mono_ns(const struct timespec *rt);
 

@@ -21,8 +21,6 @@
 
 #define RING 4096u             /* TX stamp keys remembered per sender socket */
 #define MAX_WATCH 12           /* 3 protocols x 2 families x (ICMP socket, sender) */
-#define RX_BUF 2048u
-#define RX_BATCH 8
 /* As in probe_rx.c: a stamp outside its sendmsg window names no probe. */
 #define TX_SLACK_BEFORE_NS 5000
 #define TX_SLACK_AFTER_NS 200000
@@ -237,41 +235,16 @@ static void match_reply(struct probe_one *po, const struct packet_reply *r, int6
 	}
 }
 
-static void handle_datagram(struct watch *w, uint8_t proto, const uint8_t *buf, size_t len,
+static void handle_datagram(void *ctx, uint8_t proto, const uint8_t *buf, size_t len,
                             const struct sockaddr_storage *from, int64_t rx_ns)
 {
+	struct watch *w = ctx;
 	struct packet_rx rx = { .family = w->family, .proto = proto,
 		                .ip_header = w->family == AF_INET };
 	model_addr_from_sockaddr((const struct sockaddr *)from, &rx.from);
 	struct packet_reply r;
 	if (packet_parse(&rx, buf, len, &r) == 0)
 		match_reply(w->po, &r, rx_ns);
-}
-
-/* Reads what is waiting (up to RX_BATCH); the count read. */
-static int read_batch(struct watch *w, int fd, uint8_t proto)
-{
-	uint8_t buf[RX_BATCH][RX_BUF];
-	union {
-		struct cmsghdr align;
-		char b[256];
-	} cbuf[RX_BATCH];
-	struct sockaddr_storage from[RX_BATCH];
-	struct iovec iov[RX_BATCH];
-	struct mmsghdr mm[RX_BATCH];
-	for (int i = 0; i < RX_BATCH; i++) {
-		iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = RX_BUF };
-		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i],
-			                               .msg_namelen = sizeof(from[i]),
-			                               .msg_iov = &iov[i], .msg_iovlen = 1,
-			                               .msg_control = cbuf[i].b,
-			                               .msg_controllen = sizeof(cbuf[i].b) } };
-	}
-	int n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
-	for (int i = 0; i < n; i++)
-		handle_datagram(w, proto, buf[i], mm[i].msg_len, &from[i],
-		                probe_rx_stamp_ns(&mm[i].msg_hdr));
-	return n;
 }
 
 static void on_fd(void *ctx, int fd, unsigned events)
@@ -284,7 +257,7 @@ static void on_fd(void *ctx, int fd, unsigned events)
 		return; /* the UDP sender receives nothing else */
 	uint8_t proto = (uint8_t)(w->sender ? IPPROTO_TCP : probe_icmp_proto(w->family));
 	if (events & EVLOOP_READ)
-		while (read_batch(w, fd, proto) == RX_BATCH)
+		while (probe_rx_read(fd, proto, handle_datagram, w, NULL) == PROBE_RX_BATCH)
 			;
 }
 

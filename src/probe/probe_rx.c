@@ -308,11 +308,6 @@ int probe_rx_register(struct probe *p)
 
 /* ---- for probe_one.c, which shares the clocks --------------------------------- */
 
-int64_t probe_rx_stamp_ns(struct msghdr *msg)
-{
-	return rx_stamp(msg);
-}
-
 int64_t probe_rx_mono_ns(const struct timespec *rt)
 {
 	return realtime_to_mono(rt);
