@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,8 +155,23 @@ static void refused(CURL *c, long status, struct body *b)
 	dprintf(2, "the agent answered HTTP %ld%s: %.*s\n", status, retry, n > 200 ? 200 : n, msg);
 }
 
+/* The fork kept the parent's stop handlers (they only set a flag): the
+ * parent's SIGTERM at a deadline or `q` must end us, as it ends ssh (which
+ * retpeer spawns with these three at their defaults), or its waitpid would
+ * wait out curl's whole timeout. */
+static void default_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGPIPE };
+	sigset_t none;
+	sigemptyset(&none);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void retagent_child(const char *url, long timeout_s, bool live)
 {
+	default_signals();
 	struct curl_slist *h = auth_header();
 	if (live) /* one line per round, as the agent traces */
 		h = curl_slist_append(h, "Accept: application/x-ndjson");

@@ -256,6 +256,8 @@ static int add_asymmetric(const struct finding_list *bad, const struct model_tra
                           struct finding_list *out)
 {
 	const struct finding *p = worst_problem(bad);
+	if (!p) /* its one problem was the other's loss echoed (link_echo took it) */
+		return 0;
 	bool outbound = p->direction == FINDING_DIR_OUTBOUND;
 	struct diag_draft d;
 	asymmetric_from(&d, p);

@@ -308,7 +308,7 @@ view_two_way() {
 	local first= later= i ok=1 why=
 	up "$SCN/chain.scn" "$TMP/with-hopdoc:/usr/bin:/bin" || { fail view "lab or sshd did not start"; down; return; }
 	tmux -L "$TSOCK" new-session -d -s v -x 100 -y 40 "ip netns exec $LAB_CLIENT env PATH=$TMP/cbin:$PATH \
-		$HOPDOC -n -t -c 40 -i 0.25 --return-via ssh://$LAB_TARGET4 $LAB_TARGET4; echo HOPDOC-EXIT=\$?; sleep 600"
+		$HOPDOC -n -t -c 40 -i 0.25 --return-via ssh://$LAB_TARGET4 $LAB_TARGET4; rc=\$?; echo; echo HOPDOC-EXIT=\$rc; sleep 600"
 	twait '^Outbound: ' && twait '^Return: ssh://' || { ok=0; why="no two headers"; }
 	for ((i = 0; ok && i < 300; i++)); do first=$(tsnt r); [ -n "$first" ] && break; sleep 0.2; done
 	[ -n "$first" ] || { ok=0; why="the return table never showed a hop"; }

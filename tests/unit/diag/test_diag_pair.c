@@ -161,6 +161,43 @@ static void far_end_loss_is_the_other_directions_echo(void **state)
 	finding_list_free(&l);
 }
 
+/* The live view's case: the outbound trace's far-end loss is a problem, the
+ * return trace's loss from mid-way still too small to be one (few rounds
+ * back yet). The echo is folded into the return's finding, which leaves the
+ * outbound side no problem of its own to call asymmetric: one finding, no
+ * crash (add_asymmetric once read a NULL worst problem). */
+static void echo_of_a_small_return_loss_is_one_finding(void **state)
+{
+	(void)state;
+	struct hs o[8], r[8];
+	memcpy(o, out8, sizeof(o));
+	memcpy(r, ret8, sizeof(r));
+	o[7].loss = 30.0;
+	lose_from(r, 3, 1.0);
+	struct finding_list l = pair(o, r);
+	int i = find_kind(&l, FINDING_LOSS);
+	assert_true(i >= 0);
+	for (size_t j = 0; j < l.n; j++)
+		assert_true(j == (size_t)i || l.items[j].kind != FINDING_LOSS);
+	assert_int_equal(l.items[i].direction, FINDING_DIR_RETURN);
+	assert_int_equal(l.items[i].hop, 4);
+	assert_int_equal(l.items[i].severity, FINDING_CRITICAL);
+	assert_true(find_kind(&l, FINDING_ASYMMETRIC) < 0);
+	finding_list_free(&l);
+
+	/* The mirror: a small outbound loss from mid-way, the return's at the client. */
+	memcpy(o, out8, sizeof(o));
+	memcpy(r, ret8, sizeof(r));
+	lose_from(o, 2, 1.0);
+	r[7].loss = 30.0;
+	l = pair(o, r);
+	i = find_kind(&l, FINDING_LOSS);
+	assert_true(i >= 0);
+	assert_int_equal(l.items[i].direction, FINDING_DIR_OUTBOUND);
+	assert_true(find_kind(&l, FINDING_ASYMMETRIC) < 0);
+	finding_list_free(&l);
+}
+
 /* One direction only: that direction, plus asymmetric. */
 static void one_direction_only_is_asymmetric(void **state)
 {
@@ -376,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(server_side_problem_merges_into_both),
 	    cmocka_unit_test(end_losses_of_both_traces_are_one),
 	    cmocka_unit_test(far_end_loss_is_the_other_directions_echo),
+	    cmocka_unit_test(echo_of_a_small_return_loss_is_one_finding),
 	    cmocka_unit_test(one_direction_only_is_asymmetric),
 	    cmocka_unit_test(different_stories_name_shared_devices),
 	    cmocka_unit_test(single_trace_through_pair),
