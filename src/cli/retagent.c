@@ -162,11 +162,11 @@ static void refused(CURL *c, long status, struct body *b)
 static void default_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGPIPE };
-	sigset_t none;
-	sigemptyset(&none);
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigemptyset(&dfl.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)sigaction(sigs[i], &dfl, NULL);
+	(void)sigprocmask(SIG_SETMASK, &dfl.sa_mask, NULL);
 }
 
 void retagent_child(const char *url, long timeout_s, bool live)
