@@ -257,12 +257,32 @@ check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 # before its timeout timer ran, and they must still count as late (their
 # kernel stamps say so).
 check_late() { # WORK [stall]
-	local work=$1 stall=${2:-} name="$LAB_NAME/late/icmp/ipv4" report
+	local work=$1 stall=${2:-} name="$LAB_NAME/late/icmp/ipv4" report try stalls0 stalls1 note=
 	[ -s "$work/truth4" ] || return 0
 	[ -n "$stall" ] && name="$LAB_NAME/late-stalled/icmp/ipv4"
+	# A frame the emulator released over 1 ms late can push a 4 ms hop past
+	# -Z: that run's timing was the lab's, not hopdoc's; one more run then.
+	for try in 1 2; do
+		stalls0=$(lab_emu_stalls)
+		report=$(late_run "$work" "$stall")
+		stalls1=$(lab_emu_stalls)
+		[ -n "$report" ] && [ "$try" = 1 ] && [ -n "$stalls0" ] && [ -n "$stalls1" ] &&
+			[ "$stalls1" -gt "$stalls0" ] || break
+		note=" (passed on a second run: the link emulator released $((stalls1 - stalls0)) frames over 1 ms late during the first, which failed:$report)"
+	done
+	if [ -z "$report" ]; then
+		pass "$name (-Z 5 ms: $(awk '{ printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $3, $4 }' "$work/late") recv/late)$note"
+	else
+		fail "$name" "$report" "$(tr '\n' ';' <"$work/late") $(head -2 "$work/err")"
+	fi
+}
+
+# One -Z run for check_late; prints what was wrong (nothing: right).
+late_run() { # WORK [stall]
+	local work=$1 stall=${2:-} pid=
 	local args=(-n -j -c 9 -i 0.1 -Z 0.005 -G 0.5 -4 "$LAB_TARGET4")
 	lab_client "$HOPDOC" "${args[@]}" >"$work/late.json" 2>"$work/err" &
-	local runner=$! pid=
+	local runner=$!
 	if [ -n "$stall" ]; then
 		for _ in $(seq 100); do
 			pid=$(pgrep -f -- "${args[*]}" | head -1)
@@ -275,7 +295,8 @@ check_late() { # WORK [stall]
 	fi
 	wait "$runner"
 	jq -r '.report.hubs[] | [.count, .Snt, (.Recv // -1), (.Late // -1)] | @tsv' "$work/late.json" >"$work/late"
-	report=$(awk 'FNR == NR { if ($1 == "hop") { rtt[$2] = $4; hops++ }; next }
+	[ -n "$stall" ] && [ -z "$pid" ] && { echo "hopdoc's process was not found to stall it"; return; }
+	awk 'FNR == NR { if ($1 == "hop") { rtt[$2] = $4; hops++ }; next }
 		{ n++; t = $1; snt = $2; recv = $3; late = $4
 		  if (rtt[t] + 0 < 4.5 && (recv != snt || late != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
 		  if (rtt[t] + 0 > 5.5 && (late != snt || recv != 0)) bad = bad sprintf(" hop %d (%.0f ms): recv %d late %d of %d;", t, rtt[t], recv, late, snt)
@@ -283,13 +304,7 @@ check_late() { # WORK [stall]
 		END { if (!n || !deep) bad = bad " no hop beyond the timeout was shown"
 		      if (n != hops) bad = bad sprintf(" %d hops shown, the path has %d;", n, hops)
 		      printf "%s", bad }' \
-		"$work/truth4" "$work/late")
-	[ -n "$stall" ] && [ -z "$pid" ] && report="hopdoc's process was not found to stall it"
-	if [ -z "$report" ]; then
-		pass "$name (-Z 5 ms: $(awk '{ printf "%s%s:%s/%s", (NR > 1 ? " " : ""), $1, $3, $4 }' "$work/late") recv/late)"
-	else
-		fail "$name" "$report" "$(tr '\n' ';' <"$work/late") $(head -2 "$work/err")"
-	fi
+		"$work/truth4" "$work/late"
 }
 
 check_options() { # WORK
