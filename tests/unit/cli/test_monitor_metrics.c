@@ -19,23 +19,7 @@
 #include "metrics/metrics.h"
 #include "metrics/metrics_batch.h"
 #include "model/model.h"
-
-static void scrape(unsigned port, char *buf, size_t len)
-{
-	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(fd);
-}
+#include "../http_get.h"
 
 /* A target that answers at hop 2 in every one of n rounds, or never. */
 static struct model_trace *trace_of(const char *dst, unsigned long n, bool answers)
@@ -68,7 +52,7 @@ static void each_target_with_its_finding(void **state)
 	model_trace_free(one);
 	model_trace_free(two);
 	assert_int_equal(metrics_batch_publish(b, m), 0);
-	scrape(metrics_port(m), buf, sizeof(buf));
+	http_scrape(metrics_port(m), buf, sizeof(buf));
 	assert_non_null(strstr(buf, "hopdoc_probes_sent_total{target=\"one\",ttl=\"2\"} 30\n"));
 	assert_non_null(strstr(buf, "hopdoc_probes_sent_total{target=\"two\",ttl=\"2\"} 30\n"));
 	/* Every target carries a finding gauge, and the one that never answers

@@ -15,24 +15,7 @@
 
 #include "metrics/metrics.h"
 #include "model/model.h"
-
-/* One HTTP/1.0 exchange with 127.0.0.1:port (MHD answers as HTTP/1.1 and
- * closes); the whole answer in buf. */
-static void http(unsigned port, const char *request, char *buf, size_t len)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(write(fd, request, strlen(request)), (ssize_t)strlen(request));
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(fd);
-}
+#include "../http_get.h"
 
 static void serves_the_latest_snapshot(void **state)
 {
@@ -41,7 +24,7 @@ static void serves_the_latest_snapshot(void **state)
 	struct metrics *m = metrics_new("127.0.0.1:0", err, sizeof(err));
 	assert_non_null(m);
 	assert_true(metrics_port(m) > 0);
-	http(metrics_port(m), "GET /metrics HTTP/1.0\r\n\r\n", buf, sizeof(buf));
+	http_exchange(metrics_port(m), "GET /metrics HTTP/1.0\r\n\r\n", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "HTTP/1.1 200"));
 	assert_non_null(strstr(buf, "Content-Type: text/plain; version=0.0.4"));
 	assert_non_null(strstr(buf, "# TYPE hopdoc_probes_sent_total counter"));
@@ -52,7 +35,7 @@ static void serves_the_latest_snapshot(void **state)
 	struct render_prom_target one = { .target = "lab", .trace = t };
 	assert_int_equal(metrics_publish(m, &one, 1), 0);
 	model_trace_hop(t, 1)->snt = 8; /* the served text is the one published */
-	http(metrics_port(m), "GET /metrics HTTP/1.0\r\n\r\n", buf, sizeof(buf));
+	http_exchange(metrics_port(m), "GET /metrics HTTP/1.0\r\n\r\n", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "hopdoc_probes_sent_total{target=\"lab\",ttl=\"1\"} 7\n"));
 	metrics_free(m);
 	model_trace_free(t);
@@ -64,11 +47,11 @@ static void other_paths_and_methods(void **state)
 	char err[256] = "", buf[4096];
 	struct metrics *m = metrics_new("127.0.0.1:0", err, sizeof(err));
 	assert_non_null(m);
-	http(metrics_port(m), "GET /nothing HTTP/1.0\r\n\r\n", buf, sizeof(buf));
+	http_exchange(metrics_port(m), "GET /nothing HTTP/1.0\r\n\r\n", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "HTTP/1.1 404"));
-	http(metrics_port(m), "POST /metrics HTTP/1.0\r\nContent-Length: 2\r\n\r\nab", buf, sizeof(buf));
+	http_exchange(metrics_port(m), "POST /metrics HTTP/1.0\r\nContent-Length: 2\r\n\r\nab", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "HTTP/1.1 405"));
-	http(metrics_port(m), "GET / HTTP/1.0\r\n\r\n", buf, sizeof(buf));
+	http_exchange(metrics_port(m), "GET / HTTP/1.0\r\n\r\n", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "/metrics"));
 	metrics_free(m);
 }

@@ -17,24 +17,7 @@
 #include "metrics/metrics_batch.h"
 #include "model/finding.h"
 #include "model/model.h"
-
-/* GET /metrics from 127.0.0.1:port; the whole answer in buf. */
-static void scrape(unsigned port, char *buf, size_t len)
-{
-	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(fd);
-}
+#include "../http_get.h"
 
 static void targets_are_served_together_from_copies(void **state)
 {
@@ -60,14 +43,14 @@ static void targets_are_served_together_from_copies(void **state)
 
 	assert_int_equal(metrics_batch_publish(b, m), 0);
 	assert_int_equal(metrics_batch_count(b), 0);
-	scrape(metrics_port(m), buf, sizeof(buf));
+	http_scrape(metrics_port(m), buf, sizeof(buf));
 	assert_non_null(strstr(buf, "hopdoc_probes_sent_total{target=\"one\",ttl=\"1\"} 5\n"
 	                            "hopdoc_probes_sent_total{target=\"two\",ttl=\"1\"} 9\n"));
 	assert_non_null(strstr(buf, "hopdoc_finding{target=\"one\",kind=\"loss\""));
 	assert_null(strstr(buf, "hopdoc_finding{target=\"two\""));
 
 	assert_int_equal(metrics_batch_publish(b, m), 0); /* an empty batch: no targets left */
-	scrape(metrics_port(m), buf, sizeof(buf));
+	http_scrape(metrics_port(m), buf, sizeof(buf));
 	assert_null(strstr(buf, "target=\"one\""));
 	metrics_batch_free(b);
 	metrics_free(m);
