@@ -158,15 +158,21 @@ check_truth() { # SCENARIO
 # ICMP without privileges: datagram ICMP sockets, allowed by ping_group_range
 # (a per-namespace sysctl), hopdoc run as nobody. -i below 1 s needs root.
 check_unpriv() { # WORK FAMILY
-	local work=$1 fam=$2 name="$LAB_NAME/unpriv/icmp/ipv$2" problems
+	local work=$1 fam=$2 name="$LAB_NAME/unpriv/icmp/ipv$2" problems try stalls0 why= note=
 	lab_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-	lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$HOPDOC" -n -j -c 3 -i 1 -G 1 -"$fam" "$(target_of "$fam")" 2>"$work/err" |
-		jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best, .host] | @tsv' >"$work/m"
+	for try in 1 2; do # check_truth's one second run, for the same reasons
+		stalls0=$(lab_emu_stalls)
+		lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$HOPDOC" -n -j -c 3 -i 1 -G 1 -"$fam" "$(target_of "$fam")" 2>"$work/err" |
+			jq -r '.report.hubs[] | [.count, ."Loss%", .Snt, .Avg, .Best, .host] | @tsv' >"$work/m"
+		problems=$(compare "$work/truth$fam" "$work/m")
+		[ "$try" = 2 ] && note=" (passed on a second run: $why)"
+		why=$(second_run_reason "$problems" "$stalls0" "$(lab_emu_stalls)")
+		[ -n "$why" ] || break
+	done
 	lab_client sysctl -qw net.ipv4.ping_group_range="1 0"
-	problems=$(compare "$work/truth$fam" "$work/m")
 	if [ -s "$work/m" ] && [ -z "$problems" ]; then
-		pass "$name"
+		pass "$name$note"
 	else
 		mapfile -t lines <<<"$problems"
 		fail "$name" "${lines[@]}" "stderr: $(head -3 "$work/err")" "$(cat "$work/m")"
