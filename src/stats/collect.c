@@ -441,34 +441,31 @@ static int epoch_note(struct collect *c, const struct event *ev)
 	return rc;
 }
 
-static int on_name(struct collect *c, const struct event *ev)
+static void set_name(struct model_responder *r, const char *text)
 {
-	if (!ev->name)
-		return 0;
-	for (size_t i = 0; i < c->full->n_hops; i++) {
-		struct model_hop *h = &c->full->hops[i];
-		for (unsigned j = 0; j < h->n_resp; j++)
-			if (model_addr_equal(&h->resp[j].addr, &ev->from)) {
-				snprintf(h->resp[j].name, sizeof(h->resp[j].name), "%s", ev->name);
-				model_text_clean(h->resp[j].name);
-			}
-	}
-	return sync_all(c);
+	snprintf(r->name, sizeof(r->name), "%s", text);
+	model_text_clean(r->name);
 }
 
-static int on_ipinfo(struct collect *c, const struct event *ev)
+static void set_ipinfo(struct model_responder *r, const char *text)
+{
+	snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", text);
+	model_text_clean(r->ipinfo);
+	r->asn = model_ipinfo_asn(r->ipinfo);
+}
+
+/* A lookup's answer (NAME, IPINFO) goes to every responder with its address,
+ * at whatever hops it answered. */
+static int on_lookup(struct collect *c, const struct event *ev,
+                     void (*set)(struct model_responder *, const char *))
 {
 	if (!ev->name)
 		return 0;
 	for (size_t i = 0; i < c->full->n_hops; i++) {
 		struct model_hop *h = &c->full->hops[i];
 		for (unsigned j = 0; j < h->n_resp; j++)
-			if (model_addr_equal(&h->resp[j].addr, &ev->from)) {
-				struct model_responder *r = &h->resp[j];
-				snprintf(r->ipinfo, sizeof(r->ipinfo), "%s", ev->name);
-				model_text_clean(r->ipinfo);
-				r->asn = model_ipinfo_asn(r->ipinfo);
-			}
+			if (model_addr_equal(&h->resp[j].addr, &ev->from))
+				set(&h->resp[j], ev->name);
 	}
 	return sync_all(c);
 }
@@ -477,9 +474,9 @@ static int update(struct collect *c, const struct event *ev)
 {
 	switch (ev->type) {
 	case EVENT_NAME:
-		return on_name(c, ev);
+		return on_lookup(c, ev, set_name);
 	case EVENT_IPINFO:
-		return on_ipinfo(c, ev);
+		return on_lookup(c, ev, set_ipinfo);
 	case EVENT_ROUND_END:
 		return 0;
 	case EVENT_SENT:
