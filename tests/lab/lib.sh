@@ -372,6 +372,32 @@ lab_exec() {
 lab_client() { lab_exec client "$@"; }
 lab_server() { lab_exec server "$@"; }
 
+# lab_resolver ADDR: the client namespace's resolver (ip netns exec reads
+# /etc/netns/<ns>/resolv.conf; lab_down removes it).
+lab_resolver() {
+	mkdir -p "/etc/netns/$(_lab_ns client)"
+	printf 'nameserver %s\n' "$1" >"/etc/netns/$(_lab_ns client)/resolv.conf"
+}
+
+# lab_dns NODE ADDR DIR DNSMASQ_ARGS...: dnsmasq on ADDR port 53 inside NODE,
+# answering only what the arguments say (its log in DIR/dnsmasq.log), and the
+# client's resolver pointed at it. Waits until it answers the client; 1 when
+# it never does. Sets LAB_DNS_PID (lab_down stops it with the namespace).
+lab_dns() {
+	local node=$1 addr=$2 dir=$3 i
+	shift 3
+	lab_exec "$node" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+		--bind-interfaces --listen-address="$addr" --port=53 --user=root \
+		--pid-file="$dir/dnsmasq.pid" --log-queries --log-facility="$dir/dnsmasq.log" "$@" &
+	LAB_DNS_PID=$!
+	lab_resolver "$addr"
+	for ((i = 0; i < 50; i++)); do
+		lab_client getent hosts "$addr" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 _lab_nodes() {
 	local k
 	echo client
@@ -660,6 +686,7 @@ lab_down() {
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill $pids 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
+		[ -d "/etc/netns/$ns" ] && rm -rf "/etc/netns/$ns"
 	done
 	_LAB_NS=()
 	[ -n "$_LAB_DIR" ] && rm -rf "$_LAB_DIR"

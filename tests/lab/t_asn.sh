@@ -20,12 +20,7 @@ LAB_PREFIX=${LAB_PREFIX:0:8}
 source "$(dirname "$0")/check.sh" asn
 
 WORK=$(mktemp -d /tmp/hasn.XXXXXX)
-DNS_PID=
-RESOLV_DIR=
-
 cleanup() {
-	[ -n "$DNS_PID" ] && kill "$DNS_PID" 2>/dev/null
-	[ -n "$RESOLV_DIR" ] && rm -rf "$RESOLV_DIR"
 	lab_down
 	rm -rf "$WORK"
 }
@@ -62,21 +57,7 @@ done
 
 # The server sits in r1, before the lossy link, so no query is lost.
 DNS_ADDR=$(awk '$1 == 1 { print $2 }' <<<"$(printf '%s\n' "${hops[@]}")")
-lab_exec r1 dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
-	--bind-interfaces --listen-address="$DNS_ADDR" --port=53 --user=root \
-	--pid-file="$WORK/dnsmasq.pid" --log-queries --log-facility="$WORK/dnsmasq.log" \
-	"${dns_args[@]}" &
-DNS_PID=$!
-
-RESOLV_DIR=/etc/netns/$LAB_CLIENT
-mkdir -p "$RESOLV_DIR"
-printf 'nameserver %s\n' "$DNS_ADDR" >"$RESOLV_DIR/resolv.conf"
-ready=
-for _ in $(seq 50); do
-	if lab_client getent hosts "$DNS_ADDR" >/dev/null 2>&1; then ready=yes; break; fi
-	sleep 0.1
-done
-[ -n "$ready" ] || { fail setup "dnsmasq did not answer"; exit 1; }
+lab_dns r1 "$DNS_ADDR" "$WORK" "${dns_args[@]}" || { fail setup "dnsmasq did not answer"; exit 1; }
 
 run() { lab_client timeout 60 "$HOPDOC" -c 5 -i 0.1 "$@" "$LAB_TARGET4" 2>&1; }
 # " 2. AS64502  hop2.lab.test  0.0% ..." -> "2 AS64502 hop2.lab.test"

@@ -18,14 +18,10 @@ LAB_PREFIX=${LAB_PREFIX:0:8}
 source "$(dirname "$0")/check.sh" dns
 
 WORK=$(mktemp -d /tmp/hl7dns.XXXXXX)
-DNS_PID=
 DELAY_PID=
-RESOLV_DIR=
 
 cleanup() {
-	[ -n "$DNS_PID" ] && kill "$DNS_PID" 2>/dev/null
 	[ -n "$DELAY_PID" ] && kill "$DELAY_PID" 2>/dev/null
-	[ -n "$RESOLV_DIR" ] && rm -rf "$RESOLV_DIR"
 	lab_down
 	rm -rf "$WORK"
 }
@@ -53,23 +49,7 @@ while read -r _ ttl addr _; do
 	want_name[$ttl]=hop$ttl.lab.test
 done < <(lab_truth "$WORK/dns.scn" 4 | awk '$1 == "hop"')
 
-lab_server dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
-	--bind-interfaces --listen-address="$LAB_TARGET4" --port=53 --user=root \
-	--pid-file="$WORK/dnsmasq.pid" --log-queries --log-facility="$WORK/dnsmasq.log" \
-	"${ptr_args[@]}" &
-DNS_PID=$!
-
-RESOLV_DIR=/etc/netns/$LAB_CLIENT
-mkdir -p "$RESOLV_DIR"
-printf 'nameserver %s\n' "$LAB_TARGET4" >"$RESOLV_DIR/resolv.conf"
-
-# dnsmasq is up when it answers a PTR query from the client namespace.
-ready=
-for _ in $(seq 50); do
-	if lab_client getent hosts "$LAB_TARGET4" >/dev/null 2>&1; then ready=yes; break; fi
-	sleep 0.1
-done
-[ -n "$ready" ] || { fail setup "dnsmasq did not answer"; exit 1; }
+lab_dns server "$LAB_TARGET4" "$WORK" "${ptr_args[@]}" || { fail setup "dnsmasq did not answer"; exit 1; }
 
 # Runs hopdoc with names on (-c 5 -i 0.1 unless told); sets OUT and SECS.
 run_hopdoc() {
@@ -120,7 +100,7 @@ fi
 # forwarding to dnsmasq.
 lab_client "$ROOT/build/lab/dnsdelay" 127.0.0.1 53 "$LAB_TARGET4" 53 1500 120 &
 DELAY_PID=$!
-printf 'nameserver 127.0.0.1\n' >"$RESOLV_DIR/resolv.conf"
+lab_resolver 127.0.0.1
 sleep 0.5
 run_hopdoc -c 1
 mapfile -t missing < <(missing_names)
@@ -135,7 +115,7 @@ MOUT=$(lab_client mtr -r -c 1 "$LAB_TARGET4" 2>&1)
 t1=$(date +%s.%N)
 mnamed=$(grep -c 'hop[0-9]*\.lab\.test' <<<"$MOUT")
 echo "# mtr -r -c 1 with the 1.5 s resolver: $mnamed of ${#want_name[@]} hops named, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')s"
-printf 'nameserver %s\n' "$LAB_TARGET4" >"$RESOLV_DIR/resolv.conf"
+lab_resolver "$LAB_TARGET4"
 kill "$DELAY_PID" 2>/dev/null
 wait "$DELAY_PID" 2>/dev/null
 DELAY_PID=
