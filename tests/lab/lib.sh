@@ -379,6 +379,26 @@ lab_resolver() {
 	printf 'nameserver %s\n' "$1" >"/etc/netns/$(_lab_ns client)/resolv.conf"
 }
 
+# lab_tunnel SCN NET MPLSTUN_ARGS...: build/lab/mplstun inside r1 on device
+# mt0, playing the routers of NET.0/24 (see tests/lab/mplstun.c for its
+# arguments), with r1 and the client routing NET.0/24 into it. SCN is the
+# lab's scenario (for r1's address). Sets LAB_TUN_PID; 1 on failure, with
+# why on stderr.
+lab_tunnel() {
+	local scn=$1 net=$2 r1 i
+	shift 2
+	lab_exec r1 "$LAB_ROOT/build/lab/mplstun" mt0 "$@" &
+	LAB_TUN_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		lab_exec r1 ip link set mt0 up 2>/dev/null && break
+		sleep 0.1
+	done
+	[ "$i" -lt 50 ] || { echo "mplstun made no mt0" >&2; return 1; }
+	r1=$(lab_truth "$scn" 4 | awk '$1 == "hop" && $2 == 1 { print $3 }')
+	lab_exec r1 ip route add "$net.0/24" dev mt0 || { echo "route in r1" >&2; return 1; }
+	lab_client ip route add "$net.0/24" via "$r1" || { echo "route in client" >&2; return 1; }
+}
+
 # lab_dns NODE ADDR DIR DNSMASQ_ARGS...: dnsmasq on ADDR port 53 inside NODE,
 # answering only what the arguments say (its log in DIR/dnsmasq.log), and the
 # client's resolver pointed at it. Waits until it answers the client; 1 when

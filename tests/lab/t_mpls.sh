@@ -19,14 +19,13 @@ LAB_PREFIX=${LAB_PREFIX:0:8}
 source "$(dirname "$0")/check.sh" mpls
 
 WORK=$(mktemp -d /tmp/hmpls.XXXXXX)
-TUN_PID=
 NET=192.0.2
 TARGET=$NET.100
 DELAY=20
 N_LSR=3
 
 cleanup() {
-	[ -n "$TUN_PID" ] && kill "$TUN_PID" 2>/dev/null && wait "$TUN_PID" 2>/dev/null
+	[ -n "${LAB_TUN_PID:-}" ] && kill "$LAB_TUN_PID" 2>/dev/null && wait "$LAB_TUN_PID" 2>/dev/null
 	lab_down
 	rm -rf "$WORK"
 }
@@ -45,17 +44,8 @@ trap 'exit 1' INT TERM
 
 lsrs=()
 for k in $(seq "$N_LSR"); do lsrs+=("$NET.$k:$((16000 + k))"); done
-lab_exec r1 "$ROOT/build/lab/mplstun" mt0 "$TARGET" "$DELAY" 120 "${lsrs[@]}" &
-TUN_PID=$!
-up=
-for _ in $(seq 50); do
-	if lab_exec r1 ip link set mt0 up 2>/dev/null; then up=yes; break; fi
-	sleep 0.1
-done
-[ -n "$up" ] || { fail setup "mplstun made no mt0"; exit 1; }
-r1=$(lab_truth "$WORK/mpls.scn" 4 | awk '$1 == "hop" && $2 == 1 { print $3 }')
-lab_exec r1 ip route add "$NET.0/24" dev mt0 || { fail setup "route in r1"; exit 1; }
-lab_client ip route add "$NET.0/24" via "$r1" || { fail setup "route in client"; exit 1; }
+lab_tunnel "$WORK/mpls.scn" "$NET" "$TARGET" "$DELAY" 120 "${lsrs[@]}" 2>"$WORK/tun.err" ||
+	{ fail setup "$(cat "$WORK/tun.err")"; exit 1; }
 
 run() { lab_client timeout 60 "$HOPDOC" -n -c 10 -i 0.2 "$@" "$TARGET" 2>&1; }
 

@@ -22,12 +22,11 @@ LAB_PREFIX=${LAB_PREFIX:0:8}
 source "$(dirname "$0")/check.sh" nat
 
 WORK=$(mktemp -d /tmp/hnat.XXXXXX)
-TUN_PID=
 NET=192.0.2
 TARGET=$NET.100
 
 cleanup() {
-	[ -n "$TUN_PID" ] && kill "$TUN_PID" 2>/dev/null && wait "$TUN_PID" 2>/dev/null
+	[ -n "${LAB_TUN_PID:-}" ] && kill "$LAB_TUN_PID" 2>/dev/null && wait "$LAB_TUN_PID" 2>/dev/null
 	lab_down
 	rm -rf "$WORK"
 }
@@ -58,18 +57,8 @@ family 4
 ipv6 no
 EOF
 lab_up "$WORK/mid.scn" || { fail setup "mid.scn"; exit 1; }
-lab_exec r1 "$ROOT/build/lab/mplstun" mt0 "$TARGET" 2 120 nat=3 \
-	"$NET.1:0" "$NET.2:0" "$NET.3:0" "$NET.4:0" &
-TUN_PID=$!
-up=
-for _ in $(seq 50); do
-	if lab_exec r1 ip link set mt0 up 2>/dev/null; then up=yes; break; fi
-	sleep 0.1
-done
-[ -n "$up" ] || { fail setup "mplstun made no mt0"; exit 1; }
-r1=$(lab_truth "$WORK/mid.scn" 4 | awk '$1 == "hop" && $2 == 1 { print $3 }')
-lab_exec r1 ip route add "$NET.0/24" dev mt0 || { fail setup "route in r1"; exit 1; }
-lab_client ip route add "$NET.0/24" via "$r1" || { fail setup "route in client"; exit 1; }
+lab_tunnel "$WORK/mid.scn" "$NET" "$TARGET" 2 120 nat=3 "$NET.1:0" "$NET.2:0" "$NET.3:0" "$NET.4:0" 2>"$WORK/tun.err" ||
+	{ fail setup "$(cat "$WORK/tun.err")"; exit 1; }
 
 run() { lab_client timeout 60 "$HOPDOC" -n -c 5 -i 0.1 "$@" "$TARGET" 2>&1; }
 got=$(run -j -u | nat_hops)
