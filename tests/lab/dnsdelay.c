@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "labtool.h"
+
 #define MAX_PENDING 64
 #define MAX_DNS 4096
 
@@ -30,24 +32,9 @@ struct pending {
 	ssize_t answer_len;       /* -1 until upstream answered */
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static int64_t now_ms(void) { return labtool_now_ms(); }
 
-static long parse_num(const char *s, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr, "dnsdelay: bad number '%s' (%ld..%ld)\n", s, lo, hi);
-		exit(2);
-	}
-	return v;
-}
+static long parse_num(const char *s, long lo, long hi) { return labtool_num("dnsdelay", s, lo, hi); }
 
 static struct sockaddr_in addr_of(const char *ip, const char *port)
 {

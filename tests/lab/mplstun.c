@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "labtool.h"
+
 #define MAX_LSR 16
 #define MAX_QUEUE 256
 #define PKT_MAX 1600
@@ -60,24 +62,9 @@ struct tun {
 	size_t head, count;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static int64_t now_ms(void) { return labtool_now_ms(); }
 
-static long parse_num(const char *s, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr, "mplstun: bad number '%s' (%ld..%ld)\n", s, lo, hi);
-		exit(2);
-	}
-	return v;
-}
+static long parse_num(const char *s, long lo, long hi) { return labtool_num("mplstun", s, lo, hi); }
 
 static uint16_t checksum(const uint8_t *p, size_t n)
 {
