@@ -15,8 +15,10 @@ LAB_PREFIX=${LAB_PREFIX:-v$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" tui
+# shellcheck source=tests/lab/tmux.sh
+source "$(dirname "$0")/tmux.sh"
 
-SOCK=hopdoc-tui-$$ # a tmux server of our own: cleanup kills it alone
+TMUX_SOCK=hopdoc-tui-$$ # a tmux server of our own: cleanup kills it alone
 GUARD=${TUI_GUARD:-40} # seconds before a wait counts as a hang
 WORK=$(mktemp -d /tmp/hl7tui.XXXXXX)
 OUT=$WORK/out
@@ -25,13 +27,12 @@ chmod 711 "$WORK"
 ETC_NETNS=
 
 cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
+	T kill-server 2>/dev/null
 	[ -n "$ETC_NETNS" ] && rm -rf "$ETC_NETNS"
 	lab_down
 	rm -rf "$WORK"
 }
 
-T() { tmux -L "$SOCK" "$@"; }
 screen() { T capture-pane -p -t "$1" 2>/dev/null; }
 
 # start NAME COLS ROWS ENV... -- HOPDOC-ARGS...: hopdoc in the client namespace.
@@ -45,22 +46,6 @@ start() {
 	T new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
 }
 
-# wait_for NAME REGEX: polls the screen until a line matches; 1 after GUARD s.
-wait_for() {
-	local i
-	for ((i = 0; i < GUARD * 5; i++)); do
-		screen "$1" | grep -Eq -- "$2" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# check NAME REGEX TEST: a PASS or a FAIL with the screen as it was.
-check() {
-	if wait_for "$1" "$2"; then pass "$3"; else fail "$3" "no /$2/ on the screen:" "$(screen "$1")"; fi
-}
-
-key() { T send-keys -t "$1" "$2"; }
 snt_of() { screen "$1" | awk -v hop="$2." '$1 == hop && $3 ~ /%$/ { print $4; exit }'; }
 
 # wait_snt NAME HOP OP VALUE: polls until hop's Snt compares (-gt, -lt) with VALUE.

@@ -22,8 +22,10 @@ LAB_PREFIX=${LAB_PREFIX:-f$$}
 LAB_PREFIX=${LAB_PREFIX:0:8}
 # shellcheck source=tests/lab/check.sh
 source "$(dirname "$0")/check.sh" tui-followup
+# shellcheck source=tests/lab/tmux.sh
+source "$(dirname "$0")/tmux.sh"
 
-SOCK=hopdoc-tuifu-$$ # a tmux server of our own: cleanup kills it alone
+TMUX_SOCK=hopdoc-tuifu-$$ # a tmux server of our own: cleanup kills it alone
 GUARD=${TUI_GUARD:-60} # seconds before a wait counts as a hang
 WORK=$(mktemp -d /tmp/hltuifu.XXXXXX)
 OUT=$WORK/out
@@ -31,12 +33,11 @@ mkdir -m 1777 "$OUT"
 chmod 711 "$WORK"
 
 cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
+	T kill-server 2>/dev/null
 	lab_down
 	rm -rf "$WORK"
 }
 
-T() { tmux -L "$SOCK" "$@"; }
 screen() { T capture-pane -p -J -S -200 -t "$1" 2>/dev/null; }
 
 # start NAME COLS ROWS -- HOPDOC-ARGS...: hopdoc in the client namespace.
@@ -45,15 +46,6 @@ start() {
 	shift 4
 	cmd="cd $WORK && ip netns exec $LAB_CLIENT $HOPDOC $*; echo HOPDOC-EXIT=\$?; sleep 600"
 	T new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
-}
-
-wait_for() { # NAME REGEX: polls the screen until a line matches; 1 after GUARD s
-	local i
-	for ((i = 0; i < GUARD * 5; i++)); do
-		screen "$1" | grep -Eq -- "$2" && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 # joined NAME REGEX TEST: the same, the screen read as one line (the panel
@@ -66,12 +58,6 @@ joined() {
 	done
 	fail "$3" "no /$2/ on the screen:" "$(screen "$1")"
 }
-
-check() { # NAME REGEX TEST
-	if wait_for "$1" "$2"; then pass "$3"; else fail "$3" "no /$2/ on the screen:" "$(screen "$1")"; fi
-}
-
-key() { T send-keys -t "$1" "$2"; }
 
 cat >"$WORK/cutfar.scn" <<'SCN'
 desc link cut after hop 5, past the client's provider
