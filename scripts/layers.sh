@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # folder   may use                              public headers
 table='
-base       -                                    evloop.h sink.h strbuf.h version.h
+base       -                                    evloop.h num.h sink.h strbuf.h version.h
 model      base                                 model.h finding.h event.h field.h history.h
 probe      base,model                           probe.h privdrop.h probe_one.h probe_group.h
 resolve    base,model                           dns.h target.h asn.h

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/num.h"
 #include "agent/agent.h"
 #include "cli/cli.h"
 
@@ -54,49 +55,24 @@ static char *slurp(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
-static int ulong_arg(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int seconds_arg(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	double v = strtod(s, &end);
-	if (*end || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int take_number(struct agent_opts *o, const char *opt, const char *v)
 {
 	unsigned long n;
-	if (strcmp(opt, "--max-cycles") == 0 && ulong_arg(v, 1, 1000, &n) == 0)
+	if (strcmp(opt, "--max-cycles") == 0 && num_ulong(v, 1, 1000, &n) == 0)
 		o->bounds.max_cycles = n;
-	else if (strcmp(opt, "--max-active") == 0 && ulong_arg(v, 1, 256, &n) == 0)
+	else if (strcmp(opt, "--max-active") == 0 && num_ulong(v, 1, 256, &n) == 0)
 		o->max_active = (unsigned)n;
-	else if (strcmp(opt, "--per-minute") == 0 && ulong_arg(v, 1, 10000, &n) == 0)
+	else if (strcmp(opt, "--per-minute") == 0 && num_ulong(v, 1, 10000, &n) == 0)
 		o->per_minute = (unsigned)n;
-	else if (strcmp(opt, "--timeout") == 0 && ulong_arg(v, 1, 600, &n) == 0)
+	else if (strcmp(opt, "--timeout") == 0 && num_ulong(v, 1, 600, &n) == 0)
 		o->timeout_s = (unsigned)n;
-	else if (strcmp(opt, "--max-conns") == 0 && ulong_arg(v, 1, 1024, &n) == 0)
+	else if (strcmp(opt, "--max-conns") == 0 && num_ulong(v, 1, 1024, &n) == 0)
 		o->max_conns = (unsigned)n;
 	else if (strcmp(opt, "--min-interval") == 0 &&
-	         seconds_arg(v, 0.1, 3600, &o->bounds.min_interval_s) == 0)
+	         num_double(v, 0.1, 3600, &o->bounds.min_interval_s) == 0)
 		;
 	else if (strcmp(opt, "--max-interval") == 0 &&
-	         seconds_arg(v, 0.1, 3600, &o->bounds.max_interval_s) == 0)
+	         num_double(v, 0.1, 3600, &o->bounds.max_interval_s) == 0)
 		;
 	else
 		return -1;

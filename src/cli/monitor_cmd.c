@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/num.h"
 #include "cli/cli.h"
 #include "cli/monitor_metrics.h"
 #include "monitor/monitor.h"
@@ -51,19 +52,6 @@ static int usage_error(const char *what, const char *arg)
 	return 2;
 }
 
-static int num_arg(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
-		return -1;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int take_flag(struct mon_opts *o, const char *opt)
 {
 	if (strcmp(opt, "-u") == 0)
@@ -82,17 +70,17 @@ static int take_flag(struct mon_opts *o, const char *opt)
 static int take_number(struct mon_opts *o, const char *opt, const char *v)
 {
 	double d;
-	if (strcmp(opt, "-i") == 0 && num_arg(v, 0.1, 3600, &d) == 0)
+	if (strcmp(opt, "-i") == 0 && num_double(v, 0.1, 3600, &d) == 0)
 		o->prm.interval_s = d;
-	else if (strcmp(opt, "--rate") == 0 && num_arg(v, 1, 1000000, &d) == 0)
+	else if (strcmp(opt, "--rate") == 0 && num_double(v, 1, 1000000, &d) == 0)
 		o->rate = d;
-	else if (strcmp(opt, "-m") == 0 && num_arg(v, 1, MONITOR_MAX_TTL, &d) == 0 && d == floor(d))
+	else if (strcmp(opt, "-m") == 0 && num_double(v, 1, MONITOR_MAX_TTL, &d) == 0 && d == floor(d))
 		o->prm.max_ttl = (unsigned)d;
-	else if (strcmp(opt, "-Z") == 0 && num_arg(v, 0.1, 60, &d) == 0)
+	else if (strcmp(opt, "-Z") == 0 && num_double(v, 0.1, 60, &d) == 0)
 		o->prm.timeout_s = d;
-	else if (strcmp(opt, "-P") == 0 && num_arg(v, 1, 65535, &d) == 0 && d == floor(d))
+	else if (strcmp(opt, "-P") == 0 && num_double(v, 1, 65535, &d) == 0 && d == floor(d))
 		o->prm.port = (unsigned)d;
-	else if (strcmp(opt, "--duration") == 0 && num_arg(v, 1, 1e8, &d) == 0)
+	else if (strcmp(opt, "--duration") == 0 && num_double(v, 1, 1e8, &d) == 0)
 		o->duration_s = d;
 	else
 		return -1;

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "base/num.h"
 #include "model/field.h"
 #include "model/model.h"
 
@@ -54,44 +55,17 @@ static int fail(struct parse_ctx *p, const char *fmt, ...)
 	return -1;
 }
 
-/* An integer in [lo, hi]; no sign games, no trailing junk. */
-static int to_ulong(const char *arg, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end = NULL;
-	if (!isdigit((unsigned char)arg[0]))
-		return -1;
-	errno = 0;
-	unsigned long v = strtoul(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int to_seconds(const char *arg, double lo, double hi, double *out)
-{
-	char *end = NULL;
-	if (arg[0] == '\0' || isspace((unsigned char)arg[0]))
-		return -1;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int int_arg(struct parse_ctx *p, char opt, const char *arg, unsigned long lo, unsigned long hi,
 		   unsigned long *out)
 {
-	if (to_ulong(arg, lo, hi, out) == 0)
+	if (num_ulong(arg, lo, hi, out) == 0)
 		return 0;
 	return fail(p, "-%c: expected an integer from %lu to %lu, got '%s'", opt, lo, hi, arg);
 }
 
 static int seconds_arg(struct parse_ctx *p, char opt, const char *arg, double lo, double *out)
 {
-	if (to_seconds(arg, lo, OPTS_MAX_SECONDS, out) == 0)
+	if (num_double(arg, lo, OPTS_MAX_SECONDS, out) == 0)
 		return 0;
 	return fail(p, "-%c: expected a number of seconds from %g to %g, got '%s'", opt, lo,
 		    OPTS_MAX_SECONDS, arg);
@@ -163,7 +137,7 @@ static int opt_curses(struct parse_ctx *p, const char *arg)
 static int opt_displaymode(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (to_ulong(arg, 0, OPTS_MAX_DISPLAYMODE, &v) < 0)
+	if (num_ulong(arg, 0, OPTS_MAX_DISPLAYMODE, &v) < 0)
 		return fail(p, "--displaymode: expected 0, 1 or 2, got '%s'", arg);
 	p->o->cfg.displaymode = (unsigned)v;
 	return 0;
@@ -205,7 +179,7 @@ static int opt_psize(struct parse_ctx *p, const char *arg)
 static int opt_bitpattern(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (to_ulong(arg, 0, 2147483647UL, &v) < 0)
+	if (num_ulong(arg, 0, 2147483647UL, &v) < 0)
 		return fail(p, "-B: expected an integer from 0 to 255 (above 255: random), got '%s'", arg);
 	p->o->cfg.probe.bitpattern = v > 255 ? -1 : (int)v; /* mtr: above 255 means random */
 	return 0;
@@ -333,7 +307,7 @@ static int opt_diagnose(struct parse_ctx *p, const char *arg)
 static int opt_flows(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (to_ulong(arg, 0, OPTS_MAX_FLOWS, &v) < 0)
+	if (num_ulong(arg, 0, OPTS_MAX_FLOWS, &v) < 0)
 		return fail(p, "--flows: expected an integer from 0 to %u, got '%s'",
 		            OPTS_MAX_FLOWS, arg);
 	p->o->cfg.probe.flows = (unsigned)v;
