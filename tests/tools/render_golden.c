@@ -30,6 +30,7 @@
 #include "render/render_winmtr.h"
 #include "render/render_raw.h"
 #include "render/render_split.h"
+#include "golden_events.h"
 #include "stats/collect.h"
 
 #define LINE_MAX_LEN 4096
@@ -345,75 +346,6 @@ static int parse_header(struct model_trace *t, const char *key, char *rest, bool
 	return 0;
 }
 
-static int addr_arg(const char *s, struct model_addr *a)
-{
-	if (!s || model_addr_parse(s, a) != 0)
-		return fail("bad address", s ? s : "(none)");
-	return 0;
-}
-
-/* "ADDR RTT [target] [mpls=L:TC:S:TTL]..." of a reply or late line. */
-static int parse_reply(char **save, struct event *ev)
-{
-	char *rtt = NULL;
-	if (addr_arg(strtok_r(NULL, " ", save), &ev->from) != 0 || !(rtt = strtok_r(NULL, " ", save)) ||
-	    parse_double(rtt, &ev->rtt_ms) != 0)
-		return fail("reply needs ADDR RTT", "");
-	for (char *tok; (tok = strtok_r(NULL, " ", save));) {
-		unsigned l, tc, s, ttl;
-		if (strcmp(tok, "target") == 0)
-			ev->from_target = true;
-		else if (sscanf(tok, "flow=%u", &l) == 1 && l < 64)
-			ev->flow = l;
-		else if (strcmp(tok, "nat") == 0)
-			ev->nat = true;
-		else if (sscanf(tok, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
-			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
-		else
-			return fail("bad reply option", tok);
-	}
-	return 0;
-}
-
-/* sent TTL SEQ [flow=K] | reply TTL SEQ ADDR RTT [target] [mpls=L:TC:S:TTL] [nat] [flow=K] |
- * timeout TTL SEQ [flow=K] | late TTL SEQ ADDR RTT [flow=K] | name ADDR NAME | round N |
- * ipinfo ADDR TXT (the rest of the line: an origin TXT record) */
-static int parse_event(const char *key, char *rest, struct event *ev)
-{
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
-	size_t i = 0;
-	while (i < 7 && strcmp(key, types[i]) != 0)
-		i++;
-	if (i == 7)
-		return fail("unknown line", key);
-	memset(ev, 0, sizeof(*ev));
-	ev->type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
-	if (ev->type == EVENT_IPINFO) {
-		char *sp = strchr(rest, ' ');
-		ev->name = sp ? sp + 1 : "";
-		if (sp)
-			*sp = '\0';
-		return addr_arg(rest, &ev->from);
-	}
-	char *save, *a = strtok_r(rest, " ", &save), *b = strtok_r(NULL, " ", &save);
-	if (ev->type == EVENT_NAME) {
-		ev->name = b ? b : "";
-		return addr_arg(a, &ev->from);
-	}
-	if (ev->type == EVENT_ROUND_END)
-		return a ? parse_ulong(a, 1000000000ul, &ev->round) : 0;
-	if (!a || !b || parse_uint(a, 1000, &ev->ttl) != 0 || parse_ulong(b, 0xffffffffUL, &ev->seq) != 0)
-		return fail("event needs TTL SEQ", key);
-	if (ev->type == EVENT_REPLY || ev->type == EVENT_LATE)
-		return parse_reply(&save, ev);
-	char *opt = strtok_r(NULL, " ", &save);
-	unsigned k;
-	if (opt && (sscanf(opt, "flow=%u", &k) != 1 || k >= 64))
-		return fail("bad option", opt);
-	ev->flow = opt ? k : 0;
-	return 0;
-}
-
 static struct model_history *history_of(struct golden *g)
 {
 	if (!g->history)
@@ -495,8 +427,9 @@ static int parse_line(struct golden *g, char *line)
 		return fail("unknown line", line);
 	}
 	struct event ev;
-	if (parse_event(line, rest, &ev) != 0)
-		return -1;
+	int rc = golden_events_parse(line, rest, &ev);
+	if (rc != 0)
+		return rc < 0 ? -1 : fail("unknown line", line);
 	return replay_event(g, &ev);
 }
 

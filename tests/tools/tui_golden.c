@@ -26,6 +26,7 @@
 #include "tui/tui_grid.h"
 #include "tui/tui_layout.h"
 #include "tui/tui_state.h"
+#include "golden_events.h"
 
 #define LINE_MAX_LEN 4096
 #define HISTORY_ROUNDS 512
@@ -158,42 +159,6 @@ static int parse_header(struct golden *g, const char *key, const char *rest, boo
 	return 0;
 }
 
-static int parse_reply(char *rest, struct event *ev)
-{
-	char *save, *addr = strtok_r(rest, " ", &save), *rtt = strtok_r(NULL, " ", &save);
-	if (!addr || !rtt || model_addr_parse(addr, &ev->from) != 0)
-		return fail("reply needs ADDR RTT", addr ? addr : "");
-	char *end;
-	ev->rtt_ms = strtod(rtt, &end);
-	if (*end)
-		return fail("bad RTT", rtt);
-	/* then "target" and "mpls=L:TC:S:TTL" words, as in tests/golden/render */
-	for (char *opt; (opt = strtok_r(NULL, " ", &save)) != NULL;) {
-		unsigned l, tc, s, ttl;
-		if (strcmp(opt, "target") == 0)
-			ev->from_target = true;
-		else if (sscanf(opt, "mpls=%u:%u:%u:%u", &l, &tc, &s, &ttl) == 4 && ev->n_mpls < MODEL_MAX_MPLS)
-			ev->mpls[ev->n_mpls++] = (struct model_mpls){ l, (uint8_t)tc, (uint8_t)s, (uint8_t)ttl };
-		else
-			return fail("bad reply word", opt);
-	}
-	return 0;
-}
-
-static int parse_probe_event(char *rest, struct event *ev)
-{
-	char *save, *ttl = strtok_r(rest, " ", &save), *seq = strtok_r(NULL, " ", &save);
-	unsigned long t, s;
-	if (!ttl || !seq || to_ulong(ttl, MODEL_MAX_HOPS, &t) || to_ulong(seq, 0xffffffffUL, &s))
-		return fail("event needs TTL SEQ", rest);
-	ev->ttl = (unsigned)t;
-	ev->seq = s;
-	char *more = strtok_r(NULL, "", &save);
-	if (ev->type == EVENT_REPLY || ev->type == EVENT_LATE)
-		return parse_reply(more ? more : (char *)"", ev);
-	return 0;
-}
-
 static int feed(struct golden *g, const struct event *ev)
 {
 	if (collect_event(g->c, ev) != 0 || model_history_event(g->h, ev) != 0)
@@ -205,24 +170,13 @@ static int feed(struct golden *g, const struct event *ev)
 
 static int parse_event(struct golden *g, const char *key, char *rest)
 {
-	static const char *const types[] = { "sent", "reply", "timeout", "late", "name", "round", "ipinfo" };
-	struct event ev = { .round = g->round };
-	size_t i = 0;
-	while (i < 7 && strcmp(key, types[i]) != 0)
-		i++;
-	if (i == 7)
-		return fail("unknown line", key);
-	ev.type = i == 6 ? EVENT_IPINFO : (enum event_type)i;
-	if (ev.type == EVENT_ROUND_END)
-		return to_ulong(rest, 1000000000ul, &ev.round) ? -1 : feed(g, &ev);
-	if (ev.type == EVENT_NAME || ev.type == EVENT_IPINFO) {
-		char *sp = strchr(rest, ' ');
-		if (!sp || model_addr_parse((*sp = '\0', rest), &ev.from) != 0)
-			return fail("name needs ADDR NAME", rest);
-		ev.name = sp + 1;
-		return feed(g, &ev);
-	}
-	return parse_probe_event(rest, &ev) ? -1 : feed(g, &ev);
+	struct event ev;
+	int rc = golden_events_parse(key, rest, &ev);
+	if (rc != 0)
+		return rc < 0 ? -1 : fail("unknown line", key);
+	if (ev.type != EVENT_ROUND_END)
+		ev.round = g->round;
+	return feed(g, &ev);
 }
 
 static int parse_line(struct golden *g, char *line)
