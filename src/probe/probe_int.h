@@ -155,9 +155,6 @@ void probe_rx_reply(struct probe *p, const struct packet_reply *r, int64_t rx_ns
 int probe_rx_register(struct probe *p);
 bool probe_rx_tx_stamp(struct probe *p, int fd);
 bool probe_rx_icmp_error(struct probe *p);
-/* A kernel CLOCK_REALTIME stamp on CLOCK_MONOTONIC. */
-struct timespec;
-int64_t probe_rx_mono_ns(const struct timespec *rt);
 
 /* probe_group.c: the TX stamp key -> trace map of a group's sockets. */
 void probe_group_note_tx(struct probe_group *g, const struct probe_socks *s, uint32_t key,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probe/probe_clock.h"
 #include "probe/probe_int.h"
 
 #define RING 4096u             /* TX stamp keys remembered per sender socket */
@@ -137,7 +138,7 @@ static void apply_tx_stamp(struct watch *w, uint32_t key, const struct timespec 
 	struct slot *sl = &w->po->slots[t->wseq];
 	if (!t->serial || sl->serial != t->serial)
 		return; /* answered already, or a key out of step */
-	int64_t tx_ns = probe_rx_mono_ns(rt);
+	int64_t tx_ns = probe_clock_mono_ns(rt);
 	if (tx_ns < t->before_ns - TX_SLACK_BEFORE_NS || tx_ns > t->after_ns + TX_SLACK_AFTER_NS)
 		return;
 	sl->sent_ns = tx_ns;

@@ -10,27 +10,12 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "probe/probe_clock.h"
 #include "probe/probe_int.h"
 #include "probe/probe_nat.h"
 
 #define RX_BUF 2048u         /* an ICMP error quoting our probe fits easily */
 #define RX_BATCH PROBE_RX_BATCH
-
-/* The kernel stamps receipt in CLOCK_REALTIME; RTTs are monotonic. The offset
- * between the clocks is read at the moment of processing, bracketed by two
- * monotonic reads, so a realtime step only matters if it falls between the
- * packet's arrival and this read (microseconds). */
-static int64_t realtime_to_mono(const struct timespec *rt)
-{
-	struct timespec m1, r, m2;
-	clock_gettime(CLOCK_MONOTONIC, &m1);
-	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &m2);
-	int64_t mono_mid = ((int64_t)m1.tv_sec * 1000000000 + m1.tv_nsec +
-	                    (int64_t)m2.tv_sec * 1000000000 + m2.tv_nsec) / 2;
-	int64_t offset = (int64_t)r.tv_sec * 1000000000 + r.tv_nsec - mono_mid;
-	return (int64_t)rt->tv_sec * 1000000000 + rt->tv_nsec - offset;
-}
 
 static int64_t rx_stamp(struct msghdr *msg)
 {
@@ -38,7 +23,7 @@ static int64_t rx_stamp(struct msghdr *msg)
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			return realtime_to_mono(&ts);
+			return probe_clock_mono_ns(&ts);
 		}
 	}
 	return evloop_now_ns();
@@ -159,7 +144,7 @@ static void handle_errqueue(struct probe *p, struct msghdr *msg, const uint8_t *
 static void apply_tx_stamp(struct probe *p, uint32_t key, const struct timespec *rt)
 {
 	const struct probe_tx *t = &p->tx[key % PACKET_SEQ_SPACE];
-	int64_t tx_ns = realtime_to_mono(rt);
+	int64_t tx_ns = probe_clock_mono_ns(rt);
 	if (tx_ns < t->before_ns - TX_SLACK_BEFORE_NS || tx_ns > t->after_ns + TX_SLACK_AFTER_NS)
 		return;
 	probe_table_restamp(p->table, t->run_seq, tx_ns);
@@ -304,11 +289,4 @@ int probe_rx_register(struct probe *p)
 	    evloop_add_fd(p->loop, p->s->send, EVLOOP_READ, on_sender_fd, p) < 0)
 		return -1;
 	return evloop_add_fd(p->loop, p->s->icmp, EVLOOP_READ, on_icmp_fd, p);
-}
-
-/* ---- for probe_one.c, which shares the clocks --------------------------------- */
-
-int64_t probe_rx_mono_ns(const struct timespec *rt)
-{
-	return realtime_to_mono(rt);
 }
