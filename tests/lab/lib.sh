@@ -379,6 +379,35 @@ lab_resolver() {
 	printf 'nameserver %s\n' "$1" >"/etc/netns/$(_lab_ns client)/resolv.conf"
 }
 
+# lab_client_iface: the client's one interface towards the lab.
+lab_client_iface() {
+	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
+}
+
+# lab_capture IFACE PCAP FILTER: tcpdump on the client's IFACE (or any)
+# into PCAP, in immediate mode (else the last second of packets may sit in
+# the ring buffer when it stops), returning once it listens.
+# lab_capture_stop ends it after the last packets in flight have arrived.
+lab_capture() {
+	local i
+	rm -f "$2" "$2.err"
+	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
+	ip netns exec "$(_lab_ns client)" tcpdump -U --immediate-mode -n -i "$1" --time-stamp-precision=nano \
+		-w "$2" "$3" 2>"$2.err" &
+	_LAB_CAPTURE_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -q listening "$2.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+lab_capture_stop() {
+	[ -n "${_LAB_CAPTURE_PID:-}" ] || return 0
+	sleep 0.3
+	kill -INT "$_LAB_CAPTURE_PID" 2>/dev/null
+	wait "$_LAB_CAPTURE_PID" 2>/dev/null
+	_LAB_CAPTURE_PID=
+}
+
 # lab_tunnel SCN NET MPLSTUN_ARGS...: build/lab/mplstun inside r1 on device
 # mt0, playing the routers of NET.0/24 (see tests/lab/mplstun.c for its
 # arguments), with r1 and the client routing NET.0/24 into it. SCN is the

@@ -237,15 +237,9 @@ fi
 probes_from_port() { # PROG FLAG -> "FROM_PORT ALL" outgoing probes
 	local prog=$1 flag=$2 proto=udp
 	[ "$flag" = -T ] && proto=tcp
-	rm -f "$WORK/lport.pcap" "$WORK/lport.err"
-	ip netns exec "$LAB_CLIENT" timeout 30 tcpdump -U --immediate-mode -n -i any \
-		-w "$WORK/lport.pcap" "src host $LAB_CLIENT4 and $proto" 2>"$WORK/lport.err" &
-	local cap=$!
-	for _ in $(seq 50); do grep -q listening "$WORK/lport.err" 2>/dev/null && break; sleep 0.1; done
+	lab_capture any "$WORK/lport.pcap" "src host $LAB_CLIENT4 and $proto"
 	lab_client "$prog" -r -n -c 2 -i 0.2 "$flag" -P 33434 -L 40000 "$LAB_TARGET4" >/dev/null 2>&1
-	sleep 0.3
-	kill -INT "$cap" 2>/dev/null
-	wait "$cap" 2>/dev/null
+	lab_capture_stop
 	echo "$(tcpdump -r "$WORK/lport.pcap" -n 'src port 40000' 2>/dev/null | wc -l)" \
 		"$(tcpdump -r "$WORK/lport.pcap" -n 2>/dev/null | wc -l)"
 }

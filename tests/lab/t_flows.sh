@@ -119,16 +119,10 @@ many_flows() { # PROTO
 }
 
 ports_kept() {
-	local pcap=$TMP/ports.pcap bad ifc dump
-	ifc=$(lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }')
-	# Not through lab_client: $! must be tcpdump itself.
-	ip netns exec "$LAB_CLIENT" tcpdump -U --immediate-mode -n -i "$ifc" -w "$pcap" udp \
-		2>"$TMP/tcpdump.err" &
-	dump=$!
-	for _ in $(seq 50); do grep -q listening "$TMP/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+	local pcap=$TMP/ports.pcap bad
+	lab_capture "$(lab_client_iface)" "$pcap" udp
 	lab_client "$HOPDOC" -n -r -c 2 -i 0.2 -G 0.5 -u -P 3000 -L 4000 "$LAB_TARGET4" >/dev/null
-	sleep 0.3
-	kill -INT "$dump" 2>/dev/null; wait "$dump" 2>/dev/null
+	lab_capture_stop
 	bad=$(tcpdump -n -r "$pcap" 'udp and src host '"$LAB_CLIENT4" 2>/dev/null |
 		awk '{ if ($3 !~ /\.4000$/ || $5 !~ /\.3000:$/) bad++; n++ } END { print n + 0, bad + 0 }')
 	if [ "${bad#* }" = 0 ] && [ "${bad% *}" -gt 0 ]; then pass "udp/P-and-L-keep-their-meaning (${bad% *} probes from 4000 to 3000)"

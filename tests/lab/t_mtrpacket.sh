@@ -48,25 +48,6 @@ LINK=$work/bin/mtr-packet
 ln -s "$(command -v mtr)" "$work/mtrbin/mtr"
 MTR_NOFALLBACK=$work/mtrbin/mtr
 
-client_iface() {
-	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
-}
-
-start_capture() { # FILTER -> CAPTURE_PID
-	rm -f "$work/cap.pcap" "$work/tcpdump.err"
-	# Not through lab_client: $! must be tcpdump itself.
-	ip netns exec "$LAB_CLIENT" tcpdump -U --immediate-mode -n -i "$(client_iface)" \
-		--time-stamp-precision=nano -w "$work/cap.pcap" "$1" 2>"$work/tcpdump.err" &
-	CAPTURE_PID=$!
-	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
-}
-
-stop_capture() {
-	sleep 0.3
-	kill -INT "$CAPTURE_PID" 2>/dev/null
-	wait "$CAPTURE_PID" 2>/dev/null
-}
-
 # run_mtr OWN|HOPDOC FAMILY ARGS... -> mtr's JSON hubs as "COUNT HOST LOSS AVG" lines
 run_mtr() {
 	local who=$1 fam=$2
@@ -135,9 +116,9 @@ median_abs() { # "TTL:X" lines -> the median of |X|
 
 measure() { # WHO FAMILY -> $work/WHO.FAMILY.{m,wire,excess}
 	local who=$1 fam=$2 base="$work/$1.$2"
-	start_capture "icmp or icmp6"
+	lab_capture "$(lab_client_iface)" "$work/cap.pcap" "icmp or icmp6"
 	run_mtr "$who" "$fam" -c "$CYCLES" -i 0.2 >"$base.m" 2>"$base.err"
-	stop_capture
+	lab_capture_stop
 	"$WIREPAIR" "$work/cap.pcap" >"$base.wire" 2>"$base.wire.err"
 	wire_excess "$base.m" "$base.wire" >"$base.excess"
 }

@@ -179,16 +179,12 @@ check_unpriv() { # WORK FAMILY
 	fi
 }
 
-client_iface() {
-	lab_client ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'
-}
-
 # Accuracy against the wire, ICMP, on the first scenario given.
 check_wire() {
 	local work=$1 fam=$2 name="$LAB_NAME/wire/icmp/ipv$2"
-	start_capture "$work" "icmp or icmp6"
+	lab_capture "$(lab_client_iface)" "$work/cap.pcap" "icmp or icmp6"
 	measure icmp "$fam" "$(target_of "$fam")" >"$work/m" 2>"$work/err"
-	stop_capture
+	lab_capture_stop
 	"$WIREPAIR" "$work/cap.pcap" >"$work/wire" 2>"$work/wire.err"
 	local report
 	report=$(awk 'FNR == NR { if ($1 == "ttl") wire[$2] = $6; next }
@@ -204,25 +200,6 @@ check_wire() {
 	fi
 }
 
-start_capture() { # WORK FILTER -> sets CAPTURE_PID
-	local work=$1 ifc
-	ifc=$(client_iface)
-	rm -f "$work/cap.pcap" "$work/tcpdump.err"
-	# Not through lab_client: $! must be tcpdump itself (ip netns exec execs it).
-	# Immediate mode: else the last second of packets may sit in the ring
-	# buffer when tcpdump is stopped.
-	ip netns exec "$LAB_CLIENT" tcpdump -U --immediate-mode -n -i "$ifc" --time-stamp-precision=nano \
-		-w "$work/cap.pcap" "$2" 2>"$work/tcpdump.err" &
-	CAPTURE_PID=$!
-	for _ in $(seq 50); do grep -q listening "$work/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
-}
-
-stop_capture() {
-	sleep 0.3
-	kill -INT "$CAPTURE_PID" 2>/dev/null
-	wait "$CAPTURE_PID" 2>/dev/null
-}
-
 count_packets() { # PCAP FILTER
 	tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l
 }
@@ -235,9 +212,9 @@ check_option() { # WORK NAME PROTO "ARGS" GOOD BAD
 	local try stalls0 why= note=
 	for try in 1 2; do
 		stalls0=$(lab_emu_stalls)
-		start_capture "$work" "src host $LAB_CLIENT4"
+		lab_capture "$(lab_client_iface)" "$work/cap.pcap" "src host $LAB_CLIENT4"
 		CYCLES=5 EXTRA_ARGS=$args measure "$proto" 4 "$LAB_TARGET4" >"$work/m" 2>"$work/err"
-		stop_capture
+		lab_capture_stop
 		problems=$(compare "$work/truth4" "$work/m")
 		[ "$try" = 2 ] && note=" (passed on a second run: $why)"
 		why=$(second_run_reason "$problems" "$stalls0" "$(lab_emu_stalls)")
@@ -328,7 +305,7 @@ check_options() { # WORK
 	check_option "$w" tcp-ports tcp "-P 443 -L 40001" \
 		"tcp[tcpflags] == tcp-syn and not src port 40001 and dst port 443" \
 		"tcp[tcpflags] & tcp-syn != 0 and (src port 40001 or not dst port 443)"
-	check_option "$w" source icmp "-a $c -I $(client_iface) -M 7" \
+	check_option "$w" source icmp "-a $c -I $(lab_client_iface) -M 7" \
 		"icmp[icmptype] == 8 and src host $c" "icmp[icmptype] == 8 and not src host $c"
 }
 
