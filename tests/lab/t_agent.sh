@@ -91,7 +91,9 @@ pair() {
 # come from the address its request went to. owhello's socket is connected,
 # so a reflection from the server's other address never reaches it
 # ("silent"); without IP_PKTINFO/IPV6_PKTINFO the kernel picks the source by
-# route, one address for all.
+# route, one address for all. Also: the reflector's thread holds no
+# capability (it never needs CAP_NET_RAW), while the agent's main thread
+# keeps CAP_NET_RAW for its trace children.
 WILD_PIDS=()
 stop_wild() { local p; for p in "${WILD_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; WILD_PIDS=(); }
 # second_addr DEV FAMILY ADDR: ADDR's twin (last part 6) on the server's DEV,
@@ -103,8 +105,17 @@ second_addr() {
 	else lab_server ip addr add "$a/24" dev "$dev"; fi &&
 		lab_exec "$last" ip neigh replace "$a" lladdr "$mac" dev "l$LAB_HOPS" nud permanent
 }
+# thread_caps PID NAME: "CapPrm CapEff CapAmb" of PID's thread called NAME.
+thread_caps() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "$2" ] &&
+			awk '/^Cap(Prm|Eff|Amb)/ {printf "%s ", $2}' "$t/status" && return 0
+	done
+	echo "no thread $2"
+}
 wildcard_reflector() {
-	local dev a4b a6b= out= want=
+	local dev a4b a6b= p out= want= dst src wpid caps main
 	lab_up "$SCN/chain.scn" && traps || { fail reflector-wildcard "lab did not start"; return; }
 	dev=$(lab_server ip -o -4 addr show | awk -v a="$LAB_TARGET4" '$4 ~ "^"a"/" {print $2}')
 	a4b=${LAB_TARGET4%.*}.6
@@ -135,10 +146,17 @@ wildcard_reflector() {
 	wild 8081 "$LAB_TARGET4" "$LAB_CLIENT4" "$LAB_TARGET4" "$a4b"
 	wild 8082 "$a4b" "$LAB_CLIENT4" "$LAB_TARGET4" "$a4b"
 	[ -n "$a6b" ] && wild 8082 "$a6b" "$LAB_CLIENT6" "$LAB_TARGET6" "$a6b"
+	wpid=${WILD_PIDS[1]}
+	caps=$(thread_caps "$wpid" hd-reflector)
+	main=$(awk '/^CapEff/ {print $2}' "/proc/$wpid/status")
 	stop_wild
 	lab_down
 	[ "$out" = "$want" ] && pass "reflector-wildcard (each reflection from the address asked: $out)" ||
 		fail reflector-wildcard "got:  $out" "want: $want" "$(tail -3 "$TMP/agent.err")"
+	[ "$caps" = "0000000000000000 0000000000000000 0000000000000000 " ] && [ "$main" = 0000000000002000 ] &&
+		pass "reflector-no-caps (its thread: none; the main thread: CAP_NET_RAW)" ||
+		fail reflector-no-caps "the reflector thread's CapPrm CapEff CapAmb: $caps (want all 0)," \
+			"the main thread's CapEff $main (want 0000000000002000)"
 }
 wildcard_reflector
 
