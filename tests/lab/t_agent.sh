@@ -7,7 +7,9 @@
 # truncated and slow requests, after which (and during which) a good request
 # is served at once; N concurrent clients from N lab addresses, each served
 # or told 429, none hanging (each from its own /24, routed in the lab
-# only); the one-way stream reflected for the asking peer; tcpdump in the server namespace: the agent
+# only); the one-way stream reflected for the asking peer, and (agents on
+# 0.0.0.0 and [::]) from the address asked, by a thread without capabilities;
+# tcpdump in the server namespace: the agent
 # probes no address but the peers that asked; token and TLS enforced.
 # Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
 # Env: AGENT_CYCLES (20), AGENT_CLIENTS (100), HOPDOC.
