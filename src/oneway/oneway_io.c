@@ -316,8 +316,8 @@ static void reply_src_of(struct msghdr *m, struct reply_src *rs)
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			/* the header's destination: a broadcast cannot be a source, so
-			 * a request sent to one goes unanswered */
+			/* the header's destination, not ipi_spec_dst (which names the
+			 * interface's address for a broadcast): exactly the address asked */
 			rs->pi.v4 = (struct in_pktinfo){ .ipi_spec_dst = pi.ipi_addr };
 			rs->level = IPPROTO_IP, rs->type = IP_PKTINFO, rs->len = sizeof(pi);
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
@@ -333,8 +333,8 @@ static void reply_src_of(struct msghdr *m, struct reply_src *rs)
 	}
 }
 
-union ctl_buf {
-	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+union ctl_buf { /* room for either kind, should both ever come */
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct cmsghdr align;
 };
 
