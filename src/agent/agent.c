@@ -371,9 +371,26 @@ static void allow_stream(struct agent *a, struct MHD_Connection *c, const struct
 	(void)oneway_refl_allow(a->refl, ci->client_addr, evloop_now_ns() + (int64_t)(run_s * 1e9));
 }
 
+/* The reflector only reads and writes its bound socket: its thread gives up
+ * every capability (they are per thread; the HTTP threads keep CAP_NET_RAW
+ * for the trace children they spawn). An empty permitted and inheritable
+ * set empties the ambient one too. */
+static int drop_caps_in_this_thread(void)
+{
+	cap_t none = cap_init();
+	int rc = none ? cap_set_proc(none) : -1;
+	cap_free(none);
+	if (rc == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0)
+		rc = -1;
+	return rc;
+}
+
 static void *reflect_loop(void *ctx)
 {
 	struct agent *a = ctx;
+	(void)prctl(PR_SET_NAME, "hd-reflector", 0L, 0L, 0L); /* for ps and the lab test */
+	if (drop_caps_in_this_thread() < 0)
+		return NULL; /* no stream rather than one answered with privileges */
 	while (!atomic_load(&a->refl_stop))
 		oneway_refl_serve(a->refl, 200);
 	return NULL;

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +51,54 @@ static const char *text_at(json_t *obj, const char *key)
 	return s ? s : "";
 }
 
-/* A copy with control bytes (and DEL) as spaces: the server's words are
- * printed on the user's terminal, and must never steer it. */
+/* The code point of the UTF-8 sequence at p and its length; 0 for bytes
+ * that are not one (stray, truncated, overlong, a surrogate). */
+static size_t utf8_at(const unsigned char *p, uint32_t *cp)
+{
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] < 0x80 ? 1 : p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : p[0] < 0xf5 ? 4 : 0;
+	uint32_t v = n == 1 ? p[0] : p[0] & (0x7fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* the NUL ending a short string too */
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	if (n == 0 || v < least[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* What must not reach the user's terminal from a server: C0 and C1 controls
+ * (C1 holds CSI and OSC, U+009B and U+009D, which some terminals obey),
+ * DEL, the line and paragraph separators, and the bidirectional marks,
+ * embeddings, overrides and isolates: an override shows a line's bytes in
+ * another order than they are, so "0% lost" could be shown as something
+ * else. hopdoc's own texts are English and need none of them. */
+static bool unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A copy with each unsafe code point, and each byte that is not UTF-8, as
+ * one space: the server's words are printed on the user's terminal, and
+ * must never steer it. */
 static char *clean_copy(const char *s)
 {
-	char *c = strdup(s);
-	for (char *p = c; p && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	const unsigned char *p = (const unsigned char *)s;
+	char *c = malloc(strlen(s) + 1), *o = c;
+	while (c && *p) {
+		uint32_t cp = 0;
+		size_t n = utf8_at(p, &cp);
+		if (n == 0 || unsafe(cp))
+			*o++ = ' ';
+		else
+			memcpy(o, p, n), o += n;
+		p += n ? n : 1;
+	}
+	if (c)
+		*o = '\0';
 	return c;
 }
 

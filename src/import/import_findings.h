@@ -18,8 +18,10 @@
 
 /* Appends the host-* findings of the document's report.diagnosis to out, as
  * written (kind, severity, counter, rate_per_s, loss_pct and the texts;
- * segment, direction and hops are the reader's to set; control bytes in the
- * texts become spaces). Returns 1 when the
+ * segment, direction and hops are the reader's to set; in the texts, C0
+ * and C1 controls, DEL, U+2028/U+2029, the bidirectional controls (U+061C,
+ * U+200E/F, U+202A-E, U+2066-9) and bytes that are not UTF-8 become a
+ * space each). Returns 1 when the
  * document has a diagnosis (so the host checks ran; none appended means a
  * healthy host), 0 when it has none (mtr, or hopdoc without --diagnose), -1
  * when it is not JSON or memory runs out (out is then as it was). */

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,13 +24,23 @@
 #define IDLE_TIMEOUT_S 10
 #define REQ_MEMORY (16u * 1024)
 
+/* One published text, never changed once made. The server holds one
+ * reference (the current snapshot) and each response being sent another, so
+ * a publish swaps the pointer and a scrape only takes a reference under the
+ * lock: neither waits for the other's copying or sending. The last holder
+ * frees it. */
+struct snap {
+	atomic_uint refs;
+	size_t len;
+	char text[];
+};
+
 struct metrics {
 	struct MHD_Daemon *daemon;
 	int fd;
 	unsigned port;
-	pthread_mutex_t lock;
-	char *text; /* the snapshot served; heap, replaced whole by publish */
-	size_t len;
+	pthread_mutex_t lock; /* guards cur (the pointer only) */
+	struct snap *cur;
 };
 
 /* ---- the address ------------------------------------------------------- */
@@ -108,11 +119,9 @@ static unsigned bound_port(int fd)
 
 /* ---- requests ---------------------------------------------------------- */
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
-                             const char *body, size_t len)
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, const char *type,
+                             struct MHD_Response *r)
 {
-	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", type);
@@ -124,17 +133,51 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-	return reply(c, status, "text/plain; charset=utf-8", msg, strlen(msg));
+	return queue(c, status, "text/plain; charset=utf-8",
+	             MHD_create_response_from_buffer(strlen(msg), (void *)(uintptr_t)msg,
+	                                             MHD_RESPMEM_MUST_COPY));
 }
 
-/* The copy is made under the lock, so a publish cannot free the text
- * while it is read. */
-static enum MHD_Result reply_snapshot(struct metrics *m, struct MHD_Connection *c)
+static struct snap *snap_new(const char *text, size_t len)
+{
+	struct snap *s = malloc(sizeof(*s) + len + 1);
+	if (!s)
+		return NULL;
+	atomic_init(&s->refs, 1);
+	s->len = len;
+	memcpy(s->text, text, len);
+	s->text[len] = '\0';
+	return s;
+}
+
+/* Drops one reference (MHD's free callback for a response's). */
+static void snap_put(void *cls)
+{
+	struct snap *s = cls;
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+		free(s);
+}
+
+/* The current snapshot, with a reference for the caller. */
+static struct snap *snap_get(struct metrics *m)
 {
 	pthread_mutex_lock(&m->lock);
-	enum MHD_Result ok = reply(c, MHD_HTTP_OK, RENDER_PROM_CONTENT_TYPE, m->text, m->len);
+	struct snap *s = m->cur;
+	atomic_fetch_add(&s->refs, 1);
 	pthread_mutex_unlock(&m->lock);
-	return ok;
+	return s;
+}
+
+/* The response sends the snapshot's own bytes (no copy) and drops its
+ * reference when MHD is done with it. */
+static enum MHD_Result reply_snapshot(struct metrics *m, struct MHD_Connection *c)
+{
+	struct snap *s = snap_get(m);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->text, snap_put, s);
+	if (!r)
+		snap_put(s);
+	return queue(c, MHD_HTTP_OK, RENDER_PROM_CONTENT_TYPE, r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -179,15 +222,14 @@ static struct MHD_Daemon *start_daemon(struct metrics *m)
 	return d;
 }
 
-/* Swaps in a new text; the old one is freed outside the lock. */
-static void adopt(struct metrics *m, char *text, size_t len)
+/* Swaps in a new snapshot; the old one goes when its last scrape is sent. */
+static void adopt(struct metrics *m, struct snap *s)
 {
 	pthread_mutex_lock(&m->lock);
-	char *old = m->text;
-	m->text = text;
-	m->len = len;
+	struct snap *old = m->cur;
+	m->cur = s;
 	pthread_mutex_unlock(&m->lock);
-	free(old);
+	snap_put(old);
 }
 
 int metrics_publish(struct metrics *m, const struct render_prom_target *t, size_t n)
@@ -197,13 +239,11 @@ int metrics_publish(struct metrics *m, const struct render_prom_target *t, size_
 		return -1;
 	size_t len = 0;
 	const char *body = render_prom(t, n, s) == 0 ? sink_buffer(s, &len) : NULL;
-	char *copy = body ? malloc(len + 1) : NULL;
-	if (copy)
-		memcpy(copy, body, len + 1);
+	struct snap *snap = body ? snap_new(body, len) : NULL;
 	sink_free(s);
-	if (!copy)
+	if (!snap)
 		return -1;
-	adopt(m, copy, len);
+	adopt(m, snap);
 	return 0;
 }
 
@@ -237,7 +277,7 @@ void metrics_free(struct metrics *m)
 	if (m->fd >= 0)
 		close(m->fd);
 	pthread_mutex_destroy(&m->lock);
-	free(m->text);
+	snap_put(m->cur); /* the daemon is stopped: no response holds one */
 	free(m);
 }
 

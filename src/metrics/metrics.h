@@ -5,15 +5,17 @@
  *   anything else  404 (other methods 405)
  * Data flows one way: the owner of the traces publishes a snapshot (the
  * text is rendered at once, in the caller's thread, from the caller's
- * model); requests only copy the last text out, under a lock. A request
- * therefore never sees a model being changed, and the prober never waits for
- * a scraper.
+ * model) into an immutable, refcounted text; a request takes a reference
+ * to the last one (the lock covers only that pointer) and sends it as it is.
+ * A request therefore never sees a model being changed, and the prober never
+ * waits for a scraper's copying or sending.
  *
  * It listens only on the address given, which must be numeric: a wildcard
  * (0.0.0.0, ::) is refused, since the endpoint has no authentication and
  * tells anyone who reaches it the paths this host traces. Bounds: 16
  * connections, 4 per address, 10 s idle, 16 KiB of request.
- * Tests: tests/unit/metrics/test_metrics.c tests/lab/t_metrics.sh. */
+ * Tests: tests/unit/metrics/test_metrics.c (scrapes_meet_publishes: two
+ * threads) tests/lab/t_metrics.sh. */
 #ifndef HOPDOC_METRICS_H
 #define HOPDOC_METRICS_H
 

@@ -193,9 +193,25 @@ struct oneway_refl {
 	struct peer p[ONEWAY_REFL_PEERS];
 };
 
+/* Each datagram then carries the address it was sent to: a reflector bound
+ * to a wildcard answers from it (reply_from), not from the address the
+ * route to the peer would pick, which the client's connected socket (and
+ * any stateful firewall on the way) would not take for the reflector's. On
+ * a dual-stack socket IPV6_PKTINFO also covers IPv4 (v4-mapped). */
+static int want_destinations(int fd)
+{
+	int on = 1, family = AF_UNSPEC;
+	socklen_t len = sizeof(family);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) < 0)
+		return -1;
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+	return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+}
+
 struct oneway_refl *oneway_refl_new(int fd)
 {
-	struct oneway_refl *r = calloc(1, sizeof(*r));
+	struct oneway_refl *r = want_destinations(fd) == 0 ? calloc(1, sizeof(*r)) : NULL;
 	if (!r)
 		return NULL;
 	r->fd = fd;
@@ -281,12 +297,88 @@ static bool admit(struct oneway_refl *r, const unsigned char ip[16], const struc
 	return ok;
 }
 
+/* A datagram's destination, as the control message that makes it the
+ * source of the answer; len 0 when the kernel gave none (level 0 is
+ * IPPROTO_IP). */
+struct reply_src {
+	union {
+		struct in_pktinfo v4;
+		struct in6_pktinfo v6;
+	} pi;
+	int level, type;
+	size_t len;
+};
+
+static void reply_src_of(struct msghdr *m, struct reply_src *rs)
+{
+	rs->len = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			/* the header's destination, not ipi_spec_dst (which names the
+			 * interface's address for a broadcast): exactly the address asked */
+			rs->pi.v4 = (struct in_pktinfo){ .ipi_spec_dst = pi.ipi_addr };
+			rs->level = IPPROTO_IP, rs->type = IP_PKTINFO, rs->len = sizeof(pi);
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			/* the interface only where the address needs it: otherwise the
+			 * route to the peer chooses the way out */
+			if (!IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
+				pi.ipi6_ifindex = 0;
+			rs->pi.v6 = pi;
+			rs->level = IPPROTO_IPV6, rs->type = IPV6_PKTINFO, rs->len = sizeof(pi);
+		}
+	}
+}
+
+union ctl_buf { /* room for either kind, should both ever come */
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr align;
+};
+
+static ssize_t recv_with_dst(int fd, unsigned char *buf, size_t len, struct sockaddr_storage *from,
+                             socklen_t *flen, struct reply_src *rs)
+{
+	union ctl_buf ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof(*from), .msg_iov = &iov,
+		            .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+	*flen = m.msg_namelen;
+	if (n >= 0)
+		reply_src_of(&m, rs);
+	return n;
+}
+
+/* Sends buf to `to` from the address its request was sent to. */
+static void reply_from(int fd, unsigned char *buf, size_t len, struct sockaddr_storage *to,
+                       socklen_t tolen, const struct reply_src *rs)
+{
+	union ctl_buf ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_name = to, .msg_namelen = tolen, .msg_iov = &iov, .msg_iovlen = 1 };
+	if (rs->len) {
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = CMSG_SPACE(rs->len);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = rs->level;
+		c->cmsg_type = rs->type;
+		c->cmsg_len = CMSG_LEN(rs->len);
+		memcpy(CMSG_DATA(c), &rs->pi, rs->len);
+	}
+	(void)sendmsg(fd, &m, 0);
+}
+
 static bool answer_one(struct oneway_refl *r)
 {
 	unsigned char buf[ONEWAY_PKT_LEN + 1], ip[16];
 	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	ssize_t n = recvfrom(r->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	socklen_t flen;
+	struct reply_src rs;
+	ssize_t n = recv_with_dst(r->fd, buf, sizeof(buf), &from, &flen, &rs);
 	uint64_t rx = now_ns();
 	struct oneway_pkt q, a;
 	uint32_t seq;
@@ -297,7 +389,7 @@ static bool answer_one(struct oneway_refl *r)
 		return true; /* dropped unanswered */
 	oneway_pkt_reflect(&q, seq, rx, now_ns(), &a);
 	oneway_pkt_encode(&a, buf);
-	(void)sendto(r->fd, buf, ONEWAY_PKT_LEN, 0, (const struct sockaddr *)&from, flen);
+	reply_from(r->fd, buf, ONEWAY_PKT_LEN, &from, flen, &rs);
 	return true;
 }
 

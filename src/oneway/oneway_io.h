@@ -2,7 +2,9 @@
  * short numbered stream to the server's reflector and counts what comes
  * back (oneway_count); the reflector answers only the peers it was told to
  * (the client the server traces back to: never another address), at most a
- * bounded number of datagrams each, each answer the size of its request.
+ * bounded number of datagrams each, each answer the size of its request,
+ * and from the address the request was sent to (IP_PKTINFO/IPV6_PKTINFO:
+ * a reflector on 0.0.0.0 or [::] of a host with several addresses).
  *
  *   client:    oneway_client_run(&opts, &result, why)   blocking, bounded
  *   reflector: fd = oneway_bind(addr, port); r = oneway_refl_new(fd);

@@ -155,6 +155,11 @@ void probe_rx_reply(struct probe *p, const struct packet_reply *r, int64_t rx_ns
 int probe_rx_register(struct probe *p);
 bool probe_rx_tx_stamp(struct probe *p, int fd);
 bool probe_rx_icmp_error(struct probe *p);
+struct timespec;
+/* Reads the next message of fd's error queue (the engine's and probe_one's
+ * senders): -1 when the queue is empty; 1 when it is a TX stamp, its OPT_ID
+ * key in *key and its kernel time (CLOCK_REALTIME) in *stamp; else 0. */
+int probe_rx_read_tx_stamp(int fd, uint32_t *key, struct timespec *stamp);
 
 /* probe_group.c: the TX stamp key -> trace map of a group's sockets. */
 void probe_group_note_tx(struct probe_group *g, const struct probe_socks *s, uint32_t key,

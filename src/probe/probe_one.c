@@ -7,11 +7,7 @@
  * Tests: tests/unit/probe/test_probe_one.c tests/lab/t_mtrpacket.sh. */
 #include "probe/probe_one.h"
 
-#include <time.h> /* linux/errqueue.h needs struct timespec */
-
 #include <errno.h>
-#include <linux/errqueue.h>
-#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,44 +141,15 @@ static void apply_tx_stamp(struct watch *w, uint32_t key, const struct timespec 
 	sl->stamps = NULL;
 }
 
-static void stamp_from_cmsgs(struct watch *w, struct msghdr *msg)
-{
-	struct timespec stamp = { 0, 0 };
-	bool have_key = false;
-	uint32_t key = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
-			struct scm_timestamping ts;
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			stamp = ts.ts[0];
-		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-		           (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
-			struct sock_extended_err ee;
-			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-			have_key = ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING;
-			key = ee.ee_data;
-		}
-	}
-	if (have_key && (stamp.tv_sec || stamp.tv_nsec))
-		apply_tx_stamp(w, key, &stamp);
-}
-
 /* Reads every TX stamp queued on the watch's sending socket. */
 static void read_tx_stamps(struct watch *w, int fd)
 {
-	for (;;) {
-		char data[64];
-		union {
-			struct cmsghdr align;
-			char b[256];
-		} cbuf;
-		struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b,
-			              .msg_controllen = sizeof(cbuf.b) };
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-			return;
-		stamp_from_cmsgs(w, &msg);
-	}
+	uint32_t key = 0;
+	struct timespec stamp;
+	int got;
+	while ((got = probe_rx_read_tx_stamp(fd, &key, &stamp)) >= 0)
+		if (got)
+			apply_tx_stamp(w, key, &stamp);
 }
 
 static int sender_fd(const struct watch *w)

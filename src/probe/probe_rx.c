@@ -156,8 +156,7 @@ static bool is_recverr(const struct cmsghdr *c)
 	       (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR);
 }
 
-/* Reads one TX stamp from fd's error queue; false when there is none. */
-bool probe_rx_tx_stamp(struct probe *p, int fd)
+int probe_rx_read_tx_stamp(int fd, uint32_t *key, struct timespec *stamp)
 {
 	char data[64];
 	union {
@@ -168,24 +167,34 @@ bool probe_rx_tx_stamp(struct probe *p, int fd)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b,
 		              .msg_controllen = sizeof(cbuf.b) };
 	if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-		return false;
-	struct timespec stamp = { 0, 0 };
+		return -1;
 	bool have_key = false;
-	uint32_t key = 0;
+	*stamp = (struct timespec){ 0, 0 };
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
 			struct scm_timestamping ts;
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			stamp = ts.ts[0];
+			*stamp = ts.ts[0];
 		} else if (is_recverr(c)) {
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
 			have_key = ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING;
-			key = ee.ee_data;
+			*key = ee.ee_data;
 		}
 	}
-	struct probe *owner = p->group && have_key ? probe_group_tx_owner(p->group, p->s, key) : p;
-	if (have_key && owner && (stamp.tv_sec || stamp.tv_nsec))
+	return have_key && (stamp->tv_sec || stamp->tv_nsec) ? 1 : 0;
+}
+
+/* Reads one TX stamp from fd's error queue; false when there is none. */
+bool probe_rx_tx_stamp(struct probe *p, int fd)
+{
+	uint32_t key = 0;
+	struct timespec stamp;
+	int got = probe_rx_read_tx_stamp(fd, &key, &stamp);
+	if (got < 0)
+		return false;
+	struct probe *owner = p->group && got ? probe_group_tx_owner(p->group, p->s, key) : p;
+	if (got && owner)
 		apply_tx_stamp(owner, key, &stamp);
 	return true;
 }

@@ -7,7 +7,9 @@
 # truncated and slow requests, after which (and during which) a good request
 # is served at once; N concurrent clients from N lab addresses, each served
 # or told 429, none hanging (each from its own /24, routed in the lab
-# only); the one-way stream reflected for the asking peer; tcpdump in the server namespace: the agent
+# only); the one-way stream reflected for the asking peer, and (agents on
+# 0.0.0.0 and [::]) from the address asked, by a thread without capabilities;
+# tcpdump in the server namespace: the agent
 # probes no address but the peers that asked; token and TLS enforced.
 # Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
 # Env: AGENT_CYCLES (20), AGENT_CLIENTS (100), HOPDOC.
@@ -27,7 +29,7 @@ for tool in curl openssl tcpdump jq; do
 	command -v "$tool" >/dev/null || { fail setup "$tool missing: run scripts/install-deps.sh"; exit 1; }
 done
 
-cleanup() { tmux -L "hopdoc-agt-$$" kill-server 2>/dev/null; stop_agent; lab_down; rm -rf "$TMP"; }
+cleanup() { tmux -L "hopdoc-agt-$$" kill-server 2>/dev/null; stop_agent; stop_wild; lab_down; rm -rf "$TMP"; }
 
 # start_agent ARGS...: the agent in the server namespace; waits for health.
 start_agent() {
@@ -84,6 +86,81 @@ pair() {
 			"$(jq -c '[.diagnosis[] | [.finding, .hop, .direction]]' "$o" 2>/dev/null)"
 	fi
 }
+
+# ---- the reflector on a wildcard address -------------------------------------
+# Two agents in the server namespace, on 0.0.0.0 and on [::] (dual-stack),
+# the server holding a second lab address per family: each reflection must
+# come from the address its request went to. owhello's socket is connected,
+# so a reflection from the server's other address never reaches it
+# ("silent"); without IP_PKTINFO/IPV6_PKTINFO the kernel picks the source by
+# route, one address for all. Also: the reflector's thread holds no
+# capability (it never needs CAP_NET_RAW), while the agent's main thread
+# keeps CAP_NET_RAW for its trace children.
+WILD_PIDS=()
+stop_wild() { local p; for p in "${WILD_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; WILD_PIDS=(); }
+# second_addr DEV FAMILY ADDR: ADDR's twin (last part 6) on the server's DEV,
+# with the last router's static neighbour entry for it, as lib.sh sets them.
+second_addr() {
+	local dev=$1 fam=$2 a=$3 mac last=r$((LAB_HOPS - 1))
+	mac=$(lab_server cat "/sys/class/net/$dev/address")
+	if [ "$fam" = 6 ]; then lab_server ip addr add "$a/64" dev "$dev" nodad
+	else lab_server ip addr add "$a/24" dev "$dev"; fi &&
+		lab_exec "$last" ip neigh replace "$a" lladdr "$mac" dev "l$LAB_HOPS" nud permanent
+}
+# thread_caps PID NAME: "CapPrm CapEff CapAmb" of PID's thread called NAME.
+thread_caps() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "$2" ] &&
+			awk '/^Cap(Prm|Eff|Amb)/ {printf "%s ", $2}' "$t/status" && return 0
+	done
+	echo "no thread $2"
+}
+wildcard_reflector() {
+	local dev a4b a6b= p out= want= dst src wpid caps main
+	lab_up "$SCN/chain.scn" && traps || { fail reflector-wildcard "lab did not start"; return; }
+	dev=$(lab_server ip -o -4 addr show | awk -v a="$LAB_TARGET4" '$4 ~ "^"a"/" {print $2}')
+	a4b=${LAB_TARGET4%.*}.6
+	second_addr "$dev" 4 "$a4b" || { fail reflector-wildcard "cannot add $a4b"; lab_down; return; }
+	if [ -n "$LAB_TARGET6" ]; then
+		a6b=${LAB_TARGET6%::*}::6
+		second_addr "$dev" 6 "$a6b" || { fail reflector-wildcard "cannot add $a6b"; lab_down; return; }
+	fi
+	ip netns exec "$LAB_SERVER" "$HOPDOC" agent --listen 0.0.0.0:8081 --timeout 3 2>>"$TMP/agent.err" &
+	WILD_PIDS+=($!)
+	ip netns exec "$LAB_SERVER" "$HOPDOC" agent --listen '[::]:8082' --timeout 3 2>>"$TMP/agent.err" &
+	WILD_PIDS+=($!)
+	# wild PORT DST SRC: a trace asked for at DST (its admission lets the
+	# peer's stream in), then one hello to each server address of DST's family.
+	wild() {
+		local port=$1 t=$2 src=$3 i b
+		for ((i = 0; i < 50; i++)); do
+			lab_client curl -s -o /dev/null -m 2 "http://$(br "$t"):$port/v1/health" && break
+			sleep 0.1
+		done
+		lab_client curl -s -o /dev/null -m 60 "http://$(br "$t"):$port/v1/trace?cycles=1"
+		for b in "${@:4}"; do
+			out+="$port>$b:$(lab_client "$ROOT/build/lab/owhello" "$b" "$port" 2 "$src") "
+			want+="$port>$b:answered "
+		done
+	}
+	br() { if [[ $1 == *:* ]]; then echo "[$1]"; else echo "$1"; fi; }
+	wild 8081 "$LAB_TARGET4" "$LAB_CLIENT4" "$LAB_TARGET4" "$a4b"
+	wild 8082 "$a4b" "$LAB_CLIENT4" "$LAB_TARGET4" "$a4b"
+	[ -n "$a6b" ] && wild 8082 "$a6b" "$LAB_CLIENT6" "$LAB_TARGET6" "$a6b"
+	wpid=${WILD_PIDS[1]}
+	caps=$(thread_caps "$wpid" hd-reflector)
+	main=$(awk '/^CapEff/ {print $2}' "/proc/$wpid/status")
+	stop_wild
+	lab_down
+	[ "$out" = "$want" ] && pass "reflector-wildcard (each reflection from the address asked: $out)" ||
+		fail reflector-wildcard "got:  $out" "want: $want" "$(tail -3 "$TMP/agent.err")"
+	[ "$caps" = "0000000000000000 0000000000000000 0000000000000000 " ] && [ "$main" = 0000000000002000 ] &&
+		pass "reflector-no-caps (its thread: none; the main thread: CAP_NET_RAW)" ||
+		fail reflector-no-caps "the reflector thread's CapPrm CapEff CapAmb: $caps (want all 0)," \
+			"the main thread's CapEff $main (want 0000000000002000)"
+}
+wildcard_reflector
 
 # The agent reflects the one-way stream: the direction of a loss on one
 # direction of link 4 (the same route both ways) is named.

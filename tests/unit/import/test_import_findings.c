@@ -100,6 +100,26 @@ static void control_bytes_become_spaces(void **state)
 	finding_list_free(&l);
 }
 
+/* C1 controls (CSI as U+009B, NEL), the line separator and the bidi
+ * overrides and isolates become spaces; other non-ASCII text stays. */
+static void c1_and_bidi_controls_become_spaces(void **state)
+{
+	(void)state;
+	struct finding_list l;
+	finding_list_init(&l);
+	assert_int_equal(read_doc("{\"report\": {\"diagnosis\": [{\"finding\": \"host-nic-drops\", "
+	                          "\"severity\": \"warning\", \"counter\": \"a\\u009b2Jb\", "
+	                          "\"summary\": \"x\\u0085y\\u0080z\\u009f!\", \"evidence\": "
+	                          "\"\\u202e0% lost\\u202c \\u2066i\\u2069\\u200f\\u061c\\u2028\", "
+	                          "\"advice\": \"caf\\u00e9 \\u2192 \\u00a0\\u20ac \\ud83d\\ude00\"}]}}", &l), 1);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].counter, "a 2Jb");
+	assert_string_equal(l.items[0].summary, "x y z !");
+	assert_string_equal(l.items[0].evidence, " 0% lost   i    ");
+	assert_string_equal(l.items[0].advice, "caf\xc3\xa9 \xe2\x86\x92 \xc2\xa0\xe2\x82\xac \xf0\x9f\x98\x80");
+	finding_list_free(&l);
+}
+
 static void at_most_the_cap_is_taken(void **state)
 {
 	(void)state;
@@ -124,6 +144,7 @@ int main(void)
 	    cmocka_unit_test(garbage_and_odd_values_are_refused),
 	    cmocka_unit_test(at_most_the_cap_is_taken),
 	    cmocka_unit_test(control_bytes_become_spaces),
+	    cmocka_unit_test(c1_and_bidi_controls_become_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
