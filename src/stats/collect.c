@@ -51,11 +51,15 @@ struct collect {
 	unsigned long epoch_first;
 	struct epoch_detect *det;
 	struct logent *log;
-	size_t log_len, log_cap, log_head;
+	size_t log_len, log_cap, log_head, log_max;
 	bool log_wrapped;
 	bool replaying;
+	bool deferred; /* t is refreshed by collect_sync only */
+	bool stale;    /* deferred, and events came since the last sync */
 	struct flowstat *flows; /* each responder's own figures; NULL: none */
 };
+
+static int sync_all(struct collect *c);
 
 struct collect *collect_new(struct model_trace *t)
 {
@@ -63,6 +67,7 @@ struct collect *collect_new(struct model_trace *t)
 	if (!c)
 		return NULL;
 	c->t = t;
+	c->log_max = COLLECT_LOG_MAX;
 	c->full = model_trace_new();
 	c->det = epoch_detect_new(0);
 	c->flows = flowstat_new();
@@ -84,6 +89,26 @@ void collect_free(struct collect *c)
 	free(c->log);
 	flowstat_free(c->flows);
 	free(c);
+}
+
+void collect_limit_log(struct collect *c, size_t entries)
+{
+	if (c->log_len == 0 && entries >= 1 && entries < COLLECT_LOG_MAX)
+		c->log_max = entries;
+}
+
+void collect_defer_model(struct collect *c)
+{
+	c->deferred = true;
+	c->stale = true;
+}
+
+int collect_sync(struct collect *c)
+{
+	if (!c->stale)
+		return 0;
+	c->stale = false;
+	return sync_all(c);
 }
 
 void collect_varying_flows(struct collect *c)
@@ -265,6 +290,10 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 		return 0; /* a probe of an earlier epoch, whose figures are closed */
 	if (apply(c, ev) != 0 || (!c->replaying && epoch_note(c, ev) != 0))
 		return -1;
+	if (c->deferred) {
+		c->stale = true; /* copied when the model is read (collect_sync) */
+		return 0;
+	}
 	return sync_hop(c, ev->ttl);
 }
 
@@ -277,8 +306,10 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 
 static int log_add(struct collect *c, const struct event *ev)
 {
-	if (c->log_len == c->log_cap && c->log_cap < COLLECT_LOG_MAX) {
+	if (c->log_len == c->log_cap && c->log_cap < c->log_max) {
 		size_t cap = c->log_cap ? 2 * c->log_cap : 256;
+		if (cap > c->log_max)
+			cap = c->log_max;
 		struct logent *grown = realloc(c->log, cap * sizeof(*grown));
 		if (!grown)
 			return -1;
