@@ -60,6 +60,7 @@ struct collect {
 };
 
 static int sync_all(struct collect *c);
+static void fill_all(struct collect *c);
 
 struct collect *collect_new(struct model_trace *t)
 {
@@ -108,6 +109,7 @@ int collect_sync(struct collect *c)
 	if (!c->stale)
 		return 0;
 	c->stale = false;
+	fill_all(c);
 	return sync_all(c);
 }
 
@@ -117,15 +119,20 @@ void collect_varying_flows(struct collect *c)
 	c->flows = NULL;
 }
 
-/* Each responder's own figures (flowstat.h). */
-static int per_responder(struct collect *c, const struct event *ev, struct model_hop *h)
+/* The hop's figures from its statistics and its responders' (flowstat.h). */
+static void fill_hop(const struct collect *c, const struct hopstat *s, struct model_hop *h)
 {
-	if (!c->flows)
-		return 0;
-	if (flowstat_event(c->flows, ev) != 0)
-		return -1;
-	flowstat_fill(c->flows, h);
-	return 0;
+	hopstat_fill(s, h);
+	if (c->flows)
+		flowstat_fill(c->flows, h);
+}
+
+/* Deferred: every hop's figures at once, before anything reads them. */
+static void fill_all(struct collect *c)
+{
+	for (unsigned ttl = 1; ttl <= MODEL_MAX_HOPS && ttl <= c->full->n_hops; ttl++)
+		if (c->stats[ttl])
+			fill_hop(c, c->stats[ttl], &c->full->hops[ttl - 1]);
 }
 
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
@@ -276,9 +283,10 @@ static int apply(struct collect *c, const struct event *ev)
 		hopstat_late(s);
 		note_answer(c, h, ev);
 	}
-	hopstat_fill(s, h);
-	if (per_responder(c, ev, h) != 0)
+	if (c->flows && flowstat_event(c->flows, ev) != 0)
 		return -1;
+	if (!c->deferred || c->replaying) /* deferred: filled when read (fill_all) */
+		fill_hop(c, s, h);
 	return 0;
 }
 
@@ -466,6 +474,8 @@ static int epoch_note(struct collect *c, const struct event *ev)
 	struct epoch_change ch;
 	if (!epoch_detect_answer(c->det, ev->ttl, ev->round, &ev->from, ev->from_target, &ch))
 		return 0;
+	if (c->deferred)
+		fill_all(c); /* the closing epoch may keep the figures as they stand */
 	c->replaying = true;
 	int rc = split(c, &ch);
 	c->replaying = false;
