@@ -159,11 +159,12 @@ FUZZ_AGENTN := $(FUZZ_DIR)/obj/agent/agent_ndjson.o
 FUZZ_ONEWAY := $(FUZZ_DIR)/obj/oneway/oneway_pkt.o $(FUZZ_DIR)/obj/oneway/oneway_count.o
 FUZZ_MTRPKT := $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_cmd.o $(FUZZ_DIR)/obj/mtrpacket/mtrpacket_reply.o
 FUZZ_ASN   := $(FUZZ_DIR)/obj/resolve/asn.o
+FUZZ_MONROUND := $(FUZZ_DIR)/obj/monitor/monitor_round.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT= SAN="$(FUZZ_FLAGS)" \
 		$(FUZZ_CORE) $(FUZZ_PACKET) $(FUZZ_HOST) $(FUZZ_AGENTQ) $(FUZZ_AGENTN) $(FUZZ_ONEWAY) \
-		$(FUZZ_MTRPKT) $(FUZZ_ASN) $(FUZZ_BIN)
+		$(FUZZ_MTRPKT) $(FUZZ_ASN) $(FUZZ_MONROUND) $(FUZZ_BIN)
 
 $(FUZZ_DIR)/fuzz_packet: fuzz/fuzz_packet.c $(FUZZ_PACKET) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_errqueue: fuzz/fuzz_errqueue.c $(FUZZ_PACKET) $(FUZZ_CORE)
@@ -172,6 +173,7 @@ $(FUZZ_DIR)/fuzz_agent_query: fuzz/fuzz_agent_query.c $(FUZZ_AGENTQ) $(FUZZ_CORE
 $(FUZZ_DIR)/fuzz_agent_ndjson: fuzz/fuzz_agent_ndjson.c $(FUZZ_AGENTN) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_oneway: fuzz/fuzz_oneway.c $(FUZZ_ONEWAY) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_mtrpacket: fuzz/fuzz_mtrpacket.c $(FUZZ_MTRPKT) $(FUZZ_CORE)
+$(FUZZ_DIR)/fuzz_monitor_round: fuzz/fuzz_monitor_round.c $(FUZZ_MONROUND) $(FUZZ_CORE)
 $(FUZZ_DIR)/fuzz_asn: fuzz/fuzz_asn.c $(FUZZ_ASN) $(FUZZ_CORE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LIBS_CORE) -lresolv
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_CORE)

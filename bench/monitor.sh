@@ -62,7 +62,7 @@ tx1=$(tx_packets)
 probes=$((tx1 - tx0))
 dbsize=$(du -cb "$WORK"/m.db* | tail -1 | cut -f1)
 rounds=$(sqlite3 "$WORK/m.db" 'SELECT count(*) FROM rounds')
-sent=$(sqlite3 "$WORK/m.db" 'SELECT coalesce(sum(sent), 0) FROM hops')
+sent=$(sqlite3 "$WORK/m.db" 'SELECT coalesce(sum(sent), 0) FROM rounds') # history schema 3: hops packed per round
 h_cpu=$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')
 h_per=$(awk -v t="$ticks" -v hz="$hz" -v p="$probes" 'BEGIN { printf "%.1f", p ? t / hz / p * 1e6 : 0 }')
 echo "targets:            $N (IPv6, $HOPS hops each), $SECS s, exit $rc, $(grep -c . "$WORK/m.err") stderr lines"

@@ -11,6 +11,11 @@
 #include "stats/collect.h"
 
 #define COMMIT_EVERY_NS 1000000000LL
+/* Rounds of probe events each target's collector keeps for path epochs:
+ * enough for the detector's 2 x 5 answers and the rounds a change takes to
+ * be recognized; the default (65,536 events, 3 MiB) per target would be GBs
+ * with 1,000 targets. */
+#define EPOCH_LOG_ROUNDS 16
 
 struct monitor_target {
 	struct monitor *m;
@@ -82,7 +87,9 @@ static int on_event(void *ctx, const struct event *ev)
 	struct monitor_target *t = ctx;
 	if (collect_event(t->collect, ev) < 0)
 		return -1;
-	return monitor_acc_event(t->acc, ev, wall_ms());
+	/* Only a round's first probe (a SENT) takes the wall clock; reading it
+	 * on every event was a clock_gettime per event. */
+	return monitor_acc_event(t->acc, ev, ev->type == EVENT_SENT ? wall_ms() : 0);
 }
 
 static void target_free(struct monitor_target *t)
@@ -110,6 +117,10 @@ static struct monitor_target *target_new(struct monitor *m, const struct probe_p
 		target_free(t);
 		return NULL;
 	}
+	/* A sent and an answer or timeout per TTL and round */
+	collect_limit_log(t->collect, 2u * (pp->max_ttl ? pp->max_ttl : 1) * EPOCH_LOG_ROUNDS);
+	/* read by the metrics walk only: copied then, not on every event */
+	collect_defer_model(t->collect);
 	snprintf(t->trace->dst, sizeof(t->trace->dst), "%s", t->name);
 	t->trace->dst_addr = pp->dst;
 	t->trace->proto = pp->proto;
@@ -186,6 +197,8 @@ unsigned long monitor_rounds(const struct monitor *m)
 
 void monitor_each_trace(const struct monitor *m, monitor_trace_fn fn, void *ctx)
 {
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = 0; i < m->n; i++) {
+		(void)collect_sync(m->t[i]->collect); /* out of memory: the figures as last synced */
 		fn(ctx, m->t[i]->name, m->t[i]->trace);
+	}
 }

@@ -47,7 +47,9 @@ unsigned long monitor_rounds(const struct monitor *m);
 
 /* HOOK for the metrics endpoint (src/metrics, issue 11 part B): calls fn with
  * each target's name and running statistics, in the order added. The trace
- * is valid during the call only. */
+ * is valid during the call only. The statistics are brought up to date
+ * here (collect_sync), not on every probe event: the walk is their only
+ * reader. */
 typedef void (*monitor_trace_fn)(void *ctx, const char *target, const struct model_trace *t);
 void monitor_each_trace(const struct monitor *m, monitor_trace_fn fn, void *ctx);
 

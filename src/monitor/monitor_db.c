@@ -10,7 +10,7 @@
 
 struct monitor_db {
 	sqlite3 *h;
-	sqlite3_stmt *ins_round, *ins_hop;
+	sqlite3_stmt *ins_round;
 	bool in_tx;
 	bool stopped;
 	char error[256];
@@ -26,6 +26,10 @@ static const char *const migrations[MONITOR_DB_VERSION] = {
 	" sent INTEGER NOT NULL, recv INTEGER NOT NULL, rtt_ms REAL, responder TEXT,"
 	" PRIMARY KEY(target, t_ms, ttl)) WITHOUT ROWID;",
 	"CREATE INDEX rounds_by_time ON rounds(t_ms);",
+	/* Version 3: a round's hops packed in its row (monitor_round_pack_hops)
+	 * and its probes sent; the hops table keeps the rounds written before,
+	 * and is read for them. */
+	"ALTER TABLE rounds ADD COLUMN hops BLOB; ALTER TABLE rounds ADD COLUMN sent INTEGER;",
 };
 
 static void set_err(char *err, size_t errlen, const char *what, sqlite3 *h)
@@ -91,11 +95,8 @@ static int check_version(sqlite3 *h, const char *path, bool readonly, char *err,
 static int prepare(struct monitor_db *db, char *err, size_t errlen)
 {
 	static const char ins_round[] = "INSERT OR REPLACE INTO rounds(target, t_ms, path_len, "
-	                                "reached, path_hash) VALUES(?,?,?,?,?)";
-	static const char ins_hop[] = "INSERT OR REPLACE INTO hops(target, t_ms, ttl, sent, recv, "
-	                              "rtt_ms, responder) VALUES(?,?,?,?,?,?,?)";
-	if (sqlite3_prepare_v2(db->h, ins_round, -1, &db->ins_round, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db->h, ins_hop, -1, &db->ins_hop, NULL) != SQLITE_OK) {
+	                                "reached, path_hash, hops, sent) VALUES(?,?,?,?,?,?,?)";
+	if (sqlite3_prepare_v2(db->h, ins_round, -1, &db->ins_round, NULL) != SQLITE_OK) {
 		set_err(err, errlen, "history database", db->h);
 		return -1;
 	}
@@ -144,7 +145,6 @@ void monitor_db_free(struct monitor_db *db)
 	if (db->in_tx && !db->stopped)
 		monitor_db_commit(db);
 	sqlite3_finalize(db->ins_round);
-	sqlite3_finalize(db->ins_hop);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -192,32 +192,27 @@ static int step_reset(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int add_hop(struct monitor_db *db, int64_t target, int64_t t_ms, unsigned ttl,
-                   const struct monitor_hop *h)
+/* Probes of the round (those packed: up to path_len). */
+static uint64_t round_sent(const struct monitor_round *r)
 {
-	sqlite3_stmt *st = db->ins_hop;
-	char text[64];
-	sqlite3_bind_int64(st, 1, target);
-	sqlite3_bind_int64(st, 2, t_ms);
-	sqlite3_bind_int(st, 3, (int)ttl);
-	sqlite3_bind_int(st, 4, (int)h->sent);
-	sqlite3_bind_int(st, 5, (int)h->recv);
-	if (!isnan(h->rtt_ms))
-		sqlite3_bind_double(st, 6, h->rtt_ms);
-	if (h->from.family != AF_UNSPEC)
-		sqlite3_bind_text(st, 7, model_addr_text(&h->from, text, sizeof(text)), -1,
-		                  SQLITE_TRANSIENT);
-	return step_reset(st);
+	uint64_t n = 0;
+	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++)
+		n += r->hop[t].sent;
+	return n;
 }
 
 static int add_round_row(struct monitor_db *db, int64_t target, const struct monitor_round *r)
 {
 	sqlite3_stmt *st = db->ins_round;
+	uint8_t hops[MONITOR_HOPS_BLOB_MAX];
+	size_t n = monitor_round_pack_hops(r, hops, sizeof(hops));
 	sqlite3_bind_int64(st, 1, target);
 	sqlite3_bind_int64(st, 2, r->t_ms);
 	sqlite3_bind_int(st, 3, (int)r->path_len);
 	sqlite3_bind_int(st, 4, r->reached);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)r->path_hash);
+	sqlite3_bind_blob(st, 6, hops, (int)n, SQLITE_STATIC); /* stepped before it goes */
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)round_sent(r));
 	return step_reset(st);
 }
 
@@ -232,9 +227,6 @@ int monitor_db_add_round(struct monitor_db *db, int64_t target, const struct mon
 	}
 	if (add_round_row(db, target, r) < 0)
 		return stop_writes(db, "writing a round");
-	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++)
-		if (r->hop[t].sent && add_hop(db, target, r->t_ms, t, &r->hop[t]) < 0)
-			return stop_writes(db, "writing a hop");
 	return 0;
 }
 
@@ -288,6 +280,17 @@ static void read_round(sqlite3_stmt *st, struct monitor_round *r)
 		r->hop[t].rtt_ms = NAN;
 }
 
+/* The round's packed hops (schema 3); 1 for a round written before, whose
+ * hops are rows of the hops table, -1 for a blob that is not one. */
+static int read_packed_hops(sqlite3_stmt *st, struct monitor_round *r)
+{
+	if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+		return 1;
+	const uint8_t *blob = sqlite3_column_blob(st, 4);
+	int len = sqlite3_column_bytes(st, 4);
+	return blob && monitor_round_unpack_hops(r, blob, (size_t)len) == 0 ? 0 : -1;
+}
+
 static void read_hop(sqlite3_stmt *st, struct monitor_round *r)
 {
 	int ttl = sqlite3_column_int(st, 0);
@@ -316,7 +319,8 @@ static int grow_rounds(struct monitor_round **out, size_t *cap, size_t n)
 	return 0;
 }
 
-/* Rounds and hops come in (t_ms) order from two queries walked side by side. */
+/* Rounds and hops come in (t_ms) order from two queries walked side by side.
+ * -1 for SQLite's error, -2 for a damaged round. */
 static int load(sqlite3_stmt *rs, sqlite3_stmt *hs, struct monitor_round **out, size_t *n)
 {
 	size_t cap = 0;
@@ -326,6 +330,8 @@ static int load(sqlite3_stmt *rs, sqlite3_stmt *hs, struct monitor_round **out, 
 			return -1;
 		struct monitor_round *r = &(*out)[(*n)++];
 		read_round(rs, r);
+		if (read_packed_hops(rs, r) < 0)
+			return -2;
 		while (hrc == SQLITE_ROW && sqlite3_column_int64(hs, 5) < r->t_ms)
 			hrc = sqlite3_step(hs);
 		for (; hrc == SQLITE_ROW && sqlite3_column_int64(hs, 5) == r->t_ms;
@@ -342,7 +348,7 @@ int monitor_db_rounds(struct monitor_db *db, int64_t target, int64_t since_ms,
 	*out = NULL;
 	*n = 0;
 	int rc = -1;
-	if (sqlite3_prepare_v2(db->h, "SELECT t_ms, path_len, reached, path_hash FROM rounds "
+	if (sqlite3_prepare_v2(db->h, "SELECT t_ms, path_len, reached, path_hash, hops FROM rounds "
 	                       "WHERE target = ?1 AND t_ms >= ?2 ORDER BY t_ms", -1, &rs,
 	                       NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db->h, "SELECT ttl, sent, recv, rtt_ms, responder, t_ms FROM hops "
@@ -354,8 +360,12 @@ int monitor_db_rounds(struct monitor_db *db, int64_t target, int64_t since_ms,
 		sqlite3_bind_int64(hs, 2, since_ms);
 		rc = load(rs, hs, out, n);
 	}
-	if (rc < 0) {
+	if (rc == -2)
+		snprintf(err, errlen, "history database: a round's packed hops are damaged");
+	else if (rc < 0)
 		set_err(err, errlen, "history database", db->h);
+	if (rc < 0) {
+		rc = -1;
 		free(*out);
 		*out = NULL;
 		*n = 0;

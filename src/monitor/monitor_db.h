@@ -8,12 +8,18 @@
  * A write that fails (a full disk) rolls the open transaction back and stops
  * writes for good (monitor_db_stopped); the caller goes on probing.
  *
- * Schema (version 2):
+ * Schema (version 3):
  *   targets(id, name UNIQUE, addr)
- *   rounds(target, t_ms, path_len, reached, path_hash)   PRIMARY KEY (target, t_ms)
+ *   rounds(target, t_ms, path_len, reached, path_hash, hops BLOB NULL, sent NULL)
+ *                                                     PRIMARY KEY (target, t_ms)
  *   hops(target, t_ms, ttl, sent, recv, rtt_ms NULL, responder NULL)
  *                                                     PRIMARY KEY (target, t_ms, ttl)
  *   index rounds_by_time(t_ms)                        (added by version 2)
+ * Version 3 packs a round's hops into rounds.hops (monitor_round_pack_hops)
+ * and keeps its probes sent in rounds.sent:
+ * one row per round rather than one per hop too. Rounds written by version
+ * 2 keep hops NULL and their hops in the hops table, where reading finds
+ * them; new rounds write no hops rows.
  * Tests: tests/unit/monitor/test_monitor_db.c tests/lab/t_monitor.sh. */
 #ifndef HOPDOC_MONITOR_DB_H
 #define HOPDOC_MONITOR_DB_H
@@ -24,7 +30,7 @@
 
 #include "monitor/monitor_round.h"
 
-#define MONITOR_DB_VERSION 2
+#define MONITOR_DB_VERSION 3
 
 struct monitor_db;
 

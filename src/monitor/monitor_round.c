@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#define HOPS_BLOB_FORMAT 1
+
 struct open_round {
 	bool used;
 	unsigned long round;
@@ -110,6 +112,104 @@ int monitor_acc_event(struct monitor_acc *a, const struct event *ev, int64_t now
 		o->used = false;
 		return a->fn(a->ctx, &o->r);
 	default: break;
+	}
+	return 0;
+}
+
+/* ---- packed hops (the history's rounds.hops) ------------------------------ */
+
+static uint8_t count_byte(unsigned n)
+{
+	return (uint8_t)(n < 255 ? n : 255);
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+}
+
+static uint8_t family_byte(int family)
+{
+	return family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0;
+}
+
+static void put_double(uint8_t *p, double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof(u));
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(u >> (8 * i));
+}
+
+static double get_double(const uint8_t *p)
+{
+	uint64_t u = 0;
+	for (unsigned i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	double d;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/* One hop at p (room for MONITOR_HOP_PACKED_MAX); its length. */
+static size_t pack_hop(uint8_t *p, unsigned ttl, const struct monitor_hop *h)
+{
+	size_t alen = addr_len(h->from.family);
+	p[0] = (uint8_t)ttl;
+	p[1] = count_byte(h->sent);
+	p[2] = count_byte(h->recv);
+	put_double(p + 3, h->rtt_ms);
+	p[11] = alen ? family_byte(h->from.family) : 0;
+	memcpy(p + 12, h->from.bytes, alen);
+	return 12 + alen;
+}
+
+size_t monitor_round_pack_hops(const struct monitor_round *r, uint8_t *buf, size_t cap)
+{
+	if (cap < 1)
+		return 0;
+	size_t n = 0;
+	buf[n++] = HOPS_BLOB_FORMAT;
+	for (unsigned t = 1; t <= r->path_len && t <= MONITOR_MAX_TTL; t++) {
+		if (!r->hop[t].sent)
+			continue;
+		if (cap - n < MONITOR_HOP_PACKED_MAX)
+			return 0;
+		n += pack_hop(buf + n, t, &r->hop[t]);
+	}
+	return n;
+}
+
+/* One hop from p (len bytes left); its length, or 0 when it is not one. */
+static size_t unpack_hop(struct monitor_round *r, const uint8_t *p, size_t len)
+{
+	if (len < 12 || p[0] < 1 || p[0] > MONITOR_MAX_TTL)
+		return 0;
+	int family = p[11] == 4 ? AF_INET : p[11] == 6 ? AF_INET6 : AF_UNSPEC;
+	if (p[11] != 0 && family == AF_UNSPEC)
+		return 0;
+	size_t alen = addr_len(family);
+	if (len < 12 + alen)
+		return 0;
+	struct monitor_hop *h = &r->hop[p[0]];
+	memset(h, 0, sizeof(*h));
+	h->sent = p[1];
+	h->recv = p[2];
+	h->rtt_ms = get_double(p + 3);
+	h->from.family = family;
+	memcpy(h->from.bytes, p + 12, alen);
+	return 12 + alen;
+}
+
+int monitor_round_unpack_hops(struct monitor_round *r, const uint8_t *buf, size_t len)
+{
+	if (len < 1 || buf[0] != HOPS_BLOB_FORMAT)
+		return -1;
+	for (size_t at = 1; at < len;) {
+		size_t n = unpack_hop(r, buf + at, len - at);
+		if (n == 0)
+			return -1;
+		at += n;
 	}
 	return 0;
 }

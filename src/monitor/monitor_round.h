@@ -46,4 +46,22 @@ int monitor_acc_event(struct monitor_acc *a, const struct event *ev, int64_t now
  * responders at the same TTLs; silent hops count as unknown. */
 uint64_t monitor_path_hash(const struct monitor_round *r);
 
+/* A round's hops as one blob (the history's rounds.hops, schema 3; one row
+ * per hop was most of the CPU and size of the database): a format byte (1),
+ * then for each TTL from 1 to path_len that was probed, in TTL order: the
+ * TTL, sent and recv (one byte each; counts above 255 are kept as 255), the
+ * RTT in ms as an IEEE 754 double, little-endian (NaN: no reply), the
+ * responder's family (0 none, 4, 6) and its 0, 4 or 16 address bytes. */
+#define MONITOR_HOP_PACKED_MAX 28
+#define MONITOR_HOPS_BLOB_MAX (1 + MONITOR_MAX_TTL * MONITOR_HOP_PACKED_MAX)
+
+/* Packs r's hops into buf (cap >= MONITOR_HOPS_BLOB_MAX is always enough);
+ * the length, or 0 when cap is too small. */
+size_t monitor_round_pack_hops(const struct monitor_round *r, uint8_t *buf, size_t cap);
+
+/* Fills r's hops from a blob (r's other fields and hops not in it are left
+ * alone). 0, or -1 for a blob that is not one: bytes from a file, checked
+ * every one. */
+int monitor_round_unpack_hops(struct monitor_round *r, const uint8_t *buf, size_t len);
+
 #endif

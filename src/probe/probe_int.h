@@ -88,7 +88,7 @@ struct probe {
 	struct probe_group *group;    /* NULL for a trace on its own */
 
 	unsigned long *fifo;          /* run seqs in send order, for timeouts */
-	size_t fifo_head, fifo_len;
+	size_t fifo_head, fifo_len, fifo_cap; /* fifo_cap: the table's slots */
 
 	/* Kernel TX stamps come back by a per-socket counter (OPT_ID); this maps
 	 * the counter to the probe and the window its stamp must fall in. */

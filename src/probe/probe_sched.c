@@ -39,7 +39,7 @@ static const struct probe_slot *fifo_oldest(const struct probe *p, unsigned long
 
 static void fifo_pop(struct probe *p)
 {
-	p->fifo_head = (p->fifo_head + 1) % PACKET_SEQ_SPACE;
+	p->fifo_head = (p->fifo_head + 1) % p->fifo_cap;
 	p->fifo_len--;
 }
 
@@ -91,9 +91,9 @@ static void on_timeout_timer(void *ctx)
 /* A probe went out (or was lost on the way): it waits in the FIFO. */
 void probe_sched_track(struct probe *p, unsigned long seq)
 {
-	if (p->fifo_len == PACKET_SEQ_SPACE) /* drop the oldest; its slot is reused */
+	if (p->fifo_len == p->fifo_cap) /* drop the oldest; its slot is reused */
 		fifo_pop(p);
-	p->fifo[(p->fifo_head + p->fifo_len) % PACKET_SEQ_SPACE] = seq;
+	p->fifo[(p->fifo_head + p->fifo_len) % p->fifo_cap] = seq;
 	p->fifo_len++;
 }
 

@@ -74,12 +74,14 @@ static int send_dgram(struct probe *p, uint16_t wseq, unsigned ttl, struct probe
 	return -1;
 }
 
-/* A sequence space's worth of probes in flight (a high rate and a long -Z):
- * the oldest is given up as lost, so Snt = Rcv + Drop still holds. */
+/* A table's worth of probes in flight (a high rate and a long -Z): the
+ * oldest, which holds the slot, is given up as lost, so Snt = Rcv + Drop
+ * still holds. */
 static void reclaim_slot(struct probe *p, uint16_t wseq)
 {
-	if (probe_table_slot(p->table, wseq)->state == PROBE_SLOT_WAITING)
-		probe_sched_expire(p, wseq);
+	const struct probe_slot *s = probe_table_holder(p->table, wseq);
+	if (s && s->state == PROBE_SLOT_WAITING)
+		probe_sched_expire(p, probe_wire_seq(s->run_seq));
 }
 
 static bool send_failed_fatally(struct probe *p, int e)

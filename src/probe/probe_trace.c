@@ -62,8 +62,14 @@ static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_par
 	p->seq_base = p->next_seq = s->next_seq;
 	p->rate = &p->bucket;
 	p->rate_burst = probe_burst(pp->max_pps);
-	p->table = probe_table_new();
-	p->fifo = calloc(PACKET_SEQ_SPACE, sizeof(*p->fifo));
+	/* A group's traces each get a table for what they keep in flight:
+	 * 1,000 of 1 MiB each would be most of a monitor's memory. */
+	unsigned slots = in_group ? probe_table_slots_for(pp->max_ttl, pp->flows, pp->interval_s,
+	                                                  pp->timeout_s)
+	                          : PACKET_SEQ_SPACE;
+	p->table = probe_table_new_sized(slots);
+	p->fifo_cap = slots;
+	p->fifo = calloc(slots, sizeof(*p->fifo));
 	p->tx = in_group ? NULL : calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
 	if (!p->table || !p->fifo || (!in_group && !p->tx)) {
 		probe_free(p);

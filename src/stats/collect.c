@@ -51,11 +51,16 @@ struct collect {
 	unsigned long epoch_first;
 	struct epoch_detect *det;
 	struct logent *log;
-	size_t log_len, log_cap, log_head;
+	size_t log_len, log_cap, log_head, log_max;
 	bool log_wrapped;
 	bool replaying;
+	bool deferred; /* t is refreshed by collect_sync only */
+	bool stale;    /* deferred, and events came since the last sync */
 	struct flowstat *flows; /* each responder's own figures; NULL: none */
 };
+
+static int sync_all(struct collect *c);
+static void fill_all(struct collect *c);
 
 struct collect *collect_new(struct model_trace *t)
 {
@@ -63,6 +68,7 @@ struct collect *collect_new(struct model_trace *t)
 	if (!c)
 		return NULL;
 	c->t = t;
+	c->log_max = COLLECT_LOG_MAX;
 	c->full = model_trace_new();
 	c->det = epoch_detect_new(0);
 	c->flows = flowstat_new();
@@ -86,21 +92,47 @@ void collect_free(struct collect *c)
 	free(c);
 }
 
+void collect_limit_log(struct collect *c, size_t entries)
+{
+	if (c->log_len == 0 && entries >= 1 && entries < COLLECT_LOG_MAX)
+		c->log_max = entries;
+}
+
+void collect_defer_model(struct collect *c)
+{
+	c->deferred = true;
+	c->stale = true;
+}
+
+int collect_sync(struct collect *c)
+{
+	if (!c->stale)
+		return 0;
+	c->stale = false;
+	fill_all(c);
+	return sync_all(c);
+}
+
 void collect_varying_flows(struct collect *c)
 {
 	flowstat_free(c->flows);
 	c->flows = NULL;
 }
 
-/* Each responder's own figures (flowstat.h). */
-static int per_responder(struct collect *c, const struct event *ev, struct model_hop *h)
+/* The hop's figures from its statistics and its responders' (flowstat.h). */
+static void fill_hop(const struct collect *c, const struct hopstat *s, struct model_hop *h)
 {
-	if (!c->flows)
-		return 0;
-	if (flowstat_event(c->flows, ev) != 0)
-		return -1;
-	flowstat_fill(c->flows, h);
-	return 0;
+	hopstat_fill(s, h);
+	if (c->flows)
+		flowstat_fill(c->flows, h);
+}
+
+/* Deferred: every hop's figures at once, before anything reads them. */
+static void fill_all(struct collect *c)
+{
+	for (unsigned ttl = 1; ttl <= MODEL_MAX_HOPS && ttl <= c->full->n_hops; ttl++)
+		if (c->stats[ttl])
+			fill_hop(c, c->stats[ttl], &c->full->hops[ttl - 1]);
 }
 
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx)
@@ -251,9 +283,10 @@ static int apply(struct collect *c, const struct event *ev)
 		hopstat_late(s);
 		note_answer(c, h, ev);
 	}
-	hopstat_fill(s, h);
-	if (per_responder(c, ev, h) != 0)
+	if (c->flows && flowstat_event(c->flows, ev) != 0)
 		return -1;
+	if (!c->deferred || c->replaying) /* deferred: filled when read (fill_all) */
+		fill_hop(c, s, h);
 	return 0;
 }
 
@@ -265,6 +298,10 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 		return 0; /* a probe of an earlier epoch, whose figures are closed */
 	if (apply(c, ev) != 0 || (!c->replaying && epoch_note(c, ev) != 0))
 		return -1;
+	if (c->deferred) {
+		c->stale = true; /* copied when the model is read (collect_sync) */
+		return 0;
+	}
 	return sync_hop(c, ev->ttl);
 }
 
@@ -277,8 +314,10 @@ static int on_probe_event(struct collect *c, const struct event *ev)
 
 static int log_add(struct collect *c, const struct event *ev)
 {
-	if (c->log_len == c->log_cap && c->log_cap < COLLECT_LOG_MAX) {
+	if (c->log_len == c->log_cap && c->log_cap < c->log_max) {
 		size_t cap = c->log_cap ? 2 * c->log_cap : 256;
+		if (cap > c->log_max)
+			cap = c->log_max;
 		struct logent *grown = realloc(c->log, cap * sizeof(*grown));
 		if (!grown)
 			return -1;
@@ -435,6 +474,8 @@ static int epoch_note(struct collect *c, const struct event *ev)
 	struct epoch_change ch;
 	if (!epoch_detect_answer(c->det, ev->ttl, ev->round, &ev->from, ev->from_target, &ch))
 		return 0;
+	if (c->deferred)
+		fill_all(c); /* the closing epoch may keep the figures as they stand */
 	c->replaying = true;
 	int rc = split(c, &ch);
 	c->replaying = false;

@@ -36,6 +36,23 @@ void collect_free(struct collect *c);
  * By default they do (constant flows; stats/flowstat.h). */
 void collect_varying_flows(struct collect *c);
 
+/* Keeps at most `entries` probe events for path epochs instead of the
+ * default 65,536 (about 3 MiB): for many traces in one process (hopdoc
+ * monitor), whose running figures need only the last rounds a route change
+ * is recognized in. A split that reaches further back starts from what is
+ * left. Before the first event only; otherwise ignored. */
+void collect_limit_log(struct collect *c, size_t entries);
+
+/* The model is refreshed only by collect_sync, not on every probe event:
+ * for a consumer that reads it now and then (hopdoc monitor's metrics walk)
+ * rather than a printer on every event. Taps then see the model as it was
+ * last synced. */
+void collect_defer_model(struct collect *c);
+
+/* Brings the model up to date after collect_defer_model (a no-op when
+ * nothing came since). 0, or -1 out of memory. */
+int collect_sync(struct collect *c);
+
 /* Returns 0, or -1 when all COLLECT_MAX_TAPS are taken. */
 int collect_add_tap(struct collect *c, event_fn fn, void *ctx);
 

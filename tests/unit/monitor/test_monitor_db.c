@@ -126,29 +126,103 @@ static bool has_index(void)
 	return yes;
 }
 
+/* A version 1 file as that hopdoc wrote it: one round, its hops as rows. */
+static void write_version1_file(void)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+		"CREATE TABLE targets(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, addr TEXT NOT NULL);"
+		"CREATE TABLE rounds(target INTEGER NOT NULL REFERENCES targets(id), t_ms INTEGER NOT NULL,"
+		" path_len INTEGER NOT NULL, reached INTEGER NOT NULL, path_hash INTEGER NOT NULL,"
+		" PRIMARY KEY(target, t_ms));"
+		"CREATE TABLE hops(target INTEGER NOT NULL, t_ms INTEGER NOT NULL, ttl INTEGER NOT NULL,"
+		" sent INTEGER NOT NULL, recv INTEGER NOT NULL, rtt_ms REAL, responder TEXT,"
+		" PRIMARY KEY(target, t_ms, ttl)) WITHOUT ROWID;"
+		"INSERT INTO targets VALUES(1, 'old.example', '192.0.2.9');"
+		"INSERT INTO rounds VALUES(1, 1000, 2, 1, 7);"
+		"INSERT INTO hops VALUES(1, 1000, 1, 1, 1, 1.5, '192.0.2.1');"
+		"INSERT INTO hops VALUES(1, 1000, 2, 1, 1, 2.5, '192.0.2.9');"
+		"PRAGMA user_version=1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
 static void an_older_file_is_migrated_a_newer_refused(void **state)
 {
 	(void)state;
 	char err[256];
+	write_version1_file();
+	assert_false(has_index());
 	struct monitor_db *db = monitor_db_open(path, false, err, sizeof(err));
 	assert_non_null(db);
+	assert_true(has_index()); /* the step to 2 */
+	int64_t id;
+	assert_int_equal(monitor_db_target(db, "old.example", "192.0.2.9", &id, err, sizeof(err)), 0);
+	assert_int_equal(id, 1);
+	struct monitor_round r;
+	round_at(&r, 2000, 3); /* the step to 3: packed hops */
+	assert_int_equal(monitor_db_add_round(db, id, &r), 0);
 	monitor_db_free(db);
-	/* make it a version 1 file: the step to 2 adds the index again */
 	sqlite3 *h;
+	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "DROP INDEX rounds_by_time;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT sent FROM rounds WHERE t_ms = 2000", -1, &st,
+	                                    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 3); /* the round's probes */
+	sqlite3_finalize(st);
 	sqlite3_close(h);
-	set_version(1);
-	assert_false(has_index());
-	db = monitor_db_open(path, false, err, sizeof(err));
+
+	db = monitor_db_open(path, true, err, sizeof(err));
 	assert_non_null(db);
+	struct monitor_round *out;
+	size_t n;
+	assert_int_equal(monitor_db_rounds(db, id, 0, &out, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].path_hash, 7); /* the old round, its hops from the rows */
+	assert_true(fabs(out[0].hop[2].rtt_ms - 2.5) < 1e-9);
+	assert_int_equal(out[0].hop[2].from.bytes[3], 9);
+	assert_int_equal(out[1].path_len, 3); /* the new one, from its blob */
+	assert_int_equal(out[1].hop[3].recv, 1);
+	assert_true(fabs(out[1].hop[3].rtt_ms - 3.0) < 1e-9);
+	assert_true(isnan(out[1].hop[2].rtt_ms));
+	assert_int_equal(out[1].hop[3].from.bytes[3], 3);
+	free(out);
 	monitor_db_free(db);
-	assert_true(has_index());
 
 	set_version(MONITOR_DB_VERSION + 1);
 	assert_null(monitor_db_open(path, false, err, sizeof(err)));
 	assert_non_null(strstr(err, "newer than this hopdoc's"));
 	assert_null(monitor_db_open(path, true, err, sizeof(err)));
+}
+
+/* A blob that is not one (a damaged or foreign file) fails the read with a
+ * message rather than reading garbage. */
+static void a_bad_blob_fails_the_read(void **state)
+{
+	(void)state;
+	char err[256];
+	struct monitor_db *db = monitor_db_open(path, false, err, sizeof(err));
+	assert_non_null(db);
+	int64_t id;
+	assert_int_equal(monitor_db_target(db, "x", "192.0.2.1", &id, err, sizeof(err)), 0);
+	struct monitor_round r;
+	round_at(&r, 1000, 2);
+	assert_int_equal(monitor_db_add_round(db, id, &r), 0);
+	monitor_db_free(db);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE rounds SET hops = x'0102'", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(h);
+	db = monitor_db_open(path, true, err, sizeof(err));
+	assert_non_null(db);
+	struct monitor_round *out;
+	size_t n;
+	assert_int_equal(monitor_db_rounds(db, id, 0, &out, &n, err, sizeof(err)), -1);
+	assert_null(out);
+	assert_non_null(strstr(err, "damaged"));
+	monitor_db_free(db);
 }
 
 static void a_failed_write_stops_writes(void **state)
@@ -186,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rounds_go_in_and_come_back, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(an_older_file_is_migrated_a_newer_refused, make_dir,
 		                                remove_dir),
+		cmocka_unit_test_setup_teardown(a_bad_blob_fails_the_read, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(a_failed_write_stops_writes, make_dir, remove_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,12 +102,93 @@ static void events_of_unknown_rounds_are_ignored(void **state)
 	monitor_acc_free(a);
 }
 
+static void empty_round(struct monitor_round *r, unsigned len)
+{
+	memset(r, 0, sizeof(*r));
+	r->path_len = len;
+	for (unsigned t = 0; t <= MONITOR_MAX_TTL; t++)
+		r->hop[t].rtt_ms = NAN;
+}
+
+/* Packed hops (the history's rounds.hops) come back as they went, for both
+ * families, a silent hop and a hop never probed. */
+static void hops_pack_and_unpack(void **state)
+{
+	(void)state;
+	struct monitor_round r, back;
+	empty_round(&r, MONITOR_MAX_TTL);
+	for (unsigned t = 1; t <= MONITOR_MAX_TTL; t++) {
+		r.hop[t] = (struct monitor_hop){ .sent = 1, .recv = 1, .rtt_ms = t * 0.123456789 };
+		r.hop[t].from = addr(t % 2 ? "192.0.2.7" : "2001:db8::7");
+	}
+	r.hop[3] = (struct monitor_hop){ .sent = 2, .rtt_ms = NAN }; /* silent */
+	r.hop[5].sent = 300; /* kept as 255 */
+	r.hop[9] = (struct monitor_hop){ .rtt_ms = NAN };  /* not probed: not packed */
+	uint8_t buf[MONITOR_HOPS_BLOB_MAX];
+	size_t n = monitor_round_pack_hops(&r, buf, sizeof(buf));
+	assert_true(n > 1 && n <= sizeof(buf));
+	empty_round(&back, MONITOR_MAX_TTL);
+	assert_int_equal(monitor_round_unpack_hops(&back, buf, n), 0);
+	for (unsigned t = 1; t <= MONITOR_MAX_TTL; t++) {
+		if (t == 3 || t == 5 || t == 9)
+			continue;
+		assert_int_equal(back.hop[t].sent, 1);
+		assert_true(back.hop[t].rtt_ms == r.hop[t].rtt_ms); /* exact */
+		assert_memory_equal(&back.hop[t].from, &r.hop[t].from, sizeof(r.hop[t].from));
+	}
+	assert_int_equal(back.hop[3].sent, 2);
+	assert_int_equal(back.hop[3].recv, 0);
+	assert_true(isnan(back.hop[3].rtt_ms));
+	assert_int_equal(back.hop[3].from.family, AF_UNSPEC);
+	assert_int_equal(back.hop[5].sent, 255);
+	assert_int_equal(back.hop[9].sent, 0);
+	/* too little room, and hops past path_len */
+	assert_int_equal(monitor_round_pack_hops(&r, buf, 40), 0);
+	r.path_len = 2;
+	assert_int_equal(monitor_round_pack_hops(&r, buf, sizeof(buf)), 1 + 12 + 4 + 12 + 16);
+}
+
+/* Every byte of a blob is checked: a wrong format, a TTL out of range, an
+ * unknown family and a hop cut short are refused. */
+static void bad_blobs_are_refused(void **state)
+{
+	(void)state;
+	struct monitor_round r;
+	empty_round(&r, 1);
+	r.hop[1] = (struct monitor_hop){ .sent = 1, .recv = 1, .rtt_ms = 1.0, .from = addr("192.0.2.1") };
+	uint8_t buf[MONITOR_HOPS_BLOB_MAX];
+	size_t n = monitor_round_pack_hops(&r, buf, sizeof(buf));
+	assert_int_equal(n, 17);
+	struct monitor_round back;
+	empty_round(&back, 1);
+	assert_int_equal(monitor_round_unpack_hops(&back, buf, 1), 0); /* no hops: fine */
+	for (size_t len = 2; len < n; len++)
+		assert_int_equal(monitor_round_unpack_hops(&back, buf, len), -1);
+	assert_int_equal(monitor_round_unpack_hops(&back, buf, 0), -1);
+	uint8_t bad[sizeof(buf)];
+	memcpy(bad, buf, n);
+	bad[0] = 2;
+	assert_int_equal(monitor_round_unpack_hops(&back, bad, n), -1);
+	memcpy(bad, buf, n);
+	bad[1] = 0;
+	assert_int_equal(monitor_round_unpack_hops(&back, bad, n), -1);
+	bad[1] = MONITOR_MAX_TTL + 1;
+	assert_int_equal(monitor_round_unpack_hops(&back, bad, n), -1);
+	memcpy(bad, buf, n);
+	bad[12] = 5;
+	assert_int_equal(monitor_round_unpack_hops(&back, bad, n), -1);
+	assert_int_equal(monitor_round_unpack_hops(&back, buf, n), 0);
+	assert_int_equal(back.hop[1].from.bytes[3], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_round_is_recorded_to_the_target),
 		cmocka_unit_test(the_path_hash_follows_the_responders),
 		cmocka_unit_test(events_of_unknown_rounds_are_ignored),
+		cmocka_unit_test(hops_pack_and_unpack),
+		cmocka_unit_test(bad_blobs_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,45 @@ static void wire_seq_wraps_and_reuse_forgets_the_old_probe(void **state)
 	probe_table_free(t);
 }
 
+/* A sized table (a monitor's trace): wire seqs 1024 apart share a slot; the
+ * newer probe takes it, the older one's reply finds nothing, and its round
+ * stops waiting for it. */
+static void sized_table_shares_slots_and_forgets_the_older_probe(void **state)
+{
+	(void)state;
+	assert_null(probe_table_new_sized(1000)); /* not a power of two */
+	assert_null(probe_table_new_sized(2 * PACKET_SEQ_SPACE));
+	struct probe_table *t = probe_table_new_sized(1024);
+	assert_non_null(t);
+	assert_int_equal(probe_table_slots(t), 1024);
+	probe_table_sent(t, 7, 0, 3, 10);
+	assert_int_equal(probe_table_holder(t, 7 + 1024)->run_seq, 7);
+	assert_int_equal(probe_table_slot(t, 7 + 1024)->state, PROBE_SLOT_FREE); /* not its probe */
+	probe_table_resolve(t, 7 + 1024, PROBE_SLOT_ANSWERED); /* a stray: nothing changes */
+	assert_int_equal(probe_table_waiting(t, 0), 1);
+	assert_int_equal(probe_table_slot(t, 7)->state, PROBE_SLOT_WAITING);
+	probe_table_sent(t, 7 + 1024, 2, 4, 20);
+	assert_int_equal(probe_table_waiting(t, 0), 0);
+	assert_int_equal(probe_table_waiting(t, 2), 1);
+	assert_int_equal(probe_table_slot(t, 7)->state, PROBE_SLOT_FREE);
+	assert_int_equal(probe_table_slot(t, 7 + 1024)->ttl, 4);
+	probe_table_resolve(t, 7, PROBE_SLOT_ANSWERED); /* the older probe's late reply */
+	assert_int_equal(probe_table_waiting(t, 2), 1);
+	probe_table_free(t);
+}
+
+static void table_size_follows_what_is_in_flight(void **state)
+{
+	(void)state;
+	/* monitor's defaults: 30 TTLs a second, -Z 2: 480 wanted, the least given */
+	assert_int_equal(probe_table_slots_for(30, 1, 1.0, 2.0), PROBE_TABLE_MIN_SLOTS);
+	/* 64 TTLs on 4 flows every 0.1 s: 4 x 2,560 x 3.1 = 31,744 */
+	assert_int_equal(probe_table_slots_for(64, 4, 0.1, 2.0), 32768);
+	assert_int_equal(probe_table_slots_for(30, 1, 0.1, 2.0), 4096); /* 3,720 */
+	assert_int_equal(probe_table_slots_for(255, 16, 0.01, 60.0), PACKET_SEQ_SPACE);
+	assert_int_equal(probe_table_slots_for(30, 1, 0.0, 2.0), PACKET_SEQ_SPACE);
+}
+
 /* ---- a whole run against 127.0.0.1 (skipped without raw sockets) ---------- */
 
 struct tally {
@@ -395,6 +434,8 @@ int main(void)
 		cmocka_unit_test(pacing_spreads_only_as_needed),
 		cmocka_unit_test(rounds_spread_over_the_interval),
 		cmocka_unit_test(table_tracks_states_and_rounds),
+		cmocka_unit_test(sized_table_shares_slots_and_forgets_the_older_probe),
+		cmocka_unit_test(table_size_follows_what_is_in_flight),
 		cmocka_unit_test(mda_stopping_numbers_are_the_95_percent_table),
 		cmocka_unit_test(mda_flows_grow_with_responders_up_to_the_cap),
 		cmocka_unit_test(flows_need_a_free_port),

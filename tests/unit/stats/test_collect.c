@@ -164,6 +164,37 @@ static void route_change_splits_the_statistics(void **state)
 	model_trace_free(t);
 }
 
+/* hopdoc monitor's collector: a log of 16 rounds' events and a model that
+ * moves only when synced. A route change long after the log wrapped still
+ * splits, and the new epoch's figures are its own rounds'. */
+static void bounded_log_and_deferred_model(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	collect_limit_log(c, 16 * 8);
+	collect_defer_model(c);
+	feed_round(c, 0, "10.0.3.1");
+	assert_int_equal(t->n_hops, 0); /* not synced yet */
+	assert_int_equal(collect_sync(c), 0);
+	assert_int_equal(t->n_hops, 4);
+	assert_int_equal(t->hops[2].snt, 1);
+	for (unsigned long r = 1; r < 40; r++)
+		feed_round(c, r, "10.0.3.1");
+	assert_int_equal(t->hops[2].snt, 1); /* still the synced figures */
+	for (unsigned long r = 40; r < 48; r++)
+		feed_round(c, r, "10.0.3.2");
+	assert_int_equal(collect_sync(c), 0);
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->epoch_first_round, 40);
+	assert_int_equal(t->epochs[0].path->hops[2].snt, 45); /* as they stood: the log had wrapped */
+	assert_string_equal(t->hops[2].resp[0].text, "10.0.3.2");
+	assert_int_equal(t->hops[2].snt, 8);
+	assert_int_equal(t->hops[3].recv, 8);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 static void responders_counted_and_latest_follows(void **state)
 {
 	(void)state;
@@ -389,6 +420,7 @@ int main(void)
 		cmocka_unit_test(target_cuts_the_path_until_it_grows),
 		cmocka_unit_test(path_grown_behind_a_silent_hop_shows_the_target_farther),
 		cmocka_unit_test(route_change_splits_the_statistics),
+		cmocka_unit_test(bounded_log_and_deferred_model),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(lookups_reach_responders_that_come_later),
