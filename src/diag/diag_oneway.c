@@ -156,7 +156,9 @@ enum finding_direction diag_oneway_delay_direction(const struct diag_oneway *ow,
 {
 	const char *none = no_delay(ow, step_ms);
 	if (none) {
-		strbuf_appendf(why, "one-way delay unknown (%s)", none);
+		bool say_why = !ow->measured && ow->why[0];
+		strbuf_appendf(why, "one-way delay unknown (%s%s%s)", none, say_why ? ": " : "",
+		               say_why ? ow->why : "");
 		return FINDING_DIR_UNKNOWN;
 	}
 	strbuf_appendf(why, "one-way delay to the server %.1f ms, back %.1f ms (", ow->out.delay_p50_ms,

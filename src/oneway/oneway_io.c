@@ -83,17 +83,21 @@ static void wait_until(struct client *c, uint64_t deadline)
 }
 
 /* Hellos in this version and in version 1, which an older reflector
- * answers (it drops what it cannot read): the stream then speaks the newest
- * one answered within the round, and without wall clocks in version 1. */
+ * answers (it drops what it cannot read). The stream speaks the newest one
+ * answered; a version-1 answer alone gets HELLO_MORE more rounds first, so
+ * a lossy path does not cost a newer reflector its wall clocks. */
+#define HELLO_MORE 5
 static bool say_hello(struct client *c)
 {
 	uint64_t end = now_ns() + (uint64_t)(c->o->hello_max_s * 1e9);
-	for (uint32_t i = 0; !c->hello_back && now_ns() < end; i++) {
+	unsigned more = 0;
+	for (uint32_t i = 0; c->version != ONEWAY_VERSION && more < HELLO_MORE && now_ns() < end; i++) {
 		send_one(c, ONEWAY_HELLO, i, ONEWAY_VERSION);
 		send_one(c, ONEWAY_HELLO, i, 1);
 		uint64_t next = now_ns() + 50000000u;
 		for (uint64_t t = now_ns(); c->version != ONEWAY_VERSION && t < next; t = now_ns())
 			wait_until(c, t + 5000000u < next ? t + 5000000u : next);
+		more += c->hello_back;
 	}
 	return c->hello_back;
 }

@@ -311,6 +311,9 @@ static void latency_v1_and_no_stream(void **state)
 	finding_list_free(&l);
 	ow.measured = false;
 	assert_int_equal(placed(&ow, 40, "(no stream)"), FINDING_DIR_UNKNOWN);
+	snprintf(ow.why, sizeof(ow.why), "the server ran mtr, which has no one-way reflector");
+	assert_int_equal(placed(&ow, 40, "(no stream: the server ran mtr, which"), FINDING_DIR_UNKNOWN);
+	ow.why[0] = '\0';
 	assert_int_equal(placed(&ow, NAN, "(no stream)"), FINDING_DIR_UNKNOWN);
 	ow.measured = true, ow.has_delay = true;
 	assert_int_equal(placed(&ow, NAN, "no latency step"), FINDING_DIR_UNKNOWN);
