@@ -21,7 +21,7 @@ diag       base,model                           diag.h
 import     base,model                           import.h import_error.h import_findings.h import_agent.h
 host       base,model                           host.h host_parse.h host_sample.h host_rate.h host_render.h
 tui        base,model,diag                      tui.h tui_layout.h tui_input.h tui_state.h tui_grid.h
-oneway     base,model                           oneway_pkt.h oneway_count.h oneway_io.h
+oneway     base,model                           oneway_pkt.h oneway_count.h oneway_io.h oneway_clock.h
 agent      base,model,oneway                    agent.h agent_query.h agent_limit.h agent_ndjson.h
 metrics    base,model,render                    metrics.h metrics_batch.h
 mtrpacket  base,model,probe                     mtrpacket.h mtrpacket_cmd.h mtrpacket_reply.h

@@ -185,6 +185,11 @@ static int read_verdict(struct retoneway *w, struct verdict *v, bool *hello)
 	return tag == 'V' ? read_until(w->fd, v, sizeof(*v), w->deadline_ns) : -1;
 }
 
+static struct diag_oneway_clock clock_of(const struct oneway_clock *c)
+{
+	return (struct diag_oneway_clock){ c->known, c->unsync, c->maxerror_us / 1000.0 };
+}
+
 void retoneway_take(struct retoneway *w, struct diag_oneway *ow)
 {
 	struct verdict v;
@@ -201,8 +206,14 @@ void retoneway_take(struct retoneway *w, struct diag_oneway *ow)
 	v.why[sizeof(v.why) - 1] = '\0';
 	ow->measured = v.measured != 0;
 	snprintf(ow->why, sizeof(ow->why), "%s", v.why);
-	ow->out = (struct diag_oneway_dir){ v.r.out.sent, v.r.out.lost, v.r.out.pdv_p95_ms };
-	ow->ret = (struct diag_oneway_dir){ v.r.ret.sent, v.r.ret.lost, v.r.ret.pdv_p95_ms };
+	ow->out = (struct diag_oneway_dir){ v.r.out.sent, v.r.out.lost, v.r.out.pdv_p95_ms,
+		                            v.r.out.delay_min_ms, v.r.out.delay_p50_ms };
+	ow->ret = (struct diag_oneway_dir){ v.r.ret.sent, v.r.ret.lost, v.r.ret.pdv_p95_ms,
+		                            v.r.ret.delay_min_ms, v.r.ret.delay_p50_ms };
+	ow->has_delay = v.r.delays > 0;
+	ow->same_clock = v.r.same_clock;
+	ow->client = clock_of(&v.r.client_clock);
+	ow->server = clock_of(&v.r.server_clock);
 }
 
 void retoneway_free(struct retoneway *w)

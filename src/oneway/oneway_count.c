@@ -8,12 +8,17 @@
 struct entry {
 	uint32_t cseq, sseq;
 	uint64_t ctx, srx, stx, crx;
+	bool wall; /* the wall times below are all there */
+	uint64_t wctx, wsrx, wstx, wcrx;
 };
 
 struct oneway_count {
 	uint32_t n;
 	unsigned long requests, ignored, dup_ret;
 	uint64_t *tx;        /* per client_seq; 0: not sent */
+	uint64_t *wtx;       /* per client_seq: its wall time; 0: unknown */
+	struct oneway_clock mine, server;
+	bool server_seen;
 	unsigned char *by_s; /* per server_seq (< 2n): seen */
 	struct entry *e;     /* counted reflections, in arrival order */
 	size_t n_e;
@@ -28,9 +33,10 @@ struct oneway_count *oneway_count_new(uint32_t n)
 		return NULL;
 	c->n = n;
 	c->tx = calloc(n, sizeof(*c->tx));
+	c->wtx = calloc(n, sizeof(*c->wtx));
 	c->by_s = calloc(2 * (size_t)n, 1);
 	c->e = calloc(2 * (size_t)n, sizeof(*c->e));
-	if (!c->tx || !c->by_s || !c->e) {
+	if (!c->tx || !c->wtx || !c->by_s || !c->e) {
 		oneway_count_free(c);
 		return NULL;
 	}
@@ -42,20 +48,54 @@ void oneway_count_free(struct oneway_count *c)
 	if (!c)
 		return;
 	free(c->tx);
+	free(c->wtx);
 	free(c->by_s);
 	free(c->e);
 	free(c);
 }
 
-void oneway_count_sent(struct oneway_count *c, uint32_t seq, uint64_t tx_ns)
+void oneway_count_clock(struct oneway_count *c, const struct oneway_clock *mine)
 {
-	if (seq < c->n && tx_ns) {
+	c->mine = *mine;
+}
+
+void oneway_count_sent(struct oneway_count *c, uint32_t seq, struct oneway_stamp tx)
+{
+	if (seq < c->n && tx.mono_ns) {
 		c->requests += !c->tx[seq];
-		c->tx[seq] = tx_ns;
+		c->tx[seq] = tx.mono_ns;
+		c->wtx[seq] = tx.wall_ns;
 	}
 }
 
-int oneway_count_add(struct oneway_count *c, const struct oneway_pkt *r, uint64_t rx_ns)
+/* The reflector's clock as the worst of what its reflections said: the
+ * largest error, unsynchronised once any said so. */
+static void note_server_clock(struct oneway_count *c, const struct oneway_clock *k)
+{
+	struct oneway_clock *s = &c->server;
+	if (!c->server_seen) {
+		*s = *k;
+		c->server_seen = true;
+		return;
+	}
+	s->known = s->known && k->known;
+	s->unsync = s->unsync || k->unsync;
+	s->maxerror_us = k->maxerror_us > s->maxerror_us ? k->maxerror_us : s->maxerror_us;
+	if (s->boot_hash != k->boot_hash)
+		s->boot_hash = 0; /* one reflector, two kernels: unknown */
+}
+
+static struct entry entry_of(const struct oneway_count *c, const struct oneway_pkt *r,
+                             struct oneway_stamp rx)
+{
+	struct entry e = { r->client_seq, r->server_seq, r->client_tx_ns, r->server_rx_ns,
+		           r->server_tx_ns, rx.mono_ns, false, c->wtx[r->client_seq],
+		           r->server_rx_wall_ns, r->server_tx_wall_ns, rx.wall_ns };
+	e.wall = r->version >= 2 && e.wctx && e.wsrx && e.wstx && e.wcrx;
+	return e;
+}
+
+int oneway_count_add(struct oneway_count *c, const struct oneway_pkt *r, struct oneway_stamp rx)
 {
 	bool ours = r->type == ONEWAY_REFLECT && r->of == ONEWAY_REQUEST && r->client_seq < c->n &&
 	            r->server_seq < 2 * c->n && c->tx[r->client_seq] &&
@@ -69,8 +109,9 @@ int oneway_count_add(struct oneway_count *c, const struct oneway_pkt *r, uint64_
 		return 0;
 	}
 	c->by_s[r->server_seq] = 1;
-	c->e[c->n_e++] = (struct entry){ r->client_seq, r->server_seq, r->client_tx_ns,
-		                         r->server_rx_ns, r->server_tx_ns, rx_ns };
+	c->e[c->n_e++] = entry_of(c, r, rx);
+	if (r->version >= 2)
+		note_server_clock(c, &r->clock);
 	return 0;
 }
 
@@ -96,6 +137,45 @@ static void pdv(int64_t *d, size_t n, struct oneway_dir *o)
 	qsort(d, n, sizeof(*d), cmp_i64);
 	o->pdv_p50_ms = span_ms(d[(n - 1) / 2], d[0]);
 	o->pdv_p95_ms = span_ms(d[(n - 1) * 95 / 100], d[0]);
+}
+
+static double signed_ms(uint64_t later, uint64_t earlier)
+{
+	return (double)(int64_t)(later - earlier) / 1e6; /* untrusted: wraps, never UB */
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Min and median of v[0..n) (sorted here), n >= 1. */
+static void min_median(double *v, size_t n, struct oneway_dir *o)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	o->delay_min_ms = v[0];
+	o->delay_p50_ms = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One-way delays on the two wall clocks, from the reflections that carry
+ * them. */
+static void wall_delays(const struct oneway_count *c, struct oneway_result *r)
+{
+	double *out = malloc((c->n_e ? c->n_e : 1) * sizeof(*out));
+	double *ret = malloc((c->n_e ? c->n_e : 1) * sizeof(*ret));
+	size_t n = 0;
+	for (size_t i = 0; out && ret && i < c->n_e; i++)
+		if (c->e[i].wall) {
+			out[n] = signed_ms(c->e[i].wsrx, c->e[i].wctx);
+			ret[n++] = signed_ms(c->e[i].wcrx, c->e[i].wstx);
+		}
+	if (n > 0) {
+		min_median(out, n, &r->out);
+		min_median(ret, n, &r->ret);
+		r->delays = n;
+	}
+	free(out), free(ret);
 }
 
 static void delays(const struct oneway_count *c, struct oneway_result *r)
@@ -166,8 +246,12 @@ void oneway_count_result(const struct oneway_count *c, struct oneway_result *r)
 	r->requests = c->requests;
 	r->reflections = c->n_e;
 	r->ignored = c->ignored;
+	r->client_clock = c->mine;
+	r->server_clock = c->server;
+	r->same_clock = c->server_seen && c->mine.boot_hash && c->mine.boot_hash == c->server.boot_hash;
 	if (c->n_e == 0)
 		return;
 	counts(c, r);
 	delays(c, r);
+	wall_delays(c, r);
 }

@@ -9,7 +9,11 @@
  * direction (the tail cannot be split). Delay variation (RFC 5481's PDV) per
  * direction: each datagram's one-way delay less the smallest, where a delay
  * is a receive time on one clock less a send time on the other, so the
- * clocks' offset cancels. Pure: no sockets, no clock.
+ * clocks' offset cancels. One-way delay (version 2 reflections only): a
+ * receive wall time less the other end's send wall time, min and median per
+ * direction; right within the two ends' clock error bounds, which the
+ * result carries with whether both ends run on one kernel (same boot_id:
+ * one clock, no error). Pure: no sockets, no clock.
  * Tests: tests/unit/oneway/test_oneway_count.c fuzz/fuzz_oneway.c. */
 #ifndef HOPDOC_ONEWAY_COUNT_H
 #define HOPDOC_ONEWAY_COUNT_H
@@ -25,6 +29,8 @@ struct oneway_dir {
 	unsigned long duplicates; /* datagrams that came twice */
 	unsigned long reordered;  /* came after one sent later */
 	double pdv_p50_ms, pdv_p95_ms; /* delay variation; 0 when fewer than 2 */
+	double delay_min_ms, delay_p50_ms; /* one-way delay, wall clocks; 0 when
+	                                    * the result has no delays */
 };
 
 struct oneway_result {
@@ -32,6 +38,10 @@ struct oneway_result {
 	unsigned long reflections; /* came back, counted */
 	unsigned long ignored;     /* not ours, out of range, or echoing a wrong time */
 	struct oneway_dir out, ret;
+	unsigned long delays; /* reflections with wall times (version 2): 0, no one-way delay */
+	struct oneway_clock client_clock; /* as oneway_count_clock set it */
+	struct oneway_clock server_clock; /* the worst the reflections reported */
+	bool same_clock; /* both boot_id hashes known and equal: one kernel, one clock */
 };
 
 struct oneway_count;
@@ -41,14 +51,18 @@ struct oneway_count;
 struct oneway_count *oneway_count_new(uint32_t n);
 void oneway_count_free(struct oneway_count *c);
 
-/* Request seq (< n) went out at tx_ns on the client's clock. */
-void oneway_count_sent(struct oneway_count *c, uint32_t seq, uint64_t tx_ns);
+/* The client's clock quality (oneway_clock_read), for the result. */
+void oneway_count_clock(struct oneway_count *c, const struct oneway_clock *mine);
 
-/* A decoded datagram that came back at rx_ns. 0 when counted; -1 when
+/* Request seq (< n) went out at tx (mono_ns 0: not sent) on the client's
+ * clocks. */
+void oneway_count_sent(struct oneway_count *c, uint32_t seq, struct oneway_stamp tx);
+
+/* A decoded datagram that came back at rx. 0 when counted; -1 when
  * ignored: not a reflection of a request, a client_seq never sent, a
  * server_seq beyond what n requests can give, or a send time that is not
  * the one the request carried. */
-int oneway_count_add(struct oneway_count *c, const struct oneway_pkt *r, uint64_t rx_ns);
+int oneway_count_add(struct oneway_count *c, const struct oneway_pkt *r, struct oneway_stamp rx);
 
 void oneway_count_result(const struct oneway_count *c, struct oneway_result *r);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/evloop.h"
+#include "oneway/oneway_clock.h"
 
 /* ---- the client ----------------------------------------------------------- */
 
@@ -22,6 +23,8 @@ struct client {
 	int fd;
 	struct oneway_count *count;
 	bool hello_back, refused;
+	unsigned version; /* the newest a hello came back in (0: none yet) */
+	struct oneway_clock mine;
 	unsigned long errors;
 };
 
@@ -30,15 +33,18 @@ static uint64_t now_ns(void)
 	return (uint64_t)evloop_now_ns();
 }
 
-static void send_one(struct client *c, enum oneway_type type, uint32_t seq)
+static void send_one(struct client *c, enum oneway_type type, uint32_t seq, unsigned version)
 {
-	struct oneway_pkt p = { .type = type, .client_seq = seq, .client_tx_ns = now_ns() };
+	struct oneway_stamp tx = oneway_clock_now();
+	struct oneway_pkt p = { .version = version, .type = type, .client_seq = seq,
+		                .client_tx_ns = tx.mono_ns, .client_tx_wall_ns = tx.wall_ns,
+		                .clock = c->mine };
 	unsigned char buf[ONEWAY_PKT_LEN];
 	oneway_pkt_encode(&p, buf);
 	if (send(c->fd, buf, sizeof(buf), 0) < 0)
 		c->refused |= errno == ECONNREFUSED, c->errors++;
 	else if (type == ONEWAY_REQUEST)
-		oneway_count_sent(c->count, seq, p.client_tx_ns);
+		oneway_count_sent(c->count, seq, tx);
 }
 
 /* Reads what is queued; the socket is connected, so only the reflector's
@@ -50,16 +56,17 @@ static void drain_socket(struct client *c)
 	ssize_t n;
 	while ((n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0 || errno == ECONNREFUSED ||
 	       errno == EINTR) {
-		uint64_t rx = now_ns();
+		struct oneway_stamp rx = oneway_clock_now();
 		if (n < 0) {
 			c->refused |= errno == ECONNREFUSED;
 			continue;
 		}
 		if (oneway_pkt_decode(buf, (size_t)n, &p) < 0)
 			continue;
-		if (p.of == ONEWAY_HELLO && p.type == ONEWAY_REFLECT)
+		if (p.of == ONEWAY_HELLO && p.type == ONEWAY_REFLECT) {
 			c->hello_back = true;
-		else
+			c->version = p.version > c->version ? p.version : c->version;
+		} else
 			(void)oneway_count_add(c->count, &p, rx);
 	}
 }
@@ -75,14 +82,22 @@ static void wait_until(struct client *c, uint64_t deadline)
 	}
 }
 
+/* Hellos in this version and in version 1, which an older reflector
+ * answers (it drops what it cannot read). The stream speaks the newest one
+ * answered; a version-1 answer alone gets HELLO_MORE more rounds first, so
+ * a lossy path does not cost a newer reflector its wall clocks. */
+#define HELLO_MORE 5
 static bool say_hello(struct client *c)
 {
 	uint64_t end = now_ns() + (uint64_t)(c->o->hello_max_s * 1e9);
-	for (uint32_t i = 0; !c->hello_back && now_ns() < end; i++) {
-		send_one(c, ONEWAY_HELLO, i);
+	unsigned more = 0;
+	for (uint32_t i = 0; c->version != ONEWAY_VERSION && more < HELLO_MORE && now_ns() < end; i++) {
+		send_one(c, ONEWAY_HELLO, i, ONEWAY_VERSION);
+		send_one(c, ONEWAY_HELLO, i, 1);
 		uint64_t next = now_ns() + 50000000u;
-		for (uint64_t t = now_ns(); !c->hello_back && t < next; t = now_ns())
+		for (uint64_t t = now_ns(); c->version != ONEWAY_VERSION && t < next; t = now_ns())
 			wait_until(c, t + 5000000u < next ? t + 5000000u : next);
+		more += c->hello_back;
 	}
 	return c->hello_back;
 }
@@ -92,7 +107,7 @@ static void stream(struct client *c)
 	uint64_t t0 = now_ns(), step = (uint64_t)(c->o->interval_s * 1e9);
 	for (uint32_t i = 0; i < c->o->count; i++) {
 		wait_until(c, t0 + i * step);
-		send_one(c, ONEWAY_REQUEST, i);
+		send_one(c, ONEWAY_REQUEST, i, c->version);
 	}
 	wait_until(c, now_ns() + (uint64_t)(c->o->drain_s * 1e9));
 }
@@ -123,6 +138,9 @@ int oneway_client_run(const struct oneway_client_opts *o, struct oneway_result *
 	memset(r, 0, sizeof(*r));
 	struct client c = { .o = o, .fd = client_socket(o), .count = oneway_count_new(o->count) };
 	int rc = -1;
+	oneway_clock_read(&c.mine);
+	if (c.count)
+		oneway_count_clock(c.count, &c.mine);
 	if (c.fd < 0 || !c.count)
 		snprintf(why, whylen, "cannot open a UDP socket to %s: %s", where, strerror(errno));
 	else if (!say_hello(&c))
@@ -190,6 +208,7 @@ struct peer {
 struct oneway_refl {
 	int fd;
 	pthread_mutex_t lock;
+	struct oneway_clock clock; /* this end's, as of the last allow */
 	struct peer p[ONEWAY_REFL_PEERS];
 };
 
@@ -216,6 +235,7 @@ struct oneway_refl *oneway_refl_new(int fd)
 		return NULL;
 	r->fd = fd;
 	pthread_mutex_init(&r->lock, NULL);
+	oneway_clock_read(&r->clock);
 	return r;
 }
 
@@ -258,7 +278,10 @@ int oneway_refl_allow(struct oneway_refl *r, const struct sockaddr *peer, int64_
 	if (ip16(peer, ip) < 0)
 		return -1;
 	int64_t now = evloop_now_ns();
+	struct oneway_clock clk;
+	oneway_clock_read(&clk); /* fresh for each run: maxerror grows between syncs */
 	pthread_mutex_lock(&r->lock);
+	r->clock = clk;
 	struct peer *p = find(r, ip, now);
 	for (size_t i = 0; !p && i < ONEWAY_REFL_PEERS; i++)
 		if (r->p[i].until_ns <= now)
@@ -284,9 +307,10 @@ void oneway_refl_forget(struct oneway_refl *r, const struct sockaddr *peer)
 /* Whether q from ip may be answered; takes one of its budget, and gives the
  * reflector's sequence for a request. */
 static bool admit(struct oneway_refl *r, const unsigned char ip[16], const struct oneway_pkt *q,
-                  uint32_t *seq)
+                  uint32_t *seq, struct oneway_clock *clk)
 {
 	pthread_mutex_lock(&r->lock);
+	*clk = r->clock;
 	struct peer *p = find(r, ip, evloop_now_ns());
 	bool ok = false;
 	if (p && q->type == ONEWAY_HELLO && p->hellos < ONEWAY_REFL_HELLOS)
@@ -379,15 +403,16 @@ static bool answer_one(struct oneway_refl *r)
 	socklen_t flen;
 	struct reply_src rs;
 	ssize_t n = recv_with_dst(r->fd, buf, sizeof(buf), &from, &flen, &rs);
-	uint64_t rx = now_ns();
+	struct oneway_stamp rx = oneway_clock_now();
 	struct oneway_pkt q, a;
+	struct oneway_clock clk;
 	uint32_t seq;
 	if (n < 0)
 		return false;
 	if (ip16((const struct sockaddr *)&from, ip) < 0 || oneway_pkt_decode(buf, (size_t)n, &q) < 0 ||
-	    q.type == ONEWAY_REFLECT || !admit(r, ip, &q, &seq))
+	    q.type == ONEWAY_REFLECT || !admit(r, ip, &q, &seq, &clk))
 		return true; /* dropped unanswered */
-	oneway_pkt_reflect(&q, seq, rx, now_ns(), &a);
+	oneway_pkt_reflect(&q, seq, rx, oneway_clock_now(), &clk, &a);
 	oneway_pkt_encode(&a, buf);
 	reply_from(r->fd, buf, ONEWAY_PKT_LEN, &from, flen, &rs);
 	return true;

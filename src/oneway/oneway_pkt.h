@@ -4,10 +4,15 @@
  * with a reflection of the same size that carries the client's number and
  * send time, the reflector's own count of requests (its sequence) and its
  * receive and send times. From the gaps in both numbers the client counts
- * what each direction lost (oneway_count). Times are each side's monotonic
- * clock in ns: only differences on one side are used, so the two clocks'
- * offset cancels. Every field is big-endian; every datagram is
- * ONEWAY_PKT_LEN bytes, so a reflection is never larger than its request.
+ * what each direction lost (oneway_count). The *_ns times are each side's
+ * monotonic clock: only differences on one side are used, so the two clocks'
+ * offset cancels (delay variation). Version 2 adds wall-clock times
+ * (CLOCK_REALTIME, *_wall_ns) and the sender's clock quality (oneway_clock):
+ * a one-way delay is a receive wall time less the other end's send wall
+ * time, right within the two ends' clock error bounds. Every field is
+ * big-endian; every datagram is ONEWAY_PKT_LEN bytes, so a reflection is
+ * never larger than its request. A reflector answers in the version it was
+ * asked in, so a version-1 peer on either side still counts loss.
  * Tests: tests/unit/oneway/test_oneway_pkt.c fuzz/fuzz_oneway.c. */
 #ifndef HOPDOC_ONEWAY_PKT_H
 #define HOPDOC_ONEWAY_PKT_H
@@ -18,7 +23,7 @@
 
 #define ONEWAY_PKT_LEN 64
 #define ONEWAY_MAGIC 0x48444f57u /* "HDOW" */
-#define ONEWAY_VERSION 1
+#define ONEWAY_VERSION 2 /* this build's; 1 is still decoded (no wall clock) */
 
 enum oneway_type {
 	ONEWAY_HELLO = 1,   /* client: is the reflector up? (not counted) */
@@ -26,7 +31,17 @@ enum oneway_type {
 	ONEWAY_REFLECT = 3, /* reflector: the answer to a hello or a request */
 };
 
+/* How far an end's wall clock may be from true time (adjtimex(2)'s view),
+ * and which kernel keeps it (a hash of its boot_id). */
+struct oneway_clock {
+	bool known;            /* false: not read, or a version-1 peer */
+	bool unsync;           /* STA_UNSYNC: the kernel vouches for nothing */
+	uint32_t maxerror_us;  /* the kernel's maximum error bound */
+	uint32_t boot_hash;    /* oneway_clock_boot_hash of boot_id; 0: unknown */
+};
+
 struct oneway_pkt {
+	unsigned version; /* decoded: 1 or 2; encoded: 1 or (anything else) ONEWAY_VERSION */
 	enum oneway_type type;
 	enum oneway_type of;  /* REFLECT only: what it answers (HELLO or REQUEST) */
 	uint32_t client_seq;  /* the request's number (echoed in the reflection) */
@@ -35,6 +50,11 @@ struct oneway_pkt {
 	uint64_t client_tx_ns; /* echoed */
 	uint64_t server_rx_ns;
 	uint64_t server_tx_ns;
+	/* version 2 only (0 in version 1): */
+	uint64_t client_tx_wall_ns; /* REQUEST, HELLO: the client's send wall time */
+	uint64_t server_rx_wall_ns; /* REFLECT: the reflector's wall times */
+	uint64_t server_tx_wall_ns;
+	struct oneway_clock clock; /* the sender's: a request's client, a reflection's reflector */
 };
 
 /* Writes p into buf (ONEWAY_PKT_LEN bytes, the padding zeroed). */
@@ -42,12 +62,19 @@ void oneway_pkt_encode(const struct oneway_pkt *p, unsigned char buf[ONEWAY_PKT_
 
 /* Reads an untrusted datagram. 0, or -1 when it is not ours: wrong length,
  * magic, version or type, a reflection of something other than a hello or
- * request, a request carrying reflector fields. */
+ * request, a request carrying reflector fields, unknown clock flags. */
 int oneway_pkt_decode(const unsigned char *buf, size_t len, struct oneway_pkt *p);
 
-/* The reflection of request q received at rx_ns, sent at tx_ns, as the
- * reflector's seq-th request (hellos: seq 0, not counted). */
-void oneway_pkt_reflect(const struct oneway_pkt *q, uint32_t seq, uint64_t rx_ns, uint64_t tx_ns,
+/* When a datagram was received or sent, on both of the end's clocks. */
+struct oneway_stamp {
+	uint64_t mono_ns, wall_ns;
+};
+
+/* The reflection of request q, in q's version, received at rx, sent at tx,
+ * as the reflector's seq-th request (hellos: seq 0, not counted), by a
+ * reflector whose clock is clk (version 2 only). */
+void oneway_pkt_reflect(const struct oneway_pkt *q, uint32_t seq, struct oneway_stamp rx,
+                        struct oneway_stamp tx, const struct oneway_clock *clk,
                         struct oneway_pkt *r);
 
 #endif
