@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # bench/monitor.sh: hopdoc monitor with N lab targets (default 1000) at one
 # probe per hop per second, side by side with Debian's scamper tracing the
-# same targets (each traced REPEAT=10 times, -q 1: one probe per hop). Not a test: it prints
-# figures. For each tool: probes sent (packets that left the client's lab
-# interface while it ran), CPU seconds (utime + stime of the process), CPU
-# per probe; for hopdoc also peak RSS and the database's growth per hour.
+# same targets (each traced REPEAT=10 times, -q 1: one probe per hop), and
+# Debian's prometheus-smokeping-prober pinging the same targets once a second
+# for SECONDS (SMOKEPING_MODES="icmp udp": raw, then datagram ICMP sockets).
+# Not a test: it prints figures. For each tool: probes sent (packets that
+# left the client's lab interface while it ran), CPU seconds (utime + stime
+# of the process), CPU per probe, and the ratios hopdoc / each; for hopdoc
+# and smokeping_prober also peak RSS; for hopdoc the database's growth per
+# hour; for smokeping_prober its /metrics counts (scraped on the client
+# namespace's loopback) to show that it pinged.
 # Targets are N IPv6 addresses added to the lab server's interface (a chain
 # of HOPS-1 routers, so HOPS hops each: 3 by default, HOPS=30 for the issue's
 # "up to 30 hops", at most 30); only lab addresses are probed, from the lab
@@ -71,22 +76,85 @@ echo "hopdoc CPU:         $h_cpu s ($(awk -v c="$h_cpu" -v s="$SECS" 'BEGIN { pr
 echo "hopdoc peak RSS:    $hwm KiB"
 echo "database:           $dbsize bytes, $(awk -v b="$dbsize" -v s="$SECS" 'BEGIN { printf "%.1f", b / s * 3600 / 1048576 }') MiB per hour"
 
+per_probe() { awk -v c="$1" -v p="$2" 'BEGIN { printf "%.1f", p ? c / p * 1e6 : 0 }'; } # CPU s, probes: us
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
 # ---- scamper, the same targets, one trace each, REPEAT times over -----------------
 REPEAT=${REPEAT:-10}  # enough probes that start-up is not what is measured
-for ((r = 0; r < REPEAT; r++)); do cat "$WORK/targets"; done >"$WORK/targets.rep"
-if ! command -v scamper >/dev/null; then
+run_scamper() {
+	local src sprobes s_cpu
+	for ((r = 0; r < REPEAT; r++)); do cat "$WORK/targets"; done >"$WORK/targets.rep"
+	tx0=$(tx_packets)
+	ip netns exec "$LAB_CLIENT" timeout $((SECS * 4)) /usr/bin/time -f '%U %S' -o "$WORK/s.time" \
+		scamper -p "$((RATE > 10000 ? 10000 : RATE))" -c 'trace -P icmp-paris -q 1 -w 2' -O warts -o "$WORK/s.warts" \
+		-f "$WORK/targets.rep" 2>"$WORK/s.err"
+	src=$?
+	tx1=$(tx_packets)
+	sprobes=$((tx1 - tx0))
+	s_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/s.time")
+	s_per=$(per_probe "$s_cpu" "$sprobes")
+	[ "$src" -eq 0 ] || echo "scamper stderr:     $(head -3 "$WORK/s.err")"
+	echo "scamper:            exit $src, $sprobes packets out, CPU $s_cpu s, $s_per us per probe"
+}
+s_per=0
+if command -v scamper >/dev/null; then
+	run_scamper
+else
 	echo "scamper:            not installed (apt-get install scamper)"
-	exit 0
 fi
-tx0=$(tx_packets)
-ip netns exec "$LAB_CLIENT" timeout $((SECS * 4)) /usr/bin/time -f '%U %S' -o "$WORK/s.time" \
-	scamper -p "$((RATE > 10000 ? 10000 : RATE))" -c 'trace -P icmp-paris -q 1 -w 2' -O warts -o "$WORK/s.warts" \
-	-f "$WORK/targets.rep" 2>"$WORK/s.err"
-src=$?
-tx1=$(tx_packets)
-sprobes=$((tx1 - tx0))
-s_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/s.time")
-s_per=$(awk -v c="$s_cpu" -v p="$sprobes" 'BEGIN { printf "%.1f", p ? c / p * 1e6 : 0 }')
-[ "$src" -eq 0 ] || echo "scamper stderr:     $(head -3 "$WORK/s.err")"
-echo "scamper:            exit $src, $sprobes packets out, CPU $s_cpu s, $s_per us per probe"
-echo "ratio:              hopdoc / scamper CPU per probe = $(awk -v a="$h_per" -v b="$s_per" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+
+# ---- prometheus-smokeping-prober, pinging the same targets for SECS ---------
+# One echo request per target per second: it pings the target only, where
+# hopdoc probes every hop, so CPU per probe is the unit that compares. 0.6.1
+# (go-ping 1.1.0) opens a socket per target. Mode "icmp" (its default and
+# Debian's config: privileged) gives each a raw ICMPv6 socket, so the kernel
+# copies every ICMPv6 packet to all N sockets and N-1 of them drop it in user
+# space; mode "udp" (unprivileged datagram ICMP sockets, which the lab
+# client's ping_group_range allows; still ICMP echo on the wire) lets the
+# kernel hand each reply to its own socket. SMOKEPING_MODES picks the runs.
+# Its metrics endpoint listens on the client namespace's loopback only.
+SMOKEPING_MODES=${SMOKEPING_MODES:-icmp udp}
+SP=$(command -v prometheus-smokeping-prober || command -v smokeping_prober)
+sp_config() { # mode: a config with the N targets (no other hosts: Debian's default config pings localhost)
+	echo "targets:"
+	echo "- hosts:"
+	sed 's/.*/  - "&"/' "$WORK/targets"
+	printf '  interval: 1s\n  network: ip6\n  protocol: %s\n  size: 56\n' "$1"
+}
+run_smokeping() { # mode
+	local mode=$1 pid timer ticks=0 hwm=0 t h rc probes replies requests cpu
+	sp_config "$mode" >"$WORK/sp-$mode.yml"
+	tx0=$(tx_packets)
+	ip netns exec "$LAB_CLIENT" "$SP" --config.file="$WORK/sp-$mode.yml" \
+		--web.listen-address=127.0.0.1:9374 --log.level=warn 2>"$WORK/sp-$mode.err" &
+	pid=$!
+	sleep "$SECS" & timer=$!
+	while kill -0 "$timer" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
+		t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
+		h=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$h" ] && hwm=$h
+		sleep 0.5
+	done
+	t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
+	tx1=$(tx_packets)
+	lab_client curl -sS --max-time 20 http://127.0.0.1:9374/metrics >"$WORK/sp-$mode.metrics" 2>>"$WORK/sp-$mode.err"
+	kill "$timer" "$pid" 2>/dev/null
+	wait "$pid"; rc=$?
+	probes=$((tx1 - tx0))
+	replies=$(awk '/^smokeping_response_duration_seconds_count/ { s += $2 } END { printf "%d", s }' "$WORK/sp-$mode.metrics")
+	requests=$(awk '/^smokeping_requests_total/ { s += $2 } END { printf "%d", s }' "$WORK/sp-$mode.metrics")
+	cpu=$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')
+	sp_per=$(per_probe "$cpu" "$probes")
+	[ -s "$WORK/sp-$mode.err" ] && echo "smokeping stderr:   $(head -3 "$WORK/sp-$mode.err")"
+	echo "smokeping ($mode):  exit $rc (143: our SIGTERM), $probes packets out ($((probes / SECS)) per s), /metrics: $requests requests, $replies responses"
+	echo "smokeping ($mode):  CPU $cpu s ($(awk -v c="$cpu" -v s="$SECS" 'BEGIN { printf "%.0f", 100 * c / s }')% of one core), $sp_per us per probe, peak RSS $hwm KiB"
+	echo "ratio:              hopdoc / smokeping ($mode) CPU per probe = $(ratio "$h_per" "$sp_per")"
+}
+if [ -z "$SP" ]; then
+	echo "smokeping:          not installed (apt-get install prometheus-smokeping-prober)"
+else
+	for mode in $SMOKEPING_MODES; do
+		case $mode in icmp | udp) run_smokeping "$mode" ;; *) echo "SMOKEPING_MODES: icmp or udp, not $mode" ;; esac
+	done
+fi
+echo "ratio:              hopdoc / scamper CPU per probe = $(ratio "$h_per" "$s_per")"
