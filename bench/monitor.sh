@@ -121,10 +121,12 @@ sp_config() { # mode: a config with the N targets (no other hosts: Debian's defa
 	sed 's/.*/  - "&"/' "$WORK/targets"
 	printf '  interval: 1s\n  network: ip6\n  protocol: %s\n  size: 56\n' "$1"
 }
+echo_replies_in() { lab_client awk '$1 == "Icmp6InEchoReplies" { print $2 }' /proc/net/snmp6; }
 run_smokeping() { # mode
-	local mode=$1 pid timer ticks=0 hwm=0 t h rc probes replies requests cpu
+	local mode=$1 pid timer ticks=0 hwm=0 t h rc probes replies requests cpu in0 in1 drops
 	sp_config "$mode" >"$WORK/sp-$mode.yml"
 	tx0=$(tx_packets)
+	in0=$(echo_replies_in)
 	ip netns exec "$LAB_CLIENT" "$SP" --config.file="$WORK/sp-$mode.yml" \
 		--web.listen-address=127.0.0.1:9374 --log.level=warn 2>"$WORK/sp-$mode.err" &
 	pid=$!
@@ -137,7 +139,12 @@ run_smokeping() { # mode
 	done
 	t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
 	tx1=$(tx_packets)
-	lab_client curl -sS --max-time 20 http://127.0.0.1:9374/metrics >"$WORK/sp-$mode.metrics" 2>>"$WORK/sp-$mode.err"
+	in1=$(echo_replies_in)
+	drops=$(lab_client awk 'NR > 1 { d += $NF } END { printf "%d", d }' /proc/net/raw6)
+	# It serves /metrics only once every pinger has started (1/N s apart),
+	# which a saturated process may not have done by now: retry a while.
+	lab_client curl -sS --max-time 10 --retry 15 --retry-connrefused --retry-delay 2 \
+		http://127.0.0.1:9374/metrics >"$WORK/sp-$mode.metrics" 2>>"$WORK/sp-$mode.err"
 	kill "$timer" "$pid" 2>/dev/null
 	wait "$pid"; rc=$?
 	probes=$((tx1 - tx0))
@@ -147,6 +154,7 @@ run_smokeping() { # mode
 	sp_per=$(per_probe "$cpu" "$probes")
 	[ -s "$WORK/sp-$mode.err" ] && echo "smokeping stderr:   $(head -3 "$WORK/sp-$mode.err")"
 	echo "smokeping ($mode):  exit $rc (143: our SIGTERM), $probes packets out ($((probes / SECS)) per s), /metrics: $requests requests, $replies responses"
+	echo "smokeping ($mode):  $((in1 - in0)) echo replies reached the client; its raw sockets dropped $drops packets (full receive queues)"
 	echo "smokeping ($mode):  CPU $cpu s ($(awk -v c="$cpu" -v s="$SECS" 'BEGIN { printf "%.0f", 100 * c / s }')% of one core), $sp_per us per probe, peak RSS $hwm KiB"
 	echo "ratio:              hopdoc / smokeping ($mode) CPU per probe = $(ratio "$h_per" "$sp_per")"
 }
