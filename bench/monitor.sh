@@ -123,10 +123,11 @@ sp_config() { # mode: a config with the N targets (no other hosts: Debian's defa
 }
 echo_replies_in() { lab_client awk '$1 == "Icmp6InEchoReplies" { print $2 }' /proc/net/snmp6; }
 run_smokeping() { # mode
-	local mode=$1 pid timer ticks=0 hwm=0 t h rc probes replies requests cpu in0 in1 drops
+	local mode=$1 pid timer ticks=0 hwm=0 t h rc probes replies requests cpu in0 in1 drops t0 wall
 	sp_config "$mode" >"$WORK/sp-$mode.yml"
 	tx0=$(tx_packets)
 	in0=$(echo_replies_in)
+	t0=$(date +%s.%N)
 	ip netns exec "$LAB_CLIENT" "$SP" --config.file="$WORK/sp-$mode.yml" \
 		--web.listen-address=127.0.0.1:9374 --log.level=warn 2>"$WORK/sp-$mode.err" &
 	pid=$!
@@ -137,14 +138,20 @@ run_smokeping() { # mode
 		[ -n "$h" ] && hwm=$h
 		sleep 0.5
 	done
+	# One scrape, then the counters: its counts and ours cover the same
+	# window, and serving it (as it would serve Prometheus) is in its CPU. It
+	# serves /metrics only once every pinger has started (1/N s apart), which
+	# a saturated process may not have done yet, and N targets' histograms
+	# take a saturated process a while to write: retry, and be patient.
+	lab_client curl -sS --max-time 120 --retry 10 --retry-connrefused --retry-delay 2 \
+		http://127.0.0.1:9374/metrics >"$WORK/sp-$mode.metrics" 2>>"$WORK/sp-$mode.err"
 	t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
+	h=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null)
+	[ -n "$h" ] && hwm=$h
 	tx1=$(tx_packets)
 	in1=$(echo_replies_in)
 	drops=$(lab_client awk 'NR > 1 { d += $NF } END { printf "%d", d }' /proc/net/raw6)
-	# It serves /metrics only once every pinger has started (1/N s apart),
-	# which a saturated process may not have done by now: retry a while.
-	lab_client curl -sS --max-time 10 --retry 15 --retry-connrefused --retry-delay 2 \
-		http://127.0.0.1:9374/metrics >"$WORK/sp-$mode.metrics" 2>>"$WORK/sp-$mode.err"
+	wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 	kill "$timer" "$pid" 2>/dev/null
 	wait "$pid"; rc=$?
 	probes=$((tx1 - tx0))
@@ -153,9 +160,9 @@ run_smokeping() { # mode
 	cpu=$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')
 	sp_per=$(per_probe "$cpu" "$probes")
 	[ -s "$WORK/sp-$mode.err" ] && echo "smokeping stderr:   $(head -3 "$WORK/sp-$mode.err")"
-	echo "smokeping ($mode):  exit $rc (143: our SIGTERM), $probes packets out ($((probes / SECS)) per s), /metrics: $requests requests, $replies responses"
+	echo "smokeping ($mode):  exit $rc (143: our SIGTERM), $probes packets out in ${wall} s ($((probes / (wall > 0 ? wall : 1))) per s), /metrics: $requests requests, $replies responses"
 	echo "smokeping ($mode):  $((in1 - in0)) echo replies reached the client; its raw sockets dropped $drops packets (full receive queues)"
-	echo "smokeping ($mode):  CPU $cpu s ($(awk -v c="$cpu" -v s="$SECS" 'BEGIN { printf "%.0f", 100 * c / s }')% of one core), $sp_per us per probe, peak RSS $hwm KiB"
+	echo "smokeping ($mode):  CPU $cpu s ($(awk -v c="$cpu" -v s="$wall" 'BEGIN { printf "%.0f", s ? 100 * c / s : 0 }')% of one core), $sp_per us per probe, peak RSS $hwm KiB"
 	echo "ratio:              hopdoc / smokeping ($mode) CPU per probe = $(ratio "$h_per" "$sp_per")"
 }
 if [ -z "$SP" ]; then
