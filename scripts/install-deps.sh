@@ -17,6 +17,7 @@ packages=(
 	prometheus # promtool checks --metrics' output; t_metrics.sh runs a server in the lab
 	libsqlite3-dev sqlite3 # hopdoc monitor's history; t_monitor.sh reads it (docs/monitor.md)
 	scamper # bench/monitor.sh: CPU per probe side by side
+	prometheus-smokeping-prober # bench/monitor.sh: the same, for a pinger (never left running)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -42,7 +43,7 @@ if [ ! -e "$policy" ]; then
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Where a package enabled its server for the next boot anyway, disable it.
-for pair in prometheus:prometheus openssh-server:ssh; do # package:unit
+for pair in prometheus:prometheus openssh-server:ssh prometheus-smokeping-prober:prometheus-smokeping-prober; do # package:unit
 	if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]] && command -v systemctl >/dev/null; then
 		systemctl disable --now "${pair#*:}" >/dev/null 2>&1 || true
 	fi
