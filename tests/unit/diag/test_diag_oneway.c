@@ -33,9 +33,9 @@ static struct diag_oneway stream(unsigned long out_lost, unsigned long ret_lost)
 	return ow;
 }
 
-static struct finding_list run(const struct diag_oneway *ow)
+/* The combined verdict of the two traces (freed here) with the stream. */
+static struct finding_list pair_of(struct model_trace *to, struct model_trace *tr, const struct diag_oneway *ow)
 {
-	struct model_trace *to = BUILD(out6, 200), *tr = BUILD(ret6, 200);
 	struct finding_list l;
 	finding_list_init(&l);
 	assert_int_equal(diag_pair_oneway(to, tr, ow, &l), 0);
@@ -44,11 +44,21 @@ static struct finding_list run(const struct diag_oneway *ow)
 	return l;
 }
 
-static const struct finding *loss(const struct finding_list *l)
+static struct finding_list run(const struct diag_oneway *ow)
 {
-	int i = find_kind(l, FINDING_LOSS);
+	return pair_of(BUILD(out6, 200), BUILD(ret6, 200), ow);
+}
+
+static const struct finding *first_of(const struct finding_list *l, enum finding_kind kind)
+{
+	int i = find_kind(l, kind);
 	assert_true(i >= 0);
 	return &l->items[i];
+}
+
+static const struct finding *loss(const struct finding_list *l)
+{
+	return first_of(l, FINDING_LOSS);
 }
 
 static void without_stream_both(void **state)
@@ -168,20 +178,12 @@ static enum finding_direction placed(const struct diag_oneway *ow, double step, 
 
 static struct finding_list run_latency(const struct diag_oneway *ow)
 {
-	struct model_trace *to = BUILD(lout, 200), *tr = BUILD(lret, 200);
-	struct finding_list l;
-	finding_list_init(&l);
-	assert_int_equal(diag_pair_oneway(to, tr, ow, &l), 0);
-	model_trace_free(to);
-	model_trace_free(tr);
-	return l;
+	return pair_of(BUILD(lout, 200), BUILD(lret, 200), ow);
 }
 
 static const struct finding *latency(const struct finding_list *l)
 {
-	int i = find_kind(l, FINDING_LATENCY);
-	assert_true(i >= 0);
-	return &l->items[i];
+	return first_of(l, FINDING_LATENCY);
 }
 
 /* Round trips alone: both; the same host's clocks place it on the way back
