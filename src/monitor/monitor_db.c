@@ -11,6 +11,7 @@
 struct monitor_db {
 	sqlite3 *h;
 	sqlite3_stmt *ins_round;
+	int version; /* the file's schema; below MONITOR_DB_VERSION only read-only */
 	bool in_tx;
 	bool stopped;
 	char error[256];
@@ -69,8 +70,10 @@ static int migrate_one(sqlite3 *h, int from, char *err, size_t errlen)
 	return exec(h, "COMMIT;", err, errlen);
 }
 
-/* Brings the file to MONITOR_DB_VERSION; a newer one is refused. */
-static int check_version(sqlite3 *h, const char *path, bool readonly, char *err, size_t errlen)
+/* Brings the file to MONITOR_DB_VERSION (a read-only open leaves it as it
+ * is); a newer one is refused. *version: the schema the file now has. */
+static int check_version(sqlite3 *h, const char *path, bool readonly, int *version, char *err,
+                         size_t errlen)
 {
 	int v;
 	if (user_version(h, &v) < 0) {
@@ -89,6 +92,7 @@ static int check_version(sqlite3 *h, const char *path, bool readonly, char *err,
 	for (; !readonly && v < MONITOR_DB_VERSION; v++)
 		if (migrate_one(h, v, err, errlen) < 0)
 			return -1;
+	*version = v;
 	return 0;
 }
 
@@ -110,7 +114,7 @@ static int setup(struct monitor_db *db, const char *path, bool readonly, char *e
 	if (!readonly && exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err,
 	                      errlen) < 0)
 		return -1;
-	if (check_version(db->h, path, readonly, err, errlen) < 0)
+	if (check_version(db->h, path, readonly, &db->version, err, errlen) < 0)
 		return -1;
 	return readonly ? 0 : prepare(db, err, errlen);
 }
@@ -348,9 +352,14 @@ int monitor_db_rounds(struct monitor_db *db, int64_t target, int64_t since_ms,
 	*out = NULL;
 	*n = 0;
 	int rc = -1;
-	if (sqlite3_prepare_v2(db->h, "SELECT t_ms, path_len, reached, path_hash, hops FROM rounds "
-	                       "WHERE target = ?1 AND t_ms >= ?2 ORDER BY t_ms", -1, &rs,
-	                       NULL) == SQLITE_OK &&
+	/* A file read as it is, from before version 3, has no packed hops: all
+	 * its hops are rows of the hops table. */
+	const char *rounds_sql = db->version >= 3
+		? "SELECT t_ms, path_len, reached, path_hash, hops FROM rounds "
+		  "WHERE target = ?1 AND t_ms >= ?2 ORDER BY t_ms"
+		: "SELECT t_ms, path_len, reached, path_hash, NULL FROM rounds "
+		  "WHERE target = ?1 AND t_ms >= ?2 ORDER BY t_ms";
+	if (sqlite3_prepare_v2(db->h, rounds_sql, -1, &rs, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db->h, "SELECT ttl, sent, recv, rtt_ms, responder, t_ms FROM hops "
 	                       "WHERE target = ?1 AND t_ms >= ?2 ORDER BY t_ms, ttl", -1, &hs,
 	                       NULL) == SQLITE_OK) {

@@ -196,6 +196,27 @@ static void an_older_file_is_migrated_a_newer_refused(void **state)
 	assert_null(monitor_db_open(path, true, err, sizeof(err)));
 }
 
+/* `hopdoc history` opens read-only and migrates nothing: an older file is
+ * read as it is, its hops from the rows of the hops table. */
+static void an_older_file_reads_without_migration(void **state)
+{
+	(void)state;
+	char err[256];
+	write_version1_file();
+	struct monitor_db *db = monitor_db_open(path, true, err, sizeof(err));
+	assert_non_null(db);
+	struct monitor_round *out;
+	size_t n;
+	assert_int_equal(monitor_db_rounds(db, 1, 0, &out, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].path_hash, 7);
+	assert_true(fabs(out[0].hop[1].rtt_ms - 1.5) < 1e-9);
+	assert_int_equal(out[0].hop[2].from.bytes[3], 9);
+	free(out);
+	monitor_db_free(db);
+	assert_false(has_index()); /* still version 1 */
+}
+
 /* A blob that is not one (a damaged or foreign file) fails the read with a
  * message rather than reading garbage. */
 static void a_bad_blob_fails_the_read(void **state)
@@ -258,6 +279,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(rounds_go_in_and_come_back, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(an_older_file_reads_without_migration, make_dir,
+		                                remove_dir),
 		cmocka_unit_test_setup_teardown(an_older_file_is_migrated_a_newer_refused, make_dir,
 		                                remove_dir),
 		cmocka_unit_test_setup_teardown(a_bad_blob_fails_the_read, make_dir, remove_dir),
