@@ -53,6 +53,7 @@ struct collect {
 	struct logent *log;
 	size_t log_len, log_cap, log_head, log_max;
 	bool log_wrapped;
+	unsigned long log_lost_round; /* wrapped: the latest round with an event overwritten */
 	bool replaying;
 	bool deferred; /* t is refreshed by collect_sync only */
 	bool stale;    /* deferred, and events came since the last sync */
@@ -332,7 +333,11 @@ static int log_add(struct collect *c, const struct event *ev)
 		c->log[c->log_len++] = e;
 		return 0;
 	}
-	c->log[c->log_head] = e; /* full: the oldest goes */
+	/* Full: the oldest goes. Its round may still have events logged (a
+	 * timeout comes rounds after its send), but no longer all of them. */
+	if (!c->log_wrapped || c->log[c->log_head].round > c->log_lost_round)
+		c->log_lost_round = c->log[c->log_head].round;
+	c->log[c->log_head] = e;
 	c->log_head = (c->log_head + 1) % c->log_len;
 	c->log_wrapped = true;
 	return 0;
@@ -365,9 +370,13 @@ static int reset_flows(struct collect *c)
 	return c->flows ? 0 : -1;
 }
 
-/* Applies the logged events of rounds [first, end) to fresh statistics. */
+/* Applies the logged events of rounds [first, end) to fresh statistics;
+ * rounds that lost events to a wrapped log are left out whole, so a timeout
+ * is never counted without its send. */
 static int replay(struct collect *c, unsigned long first, unsigned long end)
 {
+	if (c->log_wrapped && first <= c->log_lost_round)
+		first = c->log_lost_round + 1;
 	struct model_trace *fresh = model_trace_new();
 	if (!fresh || reset_flows(c) != 0) {
 		model_trace_free(fresh);

@@ -195,6 +195,64 @@ static void bounded_log_and_deferred_model(void **state)
 	model_trace_free(t);
 }
 
+/* A round of the 4-hop path in which hop 3 is silent: its probe times out
+ * three rounds later (fed then, as the engine reports it). */
+static void feed_silent_round(struct collect *c, unsigned long round)
+{
+	for (unsigned ttl = 1; ttl <= 4; ttl++) {
+		struct event ev = probe(EVENT_SENT, ttl, round * 10 + ttl, NULL, 0);
+		ev.round = round;
+		feed(c, ev);
+		if (ttl == 3)
+			continue;
+		static const char *const from[] = { "10.0.1.1", "10.0.2.1", NULL, "10.0.9.9" };
+		ev = probe(EVENT_REPLY, ttl, round * 10 + ttl, from[ttl - 1], ttl * 1.0);
+		ev.round = round;
+		ev.from_target = ttl == 4;
+		feed(c, ev);
+	}
+}
+
+static void feed_timeout(struct collect *c, unsigned long round)
+{
+	struct event ev = probe(EVENT_TIMEOUT, 3, round * 10 + 3, NULL, 0);
+	ev.round = round;
+	feed(c, ev);
+}
+
+/* A route change after a silent spell longer than the log: the new epoch
+ * reaches back to the spell's start, past what the log still holds. Rounds
+ * whose sends were overwritten must not be replayed by their timeouts
+ * alone: never more dropped and received than sent. */
+static void wrapped_log_replays_only_whole_rounds(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	collect_limit_log(c, 16 * 8);
+	for (unsigned long r = 0; r < 10; r++)
+		feed_round(c, r, "10.0.3.1");
+	for (unsigned long r = 10; r < 30; r++) {
+		feed_silent_round(c, r);
+		if (r >= 13)
+			feed_timeout(c, r - 3);
+	}
+	for (unsigned long r = 30; r < 40; r++) {
+		feed_round(c, r, "10.0.3.2");
+		if (r - 3 < 30)
+			feed_timeout(c, r - 3);
+	}
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->epoch_first_round, 10); /* the spell's start, past the log */
+	const struct model_hop *h3 = &t->hops[2];
+	assert_string_equal(h3->resp[0].text, "10.0.3.2");
+	if (h3->recv + h3->drop > h3->snt)
+		fail_msg("hop 3 from round %lu: snt %lu recv %lu drop %lu", t->epoch_first_round,
+		         (unsigned long)h3->snt, (unsigned long)h3->recv, (unsigned long)h3->drop);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 static void responders_counted_and_latest_follows(void **state)
 {
 	(void)state;
@@ -421,6 +479,7 @@ int main(void)
 		cmocka_unit_test(path_grown_behind_a_silent_hop_shows_the_target_farther),
 		cmocka_unit_test(route_change_splits_the_statistics),
 		cmocka_unit_test(bounded_log_and_deferred_model),
+		cmocka_unit_test(wrapped_log_replays_only_whole_rounds),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(lookups_reach_responders_that_come_later),
