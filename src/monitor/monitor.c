@@ -87,8 +87,8 @@ static int on_event(void *ctx, const struct event *ev)
 	struct monitor_target *t = ctx;
 	if (collect_event(t->collect, ev) < 0)
 		return -1;
-	/* Only a round's first probe (a SENT) takes the wall clock; reading it
-	 * on every event was a clock_gettime per event. */
+	/* Only a SENT can open a round, so only a SENT reads the wall clock
+	 * (one vDSO read per probe; replies and timeouts read none). */
 	return monitor_acc_event(t->acc, ev, ev->type == EVENT_SENT ? wall_ms() : 0);
 }
 

@@ -56,11 +56,26 @@ static uint32_t read_boot_hash(void)
 	return n > 0 ? oneway_clock_boot_hash(buf, (size_t)n) : 0;
 }
 
-void oneway_clock_read(struct oneway_clock *c)
+void oneway_clock_refresh(struct oneway_clock *c)
 {
 	struct timex tx;
 	memset(&tx, 0, sizeof(tx)); /* modes 0: read only */
 	int state = ntp_adjtime(&tx);
 	oneway_clock_from_timex(state, tx.status, tx.maxerror, c);
+}
+
+void oneway_clock_read(struct oneway_clock *c)
+{
+	oneway_clock_refresh(c);
 	c->boot_hash = read_boot_hash();
+}
+
+void oneway_clock_worse(struct oneway_clock *into, const struct oneway_clock *k)
+{
+	into->known = into->known && k->known;
+	into->unsync = into->unsync || k->unsync;
+	if (k->maxerror_us > into->maxerror_us)
+		into->maxerror_us = k->maxerror_us;
+	if (into->boot_hash != k->boot_hash)
+		into->boot_hash = 0;
 }

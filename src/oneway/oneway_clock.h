@@ -23,6 +23,16 @@ struct oneway_stamp oneway_clock_now(void);
  * (known false, boot_hash 0). */
 void oneway_clock_read(struct oneway_clock *c);
 
+/* The error bound again, the boot hash kept: the kernel adds 500 us to
+ * maxerror every second it goes without a sync, so a bound read at the start
+ * of a run understates it at the end. */
+void oneway_clock_refresh(struct oneway_clock *c);
+
+/* Pure: into becomes the worse of itself and k: the larger error,
+ * unsynchronised if either is, known only if both are, and no boot hash
+ * unless both carry the same. */
+void oneway_clock_worse(struct oneway_clock *into, const struct oneway_clock *k);
+
 /* Pure: the clock quality from ntp_adjtime's return value, its status word
  * and maxerror (us). STA_UNSYNC or TIME_ERROR: unsynchronised. */
 void oneway_clock_from_timex(int state, int status, long maxerror_us, struct oneway_clock *c);

@@ -1,5 +1,6 @@
 /* oneway_count: the stream's reflections -> loss, duplicates, order, PDV. */
 #include "oneway/oneway_count.h"
+#include "oneway/oneway_clock.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -78,11 +79,7 @@ static void note_server_clock(struct oneway_count *c, const struct oneway_clock 
 		c->server_seen = true;
 		return;
 	}
-	s->known = s->known && k->known;
-	s->unsync = s->unsync || k->unsync;
-	s->maxerror_us = k->maxerror_us > s->maxerror_us ? k->maxerror_us : s->maxerror_us;
-	if (s->boot_hash != k->boot_hash)
-		s->boot_hash = 0; /* one reflector, two kernels: unknown */
+	oneway_clock_worse(s, k); /* one reflector, two kernels: boot hash unknown */
 }
 
 static struct entry entry_of(const struct oneway_count *c, const struct oneway_pkt *r,

@@ -37,8 +37,9 @@ static void send_one(struct client *c, enum oneway_type type, uint32_t seq, unsi
 {
 	struct oneway_stamp tx = oneway_clock_now();
 	struct oneway_pkt p = { .version = version, .type = type, .client_seq = seq,
-		                .client_tx_ns = tx.mono_ns, .client_tx_wall_ns = tx.wall_ns,
-		                .clock = c->mine };
+		                .client_tx_ns = tx.mono_ns, .client_tx_wall_ns = tx.wall_ns };
+	/* No clock of ours in requests: the reflector never reads it, and a
+	 * boot_id hash would name this host to anyone on the path. */
 	unsigned char buf[ONEWAY_PKT_LEN];
 	oneway_pkt_encode(&p, buf);
 	if (send(c->fd, buf, sizeof(buf), 0) < 0)
@@ -152,6 +153,10 @@ int oneway_client_run(const struct oneway_client_opts *o, struct oneway_result *
 		if (o->on_stream)
 			o->on_stream(o->ctx);
 		stream(&c);
+		struct oneway_clock after = c.mine;
+		oneway_clock_refresh(&after); /* the bound as it stands at the end */
+		oneway_clock_worse(&c.mine, &after);
+		oneway_count_clock(c.count, &c.mine);
 		oneway_count_result(c.count, r);
 		rc = r->reflections > 0 ? 0 : -1;
 		if (rc < 0)
@@ -412,6 +417,7 @@ static bool answer_one(struct oneway_refl *r)
 	if (ip16((const struct sockaddr *)&from, ip) < 0 || oneway_pkt_decode(buf, (size_t)n, &q) < 0 ||
 	    q.type == ONEWAY_REFLECT || !admit(r, ip, &q, &seq, &clk))
 		return true; /* dropped unanswered */
+	oneway_clock_refresh(&clk); /* the bound grows between syncs: as it is now */
 	oneway_pkt_reflect(&q, seq, rx, oneway_clock_now(), &clk, &a);
 	oneway_pkt_encode(&a, buf);
 	reply_from(r->fd, buf, ONEWAY_PKT_LEN, &from, flen, &rs);

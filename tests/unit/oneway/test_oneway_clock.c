@@ -41,6 +41,24 @@ static void boot_hash(void **state)
 }
 
 /* Two readings on one machine: the same boot_id, wall time after 2020. */
+/* The worse of two readings: the bound at a run's end is kept when it grew. */
+static void worse(void **state)
+{
+	(void)state;
+	struct oneway_clock a = { .known = true, .maxerror_us = 1000, .boot_hash = 7 };
+	struct oneway_clock later = { .known = true, .maxerror_us = 16000, .boot_hash = 7 };
+	oneway_clock_worse(&a, &later);
+	assert_true(a.known && !a.unsync);
+	assert_int_equal(a.maxerror_us, 16000);
+	assert_int_equal(a.boot_hash, 7);
+	struct oneway_clock lost = { .known = false, .unsync = true, .maxerror_us = 5, .boot_hash = 8 };
+	oneway_clock_worse(&a, &lost);
+	assert_false(a.known);
+	assert_true(a.unsync);
+	assert_int_equal(a.maxerror_us, 16000);
+	assert_int_equal(a.boot_hash, 0); /* two kernels: unknown */
+}
+
 static void reads(void **state)
 {
 	(void)state;
@@ -58,6 +76,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(from_timex),
 		cmocka_unit_test(boot_hash),
+		cmocka_unit_test(worse),
 		cmocka_unit_test(reads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
