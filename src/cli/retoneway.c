@@ -155,14 +155,17 @@ static void reap(struct retoneway *w)
 	w->pid = 0;
 }
 
-/* Reads len bytes until deadline; 0 when they came whole. */
+/* Reads len bytes until deadline; 0 when they came whole. What the child
+ * wrote long ago is read even past the deadline: a return trace longer than
+ * the stream (40 rounds at 1 s) comes back after it, and its verdict has
+ * been waiting in the pipe all along. */
 static int read_until(int fd, void *buf, size_t len, int64_t deadline)
 {
 	size_t got = 0;
 	while (got < len) {
 		int64_t left = deadline - evloop_now_ns();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		if (left <= 0 || poll(&pfd, 1, (int)(left / 1000000) + 1) == 0)
+		if (poll(&pfd, 1, left > 0 ? (int)(left / 1000000) + 1 : 0) == 0)
 			return -1;
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 		if (n < 0 && errno == EINTR)

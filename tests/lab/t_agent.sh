@@ -12,9 +12,12 @@
 # tcpdump in the server namespace: the agent
 # probes no address but the peers that asked; token and TLS enforced.
 # Figures: requests tried/served/refused, the agent's memory peak (VmHWM).
-# Env: AGENT_CYCLES (20), AGENT_CLIENTS (100), HOPDOC.
+# Env: AGENT_CYCLES (40: the pairs' return traces then outlast the one-way
+# stream's own deadline, the case in which the client lost the stream's
+# verdict until retoneway read its pipe past that deadline; and a 30% lossy
+# hop shows its loss more surely than at 20), AGENT_CLIENTS (100), HOPDOC.
 source "$(dirname "$0")/check.sh" agent
-CYCLES=${AGENT_CYCLES:-20}
+CYCLES=${AGENT_CYCLES:-40}
 NCLI=${AGENT_CLIENTS:-100}
 SCN=$ROOT/tests/lab/scenarios
 RSCN=$ROOT/tests/lab/return
