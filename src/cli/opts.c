@@ -5,10 +5,8 @@
  * cannot drift apart. */
 #include "cli/opts.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/num.h"
 #include "base/evloop.h"
 #include "probe/privdrop.h"
 
@@ -53,9 +54,8 @@ int retoneway_parse_env(const char *s, char *addr, size_t addrlen, unsigned *por
 	const char *comma = s ? strrchr(s, ',') : NULL;
 	if (!comma || comma == s || (size_t)(comma - s) >= addrlen || !comma[1] || strlen(comma + 1) > 5)
 		return -1;
-	char *end;
-	unsigned long p = strtoul(comma + 1, &end, 10);
-	if (*end || comma[1] < '0' || comma[1] > '9' || p < RETONEWAY_PORT_MIN || p > 65535)
+	unsigned long p;
+	if (num_ulong(comma + 1, RETONEWAY_PORT_MIN, 65535, &p) < 0)
 		return -1;
 	memcpy(addr, s, (size_t)(comma - s));
 	addr[comma - s] = '\0';
