@@ -53,17 +53,24 @@ static int fail(struct parse_ctx *p, const char *fmt, ...)
 	return -1;
 }
 
+/* mtr reads its numbers with strtol and strtod, which take one plus sign:
+ * `-i +1` works there, so it works here. */
+static const char *unsigned_part(const char *arg)
+{
+	return arg && arg[0] == '+' ? arg + 1 : arg;
+}
+
 static int int_arg(struct parse_ctx *p, char opt, const char *arg, unsigned long lo, unsigned long hi,
 		   unsigned long *out)
 {
-	if (num_ulong(arg, lo, hi, out) == 0)
+	if (num_ulong(unsigned_part(arg), lo, hi, out) == 0)
 		return 0;
 	return fail(p, "-%c: expected an integer from %lu to %lu, got '%s'", opt, lo, hi, arg);
 }
 
 static int seconds_arg(struct parse_ctx *p, char opt, const char *arg, double lo, double *out)
 {
-	if (num_double(arg, lo, OPTS_MAX_SECONDS, out) == 0)
+	if (num_double(unsigned_part(arg), lo, OPTS_MAX_SECONDS, out) == 0)
 		return 0;
 	return fail(p, "-%c: expected a number of seconds from %g to %g, got '%s'", opt, lo,
 		    OPTS_MAX_SECONDS, arg);

@@ -213,6 +213,10 @@ static void numeric_options_short_and_long(void **state)
 	assert_true(c->probe.timeout_s == 1.5);
 	assert_int_equal(c->probe.mark, 4294967295U);
 	opts_free(&o);
+	o = ok("-c +7 -i +2.5 h"); /* a plus sign, as mtr's strtol and strtod take */
+	assert_int_equal(o.cfg.probe.cycles, 7);
+	assert_true(o.cfg.probe.interval_s == 2.5);
+	opts_free(&o);
 	o = ok("--report-cycles=6 --interval 2 --psize 28 --bitpattern 0 --gracetime 1 --tos 255 "
 	       "--first-ttl 2 --max-ttl 255 --max-unknown 1 --timeout 3 --mark 9 h");
 	assert_int_equal(o.cfg.probe.cycles, 6);
@@ -514,6 +518,9 @@ static void every_range_error_has_a_clear_message(void **state)
 	    {"-i inf h", "-i: expected a number of seconds"},
 	    {"-i 3601 h", "-i: expected a number of seconds"},
 	    {"-i 1s h", "got '1s'"},
+	    {"-i ++1 h", "got '++1'"},
+	    {"-c +-1 h", "got '+-1'"},
+	    {"-i + h", "got '+'"},
 	    {"-G 0 h", "-G: expected a number of seconds"},
 	    {"-Z 0 h", "-Z: expected a number of seconds"},
 	    {"-Z 1e9 h", "-Z: expected a number of seconds"},
