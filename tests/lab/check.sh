@@ -6,9 +6,12 @@
 # environment names another), CHECK_AREA (lab/AREA) and fails (0); sources
 # lib.sh. Defines:
 #   pass NAME                prints "PASS: lab/AREA/NAME"
-#   fail NAME [DETAIL...]    prints "FAIL: lab/AREA/NAME", then each DETAIL
-#                            indented by four spaces (run.sh forwards those
-#                            lines), and counts the failure in $fails; while
+#   fail NAME [DETAIL...]    prints "FAIL: lab/AREA/NAME (DETAIL 1, cut at 400
+#                            characters)", then each DETAIL indented by four
+#                            spaces (run.sh forwards those lines), and counts
+#                            the failure in $fails; the first DETAIL is on
+#                            the FAIL line too because a CI excerpt may keep
+#                            that line alone; while
 #                            a lab is up, one more detail line says how late
 #                            its link emulator was so far, so a timing miss
 #                            the lab itself caused shows as such
@@ -37,8 +40,10 @@ _check_name() {
 pass() { echo "PASS: $(_check_name "$1")"; }
 
 fail() {
-	local late
-	echo "FAIL: $(_check_name "$1")"
+	local late why=${2:-}
+	why=${why//$'\n'/ | }
+	[ ${#why} -gt 400 ] && why="${why:0:400}..."
+	echo "FAIL: $(_check_name "$1")${why:+ ($why)}"
 	shift
 	[ $# -gt 0 ] && printf '    %s\n' "$@"
 	late=$(lab_emu_lateness) && echo "    link emulator lateness so far: $late"

@@ -85,8 +85,9 @@ pair() {
 	if [ "$rc" -eq 0 ] && verdict_has "$o" "$3" "$4" "$5"; then
 		pass "$name"
 	else
-		fail "$name" "exit $rc: $(cat "$o.err")" \
-			"$(jq -c '[.diagnosis[] | [.finding, .hop, .direction]]' "$o" 2>/dev/null)"
+		fail "$name" "exit $rc; want $3 $4 $5, got $(jq -c '[.diagnosis[] | [.finding, .hop, .direction]]' "$o" 2>/dev/null);" \
+			"$(jq -r '.diagnosis[0].evidence' "$o" 2>/dev/null | grep -o 'One-way stream: [^;]*')" \
+			"stderr: $(cat "$o.err")"
 	fi
 }
 
