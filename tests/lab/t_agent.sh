@@ -198,7 +198,10 @@ view_via_agent() {
 	done
 	shown=$(tscreen)
 	for ((i = 0; i < 600; i++)); do tscreen | grep -q 'HOPDOC-EXIT=' && break; sleep 0.2; done
-	after=$(tscreen)
+	# The whole scrollback: what the view prints when it ends can be longer
+	# than the pane (more findings, longer evidence). The view's own
+	# alternate screen never enters it.
+	after=$(tmux -L "$TSOCK" capture-pane -p -S - -t v 2>/dev/null)
 	tmux -L "$TSOCK" kill-server 2>/dev/null
 	down
 	if [ -z "$first" ]; then why="the return table never showed a hop"
