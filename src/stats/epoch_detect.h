@@ -32,6 +32,11 @@ struct epoch_detect;
 
 struct epoch_change {
 	unsigned long first_round; /* the new epoch's first round */
+	/* The round of the oldest answer that showed the change: every later
+	 * round was probed on the new path only. Rounds before first_round - 1
+	 * were probed on the old one only; those between may straddle the
+	 * change (the collector sorts them out). */
+	unsigned long changed_round;
 	unsigned ttl;              /* the TTL whose responders changed, or the target's new end */
 	bool end_moved;            /* the target's TTL changed */
 };
