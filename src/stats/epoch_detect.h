@@ -17,7 +17,9 @@
  * alternating TTL for a fair coin).
  * The new epoch begins at the round after the last answer of the old path
  * (or at the first answer of the new one, if that is earlier), so the
- * rounds between the change and its recognition belong to the new path.
+ * rounds between the change and its recognition belong to the new path
+ * (the collector still leaves out a round in between that straddles the
+ * change: changed_round below).
  * Tests: tests/unit/stats/test_epoch_detect.c. */
 #ifndef HOPDOC_EPOCH_DETECT_H
 #define HOPDOC_EPOCH_DETECT_H
