@@ -312,6 +312,38 @@ static void straddling_round_counts_in_neither_epoch(void **state)
 	model_trace_free(t);
 }
 
+/* The same straddle, but hop 4's new responder then misses two rounds, so
+ * hop 3 (old in the straddling round 12, new after) shows the change first
+ * and its detector starts the new epoch at 13: round 12, with hop 4's new
+ * responder, must not stay in the old epoch either. */
+static void straddle_before_the_new_epoch_stays_out_of_the_old(void **state)
+{
+	(void)state;
+	static const char *const old[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1", "10.0.9.9" };
+	static const char *const mixed[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.2", "10.0.9.9" };
+	static const char *const gap[] = { "10.0.1.1", "10.0.2.1", "10.0.3.2", NULL, "10.0.9.9" };
+	static const char *const now[] = { "10.0.1.1", "10.0.2.1", "10.0.3.2", "10.0.4.2", "10.0.9.9" };
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned long r = 0; r < 12; r++)
+		feed_path(c, r, old, 5);
+	feed_path(c, 12, mixed, 5);
+	feed_path(c, 13, gap, 5);
+	feed_path(c, 14, gap, 5);
+	for (unsigned long r = 15; r < 25; r++)
+		feed_path(c, r, now, 5);
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->epochs[0].change_ttl, 3);
+	assert_clean(t->epochs[0].path, "earlier");
+	assert_int_equal(t->epochs[0].last_round, 11);
+	assert_int_equal(t->epoch_first_round, 13);
+	assert_int_equal(t->hops[2].n_resp, 1);
+	assert_int_equal(t->hops[3].n_resp, 1);
+	assert_int_equal(t->hops[3].drop, 2); /* hop 4's misses are the new path's */
+	collect_free(c);
+	model_trace_free(t);
+}
+
 /* t_epoch's shrink: a detour (hop 5 r3b, a silent hop 6, hop 7, the target
  * at 8) goes while round 20 is in flight, whose TTLs 5 and 6 took the detour
  * and TTLs 7 and 8 the short path (6 hops, the target at 6). Seen once in
@@ -572,6 +604,7 @@ int main(void)
 		cmocka_unit_test(wrapped_log_replays_only_whole_rounds),
 		cmocka_unit_test(straddling_round_counts_in_neither_epoch),
 		cmocka_unit_test(shrink_mid_round_leaves_the_current_epoch_clean),
+		cmocka_unit_test(straddle_before_the_new_epoch_stays_out_of_the_old),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(lookups_reach_responders_that_come_later),
