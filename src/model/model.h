@@ -143,7 +143,11 @@ struct model_trace {
  * so nothing from before a change is mixed into the current figures. */
 struct model_epoch {
 	unsigned long first_round; /* 0-based, as the engine counts rounds */
-	unsigned long last_round;  /* the last round before the change */
+	/* The last round its figures count: the last whole round before the
+	 * change (a round straddling it counts in neither epoch); when the
+	 * collector's log no longer held its start, the round the change was
+	 * recognized in, whose figures it keeps as they stood. */
+	unsigned long last_round;
 	unsigned change_ttl;       /* the TTL where the change was seen at its end */
 	bool end_moved;            /* the change moved the target to another TTL */
 	struct model_trace *path;  /* its hops and their figures then (owned) */

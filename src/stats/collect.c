@@ -54,6 +54,7 @@ struct collect {
 	size_t log_len, log_cap, log_head, log_max;
 	bool log_wrapped;
 	unsigned long log_lost_round; /* wrapped: the latest round with an event overwritten */
+	unsigned long latest_round;   /* the latest round with an event counted */
 	bool replaying;
 	bool deferred; /* t is refreshed by collect_sync only */
 	bool stale;    /* deferred, and events came since the last sync */
@@ -296,7 +297,9 @@ static int epoch_note(struct collect *c, const struct event *ev);
 static int on_probe_event(struct collect *c, const struct event *ev)
 {
 	if (ev->round < c->epoch_first)
-		return 0; /* a probe of an earlier epoch, whose figures are closed */
+		return 0; /* a probe of an earlier epoch (or of none), whose figures are closed */
+	if (!c->replaying && ev->round > c->latest_round)
+		c->latest_round = ev->round;
 	if (apply(c, ev) != 0 || (!c->replaying && epoch_note(c, ev) != 0))
 		return -1;
 	if (c->deferred) {
@@ -413,15 +416,122 @@ static void carry_labels(struct model_trace *to, const struct model_trace *from)
 	}
 }
 
-/* The closing epoch: rebuilt from the log when it still holds its first
- * round, else its figures as they stand (the change's rounds included). */
-static int close_epoch(struct collect *c, const struct epoch_change *ch,
-                       const struct model_trace *before)
+/* ---- the rounds a change straddles ------------------------------------------
+ * The round in flight when the path changes has its first TTLs answered by
+ * the old path and its later ones by the new, and may lose a probe in
+ * between: it belongs to neither. The detector vouches for the rounds
+ * before first_round - 1 (the old path's) and after changed_round (the new
+ * one's); each round between fits a path when every answer in it came from
+ * a responder that path showed at that TTL in the rounds vouched for.
+ * Timeouts fit either, so silent rounds still go to the new epoch, as the
+ * detector intends. The old epoch ends before the first round between that
+ * does not fit it; the new one starts after the last that does not fit it. */
+
+#define SIDE_MAX 16 /* responders per TTL; more is per-packet balancing: any fits */
+
+struct side { /* what one path showed at each TTL */
+	struct model_addr addr[MODEL_MAX_HOPS + 1][SIDE_MAX];
+	uint8_t n[MODEL_MAX_HOPS + 1]; /* SIDE_MAX + 1: more than SIDE_MAX */
+};
+
+struct sides {
+	struct side old, now;
+};
+
+/* The last round of the closing epoch and the first of the new one. */
+struct bounds {
+	unsigned long old_last, new_first;
+};
+
+static bool side_has(const struct side *s, unsigned ttl, const struct model_addr *a)
 {
-	if (!c->log_wrapped && replay(c, c->epoch_first, ch->first_round) != 0)
+	if (s->n[ttl] > SIDE_MAX)
+		return true;
+	for (unsigned i = 0; i < s->n[ttl]; i++)
+		if (model_addr_equal(&s->addr[ttl][i], a))
+			return true;
+	return false;
+}
+
+static void side_add(struct side *s, unsigned ttl, const struct model_addr *a)
+{
+	if (side_has(s, ttl, a))
+		return;
+	if (s->n[ttl] < SIDE_MAX)
+		s->addr[ttl][s->n[ttl]] = *a;
+	s->n[ttl]++;
+}
+
+static bool is_answer(const struct logent *e)
+{
+	return e->type == EVENT_REPLY || e->type == EVENT_LATE;
+}
+
+/* Each path's responders, from the logged rounds of the current epoch
+ * before lo (the old path) and after hi (the new one). */
+static void learn_sides(const struct collect *c, unsigned long lo, unsigned long hi,
+                        struct sides *s)
+{
+	for (size_t i = 0; i < c->log_len; i++) {
+		const struct logent *e = log_at(c, i);
+		if (!is_answer(e) || e->round < c->epoch_first)
+			continue;
+		if (e->round < lo)
+			side_add(&s->old, e->ttl, &e->from);
+		else if (e->round > hi)
+			side_add(&s->now, e->ttl, &e->from);
+	}
+}
+
+/* Judges the answers of rounds [lo, hi] against both paths. */
+static void judge_between(const struct collect *c, unsigned long lo, unsigned long hi,
+                          const struct sides *s, struct bounds *b)
+{
+	unsigned long misfit_old = hi + 1; /* the first round the old path does not fit */
+	for (size_t i = 0; i < c->log_len; i++) {
+		const struct logent *e = log_at(c, i);
+		if (!is_answer(e) || e->round < lo || e->round > hi)
+			continue;
+		if (!side_has(&s->now, e->ttl, &e->from) && e->round >= b->new_first)
+			b->new_first = e->round + 1;
+		if (!side_has(&s->old, e->ttl, &e->from) && e->round < misfit_old)
+			misfit_old = e->round;
+	}
+	unsigned long end = misfit_old < b->new_first ? misfit_old : b->new_first;
+	b->old_last = end ? end - 1 : 0;
+}
+
+/* Where the closing epoch ends and the new one begins: around the
+ * detector's first round, leaving out the rounds that straddle the change.
+ * 0, or -1 out of memory. */
+static int straddle_bounds(const struct collect *c, const struct epoch_change *ch,
+                           struct bounds *b)
+{
+	b->new_first = ch->first_round;
+	b->old_last = ch->first_round ? ch->first_round - 1 : 0;
+	unsigned long lo = b->old_last, hi = ch->changed_round;
+	if (hi < lo)
+		return 0; /* nothing between to judge */
+	struct sides *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -1;
+	learn_sides(c, lo, hi, s);
+	judge_between(c, lo, hi, s, b);
+	free(s);
+	return 0;
+}
+
+/* The closing epoch: rebuilt from the log when it still holds its first
+ * round, its rounds up to b->old_last; else its figures as they stand,
+ * which run to the round the change was recognized in (its last_round
+ * then says so). */
+static int close_epoch(struct collect *c, const struct epoch_change *ch,
+                       const struct bounds *b, const struct model_trace *before)
+{
+	if (!c->log_wrapped && replay(c, c->epoch_first, b->old_last + 1) != 0)
 		return -1;
 	struct model_epoch e = { .first_round = c->epoch_first,
-		                 .last_round = ch->first_round ? ch->first_round - 1 : 0,
+		                 .last_round = c->log_wrapped ? c->latest_round : b->old_last,
 		                 .change_ttl = ch->ttl, .end_moved = ch->end_moved,
 		                 .path = model_trace_new() };
 	const struct model_trace *src = c->log_wrapped ? before : c->full;
@@ -457,12 +567,15 @@ static int restart_detector(struct collect *c)
 
 static int split(struct collect *c, const struct epoch_change *ch)
 {
+	struct bounds b;
+	if (straddle_bounds(c, ch, &b) != 0)
+		return -1;
 	struct model_trace *before = c->full;
-	int rc = close_epoch(c, ch, before);
+	int rc = close_epoch(c, ch, &b, before);
 	if (c->full != before)
 		model_trace_free(c->full);
 	c->full = before;
-	c->epoch_first = c->t->epoch_first_round = ch->first_round;
+	c->epoch_first = c->t->epoch_first_round = b.new_first;
 	if (rc == 0)
 		rc = replay(c, c->epoch_first, (unsigned long)-1);
 	if (rc == 0)

@@ -11,7 +11,11 @@
  * statistics are rebuilt from the probe events logged so far: the model's
  * hops become the new path's, from the round the change began, and the
  * closing epoch goes to the trace's epochs (model.h) with its own hops.
- * Events of probes sent before the current epoch then count nowhere.
+ * Events of probes sent before the current epoch then count nowhere. A
+ * round that straddles the change (its first TTLs answered by the old path,
+ * later ones by the new) counts in neither epoch (docs/diagnosis.md, "Path
+ * epochs"). When the log no longer holds the closing epoch's first round, it
+ * keeps its figures as they stand, to the round the change was recognized in.
  *
  * Taps are event consumers called after the model is refreshed for each
  * event: the streaming printers (render_raw_event, render_split_event) go

@@ -117,6 +117,7 @@ static bool changed(const struct track *t, bool by_ttl, struct epoch_change *out
 			ttl = t->win[i].ttl;
 	}
 	out->first_round = t->last_old_round + 1 < lowest ? t->last_old_round + 1 : lowest;
+	out->changed_round = lowest;
 	out->ttl = ttl;
 	out->end_moved = by_ttl;
 	return true;

@@ -17,7 +17,9 @@
  * alternating TTL for a fair coin).
  * The new epoch begins at the round after the last answer of the old path
  * (or at the first answer of the new one, if that is earlier), so the
- * rounds between the change and its recognition belong to the new path.
+ * rounds between the change and its recognition belong to the new path
+ * (the collector still leaves out a round in between that straddles the
+ * change: changed_round below).
  * Tests: tests/unit/stats/test_epoch_detect.c. */
 #ifndef HOPDOC_EPOCH_DETECT_H
 #define HOPDOC_EPOCH_DETECT_H
@@ -32,6 +34,11 @@ struct epoch_detect;
 
 struct epoch_change {
 	unsigned long first_round; /* the new epoch's first round */
+	/* The round of the oldest answer that showed the change: every later
+	 * round was probed on the new path only. Rounds before first_round - 1
+	 * were probed on the old one only; those between may straddle the
+	 * change (the collector sorts them out). */
+	unsigned long changed_round;
 	unsigned ttl;              /* the TTL whose responders changed, or the target's new end */
 	bool end_moved;            /* the target's TTL changed */
 };

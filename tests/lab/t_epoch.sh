@@ -16,6 +16,11 @@
 #                epoch at 8;
 #   replaced     r2 pinned to r3b instead: hop 3 is r3 alone in the earlier
 #                epoch and r3b alone in the current one;
+#   flap         the answering detour comes and goes 6 times, each change
+#                timed about 0.07 s into a round: the round in flight is
+#                then likely answered partly by each path (its low TTLs by
+#                the old, its high ones by the new), which must count in
+#                neither epoch: every epoch shows one host per hop;
 #   alternation  UDP probes with a new port each (--flows 0, mtr's layout;
 #                hopdoc's constant flows would keep to one branch) over the
 #                unpinned ECMP pair: hop 3 shows r3 and r3b, and that is one
@@ -181,6 +186,44 @@ check_replaced() {
 	rm -rf "$work"
 }
 
+# The rounds start every INTERVAL from the run's start, about CHANGE_AFTER
+# (a whole number of rounds) before this is called; each change is timed
+# FLAP_PHASE into a round, FLAP_EVERY apart, whatever the commands took.
+FLAPS=6 FLAP_EVERY=3.5 FLAP_PHASE=0.07
+flap_changes() {
+	local t0=${EPOCHREALTIME/./} i wait_us
+	for ((i = 0; i < FLAPS; i++)); do
+		wait_us=$(awk -v t0="$t0" -v now="${EPOCHREALTIME/./}" -v i="$i" -v e="$FLAP_EVERY" -v p="$FLAP_PHASE" \
+			'BEGIN { w = t0 + (p + i * e) * 1e6 - now; print (w > 0 ? int(w) : 0) }')
+		sleep "$(awk -v w="$wait_us" 'BEGIN { printf "%.6f", w / 1e6 }')"
+		if ((i % 2 == 0)); then detour_on; else detour_off; fi
+	done
+}
+# RUN-JSON: the most hosts at one hop in any epoch, and how many epochs
+# start later than the round after the one before ended (straddles left out).
+most_hosts() {
+	jq -r '[(.report.epochs[]? | select(.hubs) | .hubs[]), .report.hubs[] | [.hosts[]?] | length] | max' "$1"
+}
+gaps() {
+	jq -r '.report.epochs // [] | . as $e | [range(1; length) | select($e[.].first_round > $e[. - 1].last_round + 1)] | length' "$1"
+}
+
+check_flap() {
+	local work j
+	work=$(mktemp -d /tmp/hlep.XXXXXX) j=$work/run.json
+	CYCLES=$(awk -v n="$FLAPS" -v e="$FLAP_EVERY" -v a="$CHANGE_AFTER" -v i="$INTERVAL" \
+		'BEGIN { print int((a + n * e + 2) / i) }')
+	if run_change flap : flap_changes &&
+		judge flap "$j" "$(cat "$work/findings")" \
+			"epochs (earlier ones)|$FLAPS|$(jq -r '.report.epochs | length - 1' "$j")" \
+			"the most hosts at one hop in any epoch|1|$(most_hosts "$j")" \
+			"the last hop now (the detour gone)|6 $LAB_TARGET4|$(last_hop "$j")"; then
+		pass "flap ($FLAPS changes mid-round; straddling rounds left out: $(gaps "$j"); epochs: $(epochs_brief "$j"); verdict: $(head -1 "$work/findings"))"
+	fi
+	lab_down
+	rm -rf "$work"
+}
+
 # UDP probes change port with each probe (--flows 0), so r2 spreads them
 # over r3 and r3b all along: alternation, not a change.
 check_alternation() {
@@ -204,6 +247,7 @@ main() {
 	(check_grow_answering; check_done) || rc=1
 	(check_shrink; check_done) || rc=1
 	(check_replaced; check_done) || rc=1
+	(check_flap; check_done) || rc=1
 	(check_alternation; check_done) || rc=1
 	exit "$rc"
 }

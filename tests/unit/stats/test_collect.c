@@ -188,6 +188,7 @@ static void bounded_log_and_deferred_model(void **state)
 	assert_int_equal(t->n_epochs, 1);
 	assert_int_equal(t->epoch_first_round, 40);
 	assert_int_equal(t->epochs[0].path->hops[2].snt, 45); /* as they stood: the log had wrapped */
+	assert_int_equal(t->epochs[0].last_round, 44);       /* and its rounds say so */
 	assert_string_equal(t->hops[2].resp[0].text, "10.0.3.2");
 	assert_int_equal(t->hops[2].snt, 8);
 	assert_int_equal(t->hops[3].recv, 8);
@@ -249,6 +250,127 @@ static void wrapped_log_replays_only_whole_rounds(void **state)
 	if (h3->recv + h3->drop > h3->snt)
 		fail_msg("hop 3 from round %lu: snt %lu recv %lu drop %lu", t->epoch_first_round,
 		         (unsigned long)h3->snt, (unsigned long)h3->recv, (unsigned long)h3->drop);
+	collect_free(c);
+	model_trace_free(t);
+}
+
+/* One round over a path: hop i answered by from[i] (NULL: its probe timed
+ * out), 10.0.9.9 being the target. */
+static void feed_path(struct collect *c, unsigned long round, const char *const *from, unsigned n)
+{
+	for (unsigned ttl = 1; ttl <= n; ttl++) {
+		struct event ev = probe(EVENT_SENT, ttl, round * 10 + ttl, NULL, 0);
+		ev.round = round;
+		feed(c, ev);
+		const char *who = from[ttl - 1];
+		ev = probe(who ? EVENT_REPLY : EVENT_TIMEOUT, ttl, round * 10 + ttl, who, who ? ttl * 1.0 : 0);
+		ev.round = round;
+		ev.from_target = who && strcmp(who, "10.0.9.9") == 0;
+		feed(c, ev);
+	}
+}
+
+/* Every hop of the trace (or an earlier epoch's) has one responder and no
+ * loss. */
+static void assert_clean(const struct model_trace *t, const char *which)
+{
+	for (size_t i = 0; i < t->n_hops; i++) {
+		const struct model_hop *h = &t->hops[i];
+		if (h->n_resp > 1 || h->drop > 0)
+			fail_msg("%s hop %zu: %u responders, %lu of %lu lost", which, i + 1, h->n_resp,
+			         (unsigned long)h->drop, (unsigned long)h->snt);
+	}
+}
+
+/* The round in flight when the route changes (round 12) has its low TTLs
+ * answered by the old path, its high ones by the new, and a probe lost in
+ * between: it counts in neither epoch, so each has one responder per hop
+ * and no loss. */
+static void straddling_round_counts_in_neither_epoch(void **state)
+{
+	(void)state;
+	static const char *const old[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1", "10.0.9.9" };
+	static const char *const mixed[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.2", NULL };
+	static const char *const now[] = { "10.0.1.1", "10.0.2.1", "10.0.3.2", "10.0.4.2", "10.0.9.9" };
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned long r = 0; r < 12; r++)
+		feed_path(c, r, old, 5);
+	feed_path(c, 12, mixed, 5);
+	for (unsigned long r = 13; r < 25; r++)
+		feed_path(c, r, now, 5);
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->n_hops, 5);
+	assert_clean(t, "current");
+	assert_int_equal(t->epochs[0].first_round, 0);
+	assert_int_equal(t->epochs[0].last_round, 11);
+	assert_int_equal(t->epoch_first_round, 13);
+	assert_int_equal(t->hops[4].snt, 12);
+	assert_clean(t->epochs[0].path, "earlier");
+	assert_int_equal(t->epochs[0].path->hops[4].snt, 12);
+	collect_free(c);
+	model_trace_free(t);
+}
+
+/* The same straddle, but hop 4's new responder then misses two rounds, so
+ * hop 3 (old in the straddling round 12, new after) shows the change first
+ * and its detector starts the new epoch at 13: round 12, with hop 4's new
+ * responder, must not stay in the old epoch either. */
+static void straddle_before_the_new_epoch_stays_out_of_the_old(void **state)
+{
+	(void)state;
+	static const char *const old[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1", "10.0.9.9" };
+	static const char *const mixed[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.2", "10.0.9.9" };
+	static const char *const gap[] = { "10.0.1.1", "10.0.2.1", "10.0.3.2", NULL, "10.0.9.9" };
+	static const char *const now[] = { "10.0.1.1", "10.0.2.1", "10.0.3.2", "10.0.4.2", "10.0.9.9" };
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned long r = 0; r < 12; r++)
+		feed_path(c, r, old, 5);
+	feed_path(c, 12, mixed, 5);
+	feed_path(c, 13, gap, 5);
+	feed_path(c, 14, gap, 5);
+	for (unsigned long r = 15; r < 25; r++)
+		feed_path(c, r, now, 5);
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->epochs[0].change_ttl, 3);
+	assert_clean(t->epochs[0].path, "earlier");
+	assert_int_equal(t->epochs[0].last_round, 11);
+	assert_int_equal(t->epoch_first_round, 13);
+	assert_int_equal(t->hops[2].n_resp, 1);
+	assert_int_equal(t->hops[3].n_resp, 1);
+	assert_int_equal(t->hops[3].drop, 2); /* hop 4's misses are the new path's */
+	collect_free(c);
+	model_trace_free(t);
+}
+
+/* t_epoch's shrink: a detour (hop 5 r3b, a silent hop 6, hop 7, the target
+ * at 8) goes while round 20 is in flight, whose TTLs 5 and 6 took the detour
+ * and TTLs 7 and 8 the short path (6 hops, the target at 6). Seen once in
+ * the lab: the current epoch had hop 5's old responder and hop 6's timeout. */
+static void shrink_mid_round_leaves_the_current_epoch_clean(void **state)
+{
+	(void)state;
+	static const char *const detour[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1",
+		                              "10.0.5.1", NULL, "10.0.7.1", "10.0.9.9" };
+	static const char *const mixed[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1",
+		                             "10.0.5.1", NULL, "10.0.9.9", "10.0.9.9" };
+	static const char *const shorter[] = { "10.0.1.1", "10.0.2.1", "10.0.3.1", "10.0.4.1",
+		                               "10.0.7.1", "10.0.9.9" };
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	for (unsigned long r = 0; r < 20; r++)
+		feed_path(c, r, detour, 8);
+	feed_path(c, 20, mixed, 8);
+	for (unsigned long r = 21; r < 40; r++)
+		feed_path(c, r, shorter, 6);
+	assert_int_equal(t->n_epochs, 1);
+	assert_int_equal(t->n_hops, 6);
+	assert_clean(t, "current");
+	assert_int_equal(t->epochs[0].last_round, 19);
+	assert_int_equal(t->epoch_first_round, 21);
+	assert_int_equal(t->epochs[0].path->n_hops, 8);
+	assert_int_equal(t->epochs[0].path->hops[6].n_resp, 1);
 	collect_free(c);
 	model_trace_free(t);
 }
@@ -480,6 +602,9 @@ int main(void)
 		cmocka_unit_test(route_change_splits_the_statistics),
 		cmocka_unit_test(bounded_log_and_deferred_model),
 		cmocka_unit_test(wrapped_log_replays_only_whole_rounds),
+		cmocka_unit_test(straddling_round_counts_in_neither_epoch),
+		cmocka_unit_test(shrink_mid_round_leaves_the_current_epoch_clean),
+		cmocka_unit_test(straddle_before_the_new_epoch_stays_out_of_the_old),
 		cmocka_unit_test(responders_counted_and_latest_follows),
 		cmocka_unit_test(late_answers_still_map_the_path),
 		cmocka_unit_test(lookups_reach_responders_that_come_later),

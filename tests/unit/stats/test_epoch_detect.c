@@ -39,6 +39,7 @@ static void replaced_responder_is_a_change_after_k_rounds(void **state)
 	assert_int_equal(ch.ttl, 3);
 	assert_false(ch.end_moved);
 	assert_int_equal(ch.first_round, 20); /* right after r3's last answer (round 19) */
+	assert_int_equal(ch.changed_round, 22); /* r3b's first answer */
 	epoch_detect_free(d);
 }
 
