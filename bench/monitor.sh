@@ -58,6 +58,7 @@ CLI_IF=$(lab_client ip -6 -o addr show | awk -v a="$LAB_CLIENT6" 'index($4, a "/
 tx_packets() { lab_client cat "/sys/class/net/$CLI_IF/statistics/tx_packets"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 cpu_split() { awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null; } # user, system ticks
+sock_drops() { awk 'FNR > 1 { d += $NF } END { printf "%d", d }' "/proc/$1/net/raw6" "/proc/$1/net/raw" 2>/dev/null; } # its namespace's raw sockets
 ctx_switches() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { if (v != "") print v, n }' "/proc/$1/status" 2>/dev/null; }
 hz=$(getconf CLK_TCK)
 
@@ -66,11 +67,12 @@ tx0=$(tx_packets)
 ip netns exec "$LAB_CLIENT" ${PERF:+perf record -g -o "$PERF"} "$HOPDOC" monitor -n --db "$WORK/m.db" -F "$WORK/targets" -i 1 \
 	-Z 2 -m 30 --rate "$RATE" --duration "$SECS" 2>"$WORK/m.err" &
 pid=$!
-ticks=0 hwm=0 split="0 0" csw="0 0"
+ticks=0 hwm=0 split="0 0" csw="0 0" drops=0
 while kill -0 "$pid" 2>/dev/null; do
 	t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
 	t=$(cpu_split "$pid") && [ -n "$t" ] && split=$t
 	t=$(ctx_switches "$pid") && [ -n "$t" ] && csw=$t
+	t=$(sock_drops "$pid") && [ -n "$t" ] && drops=$t
 	h=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null)
 	[ -n "$h" ] && hwm=$h
 	sleep 0.5
@@ -89,6 +91,7 @@ echo "hopdoc probes:      $probes packets out ($sent recorded in $rounds rounds;
 echo "hopdoc reached:     ${reached%% *} of $N targets, in ${reached##* } of $rounds rounds"
 echo "hopdoc CPU:         $h_cpu s ($(awk -v c="$h_cpu" -v s="$SECS" 'BEGIN { printf "%.0f", 100 * c / s }')% of one core), $h_per us per probe"
 echo "hopdoc CPU split:   $(awk -v s="$split" -v hz="$hz" 'BEGIN { split(s, a, " "); printf "user %.2f s, system %.2f s", a[1] / hz, a[2] / hz }'); context switches ${csw% *} voluntary ($(( ${csw% *} / SECS )) per s), ${csw#* } involuntary${PERF:+ (of perf, not hopdoc: PERF is set)}"
+echo "hopdoc drops:       $drops packets dropped by the client's raw sockets (full receive queues)"
 echo "hopdoc peak RSS:    $hwm KiB"
 echo "database:           $dbsize bytes, $(awk -v b="$dbsize" -v s="$SECS" 'BEGIN { printf "%.1f", b / s * 3600 / 1048576 }') MiB per hour"
 
