@@ -193,6 +193,18 @@ static void on_sender_fd(void *ctx, int fd, unsigned events)
 			;
 }
 
+void probe_group_read_pending(struct probe_group *g)
+{
+	for (int i = 0; i < 2; i++) {
+		struct group_fam *f = &g->fam[i];
+		if (!f->registered)
+			continue;
+		if (f->s->send >= 0)
+			on_sender_fd(f, f->s->send, EVLOOP_READ | EVLOOP_ERROR);
+		on_icmp_fd(f, f->s->icmp, EVLOOP_READ | EVLOOP_ERROR);
+	}
+}
+
 static int register_fam(struct probe_group *g, struct group_fam *f)
 {
 	if (f->s->icmp < 0)
