@@ -3,7 +3,8 @@
 # probe per hop per second, side by side with Debian's scamper tracing the
 # same targets (each traced REPEAT=10 times, -q 1: one probe per hop), and
 # Debian's prometheus-smokeping-prober pinging the same targets once a second
-# for SECONDS (SMOKEPING_MODES="icmp udp": raw, then datagram ICMP sockets).
+# for SECONDS (SMOKEPING_MODES="icmp udp": raw, then datagram ICMP sockets;
+# "none" skips it).
 # Not a test: it prints figures. For each tool: probes sent (packets that
 # left the client's lab interface while it ran), CPU seconds (utime + stime
 # of the process), CPU per probe, and the ratios hopdoc / each; for hopdoc
@@ -189,7 +190,7 @@ if [ -z "$SP" ]; then
 	echo "smokeping:          not installed (apt-get install prometheus-smokeping-prober)"
 else
 	for mode in $SMOKEPING_MODES; do
-		case $mode in icmp | udp) run_smokeping "$mode" ;; *) echo "SMOKEPING_MODES: icmp or udp, not $mode" ;; esac
+		case $mode in icmp | udp) run_smokeping "$mode" ;; none) ;; *) echo "SMOKEPING_MODES: icmp or udp, not $mode" ;; esac
 	done
 fi
 echo "ratio:              hopdoc / scamper CPU per probe = $(ratio "$h_per" "$s_per")"
