@@ -252,8 +252,8 @@ static void on_duration(void *ctx)
  * targets of 3 hops, replies and sends came one or two a wake-up, about
  * 1,500 wake-ups a second, and the context switches were half the CPU.
  * RTTs are the kernel's stamps, so reading a reply up to 5 ms late changes
- * none; a probe leaves up to 5 ms late, against its 2 s timeout and 1 s
- * interval. */
+ * none; a probe leaves up to 5 ms late, against its -Z timeout (3 s by
+ * default) and -i interval (1 s). */
 #define MONITOR_WAKE_WINDOW_NS 5000000LL
 
 static int run_loop(struct run *r)
