@@ -3,7 +3,8 @@
 # probe per hop per second, side by side with Debian's scamper tracing the
 # same targets (each traced REPEAT=10 times, -q 1: one probe per hop), and
 # Debian's prometheus-smokeping-prober pinging the same targets once a second
-# for SECONDS (SMOKEPING_MODES="icmp udp": raw, then datagram ICMP sockets).
+# for SECONDS (SMOKEPING_MODES="icmp udp": raw, then datagram ICMP sockets;
+# "none" skips it).
 # Not a test: it prints figures. For each tool: probes sent (packets that
 # left the client's lab interface while it ran), CPU seconds (utime + stime
 # of the process), CPU per probe, and the ratios hopdoc / each; for hopdoc
@@ -57,6 +58,9 @@ CLI_IF=$(lab_client ip -6 -o addr show | awk -v a="$LAB_CLIENT6" 'index($4, a "/
 
 tx_packets() { lab_client cat "/sys/class/net/$CLI_IF/statistics/tx_packets"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+cpu_split() { awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null; } # user, system ticks
+sock_drops() { awk 'FNR > 1 { d += $NF } END { printf "%d", d }' "/proc/$1/net/raw6" "/proc/$1/net/raw" 2>/dev/null; } # its namespace's raw sockets
+ctx_switches() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { if (v != "") print v, n }' "/proc/$1/status" 2>/dev/null; }
 hz=$(getconf CLK_TCK)
 
 # ---- hopdoc monitor -----------------------------------------------------------
@@ -64,9 +68,12 @@ tx0=$(tx_packets)
 ip netns exec "$LAB_CLIENT" ${PERF:+perf record -g -o "$PERF"} "$HOPDOC" monitor -n --db "$WORK/m.db" -F "$WORK/targets" -i 1 \
 	-Z 2 -m 30 --rate "$RATE" --duration "$SECS" 2>"$WORK/m.err" &
 pid=$!
-ticks=0 hwm=0
+ticks=0 hwm=0 split="0 0" csw="0 0" drops=0
 while kill -0 "$pid" 2>/dev/null; do
 	t=$(cpu_ticks "$pid") && [ -n "$t" ] && ticks=$t
+	t=$(cpu_split "$pid") && [ -n "$t" ] && split=$t
+	t=$(ctx_switches "$pid") && [ -n "$t" ] && csw=$t
+	t=$(sock_drops "$pid") && [ -n "$t" ] && drops=$t
 	h=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null)
 	[ -n "$h" ] && hwm=$h
 	sleep 0.5
@@ -84,6 +91,8 @@ echo "targets:            $N (IPv6, $HOPS hops each), $SECS s, exit $rc, $(grep 
 echo "hopdoc probes:      $probes packets out ($sent recorded in $rounds rounds; $((probes / SECS)) per s)"
 echo "hopdoc reached:     ${reached%% *} of $N targets, in ${reached##* } of $rounds rounds"
 echo "hopdoc CPU:         $h_cpu s ($(awk -v c="$h_cpu" -v s="$SECS" 'BEGIN { printf "%.0f", 100 * c / s }')% of one core), $h_per us per probe"
+echo "hopdoc CPU split:   $(awk -v s="$split" -v hz="$hz" 'BEGIN { split(s, a, " "); printf "user %.2f s, system %.2f s", a[1] / hz, a[2] / hz }'); context switches ${csw% *} voluntary ($(( ${csw% *} / SECS )) per s), ${csw#* } involuntary${PERF:+ (of perf, not hopdoc: PERF is set)}"
+echo "hopdoc drops:       $drops packets dropped by the client's raw sockets (full receive queues)"
 echo "hopdoc peak RSS:    $hwm KiB"
 echo "database:           $dbsize bytes, $(awk -v b="$dbsize" -v s="$SECS" 'BEGIN { printf "%.1f", b / s * 3600 / 1048576 }') MiB per hour"
 
@@ -181,7 +190,7 @@ if [ -z "$SP" ]; then
 	echo "smokeping:          not installed (apt-get install prometheus-smokeping-prober)"
 else
 	for mode in $SMOKEPING_MODES; do
-		case $mode in icmp | udp) run_smokeping "$mode" ;; *) echo "SMOKEPING_MODES: icmp or udp, not $mode" ;; esac
+		case $mode in icmp | udp) run_smokeping "$mode" ;; none) ;; *) echo "SMOKEPING_MODES: icmp or udp, not $mode" ;; esac
 	done
 fi
 echo "ratio:              hopdoc / scamper CPU per probe = $(ratio "$h_per" "$s_per")"

@@ -33,6 +33,8 @@ struct evloop {
 	evloop_timer_id next_id;
 	const volatile sig_atomic_t *flag;
 	const sigset_t *wait_mask; /* ppoll's mask while a flag is watched */
+	int64_t window_ns;         /* evloop_set_window; 0: none */
+	int64_t woke_ns;           /* when the last ppoll returned */
 	bool stopped;
 	bool dispatching;          /* watch indices must stay put meanwhile */
 };
@@ -202,6 +204,16 @@ void evloop_watch_flag(struct evloop *loop, const volatile sig_atomic_t *flag)
 	loop->flag = flag;
 }
 
+void evloop_set_window(struct evloop *loop, int64_t window_ns)
+{
+	loop->window_ns = window_ns > 0 ? window_ns : 0;
+}
+
+int64_t evloop_window_ns(const struct evloop *loop)
+{
+	return loop->window_ns;
+}
+
 void evloop_stop(struct evloop *loop)
 {
 	loop->stopped = true;
@@ -264,21 +276,44 @@ static void dispatch_fds(struct evloop *loop, size_t n)
 	compact_watches(loop);
 }
 
+static struct timespec ns_timespec(int64_t ns)
+{
+	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000), .tv_nsec = (long)(ns % 1000000000) };
+}
+
+/* The rest of the window since the last wake-up, asleep with no fd watched;
+ * a stop signal still ends it (the same mask as the loop's ppoll). */
+static int rest_out_window(struct evloop *loop)
+{
+	if (loop->window_ns <= 0)
+		return 0;
+	int64_t wait = loop->woke_ns + loop->window_ns - evloop_now_ns();
+	if (wait <= 0)
+		return 0;
+	struct timespec ts = ns_timespec(wait);
+	if (ppoll(NULL, 0, &ts, loop->wait_mask) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
 static int poll_once(struct evloop *loop)
 {
+	if (rest_out_window(loop) < 0)
+		return -1;
+	if (should_stop(loop))
+		return 0;
 	size_t n = fill_pollfds(loop);
 	if (n == (size_t)-1)
 		return -1;
 	struct timespec ts, *tsp = NULL;
 	if (loop->n_heap > 0) {
 		int64_t wait = loop->heap[0].when_ns - evloop_now_ns();
-		if (wait < 0)
-			wait = 0;
-		ts.tv_sec = (time_t)(wait / 1000000000);
-		ts.tv_nsec = (long)(wait % 1000000000);
+		ts = ns_timespec(wait > 0 ? wait : 0);
 		tsp = &ts;
 	}
 	int rc = ppoll(loop->pfd, (nfds_t)n, tsp, loop->wait_mask);
+	if (loop->window_ns > 0)
+		loop->woke_ns = evloop_now_ns();
 	if (rc < 0)
 		return errno == EINTR ? 0 : -1;
 	if (rc > 0)

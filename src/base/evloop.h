@@ -54,6 +54,16 @@ void evloop_watch_flag(struct evloop *loop, const volatile sig_atomic_t *flag);
  * (no fd and no timer). Returns 0, or -1 with errno when ppoll fails. */
 int evloop_run(struct evloop *loop);
 
+/* Makes the loop wake at most once every window_ns (0, the default: at
+ * once for every fd event and timer): after a wake-up it rests the window
+ * out, watching no fd, so what arrives or falls due meanwhile is served by
+ * one wake-up (a stop signal still ends the rest). For loops whose replies
+ * carry kernel timestamps and whose timers can be window_ns late (hopdoc
+ * monitor): a wake-up is a context switch, which costs more than serving
+ * a reply. */
+void evloop_set_window(struct evloop *loop, int64_t window_ns);
+int64_t evloop_window_ns(const struct evloop *loop);
+
 /* Makes evloop_run return after the current callback. */
 void evloop_stop(struct evloop *loop);
 

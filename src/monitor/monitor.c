@@ -182,6 +182,10 @@ void monitor_free(struct monitor *m)
 		return;
 	if (m->commit_timer)
 		evloop_cancel_timer(m->loop, m->commit_timer);
+	/* Replies already queued end their rounds, which then go in the
+	 * last commit: the loop may have stopped up to a wake window after
+	 * they came. */
+	probe_group_read_pending(m->group);
 	probe_group_free(m->group); /* no event after this */
 	monitor_db_commit(m->db);
 	for (size_t i = 0; i < m->n; i++)

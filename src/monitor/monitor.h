@@ -12,7 +12,8 @@
  *
  * Messages (writes stopped on a full disk) go to the notice callback; only
  * the CLI prints.
- * Tests: tests/unit/monitor/test_monitor_round.c tests/lab/t_monitor.sh. */
+ * Tests: tests/unit/monitor/test_monitor.c tests/unit/monitor/test_monitor_round.c
+ * tests/lab/t_monitor.sh. */
 #ifndef HOPDOC_MONITOR_H
 #define HOPDOC_MONITOR_H
 

@@ -193,6 +193,18 @@ static void on_sender_fd(void *ctx, int fd, unsigned events)
 			;
 }
 
+void probe_group_read_pending(struct probe_group *g)
+{
+	for (int i = 0; i < 2; i++) {
+		struct group_fam *f = &g->fam[i];
+		if (!f->registered)
+			continue;
+		if (f->s->send >= 0)
+			on_sender_fd(f, f->s->send, EVLOOP_READ | EVLOOP_ERROR);
+		on_icmp_fd(f, f->s->icmp, EVLOOP_READ | EVLOOP_ERROR);
+	}
+}
+
 static int register_fam(struct probe_group *g, struct group_fam *f)
 {
 	if (f->s->icmp < 0)
@@ -221,10 +233,13 @@ static void unregister_fam(struct probe_group *g, struct group_fam *f)
  * budget is shared by many targets, whose probes meet in no queue but the
  * first link: 2 ms worth of tokens lets traces that fall due together go
  * without each retrying on a timer (measured: the retries' timer churn was
- * most of the CPU with 1,000 targets). */
-static double group_burst(double rate_pps)
+ * most of the CPU with 1,000 targets). A loop that wakes once a window
+ * (evloop_set_window) sends a window's probes at one wake-up: the burst
+ * holds that too, or --rate could not be reached (2 tokens a 5 ms window is
+ * 400 probes a second). */
+static double group_burst(double rate_pps, const struct evloop *loop)
 {
-	double b = rate_pps * 0.002;
+	double b = rate_pps * (0.002 + (double)evloop_window_ns(loop) / 1e9);
 	return b > 1.0 ? b : 1.0;
 }
 
@@ -254,7 +269,7 @@ struct probe_group *probe_group_new(struct probe_sockets *s, struct evloop *loop
 			return NULL;
 		}
 	}
-	probe_bucket_init(&g->bucket, group_burst(rate_pps), evloop_now_ns());
+	probe_bucket_init(&g->bucket, group_burst(rate_pps, loop), evloop_now_ns());
 	return g;
 }
 
@@ -284,7 +299,7 @@ struct probe *probe_group_add(struct probe_group *g, const struct probe_params *
 		return NULL;
 	p->flow.ident = trace_ident(g->n);
 	p->rate = &g->bucket;
-	p->rate_burst = group_burst(g->rate_pps);
+	p->rate_burst = group_burst(g->rate_pps, g->loop);
 	g->socks->next_seq = p->next_seq; /* traces keep their own numbers */
 	g->trace[g->n] = p;
 	hash_insert(g, g->n++);

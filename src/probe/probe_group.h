@@ -46,6 +46,12 @@ struct probe *probe_group_add(struct probe_group *g, const struct probe_params *
  * jittered offset. 0, or -1 when the loop runs out of memory. */
 int probe_group_start(struct probe_group *g);
 
+/* Reads what waits in the sockets now, without waiting for more: before the
+ * group is freed after its loop stopped, so replies (and TX stamps) that a
+ * loop with a wake window (evloop_set_window) had not read yet still end
+ * their rounds. */
+void probe_group_read_pending(struct probe_group *g);
+
 /* Traces in the group, and the i-th (in the order added). */
 size_t probe_group_count(const struct probe_group *g);
 struct probe *probe_group_trace(const struct probe_group *g, size_t i);

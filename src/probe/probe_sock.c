@@ -252,6 +252,26 @@ bool probe_sockets_can(const struct probe_sockets *s, int family)
 	return s->fam[probe_fam_index(family)].icmp >= 0;
 }
 
+/* FORCE passes net.core.rmem_max while we still hold CAP_NET_ADMIN; without
+ * it the plain option takes what rmem_max allows. */
+static int set_rcvbuf(int fd, int bytes)
+{
+	if (fd < 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+int probe_sockets_set_rcvbuf(struct probe_sockets *s, int bytes)
+{
+	int rc = 0;
+	for (int i = 0; i < 2; i++)
+		if (set_rcvbuf(s->fam[i].icmp, bytes) < 0 || set_rcvbuf(s->fam[i].send, bytes) < 0)
+			rc = -1;
+	return rc;
+}
+
 void probe_sockets_close(struct probe_sockets *s)
 {
 	if (!s)

@@ -251,6 +251,94 @@ static void no_flag_leaves_mask_alone(void **state)
 	evloop_free(loop);
 }
 
+/* ---- evloop_set_window ------------------------------------------------------ */
+
+struct windowed {
+	struct evloop *loop;
+	int wfd;
+	int64_t wrote_ns, read_ns, later_ns[2];
+	int n_later;
+};
+
+static void write_and_note(void *ctx)
+{
+	struct windowed *w = ctx;
+	w->wrote_ns = evloop_now_ns();
+	assert_int_equal(write(w->wfd, "x", 1), 1);
+}
+
+static void read_and_note(void *ctx, int fd, unsigned events)
+{
+	struct windowed *w = ctx;
+	char c;
+	(void)events;
+	assert_int_equal(read(fd, &c, 1), 1);
+	w->read_ns = evloop_now_ns();
+	evloop_del_fd(w->loop, fd);
+}
+
+static void note_later(void *ctx)
+{
+	struct windowed *w = ctx;
+	w->later_ns[w->n_later++] = evloop_now_ns();
+}
+
+/* With a window, what arrives and falls due after a wake-up waits for the
+ * window's end and is served then, by one wake-up: the byte written 1 ms in
+ * is read, and the timers due 20 and 40 ms in run, no earlier than a window
+ * after the first wake-up. (Only lower bounds: a busy machine makes
+ * everything later, never earlier.) */
+static void window_holds_events_to_its_end(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct evloop *loop = evloop_new();
+	struct windowed w = { .loop = loop, .wfd = fds[1] };
+	evloop_set_window(loop, 200 * MS);
+	assert_int_equal(evloop_add_fd(loop, fds[0], EVLOOP_READ, read_and_note, &w), 0);
+	int64_t now = evloop_now_ns();
+	evloop_add_timer(loop, now + 1 * MS, write_and_note, &w);
+	evloop_add_timer(loop, now + 20 * MS, note_later, &w);
+	evloop_add_timer(loop, now + 40 * MS, note_later, &w);
+	assert_int_equal(evloop_run(loop), 0);
+	assert_int_equal(w.n_later, 2);
+	assert_true(w.read_ns >= w.wrote_ns + 190 * MS);
+	assert_true(w.later_ns[0] >= w.wrote_ns + 190 * MS);
+	assert_true(w.later_ns[1] >= w.later_ns[0]);
+	close(fds[0]);
+	close(fds[1]);
+	evloop_free(loop);
+}
+
+static void raise_sigterm_next(void *ctx)
+{
+	(void)ctx;
+	raise_before_ppoll = SIGTERM;
+}
+
+/* A stop signal ends the rest of a window (3 s here) at once. */
+static void stop_signal_ends_the_window(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct sigaction sa, old_sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGTERM, &sa, &old_sa);
+	stop_flag = 0;
+	evloop_watch_flag(loop, &stop_flag);
+	evloop_set_window(loop, 3000 * MS);
+	int64_t now = evloop_now_ns();
+	evloop_add_timer(loop, now + 1 * MS, raise_sigterm_next, NULL);
+	evloop_add_timer(loop, now + 10 * MS, never, NULL);
+	assert_int_equal(evloop_run(loop), 0);
+	assert_int_equal(stop_flag, 1);
+	assert_true(evloop_now_ns() - now < 2000 * MS);
+	sigaction(SIGTERM, &old_sa, NULL);
+	evloop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +350,8 @@ int main(void)
 		cmocka_unit_test(sigint_just_before_ppoll_wakes_it),
 		cmocka_unit_test(sigterm_just_before_ppoll_wakes_it),
 		cmocka_unit_test(no_flag_leaves_mask_alone),
+		cmocka_unit_test(window_holds_events_to_its_end),
+		cmocka_unit_test(stop_signal_ends_the_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
