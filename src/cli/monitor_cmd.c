@@ -359,8 +359,14 @@ static struct probe_sockets *open_sockets(const struct mon_opts *o)
 		fprintf(stderr, "hopdoc monitor: %s\n", err);
 		return NULL;
 	}
-	/* Best effort: a smaller queue still works, it only holds less. */
-	(void)probe_sockets_set_rcvbuf(s, rcvbuf_bytes(o->rate));
+	/* A smaller queue still works, but may overflow in a window at this
+	 * --rate: said once, as the drops would be silent (-1, the option
+	 * refused, is as good as the default queue). */
+	int want = rcvbuf_bytes(o->rate), got = probe_sockets_set_rcvbuf(s, want);
+	if (got < want)
+		fprintf(stderr, "hopdoc monitor: the probe sockets' receive queues hold %d KiB, not the "
+		        "%d KiB wanted at --rate %g: replies may be dropped; run as root or raise "
+		        "net.core.rmem_max\n", got < 0 ? 0 : got / 1024, want / 1024, o->rate);
 	return s;
 }
 

@@ -93,8 +93,10 @@ bool probe_sockets_can(const struct probe_sockets *s, int family);
 /* Asks for receive queues of bytes on every socket of the set (replies, and
  * the sender's TX stamps, wait there until read): for a loop that reads
  * them in batches (evloop_set_window). Before privileges are dropped it may
- * pass net.core.rmem_max (after, the kernel caps it there). 0, or -1 when a
- * socket refused the option. */
+ * pass net.core.rmem_max (after, or without CAP_NET_ADMIN, the kernel caps
+ * it there). The smallest queue granted, in bytes as asked (the kernel's
+ * doubling for its bookkeeping taken off), or -1 when a socket refused the
+ * option. */
 int probe_sockets_set_rcvbuf(struct probe_sockets *s, int bytes);
 
 void probe_sockets_close(struct probe_sockets *s);

@@ -3,6 +3,7 @@
  * Tests: tests/unit/probe/test_probe.c tests/lab/t_probe.sh tests/lab/t_cli.sh. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
 #include <linux/net_tstamp.h>
@@ -253,23 +254,33 @@ bool probe_sockets_can(const struct probe_sockets *s, int family)
 }
 
 /* FORCE passes net.core.rmem_max while we still hold CAP_NET_ADMIN; without
- * it the plain option takes what rmem_max allows. */
+ * it the plain option takes what rmem_max allows, silently: what was
+ * granted is read back. INT_MAX for no socket, -1 when refused. */
 static int set_rcvbuf(int fd, int bytes)
 {
 	if (fd < 0)
-		return 0;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
-		return 0;
-	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+		return INT_MAX;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		return -1;
+	int got = 0;
+	socklen_t len = sizeof(got);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) < 0)
+		return -1;
+	return got / 2; /* the kernel doubles what it is asked for */
 }
 
 int probe_sockets_set_rcvbuf(struct probe_sockets *s, int bytes)
 {
-	int rc = 0;
-	for (int i = 0; i < 2; i++)
-		if (set_rcvbuf(s->fam[i].icmp, bytes) < 0 || set_rcvbuf(s->fam[i].send, bytes) < 0)
-			rc = -1;
-	return rc;
+	int least = INT_MAX;
+	for (int i = 0; i < 2; i++) {
+		int a = set_rcvbuf(s->fam[i].icmp, bytes), b = set_rcvbuf(s->fam[i].send, bytes);
+		if (a < 0 || b < 0)
+			return -1;
+		least = a < least ? a : least;
+		least = b < least ? b : least;
+	}
+	return least == INT_MAX ? bytes : least;
 }
 
 void probe_sockets_close(struct probe_sockets *s)

@@ -192,6 +192,30 @@ static void replies_waiting_at_stop_are_read(void **state)
 	probe_sockets_close(socks);
 }
 
+/* The queue granted is read back: as asked while CAP_NET_ADMIN lets
+ * SO_RCVBUFFORCE pass net.core.rmem_max, else capped there, so the monitor
+ * can say its queues are short instead of dropping replies silently. */
+static void receive_queues_report_what_was_granted(void **state)
+{
+	(void)state;
+	struct probe_params c;
+	probe_params_init(&c);
+	c.family = AF_INET;
+	char err[256];
+	struct probe_sockets *socks = probe_sockets_open(&c, err, sizeof(err));
+	if (!socks) {
+		print_message("skipped: %s\n", err);
+		skip();
+	}
+	int want = 4 << 20, got = probe_sockets_set_rcvbuf(socks, want);
+	if (geteuid() == 0)
+		assert_int_equal(got, want);
+	else
+		assert_true(got > 0 && got <= want);
+	assert_true(probe_sockets_set_rcvbuf(socks, 4096) <= 4096);
+	probe_sockets_close(socks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +224,7 @@ int main(void)
 		cmocka_unit_test(offsets_of_nothing_are_zero),
 		cmocka_unit_test(three_loopback_targets_at_once),
 		cmocka_unit_test(replies_waiting_at_stop_are_read),
+		cmocka_unit_test(receive_queues_report_what_was_granted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
