@@ -521,6 +521,15 @@ static int straddle_bounds(const struct collect *c, const struct epoch_change *c
 	return 0;
 }
 
+/* Whether the log still holds every event of the rounds from first on:
+ * once wrapped, it lost none of them when the latest round it lost is
+ * older. A long run wraps its log once and for all; its later epochs are
+ * each still rebuilt while the log reaches back to their start. */
+static bool log_holds(const struct collect *c, unsigned long first)
+{
+	return !c->log_wrapped || c->log_lost_round < first;
+}
+
 /* The closing epoch: rebuilt from the log when it still holds its first
  * round, its rounds up to b->old_last; else its figures as they stand,
  * which run to the round the change was recognized in (its last_round
@@ -528,14 +537,15 @@ static int straddle_bounds(const struct collect *c, const struct epoch_change *c
 static int close_epoch(struct collect *c, const struct epoch_change *ch,
                        const struct bounds *b, const struct model_trace *before)
 {
-	if (!c->log_wrapped && replay(c, c->epoch_first, b->old_last + 1) != 0)
+	bool whole = log_holds(c, c->epoch_first);
+	if (whole && replay(c, c->epoch_first, b->old_last + 1) != 0)
 		return -1;
 	struct model_epoch e = { .first_round = c->epoch_first,
-		                 .last_round = c->log_wrapped ? c->latest_round : b->old_last,
+		                 .last_round = whole ? b->old_last : c->latest_round,
 		                 .change_ttl = ch->ttl, .end_moved = ch->end_moved,
 		                 .path = model_trace_new() };
-	const struct model_trace *src = c->log_wrapped ? before : c->full;
-	size_t n = c->log_wrapped ? c->shown : hops_to_show(c);
+	const struct model_trace *src = whole ? c->full : before;
+	size_t n = whole ? hops_to_show(c) : c->shown;
 	if (n > src->n_hops)
 		n = src->n_hops;
 	if (!e.path || model_trace_copy_hops(e.path, src, n) != 0) {

@@ -196,6 +196,34 @@ static void bounded_log_and_deferred_model(void **state)
 	model_trace_free(t);
 }
 
+/* hopdoc monitor runs for days: its log wraps early on, but an epoch
+ * shorter than the log is still held whole when it closes. Its figures are
+ * then rebuilt from its own rounds, not kept as they stood (with the new
+ * path's rounds that showed the change): hop 3 keeps its one responder. */
+static void epoch_the_wrapped_log_still_holds_is_rebuilt(void **state)
+{
+	(void)state;
+	struct model_trace *t = model_trace_new();
+	struct collect *c = collect_new(t);
+	collect_limit_log(c, 32 * 8);
+	for (unsigned long r = 0; r < 60; r++)
+		feed_round(c, r, "10.0.3.1"); /* the log wraps */
+	for (unsigned long r = 60; r < 72; r++)
+		feed_round(c, r, "10.0.3.2"); /* the first change, past the log's reach */
+	for (unsigned long r = 72; r < 80; r++)
+		feed_round(c, r, "10.0.3.3"); /* the second, rounds 60-71 all in the log */
+	assert_int_equal(t->n_epochs, 2);
+	assert_int_equal(t->epochs[1].first_round, 60);
+	assert_int_equal(t->epoch_first_round, 72);
+	const struct model_hop *h3 = &t->epochs[1].path->hops[2];
+	assert_int_equal(h3->n_resp, 1);
+	assert_string_equal(h3->resp[0].text, "10.0.3.2");
+	assert_int_equal(h3->snt, 12);
+	assert_int_equal(t->epochs[1].last_round, 71);
+	collect_free(c);
+	model_trace_free(t);
+}
+
 /* A round of the 4-hop path in which hop 3 is silent: its probe times out
  * three rounds later (fed then, as the engine reports it). */
 static void feed_silent_round(struct collect *c, unsigned long round)
@@ -602,6 +630,7 @@ int main(void)
 		cmocka_unit_test(route_change_splits_the_statistics),
 		cmocka_unit_test(bounded_log_and_deferred_model),
 		cmocka_unit_test(wrapped_log_replays_only_whole_rounds),
+		cmocka_unit_test(epoch_the_wrapped_log_still_holds_is_rebuilt),
 		cmocka_unit_test(straddling_round_counts_in_neither_epoch),
 		cmocka_unit_test(shrink_mid_round_leaves_the_current_epoch_clean),
 		cmocka_unit_test(straddle_before_the_new_epoch_stays_out_of_the_old),
