@@ -142,7 +142,7 @@ static int opt_curses(struct parse_ctx *p, const char *arg)
 static int opt_displaymode(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (num_ulong(arg, 0, OPTS_MAX_DISPLAYMODE, &v) < 0)
+	if (num_ulong(unsigned_part(arg), 0, OPTS_MAX_DISPLAYMODE, &v) < 0)
 		return fail(p, "--displaymode: expected 0, 1 or 2, got '%s'", arg);
 	p->o->cfg.displaymode = (unsigned)v;
 	return 0;
@@ -184,7 +184,7 @@ static int opt_psize(struct parse_ctx *p, const char *arg)
 static int opt_bitpattern(struct parse_ctx *p, const char *arg)
 {
 	unsigned long v;
-	if (num_ulong(arg, 0, 2147483647UL, &v) < 0)
+	if (num_ulong(unsigned_part(arg), 0, 2147483647UL, &v) < 0)
 		return fail(p, "-B: expected an integer from 0 to 255 (above 255: random), got '%s'", arg);
 	p->o->cfg.probe.bitpattern = v > 255 ? -1 : (int)v; /* mtr: above 255 means random */
 	return 0;

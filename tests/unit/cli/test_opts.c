@@ -217,6 +217,10 @@ static void numeric_options_short_and_long(void **state)
 	assert_int_equal(o.cfg.probe.cycles, 7);
 	assert_true(o.cfg.probe.interval_s == 2.5);
 	opts_free(&o);
+	o = ok("-t -B +9 --displaymode +2 h"); /* mtr 0.95 reads these with strtol too */
+	assert_int_equal(o.cfg.probe.bitpattern, 9);
+	assert_int_equal(o.cfg.displaymode, 2);
+	opts_free(&o);
 	o = ok("--report-cycles=6 --interval 2 --psize 28 --bitpattern 0 --gracetime 1 --tos 255 "
 	       "--first-ttl 2 --max-ttl 255 --max-unknown 1 --timeout 3 --mark 9 h");
 	assert_int_equal(o.cfg.probe.cycles, 6);
