@@ -336,21 +336,20 @@ static int monitor_run(struct run *r, char **names, size_t n)
 	return status;
 }
 
-/* Receive queues that hold what a wake window can bring at --rate: each
- * probe's reply and its TX stamp, up to about 4 KiB of kernel memory each
- * (skb overhead included), twice over. At least 1 MiB, at most 64 MiB (no
- * --rate: the most). */
-static int rcvbuf_bytes(double rate_pps)
+/* What a wake window can bring at --rate: each probe's reply and its TX
+ * stamp, up to about 4 KiB of kernel memory each (skb overhead included),
+ * twice over; at most 64 MiB (no --rate: the most). */
+static int rcvbuf_need(double rate_pps)
 {
-	const double least = 1 << 20, most = 64 << 20;
+	const double most = 64 << 20;
 	if (rate_pps <= 0)
 		return (int)most;
 	double b = rate_pps * ((double)MONITOR_WAKE_WINDOW_NS / 1e9) * 2 * 2 * 4096;
-	return (int)(b < least ? least : b > most ? most : b);
+	return (int)(b > most ? most : b);
 }
 
-/* The probe sockets, with queues for what a wake window brings; NULL with
- * the message printed. */
+/* The probe sockets, with queues for what a wake window brings (asked for
+ * 1 MiB at least); NULL with the message printed. */
 static struct probe_sockets *open_sockets(const struct mon_opts *o)
 {
 	char err[320];
@@ -360,13 +359,14 @@ static struct probe_sockets *open_sockets(const struct mon_opts *o)
 		return NULL;
 	}
 	/* A smaller queue still works, but may overflow in a window at this
-	 * --rate: said once, as the drops would be silent (-1, the option
-	 * refused, is as good as the default queue). */
-	int want = rcvbuf_bytes(o->rate), got = probe_sockets_set_rcvbuf(s, want);
-	if (got < want)
+	 * --rate, and the drops would be silent: said once when what was
+	 * granted (-1: the option refused) is short of what --rate needs. */
+	int need = rcvbuf_need(o->rate), ask = need > (1 << 20) ? need : 1 << 20;
+	int got = probe_sockets_set_rcvbuf(s, ask);
+	if (got < need)
 		fprintf(stderr, "hopdoc monitor: the probe sockets' receive queues hold %d KiB, not the "
-		        "%d KiB wanted at --rate %g: replies may be dropped; run as root or raise "
-		        "net.core.rmem_max\n", got < 0 ? 0 : got / 1024, want / 1024, o->rate);
+		        "%d KiB --rate %g needs: replies may be dropped; run as root or raise "
+		        "net.core.rmem_max\n", got < 0 ? 0 : got / 1024, need / 1024, o->rate);
 	return s;
 }
 
