@@ -14,10 +14,14 @@ struct open_round {
 	struct monitor_round r;
 };
 
+/* Open rounds are allocated as they are first needed and reused after:
+ * with -i 1 -Z 2 three or four are open at once, and a ring of all
+ * MONITOR_OPEN_ROUNDS (42 KiB a target) would be touched round by round. */
 struct monitor_acc {
 	monitor_round_fn fn;
 	void *ctx;
-	struct open_round open[MONITOR_OPEN_ROUNDS];
+	struct open_round *open[MONITOR_OPEN_ROUNDS];
+	unsigned n_open; /* slots allocated */
 };
 
 struct monitor_acc *monitor_acc_new(monitor_round_fn fn, void *ctx)
@@ -32,6 +36,10 @@ struct monitor_acc *monitor_acc_new(monitor_round_fn fn, void *ctx)
 
 void monitor_acc_free(struct monitor_acc *a)
 {
+	if (!a)
+		return;
+	for (unsigned i = 0; i < a->n_open; i++)
+		free(a->open[i]);
 	free(a);
 }
 
@@ -45,17 +53,45 @@ static void round_init(struct open_round *o, unsigned long round, int64_t now_ms
 		o->r.hop[t].rtt_ms = NAN;
 }
 
-/* The open round `round`; a new one on its first probe, NULL for a round
- * that was dropped or never began. */
-static struct open_round *open_round(struct monitor_acc *a, unsigned long round, bool create,
-                                     int64_t now_ms)
+/* A slot for a new round: rounds MONITOR_OPEN_ROUNDS older are given up
+ * first (as the ring's slot once was); then a free slot, a new one, or
+ * (rounds opened out of order) the oldest. NULL out of memory. */
+static struct open_round *free_slot(struct monitor_acc *a, unsigned long round)
 {
-	struct open_round *o = &a->open[round % MONITOR_OPEN_ROUNDS];
-	if (o->used && o->round == round)
-		return o;
+	struct open_round *oldest = NULL;
+	for (unsigned i = 0; i < a->n_open; i++) {
+		struct open_round *o = a->open[i];
+		if (o->used && o->round + MONITOR_OPEN_ROUNDS <= round)
+			o->used = false;
+		if (!o->used)
+			return o;
+		if (!oldest || o->round < oldest->round)
+			oldest = o;
+	}
+	if (a->n_open == MONITOR_OPEN_ROUNDS)
+		return oldest;
+	struct open_round *o = malloc(sizeof(*o));
+	if (o)
+		a->open[a->n_open++] = o;
+	return o;
+}
+
+/* The open round `round`; a new one on its first probe, NULL for a round
+ * that was dropped or never began (or out of memory: *oom). */
+static struct open_round *open_round(struct monitor_acc *a, unsigned long round, bool create,
+                                     int64_t now_ms, bool *oom)
+{
+	for (unsigned i = 0; i < a->n_open; i++)
+		if (a->open[i]->used && a->open[i]->round == round)
+			return a->open[i];
 	if (!create)
 		return NULL;
-	round_init(o, round, now_ms); /* a round this many rounds old is given up */
+	struct open_round *o = free_slot(a, round);
+	if (!o) {
+		*oom = true;
+		return NULL;
+	}
+	round_init(o, round, now_ms);
 	return o;
 }
 
@@ -101,9 +137,10 @@ int monitor_acc_event(struct monitor_acc *a, const struct event *ev, int64_t now
 {
 	if (ev->type != EVENT_ROUND_END && (ev->ttl == 0 || ev->ttl > MONITOR_MAX_TTL))
 		return 0;
-	struct open_round *o = open_round(a, ev->round, ev->type == EVENT_SENT, now_ms);
+	bool oom = false;
+	struct open_round *o = open_round(a, ev->round, ev->type == EVENT_SENT, now_ms, &oom);
 	if (!o)
-		return 0;
+		return oom ? -1 : 0;
 	switch (ev->type) {
 	case EVENT_SENT: o->r.hop[ev->ttl].sent++; break;
 	case EVENT_REPLY: note_reply(&o->r, ev); break;

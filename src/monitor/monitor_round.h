@@ -39,7 +39,8 @@ void monitor_acc_free(struct monitor_acc *a);
 
 /* Takes one event at wall-clock now_ms; a ROUND_END calls fn with the
  * finished round. A round still open MONITOR_OPEN_ROUNDS rounds later is
- * dropped. Returns fn's result, else 0. */
+ * dropped. Returns fn's result, else 0; -1 when a new round finds no
+ * memory (rounds are allocated as they are first open at once). */
 int monitor_acc_event(struct monitor_acc *a, const struct event *ev, int64_t now_ms);
 
 /* The hash of r's path (what path_hash holds): stable for the same

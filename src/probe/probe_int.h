@@ -78,7 +78,10 @@ struct probe {
 	bool round_sent;              /* every probe of `round` went out */
 	unsigned next_ttl;
 	unsigned next_flow;           /* the flow next_ttl's next probe goes on */
-	struct probe_mda_ttl mda[MODEL_MAX_HOPS + 1];  /* responders per TTL */
+	/* Responders per TTL, by TTL, for the MDA rule; NULL without --flows
+	 * (one flow: the rule has nothing to decide, and 1,000 monitored
+	 * traces would hold 42 KiB each for it). */
+	struct probe_mda_ttl *mda;
 	int64_t last_send_ns;         /* when this round's last probe left */
 	int64_t round_start_ns;
 	int64_t next_round_ns;        /* when the next round is due */

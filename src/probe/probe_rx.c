@@ -60,7 +60,8 @@ static void deliver(struct probe *p, const struct packet_reply *r, enum packet_m
 	memcpy(ev.mpls, r->mpls, ev.n_mpls * sizeof(ev.mpls[0]));
 	ev.nat = probe_nat_rewritten(&p->flow, r, wseq, p->txbuf, p->txlen);
 	learn_from_reply(p, s->ttl, ev.from_target, rtt);
-	probe_mda_note(&p->mda[s->ttl], &r->from);
+	if (p->mda)
+		probe_mda_note(&p->mda[s->ttl], &r->from);
 	probe_emit(p, &ev);
 }
 

@@ -116,7 +116,7 @@ static void round_sent(struct probe *p);
 static unsigned active_flows(const struct probe *p, unsigned ttl)
 {
 	unsigned most = 1;
-	for (unsigned t = p->prm.first_ttl; t <= ttl; t++) {
+	for (unsigned t = p->prm.first_ttl; p->mda && t <= ttl; t++) {
 		unsigned n = probe_mda_flows(&p->mda[t], p->prm.flows);
 		most = n > most ? n : most;
 	}

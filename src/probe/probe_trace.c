@@ -71,7 +71,8 @@ static struct probe *probe_alloc(struct probe_sockets *s, const struct probe_par
 	p->fifo_cap = slots;
 	p->fifo = calloc(slots, sizeof(*p->fifo));
 	p->tx = in_group ? NULL : calloc(PACKET_SEQ_SPACE, sizeof(*p->tx));
-	if (!p->table || !p->fifo || (!in_group && !p->tx)) {
+	p->mda = pp->flows > 1 ? calloc(MODEL_MAX_HOPS + 1, sizeof(*p->mda)) : NULL;
+	if (!p->table || !p->fifo || (!in_group && !p->tx) || (pp->flows > 1 && !p->mda)) {
 		probe_free(p);
 		return NULL;
 	}
@@ -170,6 +171,7 @@ void probe_free(struct probe *p)
 	if (!p->group) /* a group's traces share its ring */
 		free(p->tx);
 	free(p->txbuf);
+	free(p->mda);
 	free(p);
 }
 

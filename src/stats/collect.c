@@ -16,16 +16,19 @@
  * holds its hops, up to about 30 KiB). */
 #define COLLECT_MAX_EPOCHS 100
 
+/* The small fields fill the padding after `from`: 40 bytes, not 48 (a
+ * monitored 30-hop target keeps 960 of them). */
 struct logent {
 	struct model_addr from;
-	double rtt_ms;
-	unsigned long round;
 	uint8_t type;   /* enum event_type */
 	uint8_t ttl;
 	uint8_t flow;   /* < FLOWSTAT_MAX_FLOWS, which is all flowstat counts */
-	bool from_target;
-	bool nat;
+	bool from_target : 1;
+	bool nat : 1;
+	double rtt_ms;
+	unsigned long round;
 };
+_Static_assert(sizeof(struct logent) <= 40, "a log entry grew past 40 bytes");
 
 struct tap {
 	event_fn fn;

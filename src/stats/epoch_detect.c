@@ -2,6 +2,7 @@
 #include "stats/epoch_detect.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define OLD_MAX 16 /* addresses kept per TTL; more than mtr shows */
 
@@ -22,9 +23,12 @@ struct track {
 	unsigned end;                  /* target track: lowest TTL in old; 0 none */
 };
 
+/* Tracks by TTL, grown to the highest TTL answered: a path of 30 hops
+ * needs 31 of them (16 KiB), where all of MODEL_MAX_HOPS took 134 KiB. */
 struct epoch_detect {
 	unsigned long first_round;
-	struct track ttl[MODEL_MAX_HOPS + 1];
+	struct track *ttl;
+	unsigned n_ttl;
 	struct track target;
 };
 
@@ -38,7 +42,25 @@ struct epoch_detect *epoch_detect_new(unsigned long first_round)
 
 void epoch_detect_free(struct epoch_detect *d)
 {
+	if (d)
+		free(d->ttl);
 	free(d);
+}
+
+/* The track of ttl, the array grown to it; NULL out of memory. */
+static struct track *ttl_track(struct epoch_detect *d, unsigned ttl)
+{
+	if (ttl < d->n_ttl)
+		return &d->ttl[ttl];
+	unsigned n = ttl + 1 > 2 * d->n_ttl ? ttl + 1 : 2 * d->n_ttl;
+	n = n < MODEL_MAX_HOPS + 1 ? n : MODEL_MAX_HOPS + 1;
+	struct track *grown = realloc(d->ttl, n * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	memset(grown + d->n_ttl, 0, (n - d->n_ttl) * sizeof(*grown));
+	d->ttl = grown;
+	d->n_ttl = n;
+	return &d->ttl[ttl];
 }
 
 static bool in_old(const struct track *t, const struct model_addr *a)
@@ -139,5 +161,6 @@ bool epoch_detect_answer(struct epoch_detect *d, unsigned ttl, unsigned long rou
 	struct seen s = { .addr = *from, .ttl = ttl, .round = round };
 	if (from_target && feed(&d->target, &s, true, out))
 		return true;
-	return feed(&d->ttl[ttl], &s, false, out);
+	struct track *t = ttl_track(d, ttl);
+	return t && feed(t, &s, false, out);
 }

@@ -50,7 +50,9 @@ void epoch_detect_free(struct epoch_detect *d);
 
 /* One answer (in time or late) to the probe of `round` at ttl, from `from`
  * (the target when from_target). True, with *out filled, when it completes
- * a route change; the caller then starts a new detector for the new epoch. */
+ * a route change; the caller then starts a new detector for the new epoch.
+ * The detector grows to the highest TTL answered; an answer at a TTL it
+ * finds no memory for counts for the target's TTL only. */
 bool epoch_detect_answer(struct epoch_detect *d, unsigned ttl, unsigned long round,
                          const struct model_addr *from, bool from_target, struct epoch_change *out);
 

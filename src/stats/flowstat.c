@@ -1,6 +1,7 @@
 #include "stats/flowstat.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "stats/hopstat.h"
 
@@ -10,12 +11,19 @@ struct fs_resp {
 	uint64_t flows;        /* bit k: flow k belongs to it */
 };
 
-/* One TTL: its responders and which flow belongs to which. */
+struct fs_flow {
+	unsigned long pending;  /* timeouts before an owner */
+	uint8_t owner;          /* index in resp + 1; 0: none yet */
+};
+
+/* One TTL: its responders and which flow belongs to which. The flows are
+ * grown to the highest one seen: one without --flows, where room for all
+ * FLOWSTAT_MAX_FLOWS took 0.6 KiB a TTL (18 KiB a monitored target). */
 struct fs_ttl {
 	struct fs_resp resp[MODEL_MAX_RESPONDERS];
 	unsigned n;
-	uint8_t owner[FLOWSTAT_MAX_FLOWS];          /* index in resp + 1; 0: none yet */
-	unsigned long pending[FLOWSTAT_MAX_FLOWS];  /* timeouts before an owner */
+	unsigned n_flows;
+	struct fs_flow *flow;   /* by flow; flows from n_flows on have none */
 };
 
 struct flowstat {
@@ -36,6 +44,7 @@ void flowstat_free(struct flowstat *f)
 			continue;
 		for (unsigned j = 0; j < f->ttl[i]->n; j++)
 			hopstat_free(f->ttl[i]->resp[j].s);
+		free(f->ttl[i]->flow);
 		free(f->ttl[i]);
 	}
 	free(f);
@@ -77,24 +86,48 @@ static void count_lost(struct hopstat *s, unsigned long n)
 	}
 }
 
-/* Flow k reached r: it is r's from now on, with the timeouts it had before
- * anyone answered it. */
-static void give_flow(struct fs_ttl *t, unsigned k, struct fs_resp *r)
+/* Flow k's entry, the flows grown to it; NULL out of memory. */
+static struct fs_flow *flow_for(struct fs_ttl *t, unsigned k)
 {
+	if (k < t->n_flows)
+		return &t->flow[k];
+	unsigned n = k + 1;
+	struct fs_flow *grown = realloc(t->flow, n * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	memset(grown + t->n_flows, 0, (n - t->n_flows) * sizeof(*grown));
+	t->flow = grown;
+	t->n_flows = n;
+	return &t->flow[k];
+}
+
+/* Flow k reached r: it is r's from now on, with the timeouts it had before
+ * anyone answered it. 0, or -1 out of memory. */
+static int give_flow(struct fs_ttl *t, unsigned k, struct fs_resp *r)
+{
+	struct fs_flow *fl = flow_for(t, k);
+	if (!fl)
+		return -1;
 	uint8_t idx = (uint8_t)(r - t->resp + 1);
-	if (t->owner[k] != idx) {
-		if (t->owner[k])
-			t->resp[t->owner[k] - 1].flows &= ~((uint64_t)1 << k);
-		t->owner[k] = idx;
+	if (fl->owner != idx) {
+		if (fl->owner)
+			t->resp[fl->owner - 1].flows &= ~((uint64_t)1 << k);
+		fl->owner = idx;
 		r->flows |= (uint64_t)1 << k;
 	}
-	count_lost(r->s, t->pending[k]);
-	t->pending[k] = 0;
+	count_lost(r->s, fl->pending);
+	fl->pending = 0;
+	return 0;
 }
 
 static struct fs_resp *owner_of(struct fs_ttl *t, unsigned k)
 {
-	return t->owner[k] ? &t->resp[t->owner[k] - 1] : NULL;
+	return k < t->n_flows && t->flow[k].owner ? &t->resp[t->flow[k].owner - 1] : NULL;
+}
+
+static unsigned long pending_of(const struct fs_ttl *t, unsigned k)
+{
+	return k < t->n_flows ? t->flow[k].pending : 0;
 }
 
 static int on_answer(struct fs_ttl *t, const struct event *ev)
@@ -102,9 +135,10 @@ static int on_answer(struct fs_ttl *t, const struct event *ev)
 	struct fs_resp *r = resp_for(t, &ev->from);
 	if (!r)
 		return t->n == MODEL_MAX_RESPONDERS ? 0 : -1;
-	bool orphan_late = ev->type == EVENT_LATE && !owner_of(t, ev->flow) && t->pending[ev->flow];
-	if (ev->type == EVENT_REPLY || orphan_late)
-		give_flow(t, ev->flow, r);
+	bool orphan_late = ev->type == EVENT_LATE && !owner_of(t, ev->flow) &&
+	                   pending_of(t, ev->flow);
+	if ((ev->type == EVENT_REPLY || orphan_late) && give_flow(t, ev->flow, r) != 0)
+		return -1;
 	struct fs_resp *o = owner_of(t, ev->flow);
 	if (ev->type == EVENT_LATE && o) {
 		hopstat_late(o->s);
@@ -135,10 +169,14 @@ int flowstat_event(struct flowstat *f, const struct event *ev)
 	if (ev->type != EVENT_TIMEOUT)
 		return on_answer(t, ev);
 	struct fs_resp *o = owner_of(t, ev->flow);
-	if (o)
+	if (o) {
 		count_lost(o->s, 1);
-	else
-		t->pending[ev->flow]++;
+		return 0;
+	}
+	struct fs_flow *fl = flow_for(t, ev->flow);
+	if (!fl)
+		return -1;
+	fl->pending++;
 	return 0;
 }
 

@@ -102,6 +102,40 @@ static void events_of_unknown_rounds_are_ignored(void **state)
 	monitor_acc_free(a);
 }
 
+/* Rounds open at once keep their own hops (the slots are reused as rounds
+ * end), and a round still open MONITOR_OPEN_ROUNDS rounds later is given
+ * up while one open a round less still ends. */
+static void overlapping_rounds_and_the_oldest_given_up(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct monitor_acc *a = monitor_acc_new(keep, &g);
+	ev(a, EVENT_SENT, 0, 1, NULL, false, 0, 100); /* never ends: given up */
+	ev(a, EVENT_SENT, 1, 2, NULL, false, 0, 200); /* ends 15 rounds on */
+	for (unsigned long r = 2; r < 2 + 40; r++) {
+		ev(a, EVENT_SENT, r, 1, NULL, false, 0, (int64_t)r * 100);
+		ev(a, EVENT_SENT, r, 1, NULL, false, 0, (int64_t)r * 100 + 1);
+		if (r >= 4) { /* three rounds open at once */
+			ev(a, EVENT_REPLY, r - 2, 1, "10.0.0.1", false, (double)r, 0);
+			ev(a, EVENT_ROUND_END, r - 2, 0, NULL, false, 0, 0);
+			assert_int_equal(g.last.t_ms, (int64_t)(r - 2) * 100);
+			assert_int_equal(g.last.hop[1].sent, 2);
+			assert_int_equal(g.last.hop[1].recv, 1);
+			assert_true(fabs(g.last.hop[1].rtt_ms - (double)r) < 1e-9);
+		}
+		if (r == MONITOR_OPEN_ROUNDS) {
+			unsigned before = g.count;
+			ev(a, EVENT_ROUND_END, 1, 0, NULL, false, 0, 0);
+			assert_int_equal(g.count, before + 1);
+			assert_int_equal(g.last.hop[2].sent, 1);
+			ev(a, EVENT_ROUND_END, 0, 0, NULL, false, 0, 0);
+			assert_int_equal(g.count, before + 1);
+		}
+	}
+	assert_int_equal(g.count, 1 + 38);
+	monitor_acc_free(a);
+}
+
 static void empty_round(struct monitor_round *r, unsigned len)
 {
 	memset(r, 0, sizeof(*r));
@@ -187,6 +221,7 @@ int main(void)
 		cmocka_unit_test(a_round_is_recorded_to_the_target),
 		cmocka_unit_test(the_path_hash_follows_the_responders),
 		cmocka_unit_test(events_of_unknown_rounds_are_ignored),
+		cmocka_unit_test(overlapping_rounds_and_the_oldest_given_up),
 		cmocka_unit_test(hops_pack_and_unpack),
 		cmocka_unit_test(bad_blobs_are_refused),
 	};

@@ -141,6 +141,36 @@ static void a_lossy_target_is_no_change(void **state)
 	epoch_detect_free(d);
 }
 
+/* The detector grows to the TTLs answered: what a low TTL holds survives
+ * the growth, and the highest TTL is tracked too. */
+static void tracks_survive_growing_to_high_ttls(void **state)
+{
+	(void)state;
+	struct epoch_detect *d = epoch_detect_new(0);
+	struct epoch_change ch;
+	unsigned long r = 0;
+	for (; r < 2 * EPOCH_DETECT_K; r++) {
+		assert_false(answer(d, 3, r, "10.0.3.1", false, &ch));
+		assert_false(answer(d, MODEL_MAX_HOPS, r, "10.0.9.1", false, &ch));
+		/* every round a higher TTL: the tracks grow again and again */
+		assert_false(answer(d, 4 + 24 * (unsigned)r, r, "10.0.4.1", false, &ch));
+	}
+	for (unsigned long n = 0; n < EPOCH_DETECT_K - 1; n++)
+		assert_false(answer(d, 3, r + n, "10.0.3.2", false, &ch));
+	assert_true(answer(d, 3, r + EPOCH_DETECT_K - 1, "10.0.3.2", false, &ch));
+	assert_int_equal(ch.ttl, 3);
+	assert_int_equal(ch.first_round, r);
+	epoch_detect_free(d);
+	d = epoch_detect_new(0);
+	for (r = 0; r < 2 * EPOCH_DETECT_K; r++)
+		assert_false(answer(d, MODEL_MAX_HOPS, r, "10.0.9.1", false, &ch));
+	for (unsigned long n = 0; n < EPOCH_DETECT_K - 1; n++)
+		assert_false(answer(d, MODEL_MAX_HOPS, r + n, "10.0.9.2", false, &ch));
+	assert_true(answer(d, MODEL_MAX_HOPS, r + EPOCH_DETECT_K - 1, "10.0.9.2", false, &ch));
+	assert_int_equal(ch.ttl, MODEL_MAX_HOPS);
+	epoch_detect_free(d);
+}
+
 static void answers_of_an_earlier_epoch_are_ignored(void **state)
 {
 	(void)state;
@@ -164,6 +194,7 @@ int main(void)
 		cmocka_unit_test(target_moving_nearer_is_a_change),
 		cmocka_unit_test(a_lossy_target_is_no_change),
 		cmocka_unit_test(answers_of_an_earlier_epoch_are_ignored),
+		cmocka_unit_test(tracks_survive_growing_to_high_ttls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
