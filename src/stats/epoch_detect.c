@@ -52,6 +52,8 @@ static struct track *ttl_track(struct epoch_detect *d, unsigned ttl)
 {
 	if (ttl < d->n_ttl)
 		return &d->ttl[ttl];
+	if (ttl > MODEL_MAX_HOPS)
+		return NULL; /* no path is that long: never a track past the array */
 	unsigned n = ttl + 1 > 2 * d->n_ttl ? ttl + 1 : 2 * d->n_ttl;
 	n = n < MODEL_MAX_HOPS + 1 ? n : MODEL_MAX_HOPS + 1;
 	struct track *grown = realloc(d->ttl, n * sizeof(*grown));
